@@ -1,0 +1,28 @@
+"""User errors: bad input that the command line reports in one line with exit status 2.
+
+Anything a user can get wrong — a missing or malformed file, an unknown name, a value out of its
+range — raises :class:`UserError` (or a subclass) with a message that names the file, the field and
+what is expected. ``run.py`` prints ``error: <message>`` on stderr and exits with status 2; any other
+exception is an internal error (status 1).
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Bad input, reported to the user as one line; exit status 2."""
+
+
+class ScenarioError(UserError):
+    """A scenario file or override that does not validate.
+
+    ``source`` is the file (or ``--set`` for an override), ``field`` the dotted path of the offending
+    value, ``expected`` what would be valid.
+    """
+
+    def __init__(self, source: str, field: str, expected: str) -> None:
+        self.source = source
+        self.field = field
+        self.expected = expected
+        where = f"{source}: {field}" if field else source
+        super().__init__(f"{where}: {expected}")
