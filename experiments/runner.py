@@ -417,9 +417,14 @@ def run_sweep(
         raise UserError("--address is for the dask backend; add --backend dask")
     design = Design(config)
     validate_parameters(config, design, source)
-    store = ResultStore.open(out, config, resume=resume)
-    done = store.done_keys()
+    ResultStore.check(out, config, resume=resume)
     runner = _make_backend(backend, config.model, workers, address)
+    try:
+        store = ResultStore.open(out, config, resume=resume)
+        done = store.done_keys()
+    except BaseException:
+        runner.close()
+        raise
     report = SweepReport(Path(out), backend, runner.workers, design.runs_total)
     manifest = store.start_session(
         config, runs_planned=design.runs_total, points=design.points,

@@ -151,12 +151,12 @@ class ResultStore:
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
-    def open(cls, root: str | Path, config: SweepConfig, *, resume: bool = True) -> ResultStore:
-        """Open ``root`` for ``config``'s sweep, refusing a folder that holds anything else.
+    def check(cls, root: str | Path, config: SweepConfig, *, resume: bool = True) -> ResultStore:
+        """Refuse (``UserError``) a folder that may not take ``config``'s runs; write nothing.
 
         A new or empty folder is fine. A folder with this sweep's manifest is resumed (or refused
         with ``resume=False`` if it holds finished runs); a folder with another sweep's manifest, or
-        with files but no manifest, is refused. Nothing is written before these checks pass.
+        with files but no manifest, is refused.
         """
         store = cls(root)
         if store.root.exists() and not store.root.is_dir():
@@ -179,6 +179,12 @@ class ResultStore:
                 f"{store.root}: already holds runs of this sweep; resume it (drop --no-resume) "
                 "or choose another --out"
             )
+        return store
+
+    @classmethod
+    def open(cls, root: str | Path, config: SweepConfig, *, resume: bool = True) -> ResultStore:
+        """:meth:`check` the folder, then create it and clear half-written parts of a killed run."""
+        store = cls.check(root, config, resume=resume)
         store.parts.mkdir(parents=True, exist_ok=True)
         for tmp in store.parts.glob(".*.tmp"):
             tmp.unlink()  # half-written part of a killed session

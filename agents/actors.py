@@ -1,0 +1,55 @@
+"""The Mesa agents: governments at the table and the firms behind them.
+
+A :class:`GovernmentAgent` negotiates through its strategy. A :class:`FirmAgent` acts every round
+before the offer is made: it re-evaluates the offer on the table against no deal (its ``stance``)
+and lobbies its home government. Firms push simultaneously, so the model applies their pushes in one
+vectorised update (:mod:`model.lobbying` holds the dynamics).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from agents.strategies import Strategy, make_strategy
+from agents.view import NegotiationView
+from model.messages import Offer, Response
+
+if TYPE_CHECKING:
+    from model.negotiation import NegotiationModel
+
+
+class GovernmentAgent(mesa.Agent):
+    """A government at the table: proposes and responds through its strategy."""
+
+    def __init__(self, model: NegotiationModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+        self.actor_name = model.setup.actor_names[index]
+        spec = model.spec.actors[self.actor_name].strategy
+        self.strategy: Strategy = make_strategy(spec.name, **spec.params)
+        self.view = NegotiationView(model, index)
+
+    def propose(self) -> np.ndarray:
+        return self.strategy.propose(self.view)
+
+    def respond(self, offer: Offer) -> tuple[Response, float | None]:
+        """The strategy's answer, and the threshold it judged by (None if it has none)."""
+        return (
+            self.strategy.respond(self.view, offer),
+            self.strategy.acceptance_threshold(self.view, offer),
+        )
+
+
+class FirmAgent(mesa.Agent):
+    """A firm or domestic constituency: it has preferences and pushes its home government."""
+
+    def __init__(self, model: NegotiationModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+        self.actor_name = model.setup.actor_names[index]
+        self.home = model.setup.home[index]
+        self.lobbying_power = float(model.setup.lobbying_power[index])
+        self.stance = 0.0  # utility of the offer on the table minus its reservation utility

@@ -1,0 +1,33 @@
+"""The strategy library: one explicit registry of named, parameterised strategies.
+
+Every strategy class is listed here once; ``tests/agents/test_registry.py`` checks that the names are
+unique, every Strategy subclass is registered and every entry is documented.
+"""
+
+from agents.strategies.base import LevelStrategy, ParameterError, Strategy
+from agents.strategies.concession import Boulware, Conceder, Linear, TimeDependent
+from agents.strategies.hardliner import Hardliner
+from agents.strategies.noisy import Noisy
+from agents.strategies.titfortat import TitForTat
+from agents.strategies.zeuthen import Zeuthen
+
+STRATEGIES: tuple[type[Strategy], ...] = (
+    TimeDependent,
+    Boulware,
+    Linear,
+    Conceder,
+    TitForTat,
+    Zeuthen,
+    Hardliner,
+    Noisy,
+)
+
+REGISTRY: dict[str, type[Strategy]] = {cls.name: cls for cls in STRATEGIES}
+
+
+def make_strategy(name: str, **params: object) -> Strategy:
+    """Build a registered strategy by name (parameters are validated by the class)."""
+    return REGISTRY[name](**params)
+
+
+__all__ = ["REGISTRY", "STRATEGIES", "LevelStrategy", "ParameterError", "Strategy", "make_strategy"]

@@ -1,0 +1,94 @@
+"""What a strategy sees: a read-only window on the negotiation for one government.
+
+Strategies never reach into the model. They see the round, their relative time, the offers made so
+far, their own and the other governments' current utilities (information is complete: preferences
+at the table are common knowledge, a stated assumption of the model, see docs/ODD.md), their
+reservation utility, and the model's seeded random generator for stochastic play.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.messages import Offer
+
+if TYPE_CHECKING:
+    from model.negotiation import NegotiationModel
+
+
+class NegotiationView:
+    def __init__(self, model: NegotiationModel, actor: int) -> None:
+        self._model = model
+        self.actor = actor
+        self.name = model.setup.actor_names[actor]
+        self.opponents = tuple(g for g in model.setup.governments if g != actor)
+
+    def index_of(self, name: str) -> int:
+        """The index of the actor called ``name``."""
+        return self._model.setup.index(name)
+
+    # -- time ---------------------------------------------------------------------------------
+    @property
+    def round_index(self) -> int:
+        """0-based index of the current round."""
+        return self._model.round_index
+
+    def relative_time(self, round_index: int | None = None) -> float:
+        """This actor's relative time (0 at the first round, 1 at its believed deadline)."""
+        r = self._model.round_index if round_index is None else round_index
+        return self._model.setup.relative_time(self.actor, r)
+
+    @property
+    def t(self) -> float:
+        return self.relative_time()
+
+    @property
+    def is_last_round(self) -> bool:
+        """True when no round can follow this one (a hard deadline or the calendar's end)."""
+        return self._model.is_last_round()
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The model's seeded generator: the only source of randomness a strategy may use."""
+        return self._model.rng
+
+    # -- preferences --------------------------------------------------------------------------
+    @property
+    def reservation(self) -> float:
+        return float(self._model.reservation[self.actor])
+
+    def reservation_of(self, actor: int) -> float:
+        return float(self._model.reservation[actor])
+
+    @property
+    def discount(self) -> float:
+        return float(self._model.setup.discount[self.actor])
+
+    def utility(self, terms: np.ndarray) -> float:
+        return self.utility_of(self.actor, terms)
+
+    def utility_of(self, actor: int, terms: np.ndarray) -> float:
+        return self._model.setup.space.utility(actor, terms, self._model.weights)
+
+    def offer_at(self, level: float) -> np.ndarray:
+        """Efficient terms worth ``level`` to this actor (see UtilitySpace.offer_at)."""
+        return self._model.setup.space.offer_at(self.actor, level, self._model.weights, self.opponents)
+
+    # -- history ------------------------------------------------------------------------------
+    @property
+    def history(self) -> list[Offer]:
+        """Every offer made so far, oldest first."""
+        return self._model.offers
+
+    def last_offer_by(self, actor: int | None = None, before: int = 0) -> Offer | None:
+        """The latest offer by ``actor`` (default: this actor), skipping ``before`` newer ones."""
+        name = self.name if actor is None else self._model.setup.actor_names[actor]
+        seen = 0
+        for offer in reversed(self._model.offers):
+            if offer.proposer == name:
+                if seen == before:
+                    return offer
+                seen += 1
+        return None

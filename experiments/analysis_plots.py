@@ -1,0 +1,278 @@
+"""Plots over result tables: each ``plot_*`` takes a DataFrame and returns the matplotlib Axes.
+
+Plot functions draw on the ``ax`` they are given (or a new figure's) and never show or save; the
+data each one draws comes from a separate, tested preparation function. Figures are created with
+``matplotlib.figure.Figure``, not pyplot, so nothing global changes and no display is needed.
+:func:`render_plots` is the one place that writes files (the PNGs of a sweep's ``[[plots]]``).
+
+Sweep plots: :func:`plot_heatmap` (an outcome's mean over two parameters),
+:func:`plot_distributions` (an outcome's distribution per combination of parameters, e.g. per
+strategy pair), :func:`plot_p_deal` (P(deal) against a parameter, e.g. deadline credibility, with a
+Wilson confidence band), :func:`plot_deadline_effect` (the round of agreement relative to the first
+deadline: the deadline effect, agreements clustering just before it).
+
+Sensitivity plots (tables from :mod:`experiments.sensitivity`): :func:`plot_tornado` (one-at-a-time
+swings), :func:`plot_sobol` (S1 and ST with confidence intervals; Saltelli et al. 2010) and
+:func:`plot_morris` (μ* against σ; Morris 1991, Campolongo et al. 2007).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from experiments.store import PARAM_PREFIX
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    from experiments.sweep_config import PlotSpec
+
+
+def _axes(ax: Axes | None) -> Axes:
+    if ax is not None:
+        return ax
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(7, 4.5), layout="constrained").subplots()
+
+
+def _column(frame: pd.DataFrame, name: str) -> str:
+    """A parameter given by its path names its ``param.`` column; anything else is used as is."""
+    if name in frame.columns:
+        return name
+    if f"{PARAM_PREFIX}{name}" in frame.columns:
+        return f"{PARAM_PREFIX}{name}"
+    from model.errors import UserError
+
+    raise UserError(f"no column {name!r} in the results (parameters are named by their path)")
+
+
+def _label(name: str) -> str:
+    return name.removeprefix(PARAM_PREFIX)
+
+
+def _ok(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["status"].eq("ok")] if "status" in frame.columns else frame
+
+
+# -- data preparation -----------------------------------------------------------------------------
+def heatmap_table(frame: pd.DataFrame, x: str, y: str, outcome: str) -> pd.DataFrame:
+    """Mean of ``outcome`` per (y, x): rows are ``y``'s values, columns ``x``'s, both sorted."""
+    import pandas as pd
+
+    x, y = _column(frame, x), _column(frame, y)
+    data = _ok(frame)
+    values = pd.to_numeric(data[outcome], errors="coerce").astype("float64")
+    return values.groupby([data[y], data[x]]).mean().unstack(x).sort_index().sort_index(axis=1)
+
+
+def p_deal_table(
+    frame: pd.DataFrame, x: str, outcome: str = "agreement_by_first_deadline", conf: float = 0.95
+) -> pd.DataFrame:
+    """P(``outcome``) per value of ``x`` with its Wilson interval: columns x, n, mean, low, high."""
+    from experiments.summarize import summarize
+
+    x = _column(frame, x)
+    table = summarize(frame, outcomes=[outcome], by=[x], conf=conf)
+    return table.rename(columns={x: "x", "ci_low": "low", "ci_high": "high"})[
+        ["x", "n", "mean", "low", "high"]
+    ].sort_values("x", kind="stable").reset_index(drop=True)
+
+
+def deadline_offsets(frame: pd.DataFrame) -> pd.Series:
+    """Round of agreement minus the first deadline's round, for every run that reached a deal.
+
+    Negative: agreed before the deadline; 0: in the deadline round; positive: after it (a soft
+    deadline that was extended).
+    """
+    import pandas as pd
+
+    data = _ok(frame)
+    rounds = pd.to_numeric(data["agreement_round"], errors="coerce")
+    deadline = pd.to_numeric(data["first_deadline_round"], errors="coerce")
+    offsets = (rounds - deadline).dropna().astype(int)
+    return offsets.rename("rounds_from_deadline").reset_index(drop=True)
+
+
+def distribution_groups(
+    frame: pd.DataFrame, by: Sequence[str], outcome: str
+) -> dict[str, np.ndarray]:
+    """The values of ``outcome`` per combination of the ``by`` parameters, labelled ``a / b``."""
+    import pandas as pd
+
+    columns = [_column(frame, name) for name in by]
+    data = _ok(frame)
+    values = pd.to_numeric(data[outcome], errors="coerce").astype("float64")
+    groups: dict[str, np.ndarray] = {}
+    for key, part in values.groupby([data[c] for c in columns], sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        groups[" / ".join(str(k) for k in key)] = part.dropna().to_numpy()
+    return groups
+
+
+# -- sweep plots ----------------------------------------------------------------------------------
+def plot_heatmap(frame: pd.DataFrame, x: str, y: str, outcome: str, ax: Axes | None = None) -> Axes:
+    """Mean of ``outcome`` over a grid of two parameters, each cell annotated."""
+    ax = _axes(ax)
+    table = heatmap_table(frame, x, y, outcome)
+    image = ax.imshow(table.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
+    ax.set_xticks(range(table.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v)
+                                          for v in table.columns])
+    ax.set_yticks(range(table.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v)
+                                          for v in table.index])
+    ax.set_xlabel(_label(x))
+    ax.set_ylabel(_label(y))
+    ax.set_title(f"mean {outcome}")
+    values = table.to_numpy()
+    if values.size <= 400:
+        for (i, j), v in np.ndenumerate(values):
+            if np.isfinite(v):
+                ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7, color="w")
+    ax.figure.colorbar(image, ax=ax, label=outcome)
+    return ax
+
+
+def plot_distributions(
+    frame: pd.DataFrame, by: Sequence[str], outcome: str, ax: Axes | None = None
+) -> Axes:
+    """Box plots of ``outcome`` per combination of ``by`` (e.g. per strategy pair)."""
+    ax = _axes(ax)
+    groups = distribution_groups(frame, by, outcome)
+    labels = list(groups)
+    ax.boxplot([groups[k] for k in labels], tick_labels=labels, showmeans=True)
+    ax.set_xlabel(" / ".join(_label(_column(frame, b)) for b in by))
+    ax.set_ylabel(outcome)
+    ax.tick_params(axis="x", labelrotation=30)
+    ax.set_title(f"{outcome} by {', '.join(by)}")
+    return ax
+
+
+def plot_p_deal(
+    frame: pd.DataFrame,
+    x: str,
+    outcome: str = "agreement_by_first_deadline",
+    conf: float = 0.95,
+    ax: Axes | None = None,
+) -> Axes:
+    """P(``outcome``) against parameter ``x`` with a ``conf`` Wilson band."""
+    ax = _axes(ax)
+    table = p_deal_table(frame, x, outcome, conf)
+    ax.fill_between(table["x"], table["low"], table["high"], alpha=0.25, label=f"{conf:.0%} CI")
+    ax.plot(table["x"], table["mean"], marker="o", label=f"P({outcome})")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel(_label(_column(frame, x)))
+    ax.set_ylabel("probability")
+    ax.legend(loc="best")
+    return ax
+
+
+def plot_deadline_effect(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Histogram of agreement rounds relative to the first deadline (0 = the deadline round)."""
+    ax = _axes(ax)
+    offsets = deadline_offsets(frame)
+    if len(offsets):
+        bins = np.arange(offsets.min() - 0.5, offsets.max() + 1.5)
+        ax.hist(offsets, bins=bins, edgecolor="black")
+    ax.axvline(0, color="red", linestyle="--", label="first deadline")
+    ax.set_xlabel("round of agreement − deadline round")
+    ax.set_ylabel("runs")
+    ax.set_title(f"deadline effect ({len(offsets)} agreements)")
+    ax.legend(loc="best")
+    return ax
+
+
+# -- sensitivity plots ----------------------------------------------------------------------------
+def plot_tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None) -> Axes:
+    """One-at-a-time swings of ``outcome`` (rows of a tornado table), widest at the top."""
+    ax = _axes(ax)
+    rows = table[table["outcome"] == outcome].sort_values("swing", kind="stable")
+    baseline = float(rows["baseline"].iloc[0]) if len(rows) else 0.0
+    y = np.arange(len(rows))
+    ax.barh(y, rows["high"] - baseline, left=baseline, color="tab:blue", label="above baseline")
+    ax.barh(y, rows["low"] - baseline, left=baseline, color="tab:orange", label="below baseline")
+    ax.axvline(baseline, color="black", linewidth=1)
+    ax.set_yticks(y, [_label(p) for p in rows["parameter"]])
+    ax.set_xlabel(f"{outcome} (baseline {baseline:.3g})")
+    ax.set_title(f"one at a time: {outcome}")
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+def plot_sobol(indices: pd.DataFrame, outcome: str, ax: Axes | None = None) -> Axes:
+    """First-order (S1) and total (ST) Sobol' indices with their confidence intervals."""
+    ax = _axes(ax)
+    rows = indices[(indices["method"] == "sobol") & (indices["outcome"] == outcome)]
+    params = list(dict.fromkeys(rows[rows["index"] == "S1"]["parameter"]))
+    x = np.arange(len(params))
+    for offset, name in ((-0.2, "S1"), (0.2, "ST")):
+        part = rows[rows["index"] == name].set_index("parameter").reindex(params)
+        ax.bar(x + offset, part["value"], width=0.4, yerr=part["conf"], capsize=3, label=name)
+    ax.set_xticks(x, [_label(p) for p in params])
+    ax.tick_params(axis="x", labelrotation=20)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_ylabel("Sobol' index")
+    ax.set_title(f"Sobol' indices: {outcome}")
+    ax.legend(loc="best")
+    return ax
+
+
+def plot_morris(indices: pd.DataFrame, outcome: str, ax: Axes | None = None) -> Axes:
+    """Morris screening: μ* (mean absolute elementary effect) against σ, with μ*'s interval."""
+    ax = _axes(ax)
+    rows = indices[(indices["method"] == "morris") & (indices["outcome"] == outcome)]
+    wide = rows.pivot_table(index="parameter", columns="index", values="value", sort=False)
+    conf = rows[rows["index"] == "mu_star"].set_index("parameter")["conf"].reindex(wide.index)
+    ax.errorbar(wide["mu_star"], wide["sigma"], xerr=conf, fmt="o", capsize=3)
+    for name, row in wide.iterrows():
+        ax.annotate(_label(str(name)), (row["mu_star"], row["sigma"]), fontsize=8,
+                    xytext=(4, 4), textcoords="offset points")
+    top = float(np.nanmax(wide[["mu_star", "sigma"]].to_numpy())) if len(wide) else 1.0
+    ax.plot([0, top], [0, top], color="grey", linestyle=":", label="σ = μ*")
+    ax.set_xlabel("μ* (mean |elementary effect|)")
+    ax.set_ylabel("σ (interaction / non-linearity)")
+    ax.set_title(f"Morris screening: {outcome}")
+    ax.legend(loc="best")
+    return ax
+
+
+# -- writing --------------------------------------------------------------------------------------
+def save(ax: Axes, path: str | Path) -> Path:
+    """Write the figure holding ``ax`` as a PNG."""
+    path = Path(path)
+    ax.figure.savefig(path, dpi=120)
+    return path
+
+
+def file_stem(*parts: str) -> str:
+    """A file name from parts such as ``("heatmap", "terms.auto_tariff")``."""
+    text = "_".join(p.removeprefix(PARAM_PREFIX) for p in parts if p)
+    return "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in text)
+
+
+def render_plots(frame: pd.DataFrame, specs: Sequence[PlotSpec], directory: str | Path) -> list[Path]:
+    """Draw each configured plot of a sweep and write it to ``directory`` as PNG."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for spec in specs:
+        kwargs: dict[str, Any]
+        if spec.kind == "heatmap":
+            ax = plot_heatmap(frame, spec.x, spec.y, spec.outcome)  # type: ignore[arg-type]
+            stem = file_stem("heatmap", spec.outcome or "", spec.x or "", spec.y or "")
+        elif spec.kind == "distribution":
+            ax = plot_distributions(frame, spec.by, spec.outcome)  # type: ignore[arg-type]
+            stem = file_stem("distribution", spec.outcome or "", *spec.by)
+        elif spec.kind == "p_deal":
+            kwargs = {"outcome": spec.outcome} if spec.outcome else {}
+            ax = plot_p_deal(frame, spec.x, **kwargs)  # type: ignore[arg-type]
+            stem = file_stem("p_deal", spec.outcome or "agreement_by_first_deadline", spec.x or "")
+        else:
+            ax = plot_deadline_effect(frame)
+            stem = "deadline_effect"
+        written.append(save(ax, directory / f"{stem}.png"))
+    return written

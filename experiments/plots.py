@@ -1,0 +1,132 @@
+"""Plots of one run: thin functions over tables, each returning its Axes.
+
+Data preparation is separate and tested (:func:`dance_table`, :func:`utility_space_table`); the
+plot functions draw on the Axes they are given (or a new one), never show or save.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    from model.negotiation import NegotiationModel
+
+PALETTE = ("#1f4e79", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#566573")
+
+
+def _axes(ax: Axes | None) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=(8, 4.5)).add_subplot()
+
+
+def dance_table(model: NegotiationModel) -> pd.DataFrame:
+    """One row per offer and government: round, date, proposer, government, its utility."""
+    import pandas as pd
+
+    names = model.setup.actor_names
+    rows = []
+    for row in model.rows:
+        for g in model.setup.governments:
+            rows.append(
+                {
+                    "round": row["round"],
+                    "date": row["date"],
+                    "proposer": row["proposer"],
+                    "government": names[g],
+                    "utility": row[f"u_{names[g]}"],
+                    "reservation": float(model.reservation[g]),
+                    "agreed": bool(row["ratified"]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def plot_dance(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> Axes:
+    """The negotiation dance: each government's utility of every offer, round by round.
+
+    Solid markers are a government's own offers, hollow ones the other side's; dashed lines are
+    reservation utilities; a star marks the agreement.
+    """
+    ax = _axes(ax)
+    rounds = sorted(table["round"].unique())
+    labels = {r: (d[5:] if isinstance(d, str) else str(r)) for r, d in zip(table["round"], table["date"], strict=True)}
+    for k, (gov, part) in enumerate(table.groupby("government", sort=False)):
+        color = PALETTE[k % len(PALETTE)]
+        ax.plot(part["round"], part["utility"], color=color, lw=1.5, label=f"{gov}'s utility")
+        own = part["proposer"] == gov
+        ax.scatter(part["round"][own], part["utility"][own], color=color, s=36, zorder=3)
+        ax.scatter(part["round"][~own], part["utility"][~own], facecolors="white",
+                   edgecolors=color, s=36, zorder=3)
+        ax.axhline(part["reservation"].iloc[0], color=color, ls="--", lw=1, alpha=0.7)
+        deal = part[part["agreed"]]
+        if len(deal):
+            ax.scatter(deal["round"], deal["utility"], marker="*", s=260, color=color,
+                       edgecolors="black", zorder=4)
+    ax.set_xticks(rounds, [labels[r] for r in rounds], rotation=45, ha="right")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("round (date)")
+    ax.set_ylabel("utility of the offer")
+    ax.set_title(title or "The negotiation dance (filled: own offers; dashed: reservation)")
+    ax.legend(loc="lower left", fontsize=8)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def utility_space_table(model: NegotiationModel) -> dict:
+    """Offers, frontier and solution points in the two governments' utility space."""
+    from model.metrics import frontier
+
+    names = model.setup.actor_names
+    a, b = model.setup.governments[:2]
+    front = frontier(model)
+    offers = [(row["proposer"], row[f"u_{names[a]}"], row[f"u_{names[b]}"], row["ratified"])
+              for row in model.rows]
+    out = {"x": names[a], "y": names[b], "offers": offers,
+           "disagreement": (float(model.reservation[a]), float(model.reservation[b]))}
+    if front is not None:
+        out["frontier"] = front.points
+        nash = front.nash()
+        ks = front.kalai_smorodinsky()
+        out["nash"] = nash.utilities if nash else None
+        out["ks"] = ks.utilities if ks else None
+    return out
+
+
+def plot_utility_space(data: dict, ax: Axes | None = None, title: str = "") -> Axes:
+    """Offers in the governments' utility space with the Pareto frontier, Nash and K–S points."""
+    ax = _axes(ax)
+    if "frontier" in data:
+        f = np.asarray(data["frontier"])
+        ax.plot(f[:, 0], f[:, 1], color="black", lw=1.5, label="Pareto frontier")
+    proposers = sorted({o[0] for o in data["offers"]}, key=[o[0] for o in data["offers"]].index)
+    for k, who in enumerate(proposers):
+        pts = np.array([(o[1], o[2]) for o in data["offers"] if o[0] == who])
+        ax.plot(pts[:, 0], pts[:, 1], "o-", color=PALETTE[k % len(PALETTE)], ms=5, lw=0.8,
+                alpha=0.8, label=f"offers by {who}")
+    dx, dy = data["disagreement"]
+    ax.scatter([dx], [dy], marker="s", color="grey", s=50, label="reservation point", zorder=4)
+    if data.get("nash"):
+        ax.scatter(*data["nash"], marker="D", color="#d68910", s=60, label="Nash point", zorder=5)
+    if data.get("ks"):
+        ax.scatter(*data["ks"], marker="^", color="#8e44ad", s=60, label="Kalai–Smorodinsky", zorder=5)
+    deal = [(o[1], o[2]) for o in data["offers"] if o[3]]
+    if deal:
+        ax.scatter(*deal[0], marker="*", s=300, color="gold", edgecolors="black",
+                   label="agreement", zorder=6)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel(f"utility of {data['x']}")
+    ax.set_ylabel(f"utility of {data['y']}")
+    ax.set_title(title or "Offers in utility space")
+    ax.legend(loc="lower left", fontsize=8)
+    ax.set_aspect("equal")
+    ax.grid(alpha=0.3)
+    return ax

@@ -1,0 +1,137 @@
+"""The human-readable story of a run: the dated transcript and the summary table.
+
+Everything printed is read from the model's records; the wording lives here so the command line,
+the files and the dashboard tell the same story.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from model.negotiation import NegotiationModel
+
+VERBS = {"accept": "accepts", "reject": "rejects", "walk_away": "walks away"}
+
+
+def format_terms(model: NegotiationModel, terms) -> str:
+    """Terms in the issues' own units: "auto tariff 12.5%, chips ¥0.60T, ..."."""
+    issues = model.spec.issues.values()
+    return ", ".join(f"{i.label} {i.render(float(v))}" for i, v in zip(issues, terms, strict=True))
+
+
+def round_heading(model: NegotiationModel, round_no: int) -> str:
+    rnd = model.setup.rounds[round_no - 1]
+    if rnd.date is None:
+        return f"Round {round_no}"
+    where = f" · {rnd.place}" if rnd.place else ""
+    return f"{rnd.date:%a %d %b %Y} · {rnd.label or f'Round {round_no}'}{where}"
+
+
+def round_lines(model: NegotiationModel, round_no: int) -> list[str]:
+    """The transcript lines of one round (heading included)."""
+    names = model.setup.actor_names
+    lines = [round_heading(model, round_no)]
+    moves = [m for m in model.lobby_moves if m.round_no == round_no]
+    by_gov = defaultdict(list)
+    for m in moves:
+        by_gov[m.government].append(m)
+    for gov, ms in by_gov.items():
+        pushes = "; ".join(
+            f"{m.firm} for {model.spec.issues[m.issue].label}" + _stance(m.stance, round_no)
+            for m in ms
+        )
+        lines.append(f"  lobbying {gov}: {pushes}")
+    lines.extend(f"  {text}" for text in extra_lines(model, round_no, "before"))
+    row = model.rows[round_no - 1] if round_no <= len(model.rows) else None
+    if row is not None:
+        terms = [row[n] for n in model.setup.space.issue_names]
+        lines.append(f"  {row['proposer']} proposes: {format_terms(model, terms)}")
+        worth = " · ".join(f"{names[g]} {row[f'u_{names[g]}']:.2f}" for g in model.setup.governments)
+        lines.append(f"    worth to {worth}")
+        for who, answer in row["responses"].items():
+            value = row[f"u_{who}"]
+            threshold = row["thresholds"].get(who)
+            why = f"worth {value:.2f} to it"
+            if threshold is not None:
+                cmp = "≥" if value >= threshold - 1e-12 else "<"
+                why += f" {cmp} the {threshold:.2f} it asks for now"
+            lines.append(f"  {who} {VERBS[answer]} ({why})")
+    lines.extend(f"  {text}" for text in extra_lines(model, round_no, "after"))
+    for ev in (e for e in model.events if e["round"] == round_no and e["type"] == "deadline"):
+        d = next(d for d in model.setup.deadlines if d.name == ev["deadline"])
+        if ev["hard"]:
+            lines.append(f"  ⏱ {d.label}: a hard deadline — the talks end without a deal")
+        elif ev["extended"]:
+            lines.append(f"  ⏱ {d.label} passes without a deal — the talks are extended")
+        else:
+            lines.append(f"  ⏱ {d.label} passes without a deal — no extension, the talks end")
+    return lines
+
+
+def _stance(stance: float, round_no: int) -> str:
+    if round_no == 1:
+        return ""
+    word = "gains" if stance >= 0 else "loses"
+    return f" ({word} {abs(stance):.2f} by the offer on the table)"
+
+
+def extra_lines(model: NegotiationModel, round_no: int, when: str) -> list[str]:
+    """Lines other parts of the model add to a round (events with a ``text`` and a ``when``)."""
+    return [
+        e["text"] for e in model.events
+        if e["round"] == round_no and e.get("when") == when and "text" in e
+    ]
+
+
+def transcript(model: NegotiationModel) -> list[str]:
+    """The whole dated transcript, one string per line."""
+    spec = model.spec
+    lines = [f"{spec.meta.get('title', spec.name)} — seed {model.seed}"]
+    for d in model.setup.deadlines:
+        when = d.date.isoformat() if d.date else f"round {d.index + 1}"
+        extra = f", extended with probability {d.extension_probability:.2f}" if d.kind == "soft" else ""
+        lines.append(f"deadline: {d.label}, {when} ({d.kind}{extra})")
+    lines.append("")
+    for round_no in range(1, len(model.rows) + 1):
+        lines.extend(round_lines(model, round_no))
+        lines.append("")
+    return lines
+
+
+def summary_lines(model: NegotiationModel, result: dict) -> list[str]:
+    """The summary table printed after the transcript."""
+    setup, spec = model.setup, model.spec
+    lines = ["Summary", "-------"]
+    if result["agreement"]:
+        rnd = setup.rounds[result["agreement_round"] - 1]
+        when = f"round {rnd.number}" + (f", {rnd.date:%d %b %Y} ({rnd.label})" if rnd.date else "")
+        lines.append(f"outcome      agreement in {when}")
+    else:
+        lines.append(f"outcome      no deal after {result['rounds_played']} rounds ({result['end_reason']})")
+    width = max(len(issue.label) for issue in spec.issues.values())
+    lines.append("terms" + " " * (width + 3) + "agreed".rjust(10) + "no deal".rjust(10))
+    final = model.outcome.terms
+    for i, issue in enumerate(spec.issues.values()):
+        agreed = issue.render(float(final[i])) if result["agreement"] else "—"
+        lines.append(
+            f"  {issue.label:<{width}}      {agreed:>10}{issue.render(issue.no_deal):>10}"
+        )
+    lines.append("utilities" + " " * (width - 1) + "outcome".rjust(10) + "reserve".rjust(10))
+    for i, name in enumerate(setup.actor_names):
+        lines.append(
+            f"  {name:<{width}}      {result['utilities'][name]:>10.3f}{model.reservation[i]:>10.3f}"
+        )
+    lines.append(f"Nash product {result['nash_product']:.4f}")
+    if result["pareto_distance"] is not None:
+        lines.append(f"distance to the Pareto frontier {result['pareto_distance']:.4f}")
+    conc = ", ".join(f"{k} {v:.2f}" for k, v in result["concessions"].items())
+    lines.append(f"concessions (utility given up from first to last offer): {conc}")
+    lines.append("coalitions   " + " | ".join(", ".join(c) for c in result["coalitions"]))
+    return lines
+
+
+def iso(date: dt.date | None) -> str:
+    return date.isoformat() if date else ""

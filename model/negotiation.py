@@ -1,0 +1,214 @@
+"""NegotiationModel: the talks as a Mesa model, one ``step()`` per dated round.
+
+A round (Putnam's two-level game, played on Rubinstein's alternating-offers protocol):
+
+1. every firm re-evaluates the offer on the table and lobbies its home government;
+2. the government whose turn it is proposes terms (a value for every issue), chosen by its strategy;
+3. every other government responds: accept, reject or walk away. If all accept, the deal must pass
+   each government's domestic ratification; a deal that passes ends the talks with agreement;
+4. the round is recorded; then the calendar: a hard deadline passed without a deal ends the talks
+   with the no-deal outcome; a soft one is extended to the next deadline with its probability
+   (one draw from the model's generator), otherwise the talks end there too.
+
+Records are tidy lists (one dict per round, per lobbying move, per event), turned into tables by
+:meth:`rounds_table` only when asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from agents.actors import FirmAgent, GovernmentAgent
+from model import lobbying
+from model.loader import load_scenario
+from model.messages import Offer, Response
+from model.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How the talks ended: ``terms`` are the agreed terms, or the no-deal values without a deal."""
+
+    agreement: bool
+    round_index: int  # 0-based index of the last round played
+    terms: np.ndarray
+    reason: str  # "accepted", "hard deadline", "deadline not extended", "walked away", "calendar end"
+    deadline: str | None  # the deadline in force when talks ended
+
+
+class NegotiationModel(mesa.Model):
+    """The negotiation world for one scenario and one seed.
+
+    ``scenario`` is a loaded :class:`~model.scenario.Scenario` or a name/path to load. Attributes a
+    user reads: ``rows`` (per-round records), ``lobby_moves``, ``events``, ``offers``, ``outcome``
+    (None while talks go on), ``weights`` and ``reservation`` (current, after lobbying).
+    """
+
+    def __init__(self, scenario: Scenario | str = "us_japan_2025", seed: int = 0) -> None:
+        super().__init__(rng=seed)
+        self.spec = load_scenario(scenario) if isinstance(scenario, str) else scenario
+        self.setup = self.spec.compiled
+        self.seed = seed
+        self.weights = self.setup.space.weights.copy()
+        self.reservation = self.setup.reservation.copy()
+        self.round_index = 0
+        self.deadline_index = 0  # index into setup.deadlines of the deadline in force
+        self.offers: list[Offer] = []
+        self.rows: list[dict] = []
+        self.lobby_moves: list[lobbying.LobbyMove] = []
+        self.events: list[dict] = []
+        self.outcome: Outcome | None = None
+        self.governments = [GovernmentAgent(self, i) for i in self.setup.governments]
+        self.firms = [FirmAgent(self, i) for i in self.setup.firms]
+        self.lobbying = self.setup.lobbying
+
+    # -- the round ----------------------------------------------------------------------------
+    def step(self) -> None:
+        if self.outcome is not None:
+            return
+        r = self.round_index
+        self.lobby()
+        order = self.setup.proposer_order
+        proposer = self._government(order[r % len(order)])
+        space = self.setup.space
+        terms = np.clip(proposer.propose(), space.lo, space.lo + space.span)
+        offer = Offer(proposer.actor_name, r + 1, terms)
+        answers = {g.actor_name: g.respond(offer) for g in self.governments if g is not proposer}
+        responses = {name: answer[0] for name, answer in answers.items()}
+        thresholds = {name: answer[1] for name, answer in answers.items()}
+        self.offers.append(offer)
+        accepted = all(v is Response.ACCEPT for v in responses.values())
+        ratified = accepted and self.ratify(offer)
+        self._record(offer, responses, thresholds, accepted, ratified)
+        if any(v is Response.WALK_AWAY for v in responses.values()):
+            self._finish(False, space.no_deal, "walked away")
+        elif ratified:
+            self._finish(True, terms, "accepted")
+        else:
+            self._check_calendar()
+        self.round_index += 1
+
+    def run(self, max_steps: int | None = None) -> Outcome:
+        """Step until the talks end; returns the outcome."""
+        limit = len(self.setup.rounds) if max_steps is None else max_steps
+        for _ in range(limit):
+            if self.outcome is not None:
+                break
+            self.step()
+        return self.outcome
+
+    # -- lobbying and ratification ------------------------------------------------------------
+    def lobby(self) -> None:
+        """Firms re-evaluate the offer on the table and push their governments (model.lobbying)."""
+        setup = self.setup
+        space = setup.space
+        table = self.offers[-1].terms if self.offers else space.no_deal
+        stance = (self.weights * space.values(table)).sum(axis=1) - self.reservation
+        for firm in self.firms:
+            firm.stance = float(stance[firm.index])
+        if not len(self.lobbying.firms):
+            return
+        issue, moved, eta = self.lobbying.step(self.weights)
+        names, issues = setup.actor_names, space.issue_names
+        round_no = self.round_index + 1
+        for k, f in enumerate(self.lobbying.firms.tolist()):
+            self.lobby_moves.append(
+                lobbying.LobbyMove(
+                    round_no, names[f], names[self.lobbying.homes[k]], issues[issue[k]],
+                    float(eta[k]), float(moved[k]), float(stance[f]),
+                )
+            )
+
+    def ratify(self, offer: Offer) -> bool:
+        """Whether every government's domestic side ratifies ``offer``.
+
+        The base two-party game has no domestic veto: a deal accepted at the table stands.
+        """
+        return True
+
+    # -- calendar -----------------------------------------------------------------------------
+    def active_deadline(self):
+        deadlines = self.setup.deadlines
+        return deadlines[self.deadline_index] if self.deadline_index < len(deadlines) else None
+
+    def is_last_round(self) -> bool:
+        """No round can follow this one: the calendar ends or a hard deadline falls here."""
+        r = self.round_index
+        if r >= len(self.setup.rounds) - 1:
+            return True
+        d = self.active_deadline()
+        return d is not None and d.index == r and d.kind == "hard"
+
+    def _check_calendar(self) -> None:
+        r = self.round_index
+        d = self.active_deadline()
+        while d is not None and d.index == r and self.outcome is None:
+            if d.kind == "hard":
+                self._event("deadline", deadline=d.name, extended=False, hard=True)
+                self._finish(False, self.setup.space.no_deal, "hard deadline")
+                return
+            extended = bool(self.rng.random() < d.extension_probability)
+            self._event("deadline", deadline=d.name, extended=extended, hard=False)
+            if not extended:
+                self._finish(False, self.setup.space.no_deal, "deadline not extended")
+                return
+            self.deadline_index += 1
+            d = self.active_deadline()
+        if self.outcome is None and r >= len(self.setup.rounds) - 1:
+            self._finish(False, self.setup.space.no_deal, "calendar end")
+
+    # -- records ------------------------------------------------------------------------------
+    def _government(self, index: int) -> GovernmentAgent:
+        for g in self.governments:
+            if g.index == index:
+                return g
+        raise KeyError(index)
+
+    def _record(
+        self, offer: Offer, responses: dict, thresholds: dict, accepted: bool, ratified: bool
+    ) -> None:
+        setup = self.setup
+        rnd = setup.rounds[self.round_index]
+        utilities = (self.weights * setup.space.values(offer.terms)).sum(axis=1)
+        row = {"round": rnd.number, "date": rnd.iso_date, "proposer": offer.proposer}
+        row.update(zip(setup.space.issue_names, offer.terms.tolist(), strict=True))
+        row.update(
+            (f"u_{name}", u) for name, u in zip(setup.actor_names, utilities.tolist(), strict=True)
+        )
+        row["responses"] = {k: v.value for k, v in responses.items()}
+        row["thresholds"] = thresholds
+        row["accepted"] = accepted
+        row["ratified"] = ratified
+        self.rows.append(row)
+
+    def _event(self, kind: str, **data) -> None:
+        self.events.append({"round": self.round_index + 1, "type": kind, **data})
+
+    def _finish(self, agreement: bool, terms: np.ndarray, reason: str) -> None:
+        d = self.active_deadline()
+        self.outcome = Outcome(agreement, self.round_index, terms, reason, d.name if d else None)
+        self.running = False
+
+    def release(self) -> None:
+        """Drop Mesa 3.3's class-level reference to this model (a no-op on Mesa ≥ 3.4.2).
+
+        Mesa 3.3 keeps every model alive in ``Agent._ids``; sweeps call this after each run so
+        memory stays flat.
+        """
+        mesa.Agent._ids.pop(self, None)
+
+    # -- tables -------------------------------------------------------------------------------
+    def rounds_table(self):
+        """The per-round records as a pandas DataFrame (one row per round)."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.rows)
+        for name in self.setup.actor_names:
+            if self.setup.actor_names.index(name) not in self.setup.governments:
+                continue
+            frame[f"response_{name}"] = [r["responses"].get(name) for r in self.rows]
+            frame[f"threshold_{name}"] = [r["thresholds"].get(name) for r in self.rows]
+        return frame.drop(columns=["responses", "thresholds"])

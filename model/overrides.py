@@ -1,0 +1,71 @@
+"""Overrides by dotted path: ``--set actors.Japan.strategy.beta=0.5``.
+
+A path walks the scenario's raw TOML tables (and list positions, ``calendar.rounds.4.date``). Every
+step but the last must exist; the last may name a key the file left out (a strategy parameter that
+takes its default, say), since the scenario is validated again afterwards exactly as if the value had
+been in the file. Sweeps name their parameters with the same paths.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from collections.abc import Mapping
+from typing import Any
+
+from model.errors import ScenarioError
+
+# Tables whose keys the schema does not fix: an override may change an entry but not invent one.
+FREE_FORM_TABLES = ("meta", "sources")
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Split ``PATH=VALUE`` and read VALUE as a TOML value (bare words are strings)."""
+    path, sep, raw = text.partition("=")
+    path = path.strip()
+    if not sep or not path:
+        raise ScenarioError("--set", text, "expected PATH=VALUE, e.g. actors.Japan.strategy.beta=0.5")
+    return path, parse_value(raw.strip())
+
+
+def parse_value(raw: str) -> Any:
+    """``0.5`` → float, ``3`` → int, ``true`` → bool, ``2025-06-20`` → date, ``[1, 2]`` → list;
+    anything else is taken as a string."""
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def apply_overrides(raw: dict[str, Any], overrides: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """Return a deep copy of ``raw`` with each override applied; the input is left untouched."""
+    out = copy.deepcopy(raw)
+    for path, value in overrides.items():
+        _set_path(out, path, value, source)
+    return out
+
+
+def _set_path(tree: dict[str, Any], path: str, value: Any, source: str) -> None:
+    keys = path.split(".")
+    node: Any = tree
+    for depth, key in enumerate(keys):
+        last = depth == len(keys) - 1
+        here = ".".join(keys[: depth + 1])
+        if isinstance(node, list):
+            if not key.isdigit() or int(key) >= len(node):
+                raise ScenarioError(
+                    source, here, f"no such position; this list has {len(node)} entries (0-based)"
+                )
+            key = int(key)
+        elif isinstance(node, dict):
+            free_form = depth == 1 and keys[0] in FREE_FORM_TABLES
+            if key not in node and (not last or free_form):
+                known = ", ".join(map(str, node)) or "(empty)"
+                raise ScenarioError(source, here, f"override path does not exist; known here: {known}")
+        else:
+            parent = ".".join(keys[:depth])
+            raise ScenarioError(source, here, f"override path does not exist: {parent} is a value")
+        if last:
+            node[key] = value
+        else:
+            node = node[key]

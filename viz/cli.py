@@ -1,0 +1,190 @@
+"""The ``demo`` sub-command: serve the dashboard on this machine and print its address.
+
+``python run.py demo [--port P] [--host H] [--scenario S]`` runs the Solara server on the page in
+:mod:`viz.app` (``solara run viz.app --production --no-open``) as a child process and waits for it;
+Ctrl+C stops it. By default it binds 127.0.0.1 only, so the class sees the lecturer's screen and the
+network sees nothing; ``--host 0.0.0.0`` must be asked for explicitly. ``--port 0`` (the default)
+picks a free port.
+
+The server runs with Solara's telemetry off, without Solara's "runs on Solara" banner, and with
+``SOLARA_HOME`` in a temporary folder removed on exit (Solara otherwise creates ``~/.solara``).
+Its front-end assets come from the local cache that ``python -m viz.install_assets`` fills; when
+that cache is incomplete the command says so before starting (offline, the page would be blank).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from model.errors import UserError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Environment variable through which the command tells the page which scenario to open with.
+SCENARIO_ENV = "BARGAINING_CHIPS_DEMO_SCENARIO"
+
+#: Solara settings for a classroom server: no telemetry, no banner, no extra windows.
+SOLARA_ENV = {
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    "SOLARA_THEME_SHOW_BANNER": "False",
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``demo`` sub-command."""
+    parser = subparsers.add_parser(
+        "demo",
+        help="the browser dashboard: step through the talks, move sliders, reset",
+        description=(
+            "Serve the teaching dashboard (Mesa SolaraViz) and print its address. Needs the viz "
+            "extra (pip install -e '.[viz]') and, offline, the asset cache filled once by "
+            "python -m viz.install_assets."
+        ),
+        epilog=(
+            "examples:\n"
+            "  python run.py demo                      http://127.0.0.1:<free port>/\n"
+            "  python run.py demo --port 8765\n"
+            "  python run.py demo --scenario rubinstein\n"
+            "  python run.py demo --host 0.0.0.0       reachable from other machines"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--port", type=int, default=0, help="port to listen on (default: 0, a free port)"
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default: 127.0.0.1, this machine only)",
+    )
+    parser.add_argument(
+        "--scenario",
+        default=None,
+        help="scenario to open with: a bundled name or a .toml path (default: us_japan_2025)",
+    )
+    parser.set_defaults(handler=run_demo)
+
+
+def free_port(host: str) -> int:
+    """A port on ``host`` that nothing listens on right now (the OS picks it)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def browser_url(host: str, port: int) -> str:
+    """The address to open: a wildcard bind is reached through 127.0.0.1 on this machine."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else host
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
+
+
+def server_command(host: str, port: int) -> list[str]:
+    """The ``solara run`` command line for the dashboard page."""
+    return [
+        sys.executable, "-m", "solara", "run", "viz.app",
+        "--host", host, "--port", str(port), "--production", "--no-open",
+    ]  # fmt: skip
+
+
+def server_environment(scenario: str | None, solara_home: str) -> dict[str, str]:
+    """The child's environment: ours, the project on the path, Solara configured for a class."""
+    env = dict(os.environ)
+    env.update(SOLARA_ENV)
+    env.setdefault("SOLARA_HOME", solara_home)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    if scenario is not None:
+        env[SCENARIO_ENV] = scenario
+    return env
+
+
+def _check_ready(scenario: str | None) -> None:
+    """Fail early, in one line, on what would otherwise break the page later."""
+    if importlib.util.find_spec("solara") is None:
+        raise UserError("the dashboard needs the viz extra: pip install -e '.[viz]'")
+    if scenario is not None:
+        from model import load_scenario
+
+        load_scenario(scenario)  # raises ScenarioError (a UserError) with the field at fault
+    from viz.install_assets import default_cache_dir, discover_assets, missing_files
+
+    cache = default_cache_dir()
+    packages, _ = discover_assets()
+    if any(missing_files(p, cache) for p in packages):
+        print(
+            f"warning: Solara's asset cache {cache} is incomplete; without internet the page "
+            "stays blank. Fill it once with: python -m viz.install_assets",
+            file=sys.stderr,
+        )
+
+
+def wait_until_listening(child: subprocess.Popen, host: str, port: int, timeout: float) -> bool:
+    """Poll until the server accepts connections; False if it exited or ``timeout`` passed."""
+    target = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            return False
+        try:
+            with socket.create_connection((target, port), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Start the server, print its address once it listens, and wait until it stops or Ctrl+C.
+
+    SIGTERM is treated like Ctrl+C, so stopping this process also stops the server.
+    """
+    _check_ready(args.scenario)
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port {args.port}: expected 0 (a free port) or 1-65535")
+    try:
+        port = args.port or free_port(args.host)
+    except OSError as err:
+        raise UserError(f"--host {args.host}: cannot bind there ({err.strerror})") from None
+    solara_home = tempfile.mkdtemp(prefix="bargaining-chips-solara-")
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    child = None
+    try:
+        child = subprocess.Popen(
+            server_command(args.host, port),
+            env=server_environment(args.scenario, solara_home),
+            cwd=PROJECT_ROOT,
+        )
+        if wait_until_listening(child, args.host, port, timeout=120):
+            print(f"Bargaining Chips dashboard: {browser_url(args.host, port)}", flush=True)
+            print("(Ctrl+C stops it)", flush=True)
+        return child.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if child is not None and child.poll() is None:
+            child.send_signal(signal.SIGINT)
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        signal.signal(signal.SIGTERM, previous)
+        shutil.rmtree(solara_home, ignore_errors=True)
