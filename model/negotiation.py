@@ -24,7 +24,8 @@ import numpy as np
 from agents.actors import FirmAgent, GovernmentAgent
 from model import lobbying
 from model.loader import load_scenario
-from model.messages import Offer, Response
+from model.messages import Offer
+from model.protocols import PROTOCOLS
 from model.scenario import Scenario
 
 
@@ -64,30 +65,16 @@ class NegotiationModel(mesa.Model):
         self.governments = [GovernmentAgent(self, i) for i in self.setup.governments]
         self.firms = [FirmAgent(self, i) for i in self.setup.firms]
         self.lobbying = self.setup.lobbying
+        self.protocol = PROTOCOLS[self.spec.protocol.type]()
 
     # -- the round ----------------------------------------------------------------------------
     def step(self) -> None:
+        """One dated round: lobbying, the protocol's play at the table, then the calendar."""
         if self.outcome is not None:
             return
-        r = self.round_index
         self.lobby()
-        order = self.setup.proposer_order
-        proposer = self._government(order[r % len(order)])
-        space = self.setup.space
-        terms = np.clip(proposer.propose(), space.lo, space.lo + space.span)
-        offer = Offer(proposer.actor_name, r + 1, terms)
-        answers = {g.actor_name: g.respond(offer) for g in self.governments if g is not proposer}
-        responses = {name: answer[0] for name, answer in answers.items()}
-        thresholds = {name: answer[1] for name, answer in answers.items()}
-        self.offers.append(offer)
-        accepted = all(v is Response.ACCEPT for v in responses.values())
-        ratified = accepted and self.ratify(offer)
-        self._record(offer, responses, thresholds, accepted, ratified)
-        if any(v is Response.WALK_AWAY for v in responses.values()):
-            self._finish(False, space.no_deal, "walked away")
-        elif ratified:
-            self._finish(True, terms, "accepted")
-        else:
+        self.protocol.play_round(self)
+        if self.outcome is None:
             self._check_calendar()
         self.round_index += 1
 
@@ -147,29 +134,32 @@ class NegotiationModel(mesa.Model):
         d = self.active_deadline()
         while d is not None and d.index == r and self.outcome is None:
             if d.kind == "hard":
-                self._event("deadline", deadline=d.name, extended=False, hard=True)
-                self._finish(False, self.setup.space.no_deal, "hard deadline")
+                self.event("deadline", deadline=d.name, extended=False, hard=True)
+                self.finish(False, self.setup.space.no_deal, "hard deadline")
                 return
             extended = bool(self.rng.random() < d.extension_probability)
-            self._event("deadline", deadline=d.name, extended=extended, hard=False)
+            self.event("deadline", deadline=d.name, extended=extended, hard=False)
             if not extended:
-                self._finish(False, self.setup.space.no_deal, "deadline not extended")
+                self.finish(False, self.setup.space.no_deal, "deadline not extended")
                 return
             self.deadline_index += 1
             d = self.active_deadline()
         if self.outcome is None and r >= len(self.setup.rounds) - 1:
-            self._finish(False, self.setup.space.no_deal, "calendar end")
+            self.finish(False, self.setup.space.no_deal, "calendar end")
 
     # -- records ------------------------------------------------------------------------------
-    def _government(self, index: int) -> GovernmentAgent:
+    def government(self, index: int) -> GovernmentAgent:
+        """The government agent of actor ``index``."""
         for g in self.governments:
             if g.index == index:
                 return g
         raise KeyError(index)
 
-    def _record(
+    def record_offer(
         self, offer: Offer, responses: dict, thresholds: dict, accepted: bool, ratified: bool
     ) -> None:
+        """Record one offer and the answers to it (protocols call this once per offer)."""
+        self.offers.append(offer)
         setup = self.setup
         rnd = setup.rounds[self.round_index]
         utilities = (self.weights * setup.space.values(offer.terms)).sum(axis=1)
@@ -184,10 +174,10 @@ class NegotiationModel(mesa.Model):
         row["ratified"] = ratified
         self.rows.append(row)
 
-    def _event(self, kind: str, **data) -> None:
+    def event(self, kind: str, **data) -> None:
         self.events.append({"round": self.round_index + 1, "type": kind, **data})
 
-    def _finish(self, agreement: bool, terms: np.ndarray, reason: str) -> None:
+    def finish(self, agreement: bool, terms: np.ndarray, reason: str) -> None:
         d = self.active_deadline()
         self.outcome = Outcome(agreement, self.round_index, terms, reason, d.name if d else None)
         self.running = False
