@@ -54,7 +54,6 @@ class NegotiationModel(mesa.Model):
         self.setup = self.spec.compiled
         self.seed = seed
         self.weights = self.setup.space.weights.copy()
-        self._refresh()
         self.reservation = self.setup.reservation.copy()
         self.round_index = 0
         self.deadline_index = 0  # index into setup.deadlines of the deadline in force
@@ -94,13 +93,12 @@ class NegotiationModel(mesa.Model):
         setup = self.setup
         space = setup.space
         table = self.offers[-1].terms if self.offers else space.no_deal
-        stance = self.utilities(table) - self.reservation
+        stance = (self.weights * space.values(table)).sum(axis=1) - self.reservation
         for firm in self.firms:
             firm.stance = float(stance[firm.index])
         if not len(self.lobbying.firms):
             return
         issue, moved, eta = self.lobbying.step(self.weights)
-        self._refresh()
         names, issues = setup.actor_names, space.issue_names
         round_no = self.round_index + 1
         for k, f in enumerate(self.lobbying.firms.tolist()):
@@ -110,33 +108,6 @@ class NegotiationModel(mesa.Model):
                     float(eta[k]), float(moved[k]), float(stance[f]),
                 )
             )
-
-    # -- utilities under the current weights ------------------------------------------------
-    def _refresh(self) -> None:
-        """Re-derive what depends on the weights; call after anything changes ``weights``."""
-        self._plans = {}
-        if self.setup.space.linear:
-            self._lin_a, self._lin_b = self.setup.space.linear_form(self.weights)
-
-    def utilities(self, terms: np.ndarray) -> np.ndarray:
-        """Every actor's utility of ``terms`` under the current weights."""
-        if self.setup.space.linear:
-            return self._lin_a @ terms + self._lin_b
-        return self.setup.space.utilities(terms, self.weights)
-
-    def utility(self, actor: int, terms: np.ndarray) -> float:
-        """One actor's utility of ``terms`` under the current weights."""
-        if self.setup.space.linear:
-            return float(self._lin_a[actor] @ terms + self._lin_b[actor])
-        return self.setup.space.utility(actor, terms, self.weights)
-
-    def offer_at(self, actor: int, level: float, others: tuple[int, ...]) -> np.ndarray:
-        """Efficient terms worth ``level`` to ``actor`` (UtilitySpace.offer_at, plan cached)."""
-        key = (actor, others)
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self._plans[key] = self.setup.space.plan(actor, self.weights, others)
-        return self.setup.space.offer_from_plan(plan, level)
 
     def ratify(self, offer: Offer) -> bool:
         """Whether every government's domestic side ratifies ``offer``.
@@ -195,7 +166,7 @@ class NegotiationModel(mesa.Model):
         self.offers.append(offer)
         setup = self.setup
         rnd = setup.rounds[self.round_index]
-        utilities = self.utilities(offer.terms)
+        utilities = (self.weights * setup.space.values(offer.terms)).sum(axis=1)
         row = {"round": rnd.number, "date": rnd.iso_date, "proposer": offer.proposer}
         row.update(zip(setup.space.issue_names, offer.terms.tolist(), strict=True))
         row.update(
