@@ -67,7 +67,10 @@ def _hashable(value: Any) -> Any:
         return ("__list__", *(_hashable(v) for v in value))
     if isinstance(value, dict):
         return ("__dict__", *sorted((k, _hashable(v)) for k, v in value.items()))
-    return value
+    # Tag scalars with their type: True == 1 == 1.0 would otherwise share a cache entry, and a
+    # value that fails validation (a bool where a number is expected) could be served from the
+    # entry of one that passed.
+    return ("__value__", type(value).__name__, value)
 
 
 def _unhashable(value: Any) -> Any:
@@ -75,6 +78,8 @@ def _unhashable(value: Any) -> Any:
         return [_unhashable(v) for v in value[1:]]
     if isinstance(value, tuple) and value and value[0] == "__dict__":
         return {k: _unhashable(v) for k, v in value[1:]}
+    if isinstance(value, tuple) and value and value[0] == "__value__":
+        return value[2]
     return value
 
 
