@@ -88,9 +88,21 @@ def _load(source: str, override_key: tuple) -> Scenario:
     path = resolve_scenario(source)
     raw = read_toml(path)
     overrides = {k: _unhashable(v) for k, v in override_key}
-    data = apply_overrides(raw, overrides, str(path)) if overrides else raw
+    return scenario_from_dict(raw, str(path), overrides)
+
+
+def scenario_from_dict(
+    raw: dict[str, Any], origin: str = "<memory>", overrides: Mapping[str, Any] | None = None
+) -> Scenario:
+    """Validate a scenario given as the dict a TOML file would parse to (for generated scenarios).
+
+    Not cached: load files with :func:`load_scenario`.
+    """
+    overrides = dict(overrides or {})
+    data = apply_overrides(raw, overrides, origin) if overrides else raw
+    path = origin
     try:
-        spec = Scenario.model_validate({**data, "origin": str(path)})
+        spec = Scenario.model_validate({**data, "origin": origin})
     except ValidationError as err:
         first = err.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
@@ -107,7 +119,7 @@ def _load(source: str, override_key: tuple) -> Scenario:
     return spec
 
 
-def _blame(path: Path, overrides: Mapping[str, Any], field: str) -> str:
+def _blame(path: str, overrides: Mapping[str, Any], field: str) -> str:
     """The file, and the --set override that introduced the bad value if one did."""
     for key in overrides:
         if field == key or field.startswith(key + ".") or key.startswith(field + "."):
