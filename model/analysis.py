@@ -97,7 +97,7 @@ class Frontier:
 
         def objective(ua: float, ub: float) -> float:
             if ua <= da or ub <= db:
-                return -1.0
+                return -math.inf
             return power * math.log(ua - da) + (1 - power) * math.log(ub - db)
 
         p = self._maximise(objective)
