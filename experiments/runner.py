@@ -44,6 +44,7 @@ from model.errors import UserError
 
 BACKENDS = ("serial", "process", "dask")
 MAX_ATTEMPTS = 3  # sends of one chunk before it is split (or, for one run, recorded as an error)
+MAX_BARREN_RESTARTS = 20  # worker deaths in a row, with no chunk finished, before giving up
 _MODELS: dict[str, Callable[[dict[str, Any], int], dict[str, Any]]] = {}
 
 
@@ -239,7 +240,9 @@ class _Process:
 class _Dask:
     name = "dask"
 
-    def __init__(self, model: str, workers: int | None, address: str | None) -> None:
+    def __init__(
+        self, model: str, workers: int | None, address: str | None, timeout: float = 10.0
+    ) -> None:
         try:
             import distributed
         except ImportError:
@@ -254,7 +257,7 @@ class _Dask:
         self.restarts = 0
         if address:
             try:
-                self.client = distributed.Client(address, timeout="10s", set_as_default=False)
+                self.client = distributed.Client(address, timeout=timeout, set_as_default=False)
             except (OSError, TimeoutError, ValueError) as err:
                 raise UserError(f"cannot reach the Dask scheduler at {address!r}: {err}") from None
         else:
@@ -305,13 +308,15 @@ def _default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _make_backend(name: str, model: str, workers: int | None, address: str | None) -> Any:
+def _make_backend(
+    name: str, model: str, workers: int | None, address: str | None, timeout: float = 10.0
+) -> Any:
     if name == "serial":
         return _Serial(model)
     if name == "process":
         return _Process(model, workers or _default_workers())
     if name == "dask":
-        return _Dask(model, workers, address)
+        return _Dask(model, workers, address, timeout)
     raise UserError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
 
 
@@ -398,6 +403,7 @@ def run_sweep(
     quiet: bool = False,
     chunk_seconds: float = 1.0,
     max_chunk: int = 2000,
+    connect_timeout: float = 10.0,
 ) -> SweepReport:
     """Run every run of a sweep config into ``out`` and return a report.
 
@@ -405,6 +411,8 @@ def run_sweep(
     parameter path, an unknown backend, an unreachable Dask address, an ``out`` folder holding
     another sweep) raises ``UserError`` before anything is written. With ``resume`` (the default)
     runs already in ``out`` are skipped. Ctrl-C stops after writing the chunks already finished.
+    ``chunk_seconds`` is the work aimed at per chunk (at most ``max_chunk`` runs);
+    ``connect_timeout`` bounds the wait for a Dask scheduler at ``address``.
     """
     source = str(config) if not isinstance(config, SweepConfig) else config.name
     if not isinstance(config, SweepConfig):
@@ -418,7 +426,7 @@ def run_sweep(
     design = Design(config)
     validate_parameters(config, design, source)
     ResultStore.check(out, config, resume=resume)
-    runner = _make_backend(backend, config.model, workers, address)
+    runner = _make_backend(backend, config.model, workers, address, connect_timeout)
     try:
         store = ResultStore.open(out, config, resume=resume)
         done = store.done_keys()
@@ -450,6 +458,7 @@ def run_sweep(
     in_flight: dict[Any, _Chunk] = {}
     limit = 1 if backend == "serial" else 2 * runner.workers
     started = time.perf_counter()
+    barren = 0  # worker deaths since the last finished chunk
     status = "failed"
     try:
         while True:
@@ -470,6 +479,7 @@ def run_sweep(
                     lost.append(chunk)
                     continue
                 store.write_part(result.parquet, result.first_index)
+                barren = 0
                 chunker.observe(result)
                 report.runs_done += result.n
                 report.errors += result.errors
@@ -478,6 +488,13 @@ def run_sweep(
                 if report.errors:
                     bar.set_postfix(errors=report.errors, refresh=False)
             if lost:
+                barren += 1
+                if barren > MAX_BARREN_RESTARTS:
+                    raise RuntimeError(
+                        f"workers died {barren} times in a row without finishing a chunk "
+                        "(see the worker errors above); the finished runs are kept, "
+                        "run the same command again to resume"
+                    )
                 if backend == "process":  # one death breaks the whole pool: resend everything
                     lost += list(in_flight.values())
                     in_flight.clear()
