@@ -17,16 +17,19 @@ Records are tidy lists (one dict per round, per lobbying move, per event), turne
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
-from agents.actors import FirmAgent, GovernmentAgent
 from model import lobbying
 from model.loader import load_scenario
 from model.messages import Offer
 from model.protocols import PROTOCOLS
 from model.scenario import Scenario
+
+if TYPE_CHECKING:
+    from agents.actors import GovernmentAgent
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,10 @@ class NegotiationModel(mesa.Model):
         self.lobby_moves: list[lobbying.LobbyMove] = []
         self.events: list[dict] = []
         self.outcome: Outcome | None = None
+        # Imported here, not at the top: the agents package imports model (its messages), so a
+        # top-level import made `import agents` fail on a fresh interpreter (a circular import).
+        from agents.actors import FirmAgent, GovernmentAgent
+
         self.governments = [GovernmentAgent(self, i) for i in self.setup.governments]
         self.firms = [FirmAgent(self, i) for i in self.setup.firms]
         self._by_index = {g.index: g for g in self.governments}
