@@ -64,7 +64,7 @@ def test_utility_space_table(model):
     for point in (data["nash"], data["ks"]):
         assert 0.5 <= point[0] <= 1 and 0.6 <= point[1] <= 1
     for _, ua, ub, _ in data["offers"]:
-        assert 0 <= ua <= 1 and 0 <= ub <= 1
+        assert -1e-12 <= ua <= 1 + 1e-12 and -1e-12 <= ub <= 1 + 1e-12
 
 
 def test_plot_dance_draws_on_the_axes_it_is_given(model, nothing_written):
