@@ -8,8 +8,9 @@ writes atomically, so memory stays flat in the number of runs and the driver doe
 Backends:
 
 - ``serial`` — in this process, for debugging (same chunks, same parts);
-- ``process`` — a local ``ProcessPoolExecutor`` with an explicit start method (``spawn`` by default;
-  Mesa 3.3 changes the global default on import, so it is never relied on);
+- ``process`` — a local ``ProcessPoolExecutor`` with an explicit start method (``fork`` on Linux
+  when the driver runs a single thread, else ``spawn``; Mesa 3.3 changes the global default on
+  import, so it is never relied on);
 - ``dask`` — a ``distributed.Client`` connected to ``address`` (the package must be installed on the
   workers), or a ``LocalCluster`` of single-threaded worker processes when no address is given.
 
@@ -148,8 +149,17 @@ def run_chunk(model: str, runs: list[RunSpec]) -> ChunkResult:
 
 
 def _init_worker(model: str) -> None:
-    """Process-pool initializer: leave Ctrl-C to the driver and import the model once."""
+    """Process-pool initializer: leave Ctrl-C to the driver, exit if the driver dies (a killed
+    driver must not leave workers behind), and import the model once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch_parent, name="watch-driver", daemon=True).start()
     resolve_model(model)
 
 
@@ -246,8 +256,9 @@ class _Process:
             raise WorkerLost(str(err) or "a worker process died") from err
 
     def recover(self) -> None:
-        """Replace a broken pool with a fresh one."""
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        """Replace a broken pool with a fresh one (the broken pool has already stopped its
+        workers, so waiting for it is quick, and lets the new pool fork when that is safe)."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
         self.restarts += 1
         self.pool = self._new_pool()
 
@@ -470,7 +481,11 @@ def run_sweep(
     )
     from tqdm import tqdm
 
-    bar = tqdm(
+    class _Bar(tqdm):
+        # No monitor thread: a single-threaded driver can restart its workers by fork.
+        monitor_interval = 0
+
+    bar = _Bar(
         total=design.runs_total, unit="run", disable=quiet, file=sys.stderr,
         desc=config.name, smoothing=0.05, mininterval=0.5, dynamic_ncols=True,
     )
