@@ -93,7 +93,7 @@ def sweep_command(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     report = run_sweep(
-        config, args.out, backend=args.backend, workers=args.workers, address=args.address,
+        args.config, args.out, backend=args.backend, workers=args.workers, address=args.address,
         resume=args.resume, quiet=args.quiet,
     )
     written = write_sweep_outputs(config, args.out)
