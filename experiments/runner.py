@@ -465,11 +465,14 @@ def run_sweep(
     runner = _make_backend(
         backend, config.model, workers, address, connect_timeout, mp_start_method
     )
+    store = None
     try:
         store = ResultStore.open(out, config, resume=resume)
         done = store.done_keys()
     except BaseException:
         runner.close()
+        if store is not None:
+            store.close()
         raise
     report = SweepReport(Path(out), backend, runner.workers, design.runs_total)
     manifest = store.start_session(

@@ -157,7 +157,7 @@ class PlotSpec(_Frozen):
     ``kind``: ``heatmap`` (``outcome`` over parameters ``x`` and ``y``), ``distribution``
     (``outcome`` per combination of the parameters in ``by``), ``p_deal`` (P(``outcome``) against
     parameter ``x`` with a confidence band), ``deadline_effect`` (round of agreement relative to the
-    first deadline).
+    first deadline); ``p_deal`` draws one curve per value of ``by[0]`` when ``by`` is given.
     """
 
     kind: Literal["heatmap", "distribution", "p_deal", "deadline_effect"]

@@ -44,6 +44,13 @@ def test_p_deal_table_has_wilson_bands(frame):
     assert list(table["x"]) == [0.0, 0.5, 1.0]
     assert list(table["mean"]) == pytest.approx([0.25, 0.5, 0.75])
     assert (table["low"] < table["mean"]).all() and (table["mean"] < table["high"]).all()
+    by_beta = ap.p_deal_table(frame, "deadlines.G7.extension_probability",
+                              by="actors.Japan.strategy.beta")
+    assert list(by_beta["group"]) == [0.5] * 3 + [2.0] * 3
+    assert list(by_beta["mean"]) == pytest.approx([0.25, 0.5, 0.75] * 2)
+    ax = ap.plot_p_deal(frame, "deadlines.G7.extension_probability",
+                        by="actors.Japan.strategy.beta")
+    assert len(ax.get_lines()) == 2
 
 
 def test_deadline_offsets(frame):
