@@ -217,7 +217,7 @@ def plot_tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None) -> A
     ax.set_yticks(y, [_label(p) for p in rows["parameter"]])
     ax.set_xlabel(f"{outcome} (baseline {baseline:.3g})")
     ax.set_title(f"one at a time: {outcome}")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="best", fontsize=8)
     return ax
 
 

@@ -164,6 +164,8 @@ def sensitivity_command(args: argparse.Namespace) -> int:
 
         with pd.option_context("display.width", 200, "display.max_rows", 500):
             shown = report.indices.drop(columns=["method"])
+            if shown["parameter_2"].isna().all():
+                shown = shown.drop(columns=["parameter_2"])
             print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         for outcome, reason in report.skipped.items():
             print(f"skipped {outcome}: {reason}")

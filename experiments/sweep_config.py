@@ -53,6 +53,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from model.errors import UserError
 
 DEFAULT_MODEL = "experiments.single:run_once"
+# Bumped whenever the mapping from a config to its runs (points, seeds, keys) changes, so a folder
+# written by an older mapping is not resumed with runs it does not hold.
+DESIGN_VERSION = 1
 
 Scalar = bool | int | float | str
 
@@ -123,8 +126,9 @@ class DesignSpec(_Frozen):
     - ``morris``: ``samples`` elementary-effect trajectories on a ``levels``-level grid
       (Morris 1991), optionally the ``optimal_trajectories`` most spread of them (Campolongo,
       Cariboni & Saltelli 2007), giving r·(D+1) points;
-    - ``oat``: one at a time around a baseline (each range's midpoint, or the first listed value),
-      ``steps`` points per parameter: the data of a tornado chart.
+    - ``oat``: one at a time around a baseline (each distribution's median, or the first listed
+      value), ``steps`` points per parameter at evenly spaced quantiles: the data of a tornado
+      chart.
     """
 
     kind: Literal["grid", "lhs", "sobol", "morris", "oat"] = "grid"
@@ -238,6 +242,7 @@ class SweepConfig(_Frozen):
                 "design", "levers", "uncertainties", "constants",
             },
         )
+        data["design_version"] = DESIGN_VERSION
         text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
