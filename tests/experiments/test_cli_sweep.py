@@ -128,3 +128,33 @@ range = [-3.14159, 3.14159]
     assert names == ["indices.csv", "morris_y.png", "oat", "runs", "sensitivity.json",
                      "tornado.csv", "tornado_y.png"]
     assert run.main(["summarize", str(out)]) == 0  # a study's folder summarises its runs
+
+
+def test_ctrl_c_stops_cleanly_and_the_same_command_completes(tmp_path, root):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from experiments.store import load_results
+
+    config = write(tmp_path / "slow.toml", TOY.replace("noise = 0.1", "noise = 0.1\ndelay = 0.004")
+                   .replace("replications = 8", "replications = 40"))  # 360 runs of 4 ms
+    out = tmp_path / "out"
+    cmd = [sys.executable, "run.py", "sweep", str(config), "--out", str(out), "--quiet"]
+    proc = subprocess.Popen(cmd, cwd=root, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(list(out.glob("parts/part-*"))) < 2:
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and err.strip().endswith("interrupted")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted"
+    done = manifest["counts"]["runs_done"]
+    assert 0 < done < 360
+    assert run.main(["sweep", str(config), "--out", str(out), "--backend", "serial",
+                     "--quiet"]) == 0
+    keys = load_results(out)["run_key"]
+    assert len(keys) == 360 and keys.is_unique
