@@ -185,7 +185,12 @@ class PlotSpec(_Frozen):
 
 
 class SweepConfig(_Frozen):
-    """A whole sweep. ``fingerprint`` identifies the set of runs it defines."""
+    """A whole sweep. ``fingerprint`` identifies the set of runs it defines.
+
+    ``fill`` gives, per outcome, the value a sensitivity analysis uses for a run that has none:
+    the agreed terms of a run without a deal are null, and ``"terms.auto_tariff" = 27.5`` (the
+    issue's no-deal value in the scenario) makes the outcome "the tariff after the talks".
+    """
 
     name: str = "sweep"
     description: str = ""
@@ -200,6 +205,7 @@ class SweepConfig(_Frozen):
     uncertainties: dict[str, ParameterSpec] = Field(default_factory=dict)
     constants: dict[str, Scalar] = Field(default_factory=dict)
     plots: tuple[PlotSpec, ...] = ()
+    fill: dict[str, float] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _parameters(self) -> SweepConfig:

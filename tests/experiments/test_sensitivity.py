@@ -64,6 +64,7 @@ def test_point_means_average_replications_by_key(tmp_path):
     expected = [2 * p["x"] + 3 * p["z"] for p in map(design.point, range(design.points))]
     assert means == pytest.approx(expected)
     assert np.isnan(point_means(frame, design, "round")[0])  # x = 0: never a deal, no round
+    assert point_means(frame, design, "round", fill=-1.0)[0] == -1.0
 
 
 def test_tornado_table_swings(tmp_path):
@@ -90,6 +91,9 @@ def test_outcomes_that_cannot_be_analysed_are_reported(tmp_path):
     assert report.skipped["missing"] == "not in the results"
     assert json.loads((tmp_path / "sensitivity.json").read_text())["skipped"] == report.skipped
     assert (tmp_path / "sobol_y.png").stat().st_size > 0
+    filled = run_sensitivity(cfg.model_copy(update={"fill": {"round": 0.0}}), tmp_path,
+                             backend="serial", quiet=True, tornado=False)  # same runs, resumed
+    assert set(filled.indices["outcome"]) == {"y", "round"}
 
 
 def test_sensitivity_refuses_other_designs_and_foreign_folders(tmp_path):
