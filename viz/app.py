@@ -33,10 +33,12 @@ from viz.session import DashboardModel, release
 #: Set by ``python run.py demo --scenario``: the scenario the page opens with.
 SCENARIO_ENV = "BARGAINING_CHIPS_DEMO_SCENARIO"
 
-#: Page-wide style for a projector: larger type, no tab bar for the single page of panels, panels
-#: that scroll inside their tile instead of spilling over the next one.
+#: Page-wide style for a projector: larger type, no tab bar (and no gaps above it) for the single
+#: page of panels, panels that scroll inside their tile instead of spilling over the next one.
 STYLE = """
 .v-tabs { display: none; }
+.solara-autorouter-content > .v-sheet, .solara-autorouter-content > .v-sheet > .v-sheet {
+  row-gap: 0 !important; }
 .vue-grid-item > div { overflow: auto; }
 .bc-panel { font-size: 15px; line-height: 1.35; padding: 6px 10px; }
 .bc-heading { font-size: 17px; font-weight: 700; margin-bottom: 4px; }
