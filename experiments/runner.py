@@ -297,7 +297,9 @@ class _Dask:
         else:
             self.cluster = distributed.LocalCluster(
                 n_workers=workers or _default_workers(), threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR,
+                host="127.0.0.1", silence_logs=logging.ERROR,
+                # Any free local port: the default (8787) may be taken, and None still tries it.
+                dashboard_address="127.0.0.1:0",
             )
             self.client = distributed.Client(self.cluster, set_as_default=False)
         self.workers = max(1, sum(self.client.nthreads().values()))
