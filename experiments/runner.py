@@ -407,12 +407,20 @@ class _Chunk:
 
 
 class _Chunker:
-    """Pulls not-yet-done runs from the design into chunks of about ``target`` seconds of work."""
+    """Pulls not-yet-done runs from the design into chunks of about ``target`` seconds of work.
 
-    def __init__(self, runs: Iterator[RunSpec], target: float, max_size: int) -> None:
+    Near the end chunks shrink to a share of what is left (guided self-scheduling, Polychronopoulos
+    & Kuck 1987), so the last chunks finish together instead of one worker finishing alone.
+    """
+
+    def __init__(
+        self, runs: Iterator[RunSpec], target: float, max_size: int, remaining: int, workers: int
+    ) -> None:
         self.runs = runs
         self.target = target
         self.max_size = max_size
+        self.remaining = remaining  # runs not yet handed out (an upper bound: duplicates skip)
+        self.workers = workers
         self.size = 2  # until the first chunk has been timed
         self.per_run: float | None = None
         self.exhausted = False
@@ -427,13 +435,15 @@ class _Chunker:
     def next(self) -> _Chunk | None:
         if self.exhausted:
             return None
+        size = min(self.size, max(1, -(-self.remaining // (2 * self.workers))))
         runs: list[RunSpec] = []
         for run in self.runs:
             runs.append(run)
-            if len(runs) >= self.size:
+            if len(runs) >= size:
                 break
         else:
             self.exhausted = True
+        self.remaining -= len(runs)
         return _Chunk(runs) if runs else None
 
 
@@ -522,7 +532,8 @@ def run_sweep(
 
     report.runs_before = len(done)
     chunker = _Chunker(
-        _pending_runs(design, done, config.common_random_numbers, on_skip), chunk_seconds, max_chunk
+        _pending_runs(design, done, config.common_random_numbers, on_skip), chunk_seconds,
+        max_chunk, remaining=design.runs_total - len(done), workers=runner.workers,
     )
     del done
     in_flight: dict[Any, _Chunk] = {}

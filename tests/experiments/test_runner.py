@@ -196,3 +196,19 @@ def test_start_method_is_explicit():
     assert start_method("auto") in ("fork", "spawn")
     with pytest.raises(UserError):
         start_method("teleport")
+
+
+def test_chunks_follow_measured_time_and_shrink_at_the_end():
+    from experiments.runner import ChunkResult, _Chunker
+
+    runs = (RunSpec(i, i, 0, i, f"k{i}", {}) for i in range(1000))
+    chunker = _Chunker(runs, target=1.0, max_size=10_000, remaining=1000, workers=2)
+    first = chunker.next()
+    assert len(first.runs) == 2  # not timed yet
+    chunker.observe(ChunkResult(0, 2, 0, b"", compute_seconds=0.02))  # 10 ms a run
+    sizes = [len(first.runs)]
+    while (chunk := chunker.next()) is not None:
+        sizes.append(len(chunk.runs))
+    assert sum(sizes) == 1000
+    assert sizes[1] == 100  # one second of work
+    assert sizes[-1] < sizes[1] and sizes == sizes[:1] + sorted(sizes[1:], reverse=True)
