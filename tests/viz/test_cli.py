@@ -87,3 +87,47 @@ def test_demo_is_listed_in_the_help():
         [sys.executable, "run.py", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0 and "demo" in done.stdout
+
+
+@pytest.fixture
+def asset_cache(monkeypatch, tmp_path):
+    """Point the asset installer at an empty cache and record (instead of doing) downloads."""
+    from viz import install_assets
+
+    calls = []
+    monkeypatch.setattr(install_assets, "default_cache_dir", lambda: tmp_path)
+
+    def fake_install(cache, log=print, **kwargs):
+        calls.append(cache)
+        return fake_install.status
+
+    fake_install.status = 0
+    monkeypatch.setattr(install_assets, "install", fake_install)
+    return tmp_path, calls, fake_install
+
+
+def test_demo_fills_an_empty_asset_cache_once_before_starting(asset_cache, capsys):
+    cache, calls, _ = asset_cache
+    cli._check_ready(None)
+    assert calls == [cache]
+    assert "fetching them once" in capsys.readouterr().err
+
+
+def test_demo_leaves_a_full_asset_cache_alone(asset_cache):
+    from viz import install_assets
+
+    cache, calls, _ = asset_cache
+    for package in install_assets.discover_assets()[0]:
+        for inner in package.files:
+            (cache / package.spec / inner).parent.mkdir(parents=True, exist_ok=True)
+            (cache / package.spec / inner).write_text("cached")
+    cli._check_ready(None)
+    assert calls == []
+
+
+def test_demo_warns_when_the_assets_cannot_be_fetched(asset_cache, capsys):
+    _, calls, fake_install = asset_cache
+    fake_install.status = 1
+    cli._check_ready(None)
+    assert len(calls) == 1
+    assert "the page stays blank" in capsys.readouterr().err
