@@ -50,6 +50,17 @@ MAX_BARREN_RESTARTS = 20  # worker deaths in a row, with no chunk finished, befo
 _MODELS: dict[str, Callable[[dict[str, Any], int], dict[str, Any]]] = {}
 
 
+def require(*modules: str) -> None:
+    """Fail with one line naming the extra to install when an optional dependency is missing."""
+    import importlib.util
+
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise UserError(
+            f"sweeps need {', '.join(missing)}: pip install 'bargaining-chips[sweep]'"
+        )
+
+
 # -- the model as a function ----------------------------------------------------------------------
 def resolve_model(spec: str) -> Callable[[dict[str, Any], int], dict[str, Any]]:
     """Import ``"package.module:function"`` (cached per process)."""
@@ -243,7 +254,12 @@ class _Process:
         return pool
 
     def submit(self, runs: list[RunSpec]) -> cf.Future:
-        return self.pool.submit(run_chunk, self.model, runs)
+        try:
+            return self.pool.submit(run_chunk, self.model, runs)
+        except cf.process.BrokenProcessPool as err:  # broke since the last wait: same as a loss
+            future: cf.Future = cf.Future()
+            future.set_exception(err)
+            return future
 
     def wait(self, futures: list[Any]) -> list[Any]:
         done, _ = cf.wait(futures, timeout=0.5, return_when=cf.FIRST_COMPLETED)
@@ -485,6 +501,7 @@ def run_sweep(
     source = str(config) if not isinstance(config, SweepConfig) else config.name
     if not isinstance(config, SweepConfig):
         config = load_config(config)
+    require("pyarrow", "tqdm")
     if backend not in BACKENDS:
         raise UserError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if workers is not None and workers < 1:
