@@ -78,7 +78,8 @@ def test_sweep_then_summarize(tmp_path, capsys):
     ("change", "message"),
     [
         (("values = [0.0, 0.5, 1.0]", "values = []"), "levers.x: 'values' is empty"),
-        (("[levers.x]", "[levers.w]"), "unknown parameter 'w'"),
+        (("noise = 0.1", "noise = 0.1\nnoize = 2"), "unknown parameter 'noize'"),
+        (('x = "x"', 'x = "w"'), "'w', which is not a swept parameter"),
         (("range = [0.0, 1.0]", "range = [1.0, 0.0]"), "empty range"),
         (('kind = "grid"', 'kind = "sobol"\nsamples = 12'), "not a power of two"),
     ],
