@@ -13,8 +13,9 @@ Memory: a sweep of ``--memory-runs`` runs on the process backend in a child proc
 resident memory (driver, and driver plus workers) is sampled as it goes; flat memory shows as
 equal figures at a quarter, half, three quarters and the end of the sweep.
 
-Figures depend on the machine and on what else it is doing; the script prints them and asserts
-nothing.
+Figures depend on the machine and on what else it is doing: the script first measures the
+parallelism available (independent plain loops of the model, no pool) so the speed-ups can be read
+against it. It prints figures and asserts nothing.
 """
 
 from __future__ import annotations
@@ -69,6 +70,35 @@ def throughput(runs: int, backends: list[str], workers: int | None) -> None:
         overhead_ms = 1000 * (wall * report.workers - report.compute_seconds) / runs
         print(f"{backend:<9} {report.workers:>7} {wall:>8.2f} {rate:>8.0f} {speedup:>9} "
               f"{model_ms:>13.3f} {overhead_ms:>16.3f}", flush=True)
+
+
+CEILING = """
+import sys, time
+sys.path.insert(0, {root!r})
+from experiments import run_once
+for seed in range(20):
+    run_once({{}}, seed)
+start = time.perf_counter()
+for seed in range({n}):
+    run_once({{}}, seed)
+print(time.perf_counter() - start)
+"""
+
+
+def ceiling(runs: int, workers: int) -> None:
+    """The best any backend could do here and now: ``workers`` independent processes running the
+    model in a plain loop (no pool, no files), started together. On a busy machine this falls
+    below ``workers`` x serial, and the backends' speed-ups should be read against it."""
+    n = runs // workers
+    code = CEILING.format(root=str(ROOT), n=n)
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+             for _ in range(workers)]
+    seconds = [float(p.communicate()[0]) for p in procs]
+    single = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    one = n / float(single.stdout)
+    together = n * workers / max(seconds)
+    print(f"ceiling: {workers} plain loops together {together:.0f} runs/s, one alone {one:.0f} "
+          f"runs/s: {together / one:.2f}x is the most parallelism this machine offers right now")
 
 
 def _rss_kib(pid: int) -> int:
@@ -154,6 +184,7 @@ def main() -> int:
         except ImportError:
             print("dask: not installed (pip install 'bargaining-chips[dask]'); skipped")
             backends.remove("dask")
+    ceiling(args.runs, args.workers or os.cpu_count() or 1)
     throughput(args.runs, backends, args.workers)
     if not args.skip_memory:
         memory(args.memory_runs, args.workers)
