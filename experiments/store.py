@@ -52,16 +52,21 @@ _PACKAGES = (
 )
 
 
+_SCALARS = frozenset({bool, int, float, str})
+
+
 def flatten(value: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """Flatten a summary dict for a table: nested dicts → dotted keys, lists → JSON strings."""
     flat: dict[str, Any] = {}
     for key, item in value.items():
         name = f"{prefix}{key}"
-        if isinstance(item, Mapping):
+        if item is None or type(item) in _SCALARS:  # the common case first: it runs per value
+            flat[name] = item
+        elif isinstance(item, dict | Mapping):
             flat.update(flatten(item, prefix=f"{name}."))
         elif isinstance(item, list | tuple):
             flat[name] = json.dumps(item, default=_json_default)
-        elif item is None or isinstance(item, bool | int | float | str):
+        elif isinstance(item, bool | int | float | str):
             flat[name] = item
         elif hasattr(item, "item"):  # numpy scalar
             flat[name] = item.item()
