@@ -164,7 +164,7 @@ class NegotiationModel(mesa.Model):
         rnd = setup.rounds[self.round_index]
         utilities = (self.weights * setup.space.values(offer.terms)).sum(axis=1)
         row = {"round": rnd.number, "date": rnd.iso_date, "proposer": offer.proposer}
-        row.update(zip(setup.space.issue_names, offer.terms.tolist(), strict=True))
+        row.update(setup.space.named_terms(offer.terms))
         row.update(
             (f"u_{name}", u) for name, u in zip(setup.actor_names, utilities.tolist(), strict=True)
         )

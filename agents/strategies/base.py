@@ -21,6 +21,7 @@ from model.messages import Offer, Response
 
 if TYPE_CHECKING:
     from agents.view import NegotiationView
+    from model.scenario import Scenario
 
 
 class ParameterError(ValueError):
@@ -58,6 +59,13 @@ class Strategy:
 
     def acceptance_threshold(self, view: NegotiationView, offer: Offer) -> float | None:
         """The least utility this strategy would accept now, if it has one (for transcripts)."""
+        return None
+
+    @classmethod
+    def scenario_problem(cls, spec: Scenario, actor: str) -> str | None:
+        """What the strategy needs from the scenario (as the strategy of government ``actor``) and
+        does not find there, in words; None when it can play. Equilibrium strategies are defined
+        for one game each and say so here, so a mismatch is a scenario error, not a crash."""
         return None
 
     def params(self) -> dict[str, object]:
