@@ -140,10 +140,20 @@ class Frontier:
         p = self._maximise(objective)
         return p if p.utilities[0] > da and p.utilities[1] > db else None
 
-    def max_welfare(self) -> Point:
+    def max_welfare(self) -> Point | None:
+        """The individually rational frontier point with the largest u_a + u_b (None if there is
+        none). Where the sum is flat (a linear pie) every such point ties; the first found is
+        returned."""
+        da, db = self.d
+
+        def welfare(ua: float, ub: float) -> float:
+            rational = ua >= da - 1e-12 and ub >= db - 1e-12
+            return ua + ub if rational else (-math.inf if self.deals is not None else -1e300)
+
         if self.deals is not None:
-            return self._best_deal(lambda ua, ub: ua + ub)
-        return self._maximise(lambda ua, ub: ua + ub)
+            return self._best_deal(welfare)
+        p = self._maximise(welfare)
+        return p if p.utilities[0] >= da - 1e-9 and p.utilities[1] >= db - 1e-9 else None
 
     def kalai_smorodinsky(self) -> Point | None:
         """The point where the frontier meets the line from d to the ideal point."""
