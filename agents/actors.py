@@ -37,10 +37,7 @@ class GovernmentAgent(mesa.Agent):
 
     def respond(self, offer: Offer) -> tuple[Response, float | None]:
         """The strategy's answer, and the threshold it judged by (None if it has none)."""
-        return (
-            self.strategy.respond(self.view, offer),
-            self.strategy.acceptance_threshold(self.view, offer),
-        )
+        return self.strategy.answer(self.view, offer)
 
 
 class FirmAgent(mesa.Agent):

@@ -133,18 +133,18 @@ class NegotiationView:
         return self.utility_of(self.actor, terms)
 
     def utility_of(self, actor: int, terms: np.ndarray) -> float:
-        return self._model.setup.space.utility(actor, terms, self._model.weights)
+        return self._model.utility(actor, terms)
 
     def offer_at(self, level: float) -> np.ndarray:
         """Efficient terms worth ``level`` to this actor (see UtilitySpace.offer_at)."""
-        return self._model.setup.space.offer_at(self.actor, level, self._model.weights, self.opponents)
+        return self._model.offer_at(self.actor, level, self.opponents)
 
     def offer_for(self, actor: int, level: float) -> np.ndarray:
         """The efficient terms ``actor`` would offer at ``level``: worth ``level`` to it, as much as
         possible to the other governments. Lets a strategy reason about the others' offers
         (backward induction needs what each side would propose in each round)."""
         others = tuple(g for g in self._model.setup.governments if g != actor)
-        return self._model.setup.space.offer_at(actor, level, self._model.weights, others)
+        return self._model.offer_at(actor, level, others)
 
     # -- history ------------------------------------------------------------------------------
     @property

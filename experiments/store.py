@@ -183,11 +183,14 @@ class ResultStore:
 
     @classmethod
     def open(cls, root: str | Path, config: SweepConfig, *, resume: bool = True) -> ResultStore:
-        """:meth:`check` the folder, then create it and clear half-written parts of a killed run."""
+        """:meth:`check` the folder and clear half-written parts of a killed session.
+
+        The folder itself is created by :meth:`start_session`, manifest first, so a folder with
+        parts always has a manifest."""
         store = cls.check(root, config, resume=resume)
-        store.parts.mkdir(parents=True, exist_ok=True)
-        for tmp in store.parts.glob(".*.tmp"):
-            tmp.unlink()  # half-written part of a killed session
+        if store.parts.is_dir():
+            for tmp in store.parts.glob(".*.tmp"):
+                tmp.unlink()  # half-written part of a killed session
         return store
 
     # -- manifest ----------------------------------------------------------------------------
@@ -234,6 +237,7 @@ class ResultStore:
         )
         manifest["sessions"].append({"started": _now(), "finished": None, **session})
         self.write_manifest(manifest)
+        self.parts.mkdir(exist_ok=True)
         return manifest
 
     def end_session(

@@ -132,7 +132,7 @@ class Frontier:
 
         def objective(ua: float, ub: float) -> float:
             if ua <= da or ub <= db:
-                return -math.inf if self.deals is not None else -1e300
+                return -math.inf
             return power * math.log(ua - da) + (1 - power) * math.log(ub - db)
 
         if self.deals is not None:
@@ -148,7 +148,7 @@ class Frontier:
 
         def welfare(ua: float, ub: float) -> float:
             rational = ua >= da - 1e-12 and ub >= db - 1e-12
-            return ua + ub if rational else (-math.inf if self.deals is not None else -1e300)
+            return ua + ub if rational else -math.inf
 
         if self.deals is not None:
             return self._best_deal(welfare)
@@ -156,7 +156,13 @@ class Frontier:
         return p if p.utilities[0] >= da - 1e-9 and p.utilities[1] >= db - 1e-9 else None
 
     def kalai_smorodinsky(self) -> Point | None:
-        """The point where the frontier meets the line from d to the ideal point."""
+        """The point where the frontier meets the line from d to the ideal point.
+
+        The ideal point is each side's best utility on the individually rational part of the
+        frontier: b's is the frontier's u_b where u_a = d_a, a's its u_a where u_b = d_b (found by
+        bisection on the exact frontier, not only at its vertices or samples, since d usually falls
+        between two of them).
+        """
         da, db = self.d
         if self.deals is None:  # the exact ideal point (the vertices may all be irrational)
             ideal_a, ideal_b = self._ideal(da, db)

@@ -153,12 +153,12 @@ class DiscreteSpace(UtilitySpace):
                 z[:, i] = np.nan if math.isnan(k) else self.table[:, i, int(round(k))]
         return z
 
-    def named_terms(self, terms: np.ndarray) -> dict[str, float | str]:
-        out = super().named_terms(terms)
-        for i, name in enumerate(self.issue_names):
-            if self.categorical[i]:
-                k = float(terms[i])
-                out[name] = "" if math.isnan(k) else self.option_names[i][int(round(k))]
+    def row_values(self, terms: np.ndarray) -> list[float | str]:
+        out = terms.tolist()
+        for i, cat in enumerate(self.categorical):
+            if cat:
+                k = out[i]
+                out[i] = "" if math.isnan(k) else self.option_names[i][int(round(k))]
         return out
 
     def utility(self, actor: int, terms, weights: np.ndarray) -> float:
@@ -174,24 +174,34 @@ class DiscreteSpace(UtilitySpace):
             self._cache[key] = cached
         return cached
 
-    def offer_at(
-        self, actor: int, level: float, weights: np.ndarray, others: tuple[int, ...],
-        snap: bool = True,
-    ) -> np.ndarray:
-        """The deal worth at least ``level`` to ``actor`` that gives the ``others`` the most (their
-        summed utility; ties: the better for ``actor``, then the first listed). If no deal is worth
-        ``level``, the actor's best deal."""
+    def plan(self, actor: int, weights: np.ndarray, others: tuple[int, ...]) -> tuple:
+        """Every deal's utility to ``actor`` and summed over ``others`` (see offer_from_plan)."""
         u = self.deal_utilities(weights)
-        mine = u[:, actor]
         theirs = u[:, list(others)].sum(axis=1) if others else np.zeros(len(u))
+        return u[:, actor], theirs
+
+    def offer_from_plan(self, plan: tuple, level: float, snap: bool = True) -> np.ndarray:
+        """The deal worth at least ``level`` to the actor that gives the others the most (their
+        summed utility; ties: the better for the actor, then the first listed). If no deal is
+        worth ``level``, the actor's best deal (ties: the better for the others)."""
+        mine, theirs = plan
         ok = mine >= level - 1e-12
         if not ok.any():
             ok = mine >= mine.max() - 1e-12
-            theirs, mine = mine, theirs  # no deal is worth level: the actor's best, then theirs
+            theirs, mine = mine, theirs
         best = theirs[ok].max()
-        ok &= theirs >= best - 1e-12
-        second = np.where(ok, mine, -np.inf)
-        return self.deals[int(np.argmax(second))].copy()
+        ok = ok & (theirs >= best - 1e-12)
+        return self.deals[int(np.argmax(np.where(ok, mine, -np.inf)))].copy()
+
+    def clip(self, terms: np.ndarray) -> np.ndarray:
+        """Terms clipped to the ranges, categorical positions rounded to an option."""
+        out = super().clip(terms)
+        if any(self.categorical):
+            out = out.copy()
+            for i, cat in enumerate(self.categorical):
+                if cat:
+                    out[i] = float(round(out[i]))
+        return out
 
     def concession_costs(self, actor: int, weights: np.ndarray, others: tuple[int, ...]) -> list[float]:
         raise TypeError("a discrete deal space has no concession order; see DiscreteSpace.offer_at")

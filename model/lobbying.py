@@ -85,6 +85,7 @@ class Lobbying:
         eta = np.empty(len(self.firms))
         for g, (mine, share) in self._share.items():
             eta[mine] = share
-            weights[g] = (1.0 - share.sum()) * weights[g] + share @ self.targets[mine]
+            keep = max(0.0, 1.0 - share.sum())  # 0 when capped: the scaled shares sum to 1 ± ulp
+            weights[g] = keep * weights[g] + share @ self.targets[mine]
         moved = eta * 0.5 * np.abs(gap).sum(axis=1)
         return issue, moved, eta

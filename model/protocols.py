@@ -66,7 +66,7 @@ class AlternatingOffers(Protocol):
         order = model.setup.proposer_order
         proposer = model.government(order[model.round_index % len(order)])
         space = model.setup.space
-        terms = np.clip(proposer.propose(), space.lo, space.lo + space.span)
+        terms = space.clip(proposer.propose())
         offer = Offer(proposer.actor_name, model.round_index + 1, terms)
         answers = {g.actor_name: g.respond(offer) for g in model.governments if g is not proposer}
         responses = {name: answer[0] for name, answer in answers.items()}
@@ -105,19 +105,19 @@ class MonotonicConcession(Protocol):
         return None
 
     def play_round(self, model: NegotiationModel) -> None:
-        space, weights = model.setup.space, model.weights
+        space = model.setup.space
         first, second = model.governments
         previous = {g: g.view.last_offer_by() for g in (first, second)}
         proposals = {
-            g: np.clip(g.propose(), space.lo, space.lo + space.span) for g in (first, second)
+            g: space.clip(g.propose()) for g in (first, second)
         }
         conceded = False
         for g, other in ((first, second), (second, first)):
             before = previous[g]
             if before is None:
                 continue
-            now = space.utility(other.index, proposals[g], weights)
-            then = space.utility(other.index, before.terms, weights)
+            now = model.utility(other.index, proposals[g])
+            then = model.utility(other.index, before.terms)
             if now < then - 1e-12:
                 proposals[g] = before.terms.copy()
                 model.event("not monotone", actor=g.actor_name, when="before",
@@ -127,10 +127,10 @@ class MonotonicConcession(Protocol):
                 conceded = True
         round_no = model.round_index + 1
         offers = {g: Offer(g.actor_name, round_no, proposals[g]) for g in (first, second)}
-        own_value = {g: space.utility(g.index, proposals[g], weights) for g in (first, second)}
+        own_value = {g: model.utility(g.index, proposals[g]) for g in (first, second)}
         acceptable = {}
         for g, other in ((first, second), (second, first)):
-            value = space.utility(other.index, proposals[g], weights)
+            value = model.utility(other.index, proposals[g])
             acceptable[g] = value >= own_value[other] - 1e-12
         chosen = None
         if acceptable[first] and acceptable[second]:
@@ -210,7 +210,7 @@ class MajorityRule(Protocol):
         proposer = model.government(recognised)
         model.event("recognition", actor=proposer.actor_name, when="before",
                     text=f"{proposer.actor_name} is recognised to propose")
-        terms = np.clip(proposer.propose(), space.lo, space.lo + space.span)
+        terms = space.clip(proposer.propose())
         budget = model.spec.protocol.budget
         total = float(terms.sum())
         if total > budget:

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 #: A responder accepts an offer worth its threshold up to this much less (indifference).
 TOLERANCE = 1e-9
 _BISECTIONS = 60
+#: The discount factor standing in for δ = 1 in Rubinstein's game (the limit δ → 1).
+PATIENT = 1.0 - 1e-6
 
 
 def best_terms_giving(view: NegotiationView, proposer: int, responder: int, floor: float) -> np.ndarray:
@@ -64,6 +66,15 @@ def _two_party_problem(spec: Scenario, game: str) -> str | None:
     return None
 
 
+def _at_least_reservation(view: NegotiationView, terms: np.ndarray) -> np.ndarray:
+    """An equilibrium proposal, unless it is worth less than the proposer's reservation utility:
+    then the efficient terms worth the reservation (a negotiator never offers what it would
+    rather not sign). In the theory scenarios no deal is worth 0 and this never binds."""
+    if view.utility(terms) >= view.reservation - TOLERANCE:
+        return terms
+    return view.offer_at(view.reservation)
+
+
 def _answer(view: NegotiationView, offer: Offer, threshold: float) -> Response:
     accept = view.utility(offer.terms) >= threshold - TOLERANCE
     return Response.ACCEPT if accept else Response.REJECT
@@ -83,7 +94,10 @@ class Rubinstein(Strategy):
     scenario's frontier by bisection (the composed map is a contraction of modulus δ_a δ_b). On the
     unit pie, f_a(u) = 1 − u and a's share is x* = (1 − δ_b) / (1 − δ_a δ_b): agreement in the first
     round. The infinite horizon is the model's assumption: the scenario's ``max_rounds`` only caps
-    the simulation and never binds in equilibrium. Needs δ < 1 for at least one side.
+    the simulation and never binds in equilibrium. Without discounting (δ_a δ_b = 1) every split is
+    an equilibrium; the strategy then plays the limit δ → 1, where the equilibrium tends to the
+    Nash solution (Binmore, Rubinstein & Wolinsky 1986), computed at δ = :data:`PATIENT`.
+    A responder never accepts less than its reservation utility.
     """
 
     name = "rubinstein"
@@ -93,10 +107,7 @@ class Rubinstein(Strategy):
 
     @classmethod
     def scenario_problem(cls, spec: Scenario, actor: str) -> str | None:
-        problem = _two_party_problem(spec, "Rubinstein's strategy")
-        if problem is None and all(spec.actors[g].discount >= 1.0 for g in spec.governments):
-            problem = "Rubinstein's equilibrium needs a discount factor below 1 for at least one side"
-        return problem
+        return _two_party_problem(spec, "Rubinstein's strategy")
 
     def proposer_values(self, view: NegotiationView) -> tuple[float, float]:
         """(V_me, V_other): each side's utility of its own equilibrium proposal."""
@@ -104,6 +115,8 @@ class Rubinstein(Strategy):
         if key not in self._cache:
             me, other = view.actor, view.opponents[0]
             d_me, d_other = view.discount, view.discount_of(other)
+            if d_me * d_other > PATIENT:  # no discounting: play the limit δ → 1 (see above)
+                d_me = d_other = PATIENT
 
             def theirs(v_me: float) -> float:
                 return view.utility_of(other, best_terms_giving(view, other, me, d_me * v_me))
@@ -124,11 +137,12 @@ class Rubinstein(Strategy):
     def propose(self, view: NegotiationView) -> np.ndarray:
         other = view.opponents[0]
         _, v_other = self.proposer_values(view)
-        return best_terms_giving(view, view.actor, other, view.discount_of(other) * v_other)
+        terms = best_terms_giving(view, view.actor, other, view.discount_of(other) * v_other)
+        return _at_least_reservation(view, terms)
 
     def acceptance_threshold(self, view: NegotiationView, offer: Offer) -> float:
-        """The discounted value of proposing next round: δ · V_me."""
-        return view.discount * self.proposer_values(view)[0]
+        """The discounted value of proposing next round, δ · V_me (at least the reservation)."""
+        return max(view.reservation, min(view.discount, PATIENT) * self.proposer_values(view)[0])
 
     def respond(self, view: NegotiationView, offer: Offer) -> Response:
         return _answer(view, offer, self.acceptance_threshold(view, offer))
@@ -175,11 +189,12 @@ class Stahl(Strategy):
         return self._cache[key]
 
     def propose(self, view: NegotiationView) -> np.ndarray:
-        return self.plan(view)[view.round_index][1].copy()
+        return _at_least_reservation(view, self.plan(view)[view.round_index][1].copy())
 
     def acceptance_threshold(self, view: NegotiationView, offer: Offer) -> float:
-        """What rejecting is worth now: the discounted next-round agreement, or no deal."""
-        return self.plan(view)[view.round_index][0]
+        """What rejecting is worth now: the discounted next-round agreement, or no deal (capped
+        at 1: a no-deal value beyond every agreement makes every offer unacceptable but the best)."""
+        return min(1.0, max(view.reservation, self.plan(view)[view.round_index][0]))
 
     def respond(self, view: NegotiationView, offer: Offer) -> Response:
         return _answer(view, offer, self.acceptance_threshold(view, offer))
@@ -216,18 +231,32 @@ class BaronFerejohn(Strategy):
     with p the recognition probabilities (the protocol's), computed by damped iteration. With n
     members, common δ and equal recognition, v = 1/n: the proposer keeps 1 − δ(n − 1)/(2n) and
     offers δ/n to (n − 1)/2 others, and the first proposal passes.
+
+    Outside a division game (no ``protocol.budget``, as when a test seats it in another
+    two-government game) the stationary equilibrium of alternating offers is Rubinstein's, and the
+    strategy plays that (:class:`Rubinstein`).
     """
 
     name = "baron_ferejohn"
 
     def __init__(self) -> None:
         self._cache: dict[bytes, dict[int, float]] = {}
+        self._alternating = Rubinstein()
+
+    @staticmethod
+    def _division(view: NegotiationView) -> bool:
+        return view.budget is not None and all(
+            view.share_issue_of(g) is not None for g in view.governments
+        )
 
     @classmethod
     def scenario_problem(cls, spec: Scenario, actor: str) -> str | None:
-        if spec.protocol.type != "majority":
-            return "Baron–Ferejohn play is an equilibrium of majority rule; set protocol.type = \"majority\""
-        return None
+        if spec.protocol.type == "majority":
+            return None
+        if _two_party_problem(spec, "") is None:
+            return None  # alternating offers between two: Rubinstein's play
+        return ("Baron–Ferejohn play is an equilibrium of majority rule (or, between two "
+                'governments, of alternating offers); set protocol.type = "majority"')
 
     def continuation_values(self, view: NegotiationView) -> dict[int, float]:
         """Each member's stationary expected utility (its share of the budget) before a round."""
@@ -254,6 +283,8 @@ class BaronFerejohn(Strategy):
         return self._cache[key]
 
     def propose(self, view: NegotiationView) -> np.ndarray:
+        if not self._division(view):
+            return self._alternating.propose(view)
         v = self.continuation_values(view)
         me = view.actor
         costs = {j: view.discount_of(j) * v[j] for j in view.governments if j != me}
@@ -273,6 +304,8 @@ class BaronFerejohn(Strategy):
 
     def acceptance_threshold(self, view: NegotiationView, offer: Offer) -> float:
         """The price of this member's vote: δ · v, its discounted continuation value."""
+        if not self._division(view):
+            return self._alternating.acceptance_threshold(view, offer)
         return view.discount * self.continuation_values(view)[view.actor]
 
     def respond(self, view: NegotiationView, offer: Offer) -> Response:
