@@ -6,13 +6,14 @@ import numpy as np
 import pytest
 
 from model.messages import Response
-from model.protocols import PROTOCOLS, AlternatingOffers
+from model.protocols import PROTOCOLS, AlternatingOffers, MajorityRule, MonotonicConcession
 
 ACCEPT, REJECT, WALK = Response.ACCEPT, Response.REJECT, Response.WALK_AWAY
 
 
 def test_the_registry_names_each_protocol_once():
-    assert PROTOCOLS == {"alternating": AlternatingOffers}
+    classes = (AlternatingOffers, MonotonicConcession, MajorityRule)
+    assert PROTOCOLS == {cls.name: cls for cls in classes}
 
 
 def test_proposers_rotate_in_the_order_given(seat, scripted):

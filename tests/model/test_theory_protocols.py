@@ -142,6 +142,15 @@ def test_a_division_game_is_checked(overrides, field):
     assert err.value.field == field
 
 
+def test_the_scenario_schema_offers_every_registered_protocol():
+    from typing import get_args
+
+    from model.protocols import PROTOCOLS
+    from model.scenario import ProtocolSpec
+
+    assert set(get_args(ProtocolSpec.model_fields["type"].annotation)) == set(PROTOCOLS)
+
+
 def test_monotonic_concession_is_for_two_governments():
     with pytest.raises(ScenarioError) as err:
         load_scenario("baron_ferejohn", {"protocol.type": "monotonic_concession"})
