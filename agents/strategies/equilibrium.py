@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 #: A responder accepts an offer worth its threshold up to this much less (indifference).
 TOLERANCE = 1e-9
-_BISECTIONS = 60
+_BISECTIONS = 45
 #: The discount factor standing in for δ = 1 in Rubinstein's game (the limit δ → 1).
 PATIENT = 1.0 - 1e-6
 
@@ -230,7 +230,10 @@ class BaronFerejohn(Strategy):
 
     with p the recognition probabilities (the protocol's), computed by damped iteration. With n
     members, common δ and equal recognition, v = 1/n: the proposer keeps 1 − δ(n − 1)/(2n) and
-    offers δ/n to (n − 1)/2 others, and the first proposal passes.
+    offers δ/n to (n − 1)/2 others, and the first proposal passes. The members must share one
+    discount factor: with unequal ones the equilibrium mixes over coalitions with probabilities of
+    its own (Eraslan 2002), which breaking ties uniformly does not reproduce, so such a scenario is
+    refused.
 
     Outside a division game (no ``protocol.budget``, as when a test seats it in another
     two-government game) the stationary equilibrium of alternating offers is Rubinstein's, and the
@@ -252,6 +255,10 @@ class BaronFerejohn(Strategy):
     @classmethod
     def scenario_problem(cls, spec: Scenario, actor: str) -> str | None:
         if spec.protocol.type == "majority":
+            deltas = {spec.actors[g].discount for g in spec.governments}
+            if len(deltas) > 1:
+                return ("the stationary equilibrium played here assumes a common discount factor; "
+                        "give every member the same discount")
             return None
         if _two_party_problem(spec, "") is None:
             return None  # alternating offers between two: Rubinstein's play
@@ -267,7 +274,7 @@ class BaronFerejohn(Strategy):
             delta = {g: view.discount_of(g) for g in govs}
             slots = view.votes_needed - 1
             v = dict.fromkeys(govs, 1.0 / len(govs))
-            for _ in range(10_000):
+            for _ in range(1_000):
                 new = dict.fromkeys(govs, 0.0)
                 for k in govs:
                     costs = {j: delta[j] * v[j] for j in govs if j != k}

@@ -120,14 +120,11 @@ def test_baron_ferejohn_is_the_closed_form(tmp_path_factory, n, delta, seed):
     assert partners == pytest.approx([delta / n] * len(partners), abs=1e-3)
 
 
-def test_baron_ferejohn_values_are_stationary_with_unequal_patience():
-    model = play({"scenario": "baron_ferejohn", "actors.L1.discount": 0.5,
-                  "actors.L2.discount": 0.6}, 0)
+def test_baron_ferejohn_values_are_the_equal_split():
+    model = play({"scenario": "baron_ferejohn"}, 0)
     view = model.governments[0].view
     values = model.governments[0].strategy.continuation_values(view)
-    assert sum(values.values()) == pytest.approx(1.0)
-    # the impatient are cheap votes, bought more often: they expect more than the patient
-    assert values[0] > values[4] and values[1] > values[4]
+    assert list(values.values()) == pytest.approx([0.2] * 5, abs=1e-12)
 
 
 def test_without_discounting_rubinstein_plays_the_nash_limit():
@@ -155,6 +152,7 @@ def test_inclusion_probabilities_break_ties_evenly():
         ("rubinstein", {"protocol.type": "monotonic_concession"}, "alternating"),
         ("stahl", {"protocol.type": "monotonic_concession"}, "alternating"),
         ("nash_split", {"actors.P1.strategy.name": "baron_ferejohn"}, "majority"),
+        ("baron_ferejohn", {"actors.L1.discount": 0.5}, "common discount"),
     ],
 )
 def test_an_equilibrium_strategy_outside_its_game_is_a_scenario_error(scenario, overrides, message):
