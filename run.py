@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "experiments.cli_run",
     "experiments.cli_sweep",
     "experiments.cli_theory",
+    "viz.cli",
 )
 
 DESCRIPTION = """\

@@ -293,6 +293,7 @@ class _Dask:
                 self.client = distributed.Client(address, timeout=timeout, set_as_default=False)
             except (OSError, TimeoutError, ValueError) as err:
                 raise UserError(f"cannot reach the Dask scheduler at {address!r}: {err}") from None
+            self._check_environment(address)
         else:
             self.cluster = distributed.LocalCluster(
                 n_workers=workers or _default_workers(), threads_per_worker=1, processes=True,
@@ -300,6 +301,25 @@ class _Dask:
             )
             self.client = distributed.Client(self.cluster, set_as_default=False)
         self.workers = max(1, sum(self.client.nthreads().values()))
+
+    def _check_environment(self, address: str) -> None:
+        """Fail early, in one line, if the cluster cannot import the runner or the model.
+
+        Chunks are sent by reference to ``experiments.runner.run_chunk``, so the scheduler and
+        every worker must have this package (and the model's module) installed. The check runs
+        the built-in ``exec`` there, which any environment can deserialize.
+        """
+        modules = [__name__, self.model.partition(":")[0]]
+        code = "; ".join(f"import {name}" for name in dict.fromkeys(modules))
+        try:
+            self.client.run_on_scheduler(exec, code)
+            self.client.run(exec, code)
+        except Exception as err:  # noqa: BLE001 - any failure there means the same fix
+            self.close()
+            raise UserError(
+                f"the Dask cluster at {address!r} cannot run this sweep ({type(err).__name__}: "
+                f"{err}); install this package in the scheduler's and workers' environment"
+            ) from None
 
     def submit(self, runs: list[RunSpec]) -> Any:
         return self.client.submit(run_chunk, self.model, runs, pure=False)
@@ -465,11 +485,14 @@ def run_sweep(
     runner = _make_backend(
         backend, config.model, workers, address, connect_timeout, mp_start_method
     )
+    store = None
     try:
         store = ResultStore.open(out, config, resume=resume)
         done = store.done_keys()
     except BaseException:
         runner.close()
+        if store is not None:
+            store.close()
         raise
     report = SweepReport(Path(out), backend, runner.workers, design.runs_total)
     manifest = store.start_session(

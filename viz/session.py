@@ -44,7 +44,8 @@ class DashboardModel(mesa.Model):
     """The talks for one set of control values, or the reason they cannot run.
 
     ``scenario_name`` is a bundled scenario's name or a path; ``seed`` the run's seed (int or text
-    from the seed box); every other keyword is a dotted override path and its value. Mesa 3.5's
+    from the seed box); every other keyword is a dotted override path and its value (collected in
+    ``**kwargs``, the one name Mesa 3.3's SolaraViz accepts for open keywords). Mesa 3.5's
     SolaraViz also passes its own experiment object as ``scenario`` on Reset; it carries nothing of
     ours and is ignored (the talks' scenario is ``scenario_name``).
 
@@ -58,13 +59,13 @@ class DashboardModel(mesa.Model):
         scenario_name: str = DEFAULT_SCENARIO,
         seed: int | str = 0,
         scenario: object = None,
-        **settings: Any,
+        **kwargs: Any,
     ) -> None:
         self.problem: str | None = None
         self.talks: NegotiationModel | None = None
         self.scenario_name = scenario_name
         self.spec = load_scenario(scenario_name)
-        self.overrides = overrides_from(settings, self.spec)
+        self.overrides = overrides_from(kwargs, self.spec)
         try:
             self.seed_value = parse_seed(seed)
         except ValueError as err:

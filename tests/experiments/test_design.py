@@ -54,6 +54,12 @@ def test_morris_and_oat_sizes():
     assert oat.varied[0] is None and oat.varied[1:6] == ["x1"] * 5
     base = oat.point(0)
     assert all(v == pytest.approx(0.0) for v in base.values())
+    log = Design(ishigami_config(
+        design={"kind": "oat", "steps": 3},
+        uncertainties={"x1": {"range": [0.1, 10.0], "distribution": "loguniform"}},
+    ))
+    assert log.point(0)["x1"] == pytest.approx(1.0)  # the median: the geometric mean
+    assert [log.point(i)["x1"] for i in (1, 2, 3)] == pytest.approx([0.1, 1.0, 10.0])
 
 
 def test_lhs_is_stratified_in_every_dimension():

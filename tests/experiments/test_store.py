@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from sweep_helpers import linear_config
@@ -31,9 +32,10 @@ def test_rows_with_different_keys_make_one_table(tmp_path):
 def test_empty_or_new_folder_opens_and_parts_are_atomic(tmp_path):
     cfg = linear_config()
     store = ResultStore.open(tmp_path / "new", cfg)
-    assert not (tmp_path / "new").exists()  # nothing is written before the session starts
+    assert [p.name for p in (tmp_path / "new").iterdir()] == [".lock"]  # no manifest yet
     store.start_session(cfg, runs_planned=30, points=6, session={})
     (store.parts / ".part-x.tmp").write_bytes(b"half")
+    store.close()
     store = ResultStore.open(tmp_path / "new", cfg)
     assert not list(store.parts.glob(".*"))  # a half-written part is cleared
     store.write_part(rows_to_parquet([{"run_key": "k1", "status": "ok", "run_index": 0}]), 0)
@@ -80,3 +82,12 @@ def test_manifest_records_versions_seed_and_sessions(tmp_path):
 def test_load_results_needs_a_manifest(tmp_path):
     with pytest.raises(UserError, match="no sweep results"):
         load_results(tmp_path)
+
+
+def test_two_sweeps_cannot_write_to_one_folder_at_once(tmp_path):
+    cfg = linear_config()
+    first = ResultStore.open(tmp_path, cfg)
+    with pytest.raises(UserError, match=f"another sweep \\(pid {os.getpid()}\\)"):
+        ResultStore.open(tmp_path, cfg)
+    first.close()
+    ResultStore.open(tmp_path, cfg).close()
