@@ -4,6 +4,8 @@ exists and is validated like any other."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from experiments.single import run_once
 from model.errors import ScenarioError
@@ -58,3 +60,18 @@ def test_bad_theory_input_is_one_line_and_exit_status_2(capsys):
     status = run.main(["solutions", "--scenario", "baron_ferejohn"])
     err = capsys.readouterr().err
     assert status == 2 and err.startswith("error: ") and "two governments" in err
+
+
+@settings(max_examples=25, deadline=None)
+@given(boulware=st.floats(0.1, 0.3), conceder=st.floats(3.0, 10.0), seller_tough=st.booleans())
+@example(boulware=0.2, conceder=5.0, seller_tough=True)
+def test_faratin_boulware_against_conceder_agrees_late_and_keeps_most(boulware, conceder, seller_tough):
+    """Faratin, Sierra & Jennings (1998): the Boulware side holds out and keeps most of the zone of
+    agreement [40, 60], whichever side it is; the deal comes in the last four rounds before T = 10."""
+    tough, soft = ("Seller", "Buyer") if seller_tough else ("Buyer", "Seller")
+    result = run_once({"scenario": "faratin", f"actors.{tough}.strategy.beta": boulware,
+                       f"actors.{soft}.strategy.beta": conceder}, 0)
+    price = result["terms"]["price"]
+    kept = (price - 40) / 20 if seller_tough else (60 - price) / 20
+    assert result["agreement_round"] >= 7
+    assert kept >= 0.85
