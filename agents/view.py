@@ -51,13 +51,15 @@ class NegotiationView:
 
     @property
     def last_round_index(self) -> int:
-        """The latest round (0-based) the talks can reach: the calendar's end or the first hard
-        deadline still ahead, whichever comes first. (A soft deadline may end the talks earlier
-        with its probability; strategies that plan to a horizon treat it as extended.)"""
+        """The latest round (0-based) the talks can reach: the calendar's end or the first deadline
+        still ahead that is certain to end them (hard, or soft with extension probability 0),
+        whichever comes first. (Any other soft deadline may end the talks earlier with its
+        probability; strategies that plan to a horizon treat it as extended.)"""
         setup = self._model.setup
         last = len(setup.rounds) - 1
         for d in setup.deadlines[self._model.deadline_index:]:
-            if d.kind == "hard" and d.index >= self._model.round_index:
+            certain = d.kind == "hard" or d.extension_probability == 0.0
+            if certain and d.index >= self._model.round_index:
                 return min(last, d.index)
         return last
 

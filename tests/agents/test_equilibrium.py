@@ -73,6 +73,12 @@ def test_stahl_tends_to_rubinstein_and_follows_a_hard_deadline():
     cut = run_once({"scenario": "stahl", "protocol.max_rounds": 6,
                     "deadlines": {"end": {"kind": "hard", "round": 3}}}, 0)
     assert cut["terms"]["share"] == pytest.approx(stahl_share(0.9, 3), abs=1e-9)
+    certain = run_once({"scenario": "stahl", "protocol.max_rounds": 6,
+                        "deadlines": {"end": {"kind": "soft", "round": 4}}}, 0)
+    assert certain["terms"]["share"] == pytest.approx(stahl_share(0.9, 4), abs=1e-9)
+    unsure = run_once({"scenario": "stahl", "protocol.max_rounds": 6, "deadlines": {
+        "end": {"kind": "soft", "round": 4, "extension_probability": 0.5}}}, 0)
+    assert unsure["terms"]["share"] == pytest.approx(stahl_share(0.9, 6), abs=1e-9)
 
 
 def test_stahl_plans_every_round_backwards():
