@@ -127,13 +127,13 @@ class ActorSpec(_Frozen):
     without a weight is one the actor does not care about. ``curvature`` (> 0, default 1) bends the
     per-issue value: below 1 it is concave (early gains count most). ``reservation`` is the utility of
     the actor's best alternative to an agreement; left out, it is the utility of the no-deal terms.
-    ``discount`` (δ in (0, 1]) discounts an agreement reached in round r by δ^(r−1).
-    ``deadline_belief`` names the deadline the actor believes binding: its relative time reaches 1
-    there. ``lobbying_power`` (firms) scales how hard it pushes its home government.
     ``values`` gives, per categorical issue, the actor's value in [0, 1] of each option (it takes
     the place of ``prefers`` and ``curvature`` there). ``bargaining_power`` (> 0, default 1) is the
     actor's weight in the generalised Nash product (Kalai 1977): between two governments a and b,
     a's power is α = p_a / (p_a + p_b), so equal values give the symmetric Nash solution.
+    ``discount`` (δ in (0, 1]) discounts an agreement reached in round r by δ^(r−1).
+    ``deadline_belief`` names the deadline the actor believes binding: its relative time reaches 1
+    there. ``lobbying_power`` (firms) scales how hard it pushes its home government.
     """
 
     kind: Literal["government", "firm"]
@@ -142,13 +142,13 @@ class ActorSpec(_Frozen):
     weights: dict[str, float]
     prefers: dict[str, Literal["high", "low"]] = Field(default_factory=dict)
     curvature: dict[str, float] = Field(default_factory=dict)
+    values: dict[str, dict[str, float]] = Field(default_factory=dict)
     reservation: float | None = Field(default=None, ge=0.0, le=1.0)
     discount: float = Field(default=1.0, gt=0.0, le=1.0)
+    bargaining_power: float = Field(default=1.0, gt=0.0)
     strategy: StrategySpec | None = None
     deadline_belief: str | None = None
     lobbying_power: float = Field(default=0.0, ge=0.0, le=1.0)
-    values: dict[str, dict[str, float]] = Field(default_factory=dict)
-    bargaining_power: float = Field(default=1.0, gt=0.0)
 
     @field_validator("values")
     @classmethod
@@ -334,6 +334,7 @@ def check_references(spec: Scenario) -> None:
                     src, f"protocol.order.{i}",
                     f"{who!r} is not a government; expected one of {', '.join(governments)}",
                 )
+    _check_game(spec, REGISTRY)
     rounds = spec.calendar.rounds
     if not rounds and spec.protocol.max_rounds is None:
         raise ScenarioError(src, "calendar.rounds", "give dated rounds, or protocol.max_rounds")
@@ -352,7 +353,6 @@ def check_references(spec: Scenario) -> None:
             raise ScenarioError(
                 src, f"{where}.round", f"the calendar has only {len(rounds)} rounds"
             )
-    _check_game(spec, REGISTRY)
 
 
 def _check_game(spec: Scenario, registry: dict) -> None:
