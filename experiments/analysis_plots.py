@@ -33,12 +33,12 @@ if TYPE_CHECKING:
     from experiments.sweep_config import PlotSpec
 
 
-def _axes(ax: Axes | None) -> Axes:
+def _axes(ax: Axes | None, width: float = 7.0) -> Axes:
     if ax is not None:
         return ax
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(7, 4.5), layout="constrained").subplots()
+    return Figure(figsize=(width, 4.5), layout="constrained").subplots()
 
 
 def _column(frame: pd.DataFrame, name: str) -> str:
@@ -153,13 +153,13 @@ def plot_distributions(
     frame: pd.DataFrame, by: Sequence[str], outcome: str, ax: Axes | None = None
 ) -> Axes:
     """Box plots of ``outcome`` per combination of ``by`` (e.g. per strategy pair)."""
-    ax = _axes(ax)
     groups = distribution_groups(frame, by, outcome)
+    ax = _axes(ax, width=max(7.0, 0.4 * len(groups)))
     labels = list(groups)
     ax.boxplot([groups[k] for k in labels], tick_labels=labels, showmeans=True)
     ax.set_xlabel(" / ".join(_label(_column(frame, b)) for b in by))
     ax.set_ylabel(outcome)
-    ax.tick_params(axis="x", labelrotation=30)
+    ax.tick_params(axis="x", labelrotation=45)
     ax.set_title(f"{outcome} by {', '.join(by)}")
     return ax
 

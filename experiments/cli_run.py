@@ -27,6 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="folder for the result files (default results/)")
     p.add_argument("--json", action="store_true",
                    help="print only the summary, as one JSON object, on stdout")
+    p.add_argument("--no-plots", action="store_true",
+                   help="write the tables and summary but not the PNG plots (faster)")
     p.set_defaults(handler=run_command)
 
 
@@ -57,7 +59,7 @@ def run_command(args: argparse.Namespace) -> int:
     model = NegotiationModel(spec, seed=args.seed)
     model.run()
     result = summary(model)
-    written = write_all(model, result, args.out)
+    written = write_all(model, result, args.out, plots=not args.no_plots)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0

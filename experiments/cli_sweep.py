@@ -127,11 +127,16 @@ def write_sweep_outputs(config, out: Path) -> list[Path]:  # noqa: ANN001 - Swee
 
 def summarize_command(args: argparse.Namespace) -> int:
     """``run.py summarize``: print (and optionally export) the table of outcome means."""
-    from experiments.store import load_results
+    from experiments.store import PARAM_PREFIX, ResultStore, load_results
     from experiments.summarize import format_summary, summarize
 
-    frame = load_results(args.dir)
     outcomes = args.outcome or _config_outcomes(args.dir)
+    columns = None
+    if outcomes:  # read only what the table needs: big sweeps stay small in memory
+        folder = args.dir if (args.dir / "manifest.json").exists() else args.dir / "runs"
+        names = ResultStore(folder).column_names()
+        columns = [c for c in names if c.startswith(PARAM_PREFIX) or c == "status"] + outcomes
+    frame = load_results(args.dir, columns=columns)
     table = summarize(frame, outcomes=outcomes)
     print(format_summary(table))
     if args.csv is not None:

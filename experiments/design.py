@@ -152,7 +152,15 @@ class Design:
         }
 
     def _sample(self) -> np.ndarray:
+        import importlib.util
+
+        from model.errors import UserError
+
         design = self.config.design
+        if importlib.util.find_spec("SALib") is None:
+            raise UserError(
+                f"a '{design.kind}' design needs SALib: pip install 'bargaining-chips[sweep]'"
+            )
         seed = int(np.random.SeedSequence([_DESIGN_STREAM, self.config.root_seed]).generate_state(1)[0])
         problem = self.salib_problem()
         if design.kind == "lhs":

@@ -67,12 +67,17 @@ WRITERS: list[Callable[[NegotiationModel, dict, Path], list[Path]]] = [
 ]
 
 
-def write_all(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
-    """Write every file of the run into ``out``; returns the paths written."""
+#: Writers that draw pictures (skipped by ``run --no-plots``).
+PLOT_WRITERS: set = {write_plots}
+
+
+def write_all(model: NegotiationModel, result: dict, out: Path, plots: bool = True) -> list[Path]:
+    """Write every file of the run into ``out`` (the plots only if ``plots``); returns the paths."""
     import matplotlib
 
     matplotlib.use("Agg")
     written = []
     for writer in WRITERS:
-        written.extend(writer(model, result, out))
+        if plots or writer not in PLOT_WRITERS:
+            written.extend(writer(model, result, out))
     return written

@@ -50,6 +50,17 @@ MAX_BARREN_RESTARTS = 20  # worker deaths in a row, with no chunk finished, befo
 _MODELS: dict[str, Callable[[dict[str, Any], int], dict[str, Any]]] = {}
 
 
+def require(*modules: str) -> None:
+    """Fail with one line naming the extra to install when an optional dependency is missing."""
+    import importlib.util
+
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise UserError(
+            f"sweeps need {', '.join(missing)}: pip install 'bargaining-chips[sweep]'"
+        )
+
+
 # -- the model as a function ----------------------------------------------------------------------
 def resolve_model(spec: str) -> Callable[[dict[str, Any], int], dict[str, Any]]:
     """Import ``"package.module:function"`` (cached per process)."""
@@ -243,7 +254,12 @@ class _Process:
         return pool
 
     def submit(self, runs: list[RunSpec]) -> cf.Future:
-        return self.pool.submit(run_chunk, self.model, runs)
+        try:
+            return self.pool.submit(run_chunk, self.model, runs)
+        except cf.process.BrokenProcessPool as err:  # broke since the last wait: same as a loss
+            future: cf.Future = cf.Future()
+            future.set_exception(err)
+            return future
 
     def wait(self, futures: list[Any]) -> list[Any]:
         done, _ = cf.wait(futures, timeout=0.5, return_when=cf.FIRST_COMPLETED)
@@ -297,7 +313,9 @@ class _Dask:
         else:
             self.cluster = distributed.LocalCluster(
                 n_workers=workers or _default_workers(), threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR,
+                host="127.0.0.1", silence_logs=logging.ERROR,
+                # Any free local port: the default (8787) may be taken, and None still tries it.
+                dashboard_address="127.0.0.1:0",
             )
             self.client = distributed.Client(self.cluster, set_as_default=False)
         self.workers = max(1, sum(self.client.nthreads().values()))
@@ -405,12 +423,20 @@ class _Chunk:
 
 
 class _Chunker:
-    """Pulls not-yet-done runs from the design into chunks of about ``target`` seconds of work."""
+    """Pulls not-yet-done runs from the design into chunks of about ``target`` seconds of work.
 
-    def __init__(self, runs: Iterator[RunSpec], target: float, max_size: int) -> None:
+    Near the end chunks shrink to a share of what is left (guided self-scheduling, Polychronopoulos
+    & Kuck 1987), so the last chunks finish together instead of one worker finishing alone.
+    """
+
+    def __init__(
+        self, runs: Iterator[RunSpec], target: float, max_size: int, remaining: int, workers: int
+    ) -> None:
         self.runs = runs
         self.target = target
         self.max_size = max_size
+        self.remaining = remaining  # runs not yet handed out (an upper bound: duplicates skip)
+        self.workers = workers
         self.size = 2  # until the first chunk has been timed
         self.per_run: float | None = None
         self.exhausted = False
@@ -425,13 +451,15 @@ class _Chunker:
     def next(self) -> _Chunk | None:
         if self.exhausted:
             return None
+        size = min(self.size, max(1, -(-self.remaining // (2 * self.workers))))
         runs: list[RunSpec] = []
         for run in self.runs:
             runs.append(run)
-            if len(runs) >= self.size:
+            if len(runs) >= size:
                 break
         else:
             self.exhausted = True
+        self.remaining -= len(runs)
         return _Chunk(runs) if runs else None
 
 
@@ -473,6 +501,7 @@ def run_sweep(
     source = str(config) if not isinstance(config, SweepConfig) else config.name
     if not isinstance(config, SweepConfig):
         config = load_config(config)
+    require("pyarrow", "tqdm")
     if backend not in BACKENDS:
         raise UserError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if workers is not None and workers < 1:
@@ -520,7 +549,8 @@ def run_sweep(
 
     report.runs_before = len(done)
     chunker = _Chunker(
-        _pending_runs(design, done, config.common_random_numbers, on_skip), chunk_seconds, max_chunk
+        _pending_runs(design, done, config.common_random_numbers, on_skip), chunk_seconds,
+        max_chunk, remaining=design.runs_total - len(done), workers=runner.workers,
     )
     del done
     in_flight: dict[Any, _Chunk] = {}

@@ -326,6 +326,15 @@ class ResultStore:
             errors += sum(1 for s in status if s != "ok")
         return {"runs_done": total, "runs_ok": total - errors, "runs_error": errors}
 
+    def column_names(self) -> list[str]:
+        """Every column of any part, read from the Parquet footers only (no data)."""
+        import pyarrow.parquet as pq
+
+        names: dict[str, None] = {}
+        for path in self.part_files():
+            names.update(dict.fromkeys(pq.read_schema(path).names))
+        return list(names)
+
     def load(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
         """All runs as one DataFrame, ordered by run index."""
         import pandas as pd
@@ -349,19 +358,22 @@ class ResultStore:
         return frame
 
 
-def load_results(out: str | Path) -> pd.DataFrame:
+def load_results(out: str | Path, columns: Iterable[str] | None = None) -> pd.DataFrame:
     """Load a sweep's results (the folder given to ``--out``) as a pandas DataFrame.
 
     One row per run: ``run_key``, ``run_index``, ``point``, ``replication``, ``seed``, ``status``,
-    ``error``, the ``param.<path>`` columns and the flattened summary. For a sensitivity study's
-    folder, the runs of its main design (``runs/``) are loaded.
+    ``error``, the ``param.<path>`` columns and the flattened summary; ``columns`` keeps only
+    those named (``run_index`` is always kept for the order). For a sensitivity study's folder,
+    the runs of its main design (``runs/``) are loaded.
     """
     root = Path(out)
     if not (root / MANIFEST).exists() and (root / "runs" / MANIFEST).exists():
         root = root / "runs"
     if not (root / MANIFEST).exists():
         raise UserError(f"{root}: no sweep results here (no {MANIFEST})")
-    return ResultStore(root).load()
+    if columns is not None:
+        columns = ["run_index", *(c for c in columns if c != "run_index")]
+    return ResultStore(root).load(columns)
 
 
 def parameter_columns(frame: pd.DataFrame) -> list[str]:

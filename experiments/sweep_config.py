@@ -219,6 +219,12 @@ class SweepConfig(_Frozen):
             raise ValueError(f"{sorted(fixed)[0]!r} is both swept and a constant")
         if "scenario" in self.parameters or "scenario" in self.constants:
             raise ValueError("set the scenario with the top-level 'scenario' key")
+        for plot in self.plots:
+            for name in (plot.x, plot.y, *plot.by):
+                if name is not None and name not in self.parameters:
+                    raise ValueError(
+                        f"plot '{plot.kind}' names {name!r}, which is not a swept parameter"
+                    )
         kind = self.design.kind
         for path, spec in self.parameters.items():
             if kind == "grid" and not spec.discrete and spec.steps is None:

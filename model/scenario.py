@@ -349,10 +349,13 @@ def check_references(spec: Scenario) -> None:
                     f"{deadline.date} is before the first round ({rounds[0].date}); "
                     "a deadline must fall on or after it",
                 )
-        elif rounds and deadline.round > len(rounds):
-            raise ScenarioError(
-                src, f"{where}.round", f"the calendar has only {len(rounds)} rounds"
-            )
+        else:
+            available = len(rounds) if rounds else spec.protocol.max_rounds
+            if deadline.round > available:
+                raise ScenarioError(
+                    src, f"{where}.round",
+                    f"round {deadline.round} does not exist: the talks have {available} rounds",
+                )
 
 
 def _check_game(spec: Scenario, registry: dict) -> None:

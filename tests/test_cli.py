@@ -174,3 +174,11 @@ def test_help_documents_the_commands_with_examples(run_main, capsys):
     text = capsys.readouterr().out
     for option in ("--scenario", "--seed", "--set", "--out", "--json", "examples:"):
         assert option in text
+
+
+def test_no_plots_writes_the_tables_but_no_pictures(tmp_path, run_main, capsys):
+    out = tmp_path / "out"
+    assert run_main(["run", "--no-plots", "--out", str(out)]) == 0
+    written = {p.name for p in out.iterdir()}
+    assert {"summary.json", "rounds.csv", "transcript.txt"} <= written
+    assert not any(name.endswith(".png") for name in written)

@@ -33,10 +33,12 @@ from viz.session import DashboardModel, release
 #: Set by ``python run.py demo --scenario``: the scenario the page opens with.
 SCENARIO_ENV = "BARGAINING_CHIPS_DEMO_SCENARIO"
 
-#: Page-wide style for a projector: larger type, no tab bar for the single page of panels, panels
-#: that scroll inside their tile instead of spilling over the next one.
+#: Page-wide style for a projector: larger type, no tab bar (and no gaps above it) for the single
+#: page of panels, panels that scroll inside their tile instead of spilling over the next one.
 STYLE = """
 .v-tabs { display: none; }
+.solara-autorouter-content > .v-sheet, .solara-autorouter-content > .v-sheet > .v-sheet {
+  row-gap: 0 !important; }
 .vue-grid-item > div { overflow: auto; }
 .bc-panel { font-size: 15px; line-height: 1.35; padding: 6px 10px; }
 .bc-heading { font-size: 17px; font-weight: 700; margin-bottom: 4px; }
@@ -51,6 +53,14 @@ STYLE = """
 .bc-log { font-family: "DejaVu Sans Mono", monospace; font-size: 13px; white-space: pre-wrap;
           margin: 0; }
 .bc-problem { color: #b03a2e; font-weight: 600; }
+.bc-settings { margin-top: 4px; color: #546e7a; font-size: 13px; }
+/* slider values always visible, as a pill on the thumb (Mesa's sliders show them only while
+   dragged) */
+.v-slider__thumb-label-container { display: block !important; }
+.v-slider__thumb-label { height: 20px !important; width: auto !important; min-width: 26px;
+  padding: 0 4px; border-radius: 10px !important; transform: translate(-50%, 10px) !important;
+  background: #1976d2 !important; color: #fff !important; font-size: 12px; font-weight: 700; }
+.v-slider__thumb-label > * { transform: none !important; }
 """
 
 
@@ -64,7 +74,25 @@ def _utility(value: float) -> str:
     return "0.00" if text == "-0.00" else text
 
 
-def round_html(summary: panels.RoundSummary) -> str:
+def settings_text(model: DashboardModel) -> str:
+    """The seed and the controls that differ from the scenario file, as one line."""
+    labels = {
+        path: control["label"]
+        for path, control in controls.model_params(model.spec, model.scenario_name).items()
+        if isinstance(control, dict)
+    }
+    changed = ", ".join(
+        f"{labels.get(path, path)} = {value:g}"
+        if isinstance(value, float)
+        else f"{labels.get(path, path)} = {value}"
+        for path, value in model.overrides.items()
+    )
+    return f"Seed {model.seed_value}; " + (
+        f"changed: {changed}" if changed else "settings as in the scenario file"
+    )
+
+
+def round_html(summary: panels.RoundSummary, settings: str = "") -> str:
     """The current-round card as HTML (every value escaped; data-* attributes name the fields)."""
     parts = [
         f'<div class="bc-heading" data-field="heading" data-date="{_esc(summary.date or "")}">'
@@ -103,6 +131,8 @@ def round_html(summary: panels.RoundSummary) -> str:
         )
     tone = " bc-agreement" if summary.agreement else " bc-nodeal" if summary.finished else ""
     parts.append(f'<div class="bc-status{tone}" data-field="status">{_esc(summary.status)}</div>')
+    if settings:
+        parts.append(f'<div class="bc-settings" data-field="settings">{_esc(settings)}</div>')
     return '<div class="bc-panel" data-panel="round">' + "".join(parts) + "</div>"
 
 
@@ -125,7 +155,7 @@ def RoundPanel(model: DashboardModel):
         Problem(model)
         return
     summary = panels.round_summary(model.talks)
-    solara.HTML(tag="div", unsafe_innerHTML=round_html(summary))
+    solara.HTML(tag="div", unsafe_innerHTML=round_html(summary, settings_text(model)))
 
 
 @solara.component

@@ -9,7 +9,8 @@ picks a free port.
 The server runs with Solara's telemetry off, without Solara's "runs on Solara" banner, and with
 ``SOLARA_HOME`` in a temporary folder removed on exit (Solara otherwise creates ``~/.solara``).
 Its front-end assets come from the local cache that ``python -m viz.install_assets`` fills; when
-that cache is incomplete the command says so before starting (offline, the page would be blank).
+that cache is incomplete the command fills it first from the npm registry, and if that fails it
+says so before starting (offline, the page would be blank).
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Environment variable through which the command tells the page which scenario to open with.
 SCENARIO_ENV = "BARGAINING_CHIPS_DEMO_SCENARIO"
 
-#: Solara settings for a classroom server: no telemetry, no banner, no extra windows.
+#: Solara settings for a classroom server: no telemetry, no "runs on Solara" banner, and no
+#: rules-of-hooks report at start-up (it concerns Mesa's own SolaraViz code, not ours).
 SOLARA_ENV = {
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
     "SOLARA_THEME_SHOW_BANNER": "False",
+    "SOLARA_CHECK_HOOKS": "off",
 }
 
 
@@ -114,22 +117,32 @@ def server_environment(scenario: str | None, solara_home: str) -> dict[str, str]
 
 def _check_ready(scenario: str | None) -> None:
     """Fail early, in one line, on what would otherwise break the page later."""
-    if importlib.util.find_spec("solara") is None:
-        raise UserError("the dashboard needs the viz extra: pip install -e '.[viz]'")
+    for module in ("solara", "altair"):  # Mesa's visualization imports both
+        if importlib.util.find_spec(module) is None:
+            raise UserError(
+                f"the dashboard needs {module}, part of the viz extra: pip install -e '.[viz]'"
+            )
     if scenario is not None:
         from model import load_scenario
 
         load_scenario(scenario)  # raises ScenarioError (a UserError) with the field at fault
-    from viz.install_assets import default_cache_dir, discover_assets, missing_files
+    from viz import install_assets
 
-    cache = default_cache_dir()
-    packages, _ = discover_assets()
-    if any(missing_files(p, cache) for p in packages):
-        print(
-            f"warning: Solara's asset cache {cache} is incomplete; without internet the page "
-            "stays blank. Fill it once with: python -m viz.install_assets",
-            file=sys.stderr,
-        )
+    cache = install_assets.default_cache_dir()
+    packages, _ = install_assets.discover_assets()
+    if not any(install_assets.missing_files(p, cache) for p in packages):
+        return
+    print("Solara's front-end assets are not on this machine yet; fetching them once "
+          "from the npm registry (python -m viz.install_assets)", file=sys.stderr)  # fmt: skip
+    try:
+        status = install_assets.install(cache, log=lambda line: print(line, file=sys.stderr))
+    except (RuntimeError, OSError) as err:
+        status, reason = 1, str(err)
+    else:
+        reason = "some files are still missing"
+    if status != 0:
+        print(f"warning: could not fill Solara's asset cache {cache} ({reason}); without internet "
+              "the page stays blank. Retry with: python -m viz.install_assets", file=sys.stderr)  # fmt: skip
 
 
 def wait_until_listening(child: subprocess.Popen, host: str, port: int, timeout: float) -> bool:

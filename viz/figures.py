@@ -33,8 +33,12 @@ NO_OFFER_COLOR = "#9aa5ad"
 
 
 def new_figure(size: tuple[float, float] = PANEL_SIZE) -> Figure:
-    """A matplotlib Figure not registered with pyplot (garbage-collected with its panel)."""
-    return Figure(figsize=size, dpi=100, layout="constrained")
+    """A matplotlib Figure not registered with pyplot (garbage-collected with its panel).
+
+    Margins are fixed by each ``draw_*`` function rather than by a layout engine: at every step
+    the dashboard redraws three figures, and a constrained layout costs a third of that time.
+    """
+    return Figure(figsize=size, dpi=100)
 
 
 def _projector(ax: Axes, title: str) -> None:
@@ -65,6 +69,7 @@ def draw_dance(
     ax.set_xlim(min(numbers) - 0.5, max(numbers) + 0.5)
     ax.set_xticks(numbers, [label for _, label in ticks], rotation=45, ha="right")
     ax.set_xlabel("")
+    ax.figure.subplots_adjust(left=0.15, right=0.97, top=0.91, bottom=0.17)
     _projector(ax, "Negotiation dance")
     if ax.get_legend() is not None:
         ax.legend(loc="lower left", fontsize=9, framealpha=0.9)
@@ -75,6 +80,7 @@ def draw_utility_space(data: dict, ax: Axes) -> Axes:
     """Offers in the governments' utility space, with the Pareto frontier, the Nash point, the
     reservation point and (once reached) the agreement."""
     plots.plot_utility_space(data, ax=ax)
+    ax.figure.subplots_adjust(left=0.15, right=0.97, top=0.91, bottom=0.13)
     ax.set_xticks(np.linspace(0, 1, 6))
     ax.set_yticks(np.linspace(0, 1, 6))
     _projector(ax, "Offers in utility space")
@@ -121,5 +127,6 @@ def draw_network(network: CoalitionNetwork, pos: dict[str, tuple[float, float]],
     ax.set_xlim(xs.min() - pad_x, xs.max() + pad_x)
     ax.set_ylim(ys.min() - pad_y, ys.max() + pad_y)
     ax.set_axis_off()
+    ax.figure.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.02)
     _projector(ax, "Coalitions and lobbying")
     return ax

@@ -126,7 +126,11 @@ def round_summary(model: NegotiationModel) -> RoundSummary:
         return RoundSummary(
             round_no=None,
             date=None,
-            heading=f"Before round 1 ({report.round_heading(model, first.number)})",
+            heading=(
+                f"Before round 1 ({report.round_heading(model, first.number)})"
+                if first.date
+                else "Before round 1"
+            ),
             proposer=None,
             terms=(),
             stands=(),

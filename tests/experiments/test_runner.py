@@ -153,8 +153,8 @@ def _children(pid: int) -> list[int]:
 @pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs /proc to find the workers")
 def test_a_driver_killed_mid_sweep_resumes_to_every_run_exactly_once(tmp_path):
     cfg = linear_config(
-        replications=100, constants={"noise": 0.5, "delay": 0.004},
-    )  # 600 runs of 4 ms: about 1.2 s on two workers
+        replications=50, constants={"noise": 0.5, "delay": 0.004},
+    )  # 300 runs of 4 ms: about 0.6 s on two workers
     out = tmp_path / "out"
     script = tmp_path / "driver.py"
     script.write_text(DRIVER.format(root=str(ROOT)))
@@ -168,7 +168,7 @@ def test_a_driver_killed_mid_sweep_resumes_to_every_run_exactly_once(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     done_before = len(keys_on_disk(out))
-    assert 0 < done_before < 600
+    assert 0 < done_before < 300
     # The orphaned workers notice and exit.
     deadline = time.monotonic() + 10
     while any(Path(f"/proc/{w}").exists() and "zombie" not in _state(w) for w in workers):
@@ -177,7 +177,7 @@ def test_a_driver_killed_mid_sweep_resumes_to_every_run_exactly_once(tmp_path):
     report = run_sweep(cfg, out, backend="serial", quiet=True)
     assert report.complete and report.runs_before == done_before
     keys = keys_on_disk(out)
-    assert len(keys) == len(set(keys)) == 600
+    assert len(keys) == len(set(keys)) == 300
     assert set(keys) == {r.key for r in Design(cfg).runs()}
 
 
@@ -196,3 +196,19 @@ def test_start_method_is_explicit():
     assert start_method("auto") in ("fork", "spawn")
     with pytest.raises(UserError):
         start_method("teleport")
+
+
+def test_chunks_follow_measured_time_and_shrink_at_the_end():
+    from experiments.runner import ChunkResult, _Chunker
+
+    runs = (RunSpec(i, i, 0, i, f"k{i}", {}) for i in range(1000))
+    chunker = _Chunker(runs, target=1.0, max_size=10_000, remaining=1000, workers=2)
+    first = chunker.next()
+    assert len(first.runs) == 2  # not timed yet
+    chunker.observe(ChunkResult(0, 2, 0, b"", compute_seconds=0.02))  # 10 ms a run
+    sizes = [len(first.runs)]
+    while (chunk := chunker.next()) is not None:
+        sizes.append(len(chunk.runs))
+    assert sum(sizes) == 1000
+    assert sizes[1] == 100  # one second of work
+    assert sizes[-1] < sizes[1] and sizes == sizes[:1] + sorted(sizes[1:], reverse=True)

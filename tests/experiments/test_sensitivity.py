@@ -17,13 +17,13 @@ from model.errors import UserError
 
 
 def test_ishigami_sobol_indices_through_the_runner(tmp_path):
-    cfg = ishigami_config(samples=4096)  # N(D+2) = 20,480 runs of a fast function
+    cfg = ishigami_config(samples=1024)  # N(D+2) = 5,120 runs of a fast function
     report = run_sensitivity(cfg, tmp_path, backend="serial", quiet=True, plots=False)
     table = report.indices.set_index(["parameter", "index"])
     truth = ishigami_indices()
     for d, name in enumerate(["x1", "x2", "x3"]):
-        assert table.loc[(name, "S1"), "value"] == pytest.approx(truth["S1"][d], abs=0.04)
-        assert table.loc[(name, "ST"), "value"] == pytest.approx(truth["ST"][d], abs=0.04)
+        assert table.loc[(name, "S1"), "value"] == pytest.approx(truth["S1"][d], abs=0.03)
+        assert table.loc[(name, "ST"), "value"] == pytest.approx(truth["ST"][d], abs=0.03)
         assert table.loc[(name, "S1"), "conf"] > 0
     assert report.skipped == {}
     assert (tmp_path / "indices.csv").exists() and (tmp_path / "tornado.csv").exists()

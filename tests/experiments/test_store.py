@@ -91,3 +91,13 @@ def test_two_sweeps_cannot_write_to_one_folder_at_once(tmp_path):
         ResultStore.open(tmp_path, cfg)
     first.close()
     ResultStore.open(tmp_path, cfg).close()
+
+
+def test_load_only_some_columns(tmp_path):
+    from experiments.runner import run_sweep
+
+    run_sweep(linear_config(), tmp_path, backend="serial", quiet=True)
+    frame = load_results(tmp_path, columns=["param.x", "y"])
+    assert list(frame.columns) == ["run_index", "param.x", "y"] and len(frame) == 30
+    assert list(frame["run_index"]) == list(range(30))
+    assert "terms.x" in ResultStore(tmp_path).column_names()

@@ -47,6 +47,8 @@ def test_config_is_frozen():
         ({"constants": {"x": 1.0}}, "both swept and a constant"),
         ({"colour": "red"}, "colour"),
         ({"levers": {"x": {"range": [0, 1], "distribution": "normal"}}}, "needs 'mean' and 'sd'"),
+        ({"plots": [{"kind": "p_deal", "x": "w"}]}, "'w', which is not a swept parameter"),
+        ({"plots": [{"kind": "heatmap", "x": "x"}]}, "needs y, outcome"),
     ],
 )
 def test_bad_input_is_one_line_naming_the_file_and_field(changes, message):

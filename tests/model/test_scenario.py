@@ -157,3 +157,10 @@ def test_the_default_scenario_cites_a_source_for_every_table():
         assert cited(f"calendar.rounds.{i}"), i
     for name in spec.deadlines:
         assert cited(f"deadlines.{name}"), name
+
+
+def test_an_undated_deadline_past_the_last_round_is_refused(bilateral):
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(bilateral, {"deadlines.end": {"kind": "hard", "round": 50}})
+    assert err.value.field == "deadlines.end.round"
+    assert "talks have 10 rounds" in err.value.expected

@@ -13,6 +13,7 @@ import gc
 import html
 import re
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -182,3 +183,27 @@ def test_figure_panels_keep_no_model_or_figure_alive(page):
         page.click("Reset")
     assert _live_models() <= settled_models
     assert figures() <= settled_figures
+
+
+def test_the_scenario_choice_starts_a_new_run_of_that_scenario(monkeypatch):
+    fixture = str(Path(__file__).resolve().parents[1] / "fixtures" / "bilateral.toml")
+    monkeypatch.setenv(app.SCENARIO_ENV, fixture)
+    driver = PageDriver(monkeypatch, components=[app.RoundPanel, app.LogPanel])
+    try:
+        choice = driver.rc.find(v.Select, label="Scenario (switching starts a new run)").widget
+        assert choice.v_model == fixture and "us_japan_2025" in choice.items
+        assert driver.panel("round").count("Before round 1") == 1
+        driver.click("Step")
+        assert "A proposes" in _text(driver.panel("round"))  # the fixture's governments: A and B
+        assert driver.rc.find(v.Slider, label="A: concession β").widget  # its own controls
+        choice.v_model = "us_japan_2025"
+        assert "Before round 1 (Wed 16 Apr 2025" in _text(driver.panel("round"))
+        driver.click("Step")
+        assert "Japan proposes" in _text(driver.panel("round"))
+        assert driver.rc.find(v.Slider, label="Japan: concession β").widget
+        registry = getattr(mesa.Agent, "_ids", {})
+        assert not any(  # the fixture's run was released when the scenario changed
+            isinstance(m, NegotiationModel) and m.spec.name == "bilateral" for m in list(registry)
+        )
+    finally:
+        driver.close()

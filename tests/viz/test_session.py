@@ -99,3 +99,20 @@ def test_released_models_are_garbage():
         del dash
     gc.collect()
     assert all(a() is None and b() is None for a, b in refs)
+
+
+def test_a_fault_inside_the_model_is_explained_and_logged(monkeypatch, caplog):
+    dash = DashboardModel()
+    dash.step()
+
+    def broken() -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(dash.talks, "step", broken)
+    with caplog.at_level("ERROR", logger="viz.session"):
+        dash.step()
+    assert dash.talks is None and not dash.running
+    assert dash.problem == "the model failed in round 2 (ZeroDivisionError: division by zero)"
+    assert "Traceback" in caplog.text or caplog.records[0].exc_info is not None
+    dash.step()  # and stays stopped
+    release(dash)
