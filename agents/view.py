@@ -50,11 +50,55 @@ class NegotiationView:
         return self._model.is_last_round()
 
     @property
+    def last_round_index(self) -> int:
+        """The latest round (0-based) the talks can reach: the calendar's end or the first deadline
+        still ahead that is certain to end them (hard, or soft with extension probability 0),
+        whichever comes first. (Any other soft deadline may end the talks earlier with its
+        probability; strategies that plan to a horizon treat it as extended.)"""
+        setup = self._model.setup
+        last = len(setup.rounds) - 1
+        for d in setup.deadlines[self._model.deadline_index:]:
+            certain = d.kind == "hard" or d.extension_probability == 0.0
+            if certain and d.index >= self._model.round_index:
+                return min(last, d.index)
+        return last
+
+    def proposer_at(self, round_index: int) -> int | None:
+        """Who proposes in round ``round_index``, if the protocol fixes it in advance (None when
+        every government proposes each round, or when the proposer is drawn at random)."""
+        return self._model.protocol.proposer(self._model, round_index)
+
+    @property
+    def governments(self) -> tuple[int, ...]:
+        """The indices of the governments at the table, this one included, in file order."""
+        return self._model.setup.governments
+
+    def recognition_probability(self, actor: int) -> float:
+        """The probability that ``actor`` is the proposer in a round (the protocol's rule)."""
+        return self._model.protocol.recognition(self._model).get(actor, 0.0)
+
+    @property
+    def votes_needed(self) -> int:
+        """How many governments, the proposer included, must accept a proposal."""
+        return self._model.protocol.votes_needed(self._model)
+
+    @property
     def rng(self) -> np.random.Generator:
         """The model's seeded generator: the only source of randomness a strategy may use."""
         return self._model.rng
 
     # -- preferences --------------------------------------------------------------------------
+    @property
+    def issue_names(self) -> tuple[str, ...]:
+        """The issues, in the order of every terms array."""
+        return self._model.setup.space.issue_names
+
+    @property
+    def weights_key(self) -> bytes:
+        """A fingerprint of every actor's current weights: equal while lobbying has not moved
+        them, so a strategy may cache what it derives from the utilities under it."""
+        return self._model.weights.tobytes()
+
     @property
     def reservation(self) -> float:
         return float(self._model.reservation[self.actor])
@@ -66,6 +110,27 @@ class NegotiationView:
     def discount(self) -> float:
         return float(self._model.setup.discount[self.actor])
 
+    def discount_of(self, actor: int) -> float:
+        """Actor ``actor``'s discount factor δ (an agreement in round r is worth δ^(r−1))."""
+        return float(self._model.setup.discount[actor])
+
+    @property
+    def budget(self) -> float | None:
+        """The size of the budget in a division game (``protocol.budget``), else None."""
+        return self._model.spec.protocol.budget
+
+    def share_issue_of(self, actor: int) -> int | None:
+        """The issue ``actor``'s utility rests on entirely (its share in a division game), or None
+        when it weights several issues."""
+        row = self._model.weights[actor]
+        top = int(np.argmax(row))
+        return top if row[top] >= 1.0 - 1e-12 else None
+
+    def bargaining_power_of(self, actor: int) -> float:
+        """Actor ``actor``'s weight in the generalised Nash product (``bargaining_power``)."""
+        name = self._model.setup.actor_names[actor]
+        return float(self._model.spec.actors[name].bargaining_power)
+
     def utility(self, terms: np.ndarray) -> float:
         return self.utility_of(self.actor, terms)
 
@@ -75,6 +140,13 @@ class NegotiationView:
     def offer_at(self, level: float) -> np.ndarray:
         """Efficient terms worth ``level`` to this actor (see UtilitySpace.offer_at)."""
         return self._model.offer_at(self.actor, level, self.opponents)
+
+    def offer_for(self, actor: int, level: float) -> np.ndarray:
+        """The efficient terms ``actor`` would offer at ``level``: worth ``level`` to it, as much as
+        possible to the other governments. Lets a strategy reason about the others' offers
+        (backward induction needs what each side would propose in each round)."""
+        others = tuple(g for g in self._model.setup.governments if g != actor)
+        return self._model.offer_at(actor, level, others)
 
     # -- history ------------------------------------------------------------------------------
     @property

@@ -19,7 +19,10 @@ VERBS = {"accept": "accepts", "reject": "rejects", "walk_away": "walks away"}
 def format_terms(model: NegotiationModel, terms) -> str:
     """Terms in the issues' own units: "auto tariff 12.5%, chips ¥0.60T, ..."."""
     issues = model.spec.issues.values()
-    return ", ".join(f"{i.label} {i.render(float(v))}" for i, v in zip(issues, terms, strict=True))
+    return ", ".join(
+        f"{i.label} {i.render(v if isinstance(v, str) else float(v))}"
+        for i, v in zip(issues, terms, strict=True)
+    )
 
 
 def round_heading(model: NegotiationModel, round_no: int) -> str:
@@ -45,8 +48,7 @@ def round_lines(model: NegotiationModel, round_no: int) -> list[str]:
         )
         lines.append(f"  lobbying {gov}: {pushes}")
     lines.extend(f"  {text}" for text in extra_lines(model, round_no, "before"))
-    row = model.rows[round_no - 1] if round_no <= len(model.rows) else None
-    if row is not None:
+    for row in rows_of_round(model, round_no):
         terms = [row[n] for n in model.setup.space.issue_names]
         lines.append(f"  {row['proposer']} proposes: {format_terms(model, terms)}")
         worth = " · ".join(f"{names[g]} {row[f'u_{names[g]}']:.2f}" for g in model.setup.governments)
@@ -69,6 +71,11 @@ def round_lines(model: NegotiationModel, round_no: int) -> list[str]:
         else:
             lines.append(f"  ⏱ {d.label} passes without a deal — no extension, the talks end")
     return lines
+
+
+def rows_of_round(model: NegotiationModel, round_no: int) -> list[dict]:
+    """The records of one round: one per offer (two when both sides propose at once)."""
+    return [row for row in model.rows if row["round"] == round_no]
 
 
 def _stance(stance: float, round_no: int) -> str:
@@ -95,7 +102,7 @@ def transcript(model: NegotiationModel) -> list[str]:
         extra = f", extended with probability {d.extension_probability:.2f}" if d.kind == "soft" else ""
         lines.append(f"deadline: {d.label}, {when} ({d.kind}{extra})")
     lines.append("")
-    for round_no in range(1, len(model.rows) + 1):
+    for round_no in range(1, (model.rows[-1]["round"] if model.rows else 0) + 1):
         lines.extend(round_lines(model, round_no))
         lines.append("")
     return lines

@@ -11,6 +11,11 @@ conceded in full; with curvature it is sampled finely and refined by golden-sect
 - Kalai–Smorodinsky (1975): the frontier point on the segment from d to the ideal point
   (each side's best utility among individually rational outcomes).
 - Maximum welfare: the frontier point maximising u_a + u_b.
+
+With categorical issues the deals are finite (:class:`model.categorical.DiscreteSpace`): the
+frontier is the set of Pareto-optimal deals, and each solution is the deal that maximises its
+criterion there (Nash: the generalised Nash product; Kalai–Smorodinsky: the smaller of the two
+sides' gains relative to their ideal gains; welfare: the sum).
 """
 
 from __future__ import annotations
@@ -42,6 +47,10 @@ class Frontier:
     ) -> None:
         self.space, self.weights, self.a, self.b = space, weights, a, b
         self.d = disagreement
+        self.deals = getattr(space, "deals", None)
+        if self.deals is not None:
+            self._discrete_frontier()
+            return
         if space.linear:
             levels = self._vertex_levels()
         else:
@@ -50,6 +59,32 @@ class Frontier:
         order = np.argsort(pts[:, 0])
         self.levels = levels[order]
         self.points = pts[order]  # (m, 2): u_a ascending, u_b descending
+
+    def _discrete_frontier(self) -> None:
+        """The Pareto-optimal deals of a finite deal space, by u_a ascending."""
+        u = self.space.deal_utilities(self.weights)[:, [self.a, self.b]]
+        keep = [
+            k for k in range(len(u))
+            if not np.any((u[:, 0] >= u[k, 0]) & (u[:, 1] >= u[k, 1])
+                          & ((u[:, 0] > u[k, 0]) | (u[:, 1] > u[k, 1])))
+        ]
+        keep = sorted(set(keep), key=lambda k: (u[k, 0], -u[k, 1]))
+        unique = []
+        for k in keep:
+            if not unique or not np.allclose(u[k], u[unique[-1]]):
+                unique.append(k)
+        self.deal_index = np.array(unique)
+        self.points = u[self.deal_index]
+        self.levels = self.points[:, 0].copy()
+
+    def _best_deal(self, score) -> Point | None:
+        """The Pareto-optimal deal with the highest finite score (None if none has one)."""
+        values = [score(ua, ub) for ua, ub in self.points]
+        k = int(np.argmax(values))
+        if not math.isfinite(values[k]):
+            return None
+        ua, ub = self.points[k]
+        return Point(float(ua), (float(ua), float(ub)), self.deals[self.deal_index[k]].copy())
 
     def _vertex_levels(self) -> np.ndarray:
         """a's levels at which an issue is fully conceded: the kinks of a linear frontier."""
@@ -100,25 +135,50 @@ class Frontier:
                 return -math.inf
             return power * math.log(ua - da) + (1 - power) * math.log(ub - db)
 
+        if self.deals is not None:
+            return self._best_deal(objective)
         p = self._maximise(objective)
         return p if p.utilities[0] > da and p.utilities[1] > db else None
 
-    def max_welfare(self) -> Point:
-        return self._maximise(lambda ua, ub: ua + ub)
+    def max_welfare(self) -> Point | None:
+        """The individually rational frontier point with the largest u_a + u_b (None if there is
+        none). Where the sum is flat (a linear pie) every such point ties; the first found is
+        returned."""
+        da, db = self.d
+
+        def welfare(ua: float, ub: float) -> float:
+            rational = ua >= da - 1e-12 and ub >= db - 1e-12
+            return ua + ub if rational else -math.inf
+
+        if self.deals is not None:
+            return self._best_deal(welfare)
+        p = self._maximise(welfare)
+        return p if p.utilities[0] >= da - 1e-9 and p.utilities[1] >= db - 1e-9 else None
 
     def kalai_smorodinsky(self) -> Point | None:
         """The point where the frontier meets the line from d to the ideal point.
 
         The ideal point is each side's best utility on the individually rational part of the
-        frontier: b's is the frontier's u_b where u_a = d_a, a's its u_a where u_b = d_b (read off
-        the polyline, not only its vertices, since d usually falls between two of them).
+        frontier: b's is the frontier's u_b where u_a = d_a, a's its u_a where u_b = d_b (found by
+        bisection on the exact frontier, not only at its vertices or samples, since d usually falls
+        between two of them).
         """
         da, db = self.d
-        pa, pb = self.points[:, 0], self.points[:, 1]
-        ideal_b = float(np.interp(da, pa, pb))
-        ideal_a = float(np.interp(db, pb[::-1], pa[::-1]))
+        if self.deals is None:  # the exact ideal point (the vertices may all be irrational)
+            ideal_a, ideal_b = self._ideal(da, db)
+        else:
+            rational = (self.points[:, 0] >= da) & (self.points[:, 1] >= db)
+            if not rational.any():
+                return None
+            ideal_a = self.points[rational, 0].max()
+            ideal_b = self.points[rational, 1].max()
         if ideal_a <= da or ideal_b <= db:
             return None
+        if self.deals is not None:
+            return self._best_deal(
+                lambda ua, ub: min((ua - da) / (ideal_a - da), (ub - db) / (ideal_b - db))
+                if ua >= da and ub >= db else -math.inf
+            )
 
         def gap(level: float) -> float:  # > 0 while a is relatively better off than b
             ua, ub = self._utilities(level)
@@ -132,6 +192,27 @@ class Frontier:
             else:
                 lo = mid
         return self.point((lo + hi) / 2)
+
+    def _ideal(self, da: float, db: float) -> tuple[float, float]:
+        """Each side's best utility among individually rational outcomes, by bisection on a's
+        level (b's utility falls as a's level rises): a's at the highest level that still leaves
+        b its d_b, b's at the lowest level that still gives a its d_a."""
+
+        def boundary(ok, lo: float, hi: float) -> float:  # ok(lo) fails, ok(hi) holds
+            for _ in range(60):
+                mid = (lo + hi) / 2
+                lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+            return hi
+
+        def b_gets(x: float) -> bool:
+            return self._utilities(x)[1] >= db
+
+        def a_gets(x: float) -> bool:
+            return self._utilities(x)[0] >= da
+
+        top = 1.0 if b_gets(1.0) else 1.0 - boundary(lambda y: b_gets(1.0 - y), 0.0, 1.0)
+        bottom = 0.0 if a_gets(0.0) else boundary(a_gets, 0.0, 1.0)
+        return self._utilities(top)[0], self._utilities(bottom)[1]
 
     def distance(self, ua: float, ub: float) -> float:
         """Euclidean distance from (u_a, u_b) to the frontier polyline (0 on it)."""

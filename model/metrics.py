@@ -64,7 +64,8 @@ def summary(model: NegotiationModel) -> dict:
     if out.agreement:
         nash_product = float(np.prod([max(0.0, utilities[g] - model.reservation[g]) for g in gov]))
         terms = {
-            k: _plain(v) for k, v in zip(setup.space.issue_names, out.terms.tolist(), strict=True)
+            k: v if isinstance(v, str) else _plain(v)
+            for k, v in setup.space.named_terms(out.terms).items()
         }
     else:
         nash_product = 0.0

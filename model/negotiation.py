@@ -205,7 +205,7 @@ class NegotiationModel(mesa.Model):
         """Record one offer and the answers to it (protocols call this once per offer)."""
         self.offers.append(offer)
         rnd = self.setup.rounds[self.round_index]
-        values = [rnd.number, rnd.iso_date, offer.proposer, *offer.terms.tolist(),
+        values = [rnd.number, rnd.iso_date, offer.proposer, *self.setup.space.row_values(offer.terms),
                   *self.utilities(offer.terms).tolist()]
         row = dict(zip(self._row_keys, values, strict=True))
         row["responses"] = {k: v.value for k, v in responses.items()}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import math
 from functools import cached_property
 from typing import Any, Literal
 
@@ -36,6 +37,12 @@ class IssueSpec(_Frozen):
     is, nothing is bought). ``step`` makes the issue discrete: offers are rounded to the grid
     ``min + k * step``. ``format`` renders a value for the transcript, e.g. ``"{:.1f}%"`` or
     ``"¥{:.2f}T"``; ``label`` is the issue's name in prose.
+
+    A *categorical* issue lists named ``options`` instead of a range (``options = ["A", "B"]``);
+    each actor states its value of every option in ``actors.X.values.<issue>``. Internally an
+    option is its 0-based position (``min = 0``, ``max = len(options) − 1``, ``step = 1``, filled in
+    on loading); ``no_deal`` names the option that stands without a deal, or is left out when
+    failure is none of the options (then actors weighting the issue state their ``reservation``).
     """
 
     label: str
@@ -46,9 +53,39 @@ class IssueSpec(_Frozen):
     format: str = "{:g}"
     step: float | None = Field(default=None, gt=0)
     description: str = ""
+    options: tuple[str, ...] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _categorical(cls, data: Any) -> Any:
+        """Fill in the numeric encoding of a categorical issue (its options by position)."""
+        if not isinstance(data, dict) or data.get("options") is None:
+            return data
+        options = data["options"]
+        given = [k for k in ("min", "max", "step", "format") if k in data]
+        if given:
+            raise ValueError(f"a categorical issue takes options, not {', '.join(given)}")
+        if not isinstance(options, list | tuple) or len(options) < 2:
+            raise ValueError("options must list at least two named options")
+        if not all(isinstance(o, str) and o for o in options) or len(set(options)) != len(options):
+            raise ValueError("options must be distinct non-empty names")
+        no_deal = data.get("no_deal")
+        if no_deal is None:
+            position = math.nan
+        elif no_deal in options:
+            position = float(options.index(no_deal))
+        else:
+            raise ValueError(f"no_deal {no_deal!r} is not an option; expected one of {', '.join(options)}")
+        return {**data, "min": 0.0, "max": float(len(options) - 1), "step": 1.0, "no_deal": position}
+
+    @property
+    def categorical(self) -> bool:
+        return self.options is not None
 
     @model_validator(mode="after")
     def _range(self) -> IssueSpec:
+        if self.options is not None:
+            return self
         if not self.max > self.min:
             raise ValueError(f"max ({self.max:g}) must be greater than min ({self.min:g})")
         if not self.min <= self.no_deal <= self.max:
@@ -61,8 +98,13 @@ class IssueSpec(_Frozen):
             raise ValueError(f"format {self.format!r} cannot render a number ({err})") from None
         return self
 
-    def render(self, value: float) -> str:
-        """The value in the issue's own display format."""
+    def render(self, value: float | str) -> str:
+        """The value in the issue's own display format (a categorical issue: the option's name;
+        "—" for a categorical no-deal that is none of the options)."""
+        if self.options is not None:
+            if isinstance(value, str):
+                return value
+            return "—" if math.isnan(value) else self.options[int(round(value))]
         return self.format.format(value)
 
 
@@ -85,6 +127,10 @@ class ActorSpec(_Frozen):
     without a weight is one the actor does not care about. ``curvature`` (> 0, default 1) bends the
     per-issue value: below 1 it is concave (early gains count most). ``reservation`` is the utility of
     the actor's best alternative to an agreement; left out, it is the utility of the no-deal terms.
+    ``values`` gives, per categorical issue, the actor's value in [0, 1] of each option (it takes
+    the place of ``prefers`` and ``curvature`` there). ``bargaining_power`` (> 0, default 1) is the
+    actor's weight in the generalised Nash product (Kalai 1977): between two governments a and b,
+    a's power is α = p_a / (p_a + p_b), so equal values give the symmetric Nash solution.
     ``discount`` (δ in (0, 1]) discounts an agreement reached in round r by δ^(r−1).
     ``deadline_belief`` names the deadline the actor believes binding: its relative time reaches 1
     there. ``lobbying_power`` (firms) scales how hard it pushes its home government.
@@ -96,11 +142,22 @@ class ActorSpec(_Frozen):
     weights: dict[str, float]
     prefers: dict[str, Literal["high", "low"]] = Field(default_factory=dict)
     curvature: dict[str, float] = Field(default_factory=dict)
+    values: dict[str, dict[str, float]] = Field(default_factory=dict)
     reservation: float | None = Field(default=None, ge=0.0, le=1.0)
     discount: float = Field(default=1.0, gt=0.0, le=1.0)
+    bargaining_power: float = Field(default=1.0, gt=0.0)
     strategy: StrategySpec | None = None
     deadline_belief: str | None = None
     lobbying_power: float = Field(default=0.0, ge=0.0, le=1.0)
+
+    @field_validator("values")
+    @classmethod
+    def _values(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for issue, table in value.items():
+            for option, v in table.items():
+                if not 0.0 <= v <= 1.0:
+                    raise ValueError(f"value of {issue}.{option} is {v:g}; values must lie in [0, 1]")
+        return value
 
     @field_validator("weights")
     @classmethod
@@ -169,9 +226,14 @@ class ProtocolSpec(_Frozen):
     order they are listed in the file. ``max_rounds`` numbers undated rounds 1..max_rounds when the
     scenario has no calendar (theory scenarios), and caps the calendar otherwise.
     ``lobbying_rate`` scales how far one round of lobbying moves a government's weights.
+    ``type`` picks the protocol (:mod:`model.protocols`): ``alternating`` offers, the
+    ``monotonic_concession`` protocol (simultaneous offers) or ``majority`` rule with random
+    recognition. ``budget`` states a division game for ``majority``: the issues are the
+    governments' shares of a budget of that size (see :class:`model.protocols.MajorityRule`).
     """
 
-    type: Literal["alternating"] = "alternating"
+    type: Literal["alternating", "monotonic_concession", "majority"] = "alternating"
+    budget: float | None = Field(default=None, gt=0.0)
     order: tuple[str, ...] | None = None
     max_rounds: int | None = Field(default=None, ge=1)
     lobbying_rate: float = Field(default=0.1, ge=0.0, le=1.0)
@@ -223,6 +285,7 @@ class Scenario(_Frozen):
 def check_references(spec: Scenario) -> None:
     """Cross-reference checks pydantic cannot do field by field; raises ScenarioError."""
     from agents.strategies import REGISTRY
+    from model.categorical import check_values
 
     src = spec.origin
     issues = set(spec.issues)
@@ -238,8 +301,9 @@ def check_references(spec: Scenario) -> None:
                     raise ScenarioError(
                         src, f"{where}.{table}.{issue}", f"unknown issue; expected one of {known}"
                     )
+        check_values(spec, name, actor)
         for issue, w in actor.weights.items():
-            if w > 0 and issue not in actor.prefers:
+            if w > 0 and issue not in actor.prefers and not spec.issues[issue].categorical:
                 raise ScenarioError(
                     src, f"{where}.prefers.{issue}",
                     'missing: an issue with a weight needs a direction, "high" or "low"',
@@ -270,6 +334,7 @@ def check_references(spec: Scenario) -> None:
                     src, f"protocol.order.{i}",
                     f"{who!r} is not a government; expected one of {', '.join(governments)}",
                 )
+    _check_game(spec, REGISTRY)
     rounds = spec.calendar.rounds
     if not rounds and spec.protocol.max_rounds is None:
         raise ScenarioError(src, "calendar.rounds", "give dated rounds, or protocol.max_rounds")
@@ -291,6 +356,23 @@ def check_references(spec: Scenario) -> None:
                     src, f"{where}.round",
                     f"round {deadline.round} does not exist: the talks have {available} rounds",
                 )
+
+
+def _check_game(spec: Scenario, registry: dict) -> None:
+    """What the protocol, the deal space and each government's strategy need from the scenario
+    (each answers with a problem, or None): e.g. majority rule needs a budget, an equilibrium
+    strategy its game."""
+    from model.categorical import deal_space_problem
+    from model.protocols import PROTOCOLS
+
+    for problem in (deal_space_problem(spec), PROTOCOLS[spec.protocol.type].scenario_problem(spec)):
+        if problem:
+            raise ScenarioError(spec.origin, *problem)
+    for name in spec.governments:
+        strategy = spec.actors[name].strategy
+        problem = registry[strategy.name].scenario_problem(spec, name)
+        if problem:
+            raise ScenarioError(spec.origin, f"actors.{name}.strategy.name", problem)
 
 
 def _check_strategy(src: str, where: str, strategy: StrategySpec, registry: dict) -> None:

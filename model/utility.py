@@ -38,6 +38,18 @@ class UtilitySpace:
 
     @classmethod
     def from_spec(cls, spec: Scenario) -> UtilitySpace:
+        """The scenario's utility space: numeric, or a finite deal space when an issue is
+        categorical (:class:`model.categorical.DiscreteSpace`)."""
+        if any(issue.categorical for issue in spec.issues.values()):
+            from model.categorical import DiscreteSpace
+
+            return DiscreteSpace.from_spec(spec)
+        return cls.numeric(spec)
+
+    @classmethod
+    def numeric(cls, spec: Scenario) -> UtilitySpace:
+        """The additive space of the scenario's numeric encoding (a categorical issue is its
+        options' positions here, without a direction)."""
         issues = tuple(spec.issues)
         actors = list(spec.actors.values())
         w = np.zeros((len(actors), len(issues)))
@@ -104,6 +116,14 @@ class UtilitySpace:
             z = 0.0 if z < 0.0 else 1.0 if z > 1.0 else z
             total += w * (z if curv[i] == 1.0 else z ** curv[i])
         return total
+
+    def named_terms(self, terms: np.ndarray) -> dict[str, float | str]:
+        """Terms as {issue: value} in the issues' own units (a categorical issue: its option)."""
+        return dict(zip(self.issue_names, self.row_values(terms), strict=True))
+
+    def row_values(self, terms: np.ndarray) -> list[float | str]:
+        """Terms as the values a record shows, in issue order (a categorical issue: its option)."""
+        return terms.tolist()
 
     # -- offers -------------------------------------------------------------------------------
     def best_terms(self, actor: int, weights: np.ndarray, others: tuple[int, ...]) -> np.ndarray:

@@ -6,6 +6,7 @@ unique, every Strategy subclass is registered and every entry is documented.
 
 from agents.strategies.base import LevelStrategy, ParameterError, Strategy
 from agents.strategies.concession import Boulware, Conceder, Linear, TimeDependent
+from agents.strategies.equilibrium import BaronFerejohn, Rubinstein, Stahl
 from agents.strategies.hardliner import Hardliner
 from agents.strategies.noisy import Noisy
 from agents.strategies.titfortat import TitForTat
@@ -20,6 +21,9 @@ STRATEGIES: tuple[type[Strategy], ...] = (
     Zeuthen,
     Hardliner,
     Noisy,
+    Rubinstein,
+    Stahl,
+    BaronFerejohn,
 )
 
 REGISTRY: dict[str, type[Strategy]] = {cls.name: cls for cls in STRATEGIES}

@@ -21,6 +21,7 @@ from model.messages import Offer, Response
 
 if TYPE_CHECKING:
     from agents.view import NegotiationView
+    from model.scenario import Scenario
 
 
 class ParameterError(ValueError):
@@ -63,6 +64,13 @@ class Strategy:
     def answer(self, view: NegotiationView, offer: Offer) -> tuple[Response, float | None]:
         """The response and the threshold it was judged by (what the model records)."""
         return self.respond(view, offer), self.acceptance_threshold(view, offer)
+
+    @classmethod
+    def scenario_problem(cls, spec: Scenario, actor: str) -> str | None:
+        """What the strategy needs from the scenario (as the strategy of government ``actor``) and
+        does not find there, in words; None when it can play. Equilibrium strategies are defined
+        for one game each and say so here, so a mismatch is a scenario error, not a crash."""
+        return None
 
     def params(self) -> dict[str, object]:
         """The constructor's parameters and their current values."""

@@ -9,10 +9,18 @@ conflict it would bear rather than accept the other's offer:
 (1 when its own offer is worth no more than no deal, d_a). The side with the smaller risk (both, when
 equal) concedes — just enough that the other's risk becomes the smaller; the other stands firm.
 Preferences are common knowledge, so each side can compute both risks.
+
+With bargaining powers α_a, α_b (``actors.X.bargaining_power``) the comparison is weighted:
+a stands firm while α_a · ln(1 − risk_a) < α_b · ln(1 − risk_b), which is exactly "a's offer has the
+larger generalised Nash product (u_a − d_a)^α_a (u_b − d_b)^α_b" (Harsanyi's argument, weighted);
+equal powers give Zeuthen's rule. A concession always gives the other side strictly more than the
+previous offer did (on a grid, at least one step), so the monotonic concession protocol
+(Rosenschein & Zlotkin 1994) never stalls while a concession is due.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from agents.strategies.base import LevelStrategy
@@ -27,6 +35,11 @@ def risk(own: float, theirs: float, disagreement: float) -> float:
     if own <= disagreement:
         return 0.0
     return min(1.0, max(0.0, (own - theirs) / (own - disagreement)))
+
+
+def boldness(r: float, power: float) -> float:
+    """−α · ln(1 − risk): the risk a side bears, weighted by its bargaining power (∞ at risk 1)."""
+    return math.inf if r >= 1.0 else -power * math.log1p(-r)
 
 
 class Zeuthen(LevelStrategy):
@@ -48,16 +61,23 @@ class Zeuthen(LevelStrategy):
         mine_to_me, theirs_to_me = my_level, view.utility(their_last.terms)
         theirs_to_them = view.utility_of(other, their_last.terms)
         mine_to_them = view.utility_of(other, mine.terms)
-        if risk(mine_to_me, theirs_to_me, d_me) > risk(theirs_to_them, mine_to_them, d_other):
+        a_me, a_other = view.bargaining_power_of(me), view.bargaining_power_of(other)
+
+        def firm(r_me: float, r_them: float) -> bool:  # my weighted boldness is the larger
+            return boldness(r_me, a_me) > boldness(r_them, a_other)
+
+        if firm(risk(mine_to_me, theirs_to_me, d_me), risk(theirs_to_them, mine_to_them, d_other)):
             return my_level  # the other side must concede
-        # Concede just enough: the highest level whose offer makes my risk exceed theirs.
+        # Concede just enough: the highest level whose offer makes me the bolder, and gives the
+        # other side strictly more than my last offer.
         lo, hi = max(theirs_to_me, d_me), my_level
-        for _ in range(40):
+        for _ in range(50):
             mid = 0.5 * (lo + hi)
             terms = view.offer_at(mid)
             r_me = risk(view.utility_of(me, terms), theirs_to_me, d_me)
-            r_them = risk(theirs_to_them, view.utility_of(other, terms), d_other)
-            if r_me > r_them:
+            to_them = view.utility_of(other, terms)
+            r_them = risk(theirs_to_them, to_them, d_other)
+            if firm(r_me, r_them) and to_them > mine_to_them + 1e-12:
                 lo = mid
             else:
                 hi = mid

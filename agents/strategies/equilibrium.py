@@ -1,0 +1,319 @@
+"""Equilibrium strategies: the play that bargaining theory proves optimal, for the theory scenarios.
+
+Each strategy computes its offers and answers from what the scenario states — the discount factors,
+the horizon, the proposer rotation or recognition rule, the utilities — through its
+:class:`~agents.view.NegotiationView`, and reasons on the utility frontier the view exposes
+(:meth:`~agents.view.NegotiationView.offer_for`), so it plays any two-party scenario of its game,
+not only the unit pie. Run on the theory scenarios, they reproduce the classic closed forms (see
+``docs/theory.md`` and ``python run.py validate``).
+
+Conventions. Utilities of agreements are "round-k currency": an agreement in round k (0-based) is
+worth δ^k times its utility, as in the summary (:func:`model.metrics.outcome_utilities`), and the
+no-deal outcome is worth the reservation utility, undiscounted. A responder accepts when
+indifferent (up to :data:`TOLERANCE`), the convention that makes the equilibria exist.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.strategies.base import Strategy
+from model.messages import Offer, Response
+
+if TYPE_CHECKING:
+    from agents.view import NegotiationView
+    from model.scenario import Scenario
+
+#: A responder accepts an offer worth its threshold up to this much less (indifference).
+TOLERANCE = 1e-9
+_BISECTIONS = 45
+#: The discount factor standing in for δ = 1 in Rubinstein's game (the limit δ → 1).
+PATIENT = 1.0 - 1e-6
+
+
+def best_terms_giving(view: NegotiationView, proposer: int, responder: int, floor: float) -> np.ndarray:
+    """The terms ``proposer`` likes best among those worth at least ``floor`` to ``responder``.
+
+    Walks the efficient frontier by the proposer's level L (terms worth L to the proposer and as
+    much as possible to the others, :meth:`NegotiationView.offer_for`): the responder's utility
+    falls as L rises, so the largest L that still leaves the responder ``floor`` is found by
+    bisection. If no terms give the responder ``floor``, the responder's best terms.
+    """
+    lowest = view.offer_for(proposer, 0.0)
+    if view.utility_of(responder, lowest) < floor:
+        return lowest
+    highest = view.offer_for(proposer, 1.0)
+    if view.utility_of(responder, highest) >= floor:
+        return highest
+    lo, hi, best = 0.0, 1.0, lowest
+    for _ in range(_BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        terms = view.offer_for(proposer, mid)
+        if view.utility_of(responder, terms) >= floor:
+            lo, best = mid, terms
+        else:
+            hi = mid
+    return best
+
+
+def _two_party_problem(spec: Scenario, game: str) -> str | None:
+    if spec.protocol.type != "alternating":
+        return f"{game} is an equilibrium of alternating offers; set protocol.type = \"alternating\""
+    if len(spec.governments) != 2:
+        return f"{game} is an equilibrium between two governments; the scenario has {len(spec.governments)}"
+    return None
+
+
+def _at_least_reservation(view: NegotiationView, terms: np.ndarray) -> np.ndarray:
+    """An equilibrium proposal, unless it is worth less than the proposer's reservation utility:
+    then the efficient terms worth the reservation (a negotiator never offers what it would
+    rather not sign). In the theory scenarios no deal is worth 0 and this never binds."""
+    if view.utility(terms) >= view.reservation - TOLERANCE:
+        return terms
+    return view.offer_at(view.reservation)
+
+
+def _answer(view: NegotiationView, offer: Offer, threshold: float) -> Response:
+    accept = view.utility(offer.terms) >= threshold - TOLERANCE
+    return Response.ACCEPT if accept else Response.REJECT
+
+
+class Rubinstein(Strategy):
+    """Rubinstein's (1982) subgame-perfect strategy for infinite-horizon alternating offers.
+
+    Rubinstein, "Perfect equilibrium in a bargaining model", Econometrica 50(1). In the unique
+    subgame-perfect equilibrium each side, when it proposes, offers the other exactly what the
+    other would get by rejecting — the discounted value of being the next proposer — and accepts any
+    offer worth at least that. The proposers' values V_a, V_b solve the stationary equations
+
+        V_a = f_a(δ_b · V_b),      V_b = f_b(δ_a · V_a),
+
+    where f_a(u) is a's best utility on the frontier when b gets u. The strategy solves them on the
+    scenario's frontier by bisection (the composed map is a contraction of modulus δ_a δ_b). On the
+    unit pie, f_a(u) = 1 − u and a's share is x* = (1 − δ_b) / (1 − δ_a δ_b): agreement in the first
+    round. The infinite horizon is the model's assumption: the scenario's ``max_rounds`` only caps
+    the simulation and never binds in equilibrium. Without discounting (δ_a δ_b = 1) every split is
+    an equilibrium; the strategy then plays the limit δ → 1, where the equilibrium tends to the
+    Nash solution (Binmore, Rubinstein & Wolinsky 1986), computed at δ = :data:`PATIENT`.
+    A responder never accepts less than its reservation utility.
+    """
+
+    name = "rubinstein"
+
+    def __init__(self) -> None:
+        self._cache: dict[bytes, tuple[float, float]] = {}
+
+    @classmethod
+    def scenario_problem(cls, spec: Scenario, actor: str) -> str | None:
+        return _two_party_problem(spec, "Rubinstein's strategy")
+
+    def proposer_values(self, view: NegotiationView) -> tuple[float, float]:
+        """(V_me, V_other): each side's utility of its own equilibrium proposal."""
+        key = view.weights_key
+        if key not in self._cache:
+            me, other = view.actor, view.opponents[0]
+            d_me, d_other = view.discount, view.discount_of(other)
+            if d_me * d_other > PATIENT:  # no discounting: play the limit δ → 1 (see above)
+                d_me = d_other = PATIENT
+
+            def theirs(v_me: float) -> float:
+                return view.utility_of(other, best_terms_giving(view, other, me, d_me * v_me))
+
+            def mine(v_me: float) -> float:
+                return view.utility(best_terms_giving(view, me, other, d_other * theirs(v_me)))
+
+            lo, hi = 0.0, 1.0  # mine(v) − v falls in v, from ≥ 0 at 0 to ≤ 0 at 1
+            for _ in range(_BISECTIONS):
+                mid = 0.5 * (lo + hi)
+                if mine(mid) >= mid:
+                    lo = mid
+                else:
+                    hi = mid
+            self._cache[key] = (lo, theirs(lo))
+        return self._cache[key]
+
+    def propose(self, view: NegotiationView) -> np.ndarray:
+        other = view.opponents[0]
+        _, v_other = self.proposer_values(view)
+        terms = best_terms_giving(view, view.actor, other, view.discount_of(other) * v_other)
+        return _at_least_reservation(view, terms)
+
+    def acceptance_threshold(self, view: NegotiationView, offer: Offer) -> float:
+        """The discounted value of proposing next round, δ · V_me (at least the reservation)."""
+        return max(view.reservation, min(view.discount, PATIENT) * self.proposer_values(view)[0])
+
+    def respond(self, view: NegotiationView, offer: Offer) -> Response:
+        return _answer(view, offer, self.acceptance_threshold(view, offer))
+
+
+class Stahl(Strategy):
+    """Ståhl's (1972) backward induction for alternating offers with a deadline.
+
+    Ståhl, *Bargaining Theory*, Stockholm School of Economics. The talks can last until the last
+    round the scenario allows (``protocol.max_rounds`` or the first hard deadline,
+    :attr:`NegotiationView.last_round_index`); after it, no deal, worth each side its reservation.
+    In the last round the proposer offers the responder just its no-deal value; in every earlier
+    round, just the discounted value of the agreement the responder would get one round later.
+    Solving from the last round back gives each round's equilibrium terms, and the first-round
+    proposal is accepted. With the unit pie, common δ and no deal worth 0, P1's share after a
+    horizon of T rounds is x1(T) = (1 − (−δ)^T) / (1 + δ), which tends to Rubinstein's 1 / (1 + δ).
+    """
+
+    name = "stahl"
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[bytes, int], dict[int, tuple[float, np.ndarray]]] = {}
+
+    @classmethod
+    def scenario_problem(cls, spec: Scenario, actor: str) -> str | None:
+        return _two_party_problem(spec, "Ståhl's strategy")
+
+    def plan(self, view: NegotiationView) -> dict[int, tuple[float, np.ndarray]]:
+        """Round index → (the responder's threshold, the equilibrium proposal) for every round."""
+        last = view.last_round_index
+        key = (view.weights_key, last)
+        if key not in self._cache:
+            plan: dict[int, tuple[float, np.ndarray]] = {}
+            for k in range(last, -1, -1):
+                proposer = view.proposer_at(k)
+                responder = next(g for g in view.governments if g != proposer)
+                delta = view.discount_of(responder)
+                if k == last:
+                    threshold = view.reservation_of(responder) / delta**k
+                else:
+                    threshold = delta * view.utility_of(responder, plan[k + 1][1])
+                plan[k] = (threshold, best_terms_giving(view, proposer, responder, threshold))
+            self._cache[key] = plan
+        return self._cache[key]
+
+    def propose(self, view: NegotiationView) -> np.ndarray:
+        return _at_least_reservation(view, self.plan(view)[view.round_index][1].copy())
+
+    def acceptance_threshold(self, view: NegotiationView, offer: Offer) -> float:
+        """What rejecting is worth now: the discounted next-round agreement, or no deal (capped
+        at 1: a no-deal value beyond every agreement makes every offer unacceptable but the best)."""
+        return min(1.0, max(view.reservation, self.plan(view)[view.round_index][0]))
+
+    def respond(self, view: NegotiationView, offer: Offer) -> Response:
+        return _answer(view, offer, self.acceptance_threshold(view, offer))
+
+
+def inclusion_probabilities(costs: dict[int, float], slots: int) -> dict[int, float]:
+    """The chance each member is bought into a coalition of the ``slots`` cheapest members, ties
+    broken uniformly at random."""
+    if slots <= 0:
+        return dict.fromkeys(costs, 0.0)
+    if slots >= len(costs):
+        return dict.fromkeys(costs, 1.0)
+    ranked = sorted(costs.values())
+    cut = ranked[slots - 1]
+    below = [j for j, c in costs.items() if c < cut - 1e-12]
+    tied = [j for j, c in costs.items() if abs(c - cut) <= 1e-12]
+    share = (slots - len(below)) / len(tied)
+    return {j: 1.0 if j in below else share if j in tied else 0.0 for j in costs}
+
+
+class BaronFerejohn(Strategy):
+    """Baron & Ferejohn's (1989) stationary equilibrium of legislative bargaining, closed rule.
+
+    Baron & Ferejohn, "Bargaining in legislatures", American Political Science Review 83(4).
+    Under :class:`~model.protocols.MajorityRule` a recognised member proposes a division of the
+    budget and a majority must approve. In a stationary equilibrium each member j has a
+    continuation value v_j (its expected share before recognition); a vote costs δ_j · v_j, the
+    least j accepts. The proposer buys the q − 1 cheapest votes it needs (q = votes needed; ties
+    broken at random from the model's generator) at exactly that price and keeps the rest; a
+    member votes yes when offered at least its price. The values solve the fixed point
+
+        v_i = p_i · (1 − Σ_{j∈C_i} δ_j v_j) + Σ_{k≠i} p_k · P(i ∈ C_k) · δ_i v_i,
+
+    with p the recognition probabilities (the protocol's), computed by damped iteration. With n
+    members, common δ and equal recognition, v = 1/n: the proposer keeps 1 − δ(n − 1)/(2n) and
+    offers δ/n to (n − 1)/2 others, and the first proposal passes. The members must share one
+    discount factor: with unequal ones the equilibrium mixes over coalitions with probabilities of
+    its own (Eraslan 2002), which breaking ties uniformly does not reproduce, so such a scenario is
+    refused.
+
+    Outside a division game (no ``protocol.budget``, as when a test seats it in another
+    two-government game) the stationary equilibrium of alternating offers is Rubinstein's, and the
+    strategy plays that (:class:`Rubinstein`).
+    """
+
+    name = "baron_ferejohn"
+
+    def __init__(self) -> None:
+        self._cache: dict[bytes, dict[int, float]] = {}
+        self._alternating = Rubinstein()
+
+    @staticmethod
+    def _division(view: NegotiationView) -> bool:
+        return view.budget is not None and all(
+            view.share_issue_of(g) is not None for g in view.governments
+        )
+
+    @classmethod
+    def scenario_problem(cls, spec: Scenario, actor: str) -> str | None:
+        if spec.protocol.type == "majority":
+            deltas = {spec.actors[g].discount for g in spec.governments}
+            if len(deltas) > 1:
+                return ("the stationary equilibrium played here assumes a common discount factor; "
+                        "give every member the same discount")
+            return None
+        if _two_party_problem(spec, "") is None:
+            return None  # alternating offers between two: Rubinstein's play
+        return ("Baron–Ferejohn play is an equilibrium of majority rule (or, between two "
+                'governments, of alternating offers); set protocol.type = "majority"')
+
+    def continuation_values(self, view: NegotiationView) -> dict[int, float]:
+        """Each member's stationary expected utility (its share of the budget) before a round."""
+        key = view.weights_key
+        if key not in self._cache:
+            govs = view.governments
+            p = {g: view.recognition_probability(g) for g in govs}
+            delta = {g: view.discount_of(g) for g in govs}
+            slots = view.votes_needed - 1
+            v = dict.fromkeys(govs, 1.0 / len(govs))
+            for _ in range(1_000):
+                new = dict.fromkeys(govs, 0.0)
+                for k in govs:
+                    costs = {j: delta[j] * v[j] for j in govs if j != k}
+                    bought = inclusion_probabilities(costs, slots)
+                    new[k] += p[k] * (1.0 - sum(bought[j] * costs[j] for j in costs))
+                    for j in costs:
+                        new[j] += p[k] * bought[j] * costs[j]
+                gap = max(abs(new[g] - v[g]) for g in govs)
+                v = {g: 0.5 * (v[g] + new[g]) for g in govs} if gap > 1e-15 else new
+                if gap <= 1e-15:
+                    break
+            self._cache[key] = v
+        return self._cache[key]
+
+    def propose(self, view: NegotiationView) -> np.ndarray:
+        if not self._division(view):
+            return self._alternating.propose(view)
+        v = self.continuation_values(view)
+        me = view.actor
+        costs = {j: view.discount_of(j) * v[j] for j in view.governments if j != me}
+        slots = view.votes_needed - 1
+        bought = inclusion_probabilities(costs, slots)
+        partners = [j for j, b in bought.items() if b >= 1.0]
+        tied = [j for j, b in bought.items() if 0.0 < b < 1.0]
+        if tied:
+            picks = view.rng.choice(len(tied), size=slots - len(partners), replace=False)
+            partners += [tied[int(i)] for i in sorted(picks)]
+        budget = view.budget
+        terms = np.zeros(len(view.issue_names))
+        for j in partners:
+            terms[view.share_issue_of(j)] = costs[j] * budget
+        terms[view.share_issue_of(me)] = budget - sum(costs[j] * budget for j in partners)
+        return terms
+
+    def acceptance_threshold(self, view: NegotiationView, offer: Offer) -> float:
+        """The price of this member's vote: δ · v, its discounted continuation value."""
+        if not self._division(view):
+            return self._alternating.acceptance_threshold(view, offer)
+        return view.discount * self.continuation_values(view)[view.actor]
+
+    def respond(self, view: NegotiationView, offer: Offer) -> Response:
+        return _answer(view, offer, self.acceptance_threshold(view, offer))

@@ -1,0 +1,167 @@
+"""Equilibrium strategies against the closed forms, at the textbook values and drawn ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from agents.strategies import REGISTRY, STRATEGIES
+from agents.strategies.equilibrium import (
+    BaronFerejohn,
+    Rubinstein,
+    Stahl,
+    inclusion_probabilities,
+)
+from experiments.single import play, run_once
+from experiments.validation import baron_ferejohn_proposer_share, rubinstein_share, stahl_share
+from model.errors import ScenarioError
+from model.loader import load_scenario
+from model.metrics import summary
+from model.negotiation import NegotiationModel
+
+DELTA = st.floats(min_value=0.05, max_value=0.99)
+
+
+def test_the_equilibrium_strategies_are_registered_and_documented():
+    for cls in (Rubinstein, Stahl, BaronFerejohn):
+        assert cls in STRATEGIES and REGISTRY[cls.name] is cls
+        assert cls.__doc__ and any(year in cls.__doc__ for year in ("1972", "1982", "1989"))
+        assert repr(cls()) == f"{cls.__name__}()"
+    assert len(REGISTRY) == len(STRATEGIES)
+
+
+@pytest.mark.parametrize("d1, d2, share", [(0.9, 0.9, 0.5263), (0.9, 0.8, 0.7143), (0.8, 0.9, 0.3571)])
+def test_rubinstein_examples(d1, d2, share):
+    result = run_once({"scenario": "rubinstein", "actors.P1.discount": d1, "actors.P2.discount": d2}, 0)
+    assert result["terms"]["share"] == pytest.approx(share, abs=1e-4)
+    assert result["agreement_round"] == 1
+
+
+@settings(max_examples=25, deadline=None)
+@given(d1=DELTA, d2=DELTA)
+@example(d1=0.99, d2=0.99)
+def test_rubinstein_share_is_the_closed_form(d1, d2):
+    result = run_once({"scenario": "rubinstein", "actors.P1.discount": d1, "actors.P2.discount": d2}, 0)
+    assert result["agreement_round"] == 1
+    assert result["terms"]["share"] == pytest.approx(rubinstein_share(d1, d2), abs=1e-3)
+    assert result["utilities"]["P2"] == pytest.approx(1 - rubinstein_share(d1, d2), abs=1e-3)
+
+
+@pytest.mark.parametrize("horizon, share", [(1, 1.0), (2, 0.1), (3, 0.91), (4, 0.181), (5, 0.8371), (6, 0.2466)])
+def test_stahl_examples(horizon, share):
+    result = run_once({"scenario": "stahl", "protocol.max_rounds": horizon}, 0)
+    assert result["terms"]["share"] == pytest.approx(share, abs=1e-4)
+    assert result["agreement_round"] == 1
+
+
+@settings(max_examples=25, deadline=None)
+@given(delta=DELTA, horizon=st.integers(min_value=1, max_value=12))
+def test_stahl_share_is_the_closed_form(delta, horizon):
+    params = {"scenario": "stahl", "protocol.max_rounds": horizon,
+              "actors.P1.discount": delta, "actors.P2.discount": delta}
+    result = run_once(params, 0)
+    assert result["agreement_round"] == 1
+    assert result["terms"]["share"] == pytest.approx(stahl_share(delta, horizon), abs=1e-3)
+
+
+def test_stahl_tends_to_rubinstein_and_follows_a_hard_deadline():
+    long = run_once({"scenario": "stahl", "protocol.max_rounds": 200}, 0)["terms"]["share"]
+    assert long == pytest.approx(rubinstein_share(0.9, 0.9), abs=1e-6)
+    cut = run_once({"scenario": "stahl", "protocol.max_rounds": 6,
+                    "deadlines": {"end": {"kind": "hard", "round": 3}}}, 0)
+    assert cut["terms"]["share"] == pytest.approx(stahl_share(0.9, 3), abs=1e-9)
+    certain = run_once({"scenario": "stahl", "protocol.max_rounds": 6,
+                        "deadlines": {"end": {"kind": "soft", "round": 4}}}, 0)
+    assert certain["terms"]["share"] == pytest.approx(stahl_share(0.9, 4), abs=1e-9)
+    unsure = run_once({"scenario": "stahl", "protocol.max_rounds": 6, "deadlines": {
+        "end": {"kind": "soft", "round": 4, "extension_probability": 0.5}}}, 0)
+    assert unsure["terms"]["share"] == pytest.approx(stahl_share(0.9, 6), abs=1e-9)
+
+
+def test_stahl_plans_every_round_backwards():
+    model = play({"scenario": "stahl", "protocol.max_rounds": 4}, 0)
+    strategy = model.governments[0].strategy
+    plan = strategy.plan(model.governments[0].view)
+    # The proposer of round k (0-based) keeps x1(T − k) of what is left at that point.
+    assert [float(plan[k][1][0]) if k % 2 == 0 else 1 - float(plan[k][1][0]) for k in range(4)] == \
+        pytest.approx([stahl_share(0.9, 4 - k) for k in range(4)])
+
+
+def legislature(tmp_path: Path, n: int, delta: float) -> str:
+    """A Baron–Ferejohn scenario file with ``n`` legislators: nothing else changes."""
+    members = [f"M{i}" for i in range(1, n + 1)]
+    parts = ['[meta]\nname = "legislature"\n\n[sources]\n']
+    for m in members:
+        parts.append(f'[issues.share_{m}]\nlabel = "{m}"\nmin = 0.0\nmax = 1.0\nno_deal = 0.0\n')
+    for m in members:
+        parts.append(
+            f'[actors.{m}]\nkind = "government"\nweights = {{ share_{m} = 1.0 }}\n'
+            f'prefers = {{ share_{m} = "high" }}\nreservation = 0.0\ndiscount = {delta!r}\n'
+            'strategy = { name = "baron_ferejohn" }\n'
+        )
+    parts.append('[protocol]\ntype = "majority"\nbudget = 1.0\nmax_rounds = 50\n')
+    path = tmp_path / f"legislature_{n}.toml"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return str(path)
+
+
+@settings(max_examples=20, deadline=None)
+@given(n=st.sampled_from([3, 5, 7, 9, 11]), delta=st.floats(min_value=0.05, max_value=1.0),
+       seed=st.integers(min_value=0, max_value=10_000))
+@example(n=3, delta=0.9, seed=0)
+def test_baron_ferejohn_is_the_closed_form(tmp_path_factory, n, delta, seed):
+    path = legislature(tmp_path_factory.mktemp("bf"), n, delta)
+    model = NegotiationModel(load_scenario(path), seed=seed)
+    model.run()
+    result = summary(model)
+    assert result["agreement_round"] == 1
+    proposer = model.rows[0]["proposer"]
+    shares = result["terms"]
+    assert shares[f"share_{proposer}"] == pytest.approx(baron_ferejohn_proposer_share(n, delta), abs=1e-3)
+    partners = [v for k, v in shares.items() if k != f"share_{proposer}" and v > 0]
+    assert len(partners) == (n - 1) // 2
+    assert partners == pytest.approx([delta / n] * len(partners), abs=1e-3)
+
+
+def test_baron_ferejohn_values_are_the_equal_split():
+    model = play({"scenario": "baron_ferejohn"}, 0)
+    view = model.governments[0].view
+    values = model.governments[0].strategy.continuation_values(view)
+    assert list(values.values()) == pytest.approx([0.2] * 5, abs=1e-12)
+
+
+def test_without_discounting_rubinstein_plays_the_nash_limit():
+    result = run_once({"scenario": "rubinstein", "actors.P1.discount": 1.0,
+                       "actors.P2.discount": 1.0}, 0)
+    assert result["agreement_round"] == 1
+    assert result["terms"]["share"] == pytest.approx(0.5, abs=1e-5)
+
+
+def test_baron_ferejohn_between_two_alternating_governments_plays_rubinstein():
+    result = run_once({"scenario": "rubinstein", "actors.P1.strategy.name": "baron_ferejohn",
+                       "actors.P2.strategy.name": "baron_ferejohn"}, 0)
+    assert result["terms"]["share"] == pytest.approx(rubinstein_share(0.9, 0.9), abs=1e-9)
+
+
+def test_inclusion_probabilities_break_ties_evenly():
+    assert inclusion_probabilities({1: 0.1, 2: 0.1, 3: 0.1, 4: 0.1}, 2) == dict.fromkeys([1, 2, 3, 4], 0.5)
+    assert inclusion_probabilities({1: 0.05, 2: 0.1, 3: 0.1, 4: 0.2}, 2) == {1: 1.0, 2: 0.5, 3: 0.5, 4: 0.0}
+    assert inclusion_probabilities({1: 0.1}, 0) == {1: 0.0}
+
+
+@pytest.mark.parametrize(
+    "scenario, overrides, message",
+    [
+        ("rubinstein", {"protocol.type": "monotonic_concession"}, "alternating"),
+        ("stahl", {"protocol.type": "monotonic_concession"}, "alternating"),
+        ("nash_split", {"actors.P1.strategy.name": "baron_ferejohn"}, "majority"),
+        ("baron_ferejohn", {"actors.L1.discount": 0.5}, "common discount"),
+    ],
+)
+def test_an_equilibrium_strategy_outside_its_game_is_a_scenario_error(scenario, overrides, message):
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(scenario, overrides)
+    assert err.value.field.endswith("strategy.name") and message in err.value.expected
