@@ -1,11 +1,12 @@
-"""Helpers for the browser test: run the dashboard as a user does and drive Debian's Chromium.
+"""Drive the dashboard in Debian's Chromium, offline: shared by the browser test and the snapshots.
 
 The server is started exactly as a lecturer starts it, ``python run.py demo --port 0``, and its
-printed address is read from its output. Chromium is the system one (``/usr/bin/chromium``),
-driven by Playwright without any browser download. Every request that does not go to 127.0.0.1 is
-aborted and remembered, so a test can assert that the page needed no outside network; the server is
-pointed at an unreachable CDN so that an asset missing from the local cache fails loudly instead of
-being fetched.
+printed address is read from its output. Chromium is the system one (``/usr/bin/chromium``, or
+``$CHROMIUM_PATH``), driven by Playwright (a dev dependency, imported only by the functions that
+need it) without any browser download. Every request that does not go to 127.0.0.1 is aborted and
+remembered, so a caller can assert that the page needed no outside network; the server is pointed
+at an unreachable CDN, so an asset missing from the local cache fails loudly instead of being
+fetched.
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -42,6 +42,7 @@ class DashboardServer:
     """``python run.py demo`` in its own process group; ``url`` once it has printed its address."""
 
     def __init__(self, *extra_args: str, timeout: float = 90.0) -> None:
+        """Start the server with ``extra_args`` (e.g. ``--scenario NAME``); wait for its address."""
         env = dict(os.environ)
         env["SOLARA_ASSETS_CDN"] = DEAD_CDN
         env["PYTHONUNBUFFERED"] = "1"
@@ -142,15 +143,3 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
     )
-
-
-def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):
-    """Poll ``predicate`` until it returns something truthy; return it or raise TimeoutError."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"condition not met within {timeout:g} s")
-        time.sleep(interval)

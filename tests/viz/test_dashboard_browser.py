@@ -24,7 +24,9 @@ import pytest
 pytest.importorskip("solara")
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from viz_browser import (  # noqa: E402
+from model import NegotiationModel, load_scenario  # noqa: E402
+from viz import panels  # noqa: E402
+from viz.browser import (  # noqa: E402
     CHROMIUM,
     PROJECT_ROOT,
     DashboardServer,
@@ -32,9 +34,6 @@ from viz_browser import (  # noqa: E402
     launch_chromium,
     offline_context,
 )
-
-from model import NegotiationModel, load_scenario  # noqa: E402
-from viz import panels  # noqa: E402
 from viz.install_assets import default_cache_dir, discover_assets, missing_files  # noqa: E402
 
 expect = sync_api.expect
@@ -184,8 +183,17 @@ def test_a_lecture_steps_moves_a_slider_and_resets_offline(open_session, capsys)
     target = round(before + 1.0, 10)
     expect(slider).to_have_attribute("aria-valuenow", re.compile(rf"^{target:g}(\.0)?$"))
     expect(heading(page)).to_have_attribute("data-date", model.rows[-1]["date"])  # not yet applied
-    page.get_by_role("button", name="Reset").click()
-    expect(heading(page)).to_contain_text("Before round 1")
+    # The browser sends a slider's value to the server at most once per round trip, so a Reset
+    # pressed within milliseconds of the last key can overtake it; a lecturer is slower. Reset
+    # (again, if need be) until the new run reports the slider's value among its settings.
+    settings = page.locator('[data-panel="round"] [data-field="settings"]')
+    for _ in range(3):
+        page.wait_for_timeout(500)
+        page.get_by_role("button", name="Reset").click()
+        expect(heading(page)).to_contain_text("Before round 1")
+        if f"Japan: concession β = {target:g}" in settings.text_content():
+            break
+    expect(settings).to_have_text(f"Seed 0; changed: Japan: concession β = {target:g}")
 
     moved = reference(3, {"actors.Japan.strategy.beta": target})
     changed = [
@@ -218,3 +226,17 @@ def test_two_browser_sessions_do_not_share_a_model(open_session):
     first.get_by_role("button", name="Reset").click()
     expect(heading(first)).to_contain_text("Before round 1")
     expect(heading(second)).to_have_attribute("data-date", model.rows[0]["date"])
+
+
+def test_snapshot_pictures_the_page_at_projector_size(dashboard, browser, tmp_path):
+    from PIL import Image
+
+    from viz.snapshot import capture
+
+    paths = capture(browser, dashboard.url, tmp_path, rounds=1)
+    assert [p.name for p in paths] == ["dashboard-top.png", "dashboard-lower.png"]
+    for path in paths:
+        with Image.open(path) as image:
+            assert image.size == (1280, 720)
+            colours = image.convert("L").getcolors(maxcolors=256)
+            assert colours is not None and len(colours) > 50  # a page, not a blank screen
