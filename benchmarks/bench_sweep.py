@@ -46,7 +46,7 @@ def default_config(runs: int, root_seed: int = 1) -> dict:
     }
 
 
-def throughput(runs: int, backends: list[str], workers: int | None) -> None:
+def throughput(runs: int, backends: list[str], workers: int | None, best: float) -> None:
     from experiments.runner import run_sweep
     from experiments.sweep_config import parse_config
 
@@ -54,7 +54,7 @@ def throughput(runs: int, backends: list[str], workers: int | None) -> None:
     serial_rate = None
     print(f"throughput: {runs} runs of the default scenario, one seed each")
     print(f"{'backend':<9} {'workers':>7} {'wall s':>8} {'runs/s':>8} {'x serial':>9} "
-          f"{'model ms/run':>13} {'overhead ms/run':>16}")
+          f"{'of ceiling':>10} {'model ms/run':>13} {'overhead ms/run':>16}")
     for backend in backends:
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
@@ -69,7 +69,7 @@ def throughput(runs: int, backends: list[str], workers: int | None) -> None:
         model_ms = 1000 * report.compute_seconds / runs
         overhead_ms = 1000 * (wall * report.workers - report.compute_seconds) / runs
         print(f"{backend:<9} {report.workers:>7} {wall:>8.2f} {rate:>8.0f} {speedup:>9} "
-              f"{model_ms:>13.3f} {overhead_ms:>16.3f}", flush=True)
+              f"{rate / best:>10.0%} {model_ms:>13.3f} {overhead_ms:>16.3f}", flush=True)
 
 
 CEILING = """
@@ -85,7 +85,7 @@ print(time.perf_counter() - start)
 """
 
 
-def ceiling(runs: int, workers: int) -> None:
+def ceiling(runs: int, workers: int) -> float:
     """The best any backend could do here and now: ``workers`` independent processes running the
     model in a plain loop (no pool, no files), started together. On a busy machine this falls
     below ``workers`` x serial, and the backends' speed-ups should be read against it."""
@@ -99,6 +99,7 @@ def ceiling(runs: int, workers: int) -> None:
     together = n * workers / max(seconds)
     print(f"ceiling: {workers} plain loops together {together:.0f} runs/s, one alone {one:.0f} "
           f"runs/s: {together / one:.2f}x is the most parallelism this machine offers right now")
+    return together
 
 
 def _rss_kib(pid: int) -> int:
@@ -184,8 +185,8 @@ def main() -> int:
         except ImportError:
             print("dask: not installed (pip install 'bargaining-chips[dask]'); skipped")
             backends.remove("dask")
-    ceiling(args.runs, args.workers or os.cpu_count() or 1)
-    throughput(args.runs, backends, args.workers)
+    best = ceiling(args.runs, args.workers or os.cpu_count() or 1)
+    throughput(args.runs, backends, args.workers, best)
     if not args.skip_memory:
         memory(args.memory_runs, args.workers)
     return 0
