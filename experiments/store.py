@@ -274,7 +274,10 @@ class ResultStore:
             "started": _now(),
             "sessions": [],
         }
-        manifest.update(
+        manifest.update(  # outcomes, plots and names may change between sessions of one sweep
+            name=config.name,
+            description=config.description,
+            config=config.model_dump(mode="json"),
             status="running",
             finished=None,
             code_version=code_version(),
