@@ -34,6 +34,7 @@ def round_lines(model: NegotiationModel, round_no: int) -> list[str]:
     """The transcript lines of one round (heading included)."""
     names = model.setup.actor_names
     lines = [round_heading(model, round_no)]
+    lines.extend(f"  {text}" for text in coalition_lines(model, round_no))
     moves = [m for m in model.lobby_moves if m.round_no == round_no]
     by_gov = defaultdict(list)
     for m in moves:
@@ -41,9 +42,11 @@ def round_lines(model: NegotiationModel, round_no: int) -> list[str]:
     for gov, ms in by_gov.items():
         pushes = "; ".join(
             f"{m.firm} for {model.spec.issues[m.issue].label}" + _stance(m.stance, round_no)
+            + _backing(model, m)
             for m in ms
         )
         lines.append(f"  lobbying {gov}: {pushes}")
+    lines.extend(f"  {text}" for text in reservation_lines(model, round_no))
     lines.extend(f"  {text}" for text in extra_lines(model, round_no, "before"))
     row = model.rows[round_no - 1] if round_no <= len(model.rows) else None
     if row is not None:
@@ -76,6 +79,115 @@ def _stance(stance: float, round_no: int) -> str:
         return ""
     word = "gains" if stance >= 0 else "loses"
     return f" ({word} {abs(stance):.2f} by the offer on the table)"
+
+
+def _backing(model: NegotiationModel, move) -> str:
+    """", backed by X, Y (push ×1.6)" when coalition partners amplified a firm's push."""
+    boost = getattr(move, "boost", 1.0)
+    if boost < 1.005:
+        return ""
+    partners = coalition_partners(model, move.round_no, move.firm)
+    return f", pushing ×{boost:.1f} with its coalition" if partners else ""
+
+
+def coalition_partners(model: NegotiationModel, round_no: int, actor: str) -> list[str]:
+    """The other members of ``actor``'s coalition when round ``round_no`` opened."""
+    tracker = getattr(model, "coalition_tracker", None)
+    if tracker is None or round_no > len(tracker.snapshots):
+        return []
+    snap = tracker.snapshots[round_no - 1]
+    names = model.setup.actor_names
+    me = names.index(actor)
+    return [n for j, n in enumerate(names) if snap.labels[j] == snap.labels[me] and j != me]
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+STANCE_WORDS = {"pro-deal": "for the deal", "anti-deal": "against it", "undecided": "undecided"}
+
+
+def describe_coalitions(model: NegotiationModel, coalitions) -> str:
+    """"for the deal (chips): US, NVIDIA, SoftBank [across the border] · alone: Toyota"."""
+    names = model.setup.actor_names
+    tracker = model.coalition_tracker
+    issues = list(model.spec.issues.values())
+    parts, alone = [], []
+    for c in coalitions:
+        if len(c.members) == 1:
+            alone.append(names[c.members[0]])
+            continue
+        border = " [across the border]" if tracker.cross_border(c.members) else ""
+        parts.append(f"{STANCE_WORDS[c.stance]} ({issues[c.issue].label}): "
+                     f"{', '.join(names[i] for i in c.members)}{border}")
+    if alone:
+        parts.append("alone: " + ", ".join(alone))
+    return " · ".join(parts)
+
+
+def coalition_lines(model: NegotiationModel, round_no: int) -> list[str]:
+    """Who lines up with whom when round ``round_no`` opens, and who joined or left whom."""
+    tracker = getattr(model, "coalition_tracker", None)
+    if tracker is None or round_no > len(tracker.snapshots):
+        return []
+    k = round_no - 1
+    snap = tracker.snapshots[k]
+    if snap.phase != "table":
+        return []
+    if round_no == 1 and not snap.stance.any():
+        return ["coalitions: none yet (no offer on the table to line up behind)"]
+    history = tracker.history()
+    now, prev = history[k], history[k - 1] if k else []
+    if k and [c.members for c in now] == [c.members for c in prev]:
+        return []
+    return [f"coalitions on the offer on the table: {describe_coalitions(model, now)}",
+            *(f"  {t}" for t in coalition_changes(model, prev, now))]
+
+
+def coalition_changes(model: NegotiationModel, prev, now) -> list[str]:
+    """Plain-words changes between two partitions, matched by stable coalition ids."""
+    names = model.setup.actor_names
+    before = {c.id: set(c.members) for c in prev}
+    after = {c.id: set(c.members) for c in now}
+
+    def nm(members) -> list[str]:
+        return [names[i] for i in sorted(members)]
+
+    out = []
+    for cid, members in after.items():
+        old = before.get(cid)
+        if old is None or len(old) == 1:
+            if len(members) > 1:
+                out.append(f"{_and(nm(members))} line up together")
+            continue
+        stay, joined, left = members & old, members - old, old - members
+        if left and stay:
+            out.append(f"{_and(nm(left))} {'leaves' if len(left) == 1 else 'leave'} "
+                       f"{_and(nm(stay))}")
+        if joined and stay and len(members) > 1:
+            out.append(f"{_and(nm(joined))} {'joins' if len(joined) == 1 else 'join'} "
+                       f"{_and(nm(stay))}")
+    for cid, old in before.items():
+        if cid not in after and len(old) > 1:
+            out.append(f"the coalition of {_and(nm(old))} breaks up")
+    return out
+
+
+def reservation_lines(model: NegotiationModel, round_no: int) -> list[str]:
+    """A government whose reservation utility lobbying moved in this round."""
+    tracker = getattr(model, "coalition_tracker", None)
+    if tracker is None or round_no >= len(tracker.snapshots):
+        return []
+    before = tracker.snapshots[round_no - 1].reservation
+    after = tracker.snapshots[round_no].reservation
+    names = model.setup.actor_names
+    out = []
+    for g in model.setup.governments:
+        if abs(after[g] - before[g]) >= 0.005:
+            verb = "will now settle for" if after[g] < before[g] else "now holds out for"
+            out.append(f"{names[g]} {verb} a deal worth {after[g]:.2f} to it (was {before[g]:.2f})")
+    return out
 
 
 def extra_lines(model: NegotiationModel, round_no: int, when: str) -> list[str]:
