@@ -17,6 +17,7 @@ import sys
 # Each module adds one or more sub-commands; the order is the order of `--help`.
 COMMAND_MODULES = (
     "experiments.cli_run",
+    "experiments.cli_sweep",
 )
 
 DESCRIPTION = """\

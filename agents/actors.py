@@ -42,10 +42,10 @@ class GovernmentAgent(mesa.Agent):
 
         A government that anticipates ratification turns down what home would not ratify.
         """
-        answer = self.strategy.respond(self.view, offer)
+        answer, threshold = self.strategy.answer(self.view, offer)
         if answer is Response.ACCEPT and self.model.domestic.vetoes_at_table(self.index, offer):
             answer = Response.REJECT
-        return answer, self.strategy.acceptance_threshold(self.view, offer)
+        return answer, threshold
 
 
 class FirmAgent(mesa.Agent):

@@ -70,11 +70,11 @@ class NegotiationView:
         return self.utility_of(self.actor, terms)
 
     def utility_of(self, actor: int, terms: np.ndarray) -> float:
-        return self._model.setup.space.utility(actor, terms, self._model.weights)
+        return self._model.utility(actor, terms)
 
     def offer_at(self, level: float) -> np.ndarray:
         """Efficient terms worth ``level`` to this actor (see UtilitySpace.offer_at)."""
-        return self._model.setup.space.offer_at(self.actor, level, self._model.weights, self.opponents)
+        return self._model.offer_at(self.actor, level, self.opponents)
 
     # -- history ------------------------------------------------------------------------------
     @property

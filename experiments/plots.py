@@ -46,7 +46,11 @@ def dance_table(model: NegotiationModel) -> pd.DataFrame:
                     "agreed": bool(row["ratified"]),
                 }
             )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    frame.attrs["deadlines"] = [
+        (d.index + 1, d.label) for d in model.setup.deadlines if d.index < len(model.rows)
+    ]
+    return frame
 
 
 def plot_dance(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> Axes:
@@ -70,6 +74,10 @@ def plot_dance(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> 
         if len(deal):
             ax.scatter(deal["round"], deal["utility"], marker="*", s=260, color=color,
                        edgecolors="black", zorder=4)
+    for round_no, label in table.attrs.get("deadlines", []):
+        ax.axvline(round_no, color="grey", ls=":", lw=1.2)
+        ax.text(round_no, 0.02, f"{label} ", rotation=90, va="bottom", ha="right", fontsize=8,
+                color="grey")
     ax.set_xticks(rounds, [labels[r] for r in rounds], rotation=45, ha="right")
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("round (date)")
@@ -81,14 +89,20 @@ def plot_dance(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> 
 
 
 def utility_space_table(model: NegotiationModel) -> dict:
-    """Offers, frontier and solution points in the two governments' utility space."""
+    """Offers, frontier and solution points in the two governments' utility space.
+
+    Everything is valued with the governments' weights at the end of the run (lobbying moves them
+    during the talks), so offers, frontier and agreement are on one footing.
+    """
     from model.metrics import frontier
 
     names = model.setup.actor_names
     a, b = model.setup.governments[:2]
     front = frontier(model)
-    offers = [(row["proposer"], row[f"u_{names[a]}"], row[f"u_{names[b]}"], row["ratified"])
-              for row in model.rows]
+    offers = []
+    for offer, row in zip(model.offers, model.rows, strict=True):
+        u = model.utilities(offer.terms)
+        offers.append((row["proposer"], float(u[a]), float(u[b]), row["ratified"]))
     out = {"x": names[a], "y": names[b], "offers": offers,
            "disagreement": (float(model.reservation[a]), float(model.reservation[b]))}
     if front is not None:
@@ -106,9 +120,8 @@ def plot_utility_space(data: dict, ax: Axes | None = None, title: str = "") -> A
     if "frontier" in data:
         f = np.asarray(data["frontier"])
         ax.plot(f[:, 0], f[:, 1], color="black", lw=1.5, label="Pareto frontier")
-    proposers = sorted({o[0] for o in data["offers"]}, key=[o[0] for o in data["offers"]].index)
-    for k, who in enumerate(proposers):
-        pts = np.array([(o[1], o[2]) for o in data["offers"] if o[0] == who])
+    for k, who in enumerate((data["x"], data["y"])):
+        pts = np.array([(o[1], o[2]) for o in data["offers"] if o[0] == who]).reshape(-1, 2)
         ax.plot(pts[:, 0], pts[:, 1], "o-", color=PALETTE[k % len(PALETTE)], ms=5, lw=0.8,
                 alpha=0.8, label=f"offers by {who}")
     dx, dy = data["disagreement"]
@@ -125,7 +138,7 @@ def plot_utility_space(data: dict, ax: Axes | None = None, title: str = "") -> A
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel(f"utility of {data['x']}")
     ax.set_ylabel(f"utility of {data['y']}")
-    ax.set_title(title or "Offers in utility space")
+    ax.set_title(title or "Offers in utility space (final weights)")
     ax.legend(loc="lower left", fontsize=8)
     ax.set_aspect("equal")
     ax.grid(alpha=0.3)

@@ -30,6 +30,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -44,6 +45,7 @@ from model.errors import UserError
 
 BACKENDS = ("serial", "process", "dask")
 MAX_ATTEMPTS = 3  # sends of one chunk before it is split (or, for one run, recorded as an error)
+MAX_BARREN_RESTARTS = 20  # worker deaths in a row, with no chunk finished, before giving up
 _MODELS: dict[str, Callable[[dict[str, Any], int], dict[str, Any]]] = {}
 
 
@@ -193,21 +195,42 @@ class _Serial:
         pass
 
 
+def start_method(requested: str = "auto") -> str:
+    """The start method of worker processes: ``requested``, or for ``"auto"`` ``fork`` on Linux when
+    this process runs a single thread (children then start at once, with the model already
+    imported) and ``spawn`` otherwise (forking a multi-threaded process can deadlock)."""
+    if requested != "auto":
+        if requested not in multiprocessing.get_all_start_methods():
+            raise UserError(f"start method {requested!r} is not available here")
+        return requested
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+def _ping() -> int:
+    return os.getpid()
+
+
 class _Process:
     name = "process"
 
-    def __init__(self, model: str, workers: int, start_method: str = "spawn") -> None:
+    def __init__(self, model: str, workers: int, method: str = "auto") -> None:
         self.model = model
         self.workers = workers
-        self.context = multiprocessing.get_context(start_method)
+        self.method = method
         self.restarts = 0
         self.pool = self._new_pool()
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=self.context,
+        self.start_method = start_method(self.method)
+        pool = cf.ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=multiprocessing.get_context(self.start_method),
             initializer=_init_worker, initargs=(self.model,),
         )
+        for _ in range(self.workers):  # start the workers now, while the driver gets ready
+            pool.submit(_ping)
+        return pool
 
     def submit(self, runs: list[RunSpec]) -> cf.Future:
         return self.pool.submit(run_chunk, self.model, runs)
@@ -239,7 +262,9 @@ class _Process:
 class _Dask:
     name = "dask"
 
-    def __init__(self, model: str, workers: int | None, address: str | None) -> None:
+    def __init__(
+        self, model: str, workers: int | None, address: str | None, timeout: float = 10.0
+    ) -> None:
         try:
             import distributed
         except ImportError:
@@ -254,7 +279,7 @@ class _Dask:
         self.restarts = 0
         if address:
             try:
-                self.client = distributed.Client(address, timeout="10s", set_as_default=False)
+                self.client = distributed.Client(address, timeout=timeout, set_as_default=False)
             except (OSError, TimeoutError, ValueError) as err:
                 raise UserError(f"cannot reach the Dask scheduler at {address!r}: {err}") from None
         else:
@@ -305,13 +330,16 @@ def _default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _make_backend(name: str, model: str, workers: int | None, address: str | None) -> Any:
+def _make_backend(
+    name: str, model: str, workers: int | None, address: str | None, timeout: float = 10.0,
+    method: str = "auto",
+) -> Any:
     if name == "serial":
         return _Serial(model)
     if name == "process":
-        return _Process(model, workers or _default_workers())
+        return _Process(model, workers or _default_workers(), method)
     if name == "dask":
-        return _Dask(model, workers, address)
+        return _Dask(model, workers, address, timeout)
     raise UserError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
 
 
@@ -398,6 +426,8 @@ def run_sweep(
     quiet: bool = False,
     chunk_seconds: float = 1.0,
     max_chunk: int = 2000,
+    connect_timeout: float = 10.0,
+    mp_start_method: str = "auto",
 ) -> SweepReport:
     """Run every run of a sweep config into ``out`` and return a report.
 
@@ -405,6 +435,9 @@ def run_sweep(
     parameter path, an unknown backend, an unreachable Dask address, an ``out`` folder holding
     another sweep) raises ``UserError`` before anything is written. With ``resume`` (the default)
     runs already in ``out`` are skipped. Ctrl-C stops after writing the chunks already finished.
+    ``chunk_seconds`` is the work aimed at per chunk (at most ``max_chunk`` runs);
+    ``connect_timeout`` bounds the wait for a Dask scheduler at ``address``;
+    ``mp_start_method`` is the process backend's start method (see :func:`start_method`).
     """
     source = str(config) if not isinstance(config, SweepConfig) else config.name
     if not isinstance(config, SweepConfig):
@@ -418,7 +451,9 @@ def run_sweep(
     design = Design(config)
     validate_parameters(config, design, source)
     ResultStore.check(out, config, resume=resume)
-    runner = _make_backend(backend, config.model, workers, address)
+    runner = _make_backend(
+        backend, config.model, workers, address, connect_timeout, mp_start_method
+    )
     try:
         store = ResultStore.open(out, config, resume=resume)
         done = store.done_keys()
@@ -428,7 +463,10 @@ def run_sweep(
     report = SweepReport(Path(out), backend, runner.workers, design.runs_total)
     manifest = store.start_session(
         config, runs_planned=design.runs_total, points=design.points,
-        session={"backend": backend, "workers": runner.workers, "address": address},
+        session={
+            "backend": backend, "workers": runner.workers, "address": address,
+            "start_method": getattr(runner, "start_method", None),
+        },
     )
     from tqdm import tqdm
 
@@ -450,6 +488,7 @@ def run_sweep(
     in_flight: dict[Any, _Chunk] = {}
     limit = 1 if backend == "serial" else 2 * runner.workers
     started = time.perf_counter()
+    barren = 0  # worker deaths since the last finished chunk
     status = "failed"
     try:
         while True:
@@ -470,6 +509,7 @@ def run_sweep(
                     lost.append(chunk)
                     continue
                 store.write_part(result.parquet, result.first_index)
+                barren = 0
                 chunker.observe(result)
                 report.runs_done += result.n
                 report.errors += result.errors
@@ -478,6 +518,13 @@ def run_sweep(
                 if report.errors:
                     bar.set_postfix(errors=report.errors, refresh=False)
             if lost:
+                barren += 1
+                if barren > MAX_BARREN_RESTARTS:
+                    raise RuntimeError(
+                        f"workers died {barren} times in a row without finishing a chunk "
+                        "(see the worker errors above); the finished runs are kept, "
+                        "run the same command again to resume"
+                    )
                 if backend == "process":  # one death breaks the whole pool: resend everything
                     lost += list(in_flight.values())
                     in_flight.clear()

@@ -97,7 +97,7 @@ class Frontier:
 
         def objective(ua: float, ub: float) -> float:
             if ua <= da or ub <= db:
-                return -1.0
+                return -math.inf
             return power * math.log(ua - da) + (1 - power) * math.log(ub - db)
 
         p = self._maximise(objective)
@@ -107,13 +107,16 @@ class Frontier:
         return self._maximise(lambda ua, ub: ua + ub)
 
     def kalai_smorodinsky(self) -> Point | None:
-        """The point where the frontier meets the line from d to the ideal point."""
+        """The point where the frontier meets the line from d to the ideal point.
+
+        The ideal point is each side's best utility on the individually rational part of the
+        frontier: b's is the frontier's u_b where u_a = d_a, a's its u_a where u_b = d_b (read off
+        the polyline, not only its vertices, since d usually falls between two of them).
+        """
         da, db = self.d
-        rational = (self.points[:, 0] >= da) & (self.points[:, 1] >= db)
-        if not rational.any():
-            return None
-        ideal_a = self.points[rational, 0].max()
-        ideal_b = self.points[rational, 1].max()
+        pa, pb = self.points[:, 0], self.points[:, 1]
+        ideal_b = float(np.interp(da, pa, pb))
+        ideal_a = float(np.interp(db, pb[::-1], pa[::-1]))
         if ideal_a <= da or ideal_b <= db:
             return None
 

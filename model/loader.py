@@ -67,7 +67,10 @@ def _hashable(value: Any) -> Any:
         return ("__list__", *(_hashable(v) for v in value))
     if isinstance(value, dict):
         return ("__dict__", *sorted((k, _hashable(v)) for k, v in value.items()))
-    return value
+    # Tag scalars with their type: True == 1 == 1.0 would otherwise share a cache entry, and a
+    # value that fails validation (a bool where a number is expected) could be served from the
+    # entry of one that passed.
+    return ("__value__", type(value).__name__, value)
 
 
 def _unhashable(value: Any) -> Any:
@@ -75,6 +78,8 @@ def _unhashable(value: Any) -> Any:
         return [_unhashable(v) for v in value[1:]]
     if isinstance(value, tuple) and value and value[0] == "__dict__":
         return {k: _unhashable(v) for k, v in value[1:]}
+    if isinstance(value, tuple) and value and value[0] == "__value__":
+        return value[2]
     return value
 
 
@@ -83,9 +88,21 @@ def _load(source: str, override_key: tuple) -> Scenario:
     path = resolve_scenario(source)
     raw = read_toml(path)
     overrides = {k: _unhashable(v) for k, v in override_key}
-    data = apply_overrides(raw, overrides, str(path)) if overrides else raw
+    return scenario_from_dict(raw, str(path), overrides)
+
+
+def scenario_from_dict(
+    raw: dict[str, Any], origin: str = "<memory>", overrides: Mapping[str, Any] | None = None
+) -> Scenario:
+    """Validate a scenario given as the dict a TOML file would parse to (for generated scenarios).
+
+    Not cached: load files with :func:`load_scenario`.
+    """
+    overrides = dict(overrides or {})
+    data = apply_overrides(raw, overrides, origin) if overrides else raw
+    path = origin
     try:
-        spec = Scenario.model_validate({**data, "origin": str(path)})
+        spec = Scenario.model_validate({**data, "origin": origin})
     except ValidationError as err:
         first = err.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
@@ -102,7 +119,7 @@ def _load(source: str, override_key: tuple) -> Scenario:
     return spec
 
 
-def _blame(path: Path, overrides: Mapping[str, Any], field: str) -> str:
+def _blame(path: str, overrides: Mapping[str, Any], field: str) -> str:
     """The file, and the --set override that introduced the bad value if one did."""
     for key in overrides:
         if field == key or field.startswith(key + ".") or key.startswith(field + "."):

@@ -149,7 +149,14 @@ class Lobbying:
         boost = 1.0 + self.boost * backing
         return self.intensity * boost, boost
 
-    def step(
+    def step(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One round of pushes on ``weights`` (in place) by firms lobbying alone (no coalition
+        boost, reservations untouched). Returns, per lobbying firm, the issue index it raised
+        most, the weight it moved, and its intensity (after any cap)."""
+        issue, moved, eta, _, _ = self.step_graph(weights)
+        return issue, moved, eta
+
+    def step_graph(
         self, weights: np.ndarray, reservation: np.ndarray | None = None,
         stance: np.ndarray | None = None, labels: np.ndarray | None = None,
         align: np.ndarray | None = None,
@@ -168,7 +175,8 @@ class Lobbying:
         if total.max() > 1.0:
             eta /= np.maximum(total, 1.0)[self._pos]
             total = onehot @ eta
-        weights[gov] = (1.0 - total)[:, None] * weights[gov] + (onehot * eta) @ self.targets
+        keep = np.maximum(1.0 - total, 0.0)  # 0 when capped: the shares sum to 1 ± ulp
+        weights[gov] = keep[:, None] * weights[gov] + (onehot * eta) @ self.targets
         moved = eta * 0.5 * np.abs(gap).sum(axis=1)
         if reservation is not None and stance is not None and self.reservation_rate > 0:
             shift = (-self.reservation_rate) * eta * stance[self.firms]
@@ -185,7 +193,7 @@ def lobby_round(model: NegotiationModel) -> None:
     setup = model.setup
     space = setup.space
     on_table = bool(model.offers)
-    values = model.table_values if on_table else None
+    values = space.values(model.offers[-1].terms) if on_table else None
     round_no = model.round_index + 1
     snap = model.coalition_tracker.update(round_no, model.weights, values, model.reservation)
     if values is None:
@@ -200,9 +208,10 @@ def lobby_round(model: NegotiationModel) -> None:
         return
     labels = snap.labels if on_table else None
     res_stance = stance if on_table else None
-    issue, moved, eta, boost, shift = lob.step(
+    issue, moved, eta, boost, shift = lob.step_graph(
         model.weights, model.reservation, res_stance, labels, snap.align
     )
+    model._refresh()  # the weights changed: re-derive the cached utility forms
     names, issues = setup.actor_names, space.issue_names
     stance_list = stance.tolist()
     for f, g, i, e, m, b, s in zip(

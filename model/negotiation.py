@@ -20,11 +20,11 @@ Records are tidy lists (one dict per round, per lobbying move, per event), turne
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
-from agents.actors import FirmAgent, GovernmentAgent
 from model import lobbying
 from model.coalitions import CoalitionTracker
 from model.loader import load_scenario
@@ -32,6 +32,9 @@ from model.messages import Offer
 from model.protocols import PROTOCOLS
 from model.ratification import Domestic
 from model.scenario import Scenario
+
+if TYPE_CHECKING:
+    from agents.actors import GovernmentAgent
 
 
 @dataclass(frozen=True)
@@ -60,17 +63,26 @@ class NegotiationModel(mesa.Model):
         self.setup = self.spec.compiled
         self.seed = seed
         self.weights = self.setup.lobbying.initial_weights.copy()  # pledges applied
+        self._refresh()
         self.reservation = self.setup.reservation.copy()
         self.round_index = 0
         self.deadline_index = 0  # index into setup.deadlines of the deadline in force
         self.offers: list[Offer] = []
-        self.table_values: np.ndarray | None = None
         self.rows: list[dict] = []
         self.lobby_moves: list[lobbying.LobbyMove] = []
         self.events: list[dict] = []
         self.outcome: Outcome | None = None
+        # Imported here, not at the top: the agents package imports model (its messages), so a
+        # top-level import made `import agents` fail on a fresh interpreter (a circular import).
+        from agents.actors import FirmAgent, GovernmentAgent
+
         self.governments = [GovernmentAgent(self, i) for i in self.setup.governments]
         self.firms = [FirmAgent(self, i) for i in self.setup.firms]
+        self._by_index = {g.index: g for g in self.governments}
+        self._row_keys = (
+            "round", "date", "proposer", *self.setup.space.issue_names,
+            *(f"u_{name}" for name in self.setup.actor_names),
+        )
         self.lobbying = self.setup.lobbying
         self.protocol = PROTOCOLS[self.spec.protocol.type]()
         self.coalition_tracker = CoalitionTracker(self)
@@ -102,6 +114,33 @@ class NegotiationModel(mesa.Model):
         """Update the coalition graph and let firms push their governments (model.lobbying)."""
         lobbying.lobby_round(self)
 
+    # -- utilities under the current weights ------------------------------------------------
+    def _refresh(self) -> None:
+        """Re-derive what depends on the weights; call after anything changes ``weights``."""
+        self._plans = {}
+        if self.setup.space.linear:
+            self._lin_a, self._lin_b = self.setup.space.linear_form(self.weights)
+
+    def utilities(self, terms: np.ndarray) -> np.ndarray:
+        """Every actor's utility of ``terms`` under the current weights."""
+        if self.setup.space.linear:
+            return self._lin_a @ terms + self._lin_b
+        return self.setup.space.utilities(terms, self.weights)
+
+    def utility(self, actor: int, terms: np.ndarray) -> float:
+        """One actor's utility of ``terms`` under the current weights."""
+        if self.setup.space.linear:
+            return float(self._lin_a[actor] @ terms + self._lin_b[actor])
+        return self.setup.space.utility(actor, terms, self.weights)
+
+    def offer_at(self, actor: int, level: float, others: tuple[int, ...]) -> np.ndarray:
+        """Efficient terms worth ``level`` to ``actor`` (UtilitySpace.offer_at, plan cached)."""
+        key = (actor, others)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self.setup.space.plan(actor, self.weights, others)
+        return self.setup.space.offer_from_plan(plan, level)
+
     def ratify(self, offer: Offer) -> bool:
         """Whether every government's domestic side ratifies ``offer`` (model.ratification).
 
@@ -115,12 +154,16 @@ class NegotiationModel(mesa.Model):
         return deadlines[self.deadline_index] if self.deadline_index < len(deadlines) else None
 
     def is_last_round(self) -> bool:
-        """No round can follow this one: the calendar ends or a hard deadline falls here."""
+        """No round can follow this one: the calendar ends, or a deadline falls here that is hard or
+        soft with extension probability 0 (certain to end the talks)."""
         r = self.round_index
         if r >= len(self.setup.rounds) - 1:
             return True
         d = self.active_deadline()
-        return d is not None and d.index == r and d.kind == "hard"
+        return (
+            d is not None and d.index == r
+            and (d.kind == "hard" or d.extension_probability == 0.0)
+        )
 
     def _check_calendar(self) -> None:
         r = self.round_index
@@ -143,26 +186,17 @@ class NegotiationModel(mesa.Model):
     # -- records ------------------------------------------------------------------------------
     def government(self, index: int) -> GovernmentAgent:
         """The government agent of actor ``index``."""
-        for g in self.governments:
-            if g.index == index:
-                return g
-        raise KeyError(index)
+        return self._by_index[index]
 
     def record_offer(
         self, offer: Offer, responses: dict, thresholds: dict, accepted: bool, ratified: bool
     ) -> None:
         """Record one offer and the answers to it (protocols call this once per offer)."""
         self.offers.append(offer)
-        setup = self.setup
-        rnd = setup.rounds[self.round_index]
-        values = setup.space.values(offer.terms)
-        self.table_values = values  # per-actor issue values of the offer on the table
-        utilities = (self.weights * values).sum(axis=1)
-        row = {"round": rnd.number, "date": rnd.iso_date, "proposer": offer.proposer}
-        row.update(zip(setup.space.issue_names, offer.terms.tolist(), strict=True))
-        row.update(
-            (f"u_{name}", u) for name, u in zip(setup.actor_names, utilities.tolist(), strict=True)
-        )
+        rnd = self.setup.rounds[self.round_index]
+        values = [rnd.number, rnd.iso_date, offer.proposer, *offer.terms.tolist(),
+                  *self.utilities(offer.terms).tolist()]
+        row = dict(zip(self._row_keys, values, strict=True))
         row["responses"] = {k: v.value for k, v in responses.items()}
         row["thresholds"] = thresholds
         row["accepted"] = accepted

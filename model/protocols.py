@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
-
 from model.messages import Offer, Response
 
 if TYPE_CHECKING:
@@ -40,7 +38,7 @@ class AlternatingOffers(Protocol):
         order = model.setup.proposer_order
         proposer = model.government(order[model.round_index % len(order)])
         space = model.setup.space
-        terms = np.clip(proposer.propose(), space.lo, space.lo + space.span)
+        terms = space.clip(proposer.propose())
         offer = Offer(proposer.actor_name, model.round_index + 1, terms)
         answers = {g.actor_name: g.respond(offer) for g in model.governments if g is not proposer}
         responses = {name: answer[0] for name, answer in answers.items()}

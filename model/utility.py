@@ -68,10 +68,24 @@ class UtilitySpace:
     # -- values -------------------------------------------------------------------------------
     def values(self, terms: np.ndarray) -> np.ndarray:
         """z_ai(x_i) ** c_ai for every actor and issue: an (actors, issues) array in [0, 1]."""
-        xn = (terms - self.lo) / self.span
-        z = np.where(self.sign < 0, 1.0 - xn, xn)
-        z = np.clip(z, 0.0, 1.0)
+        z = np.clip(self._slope * terms + self._intercept, 0.0, 1.0)
         return z if self.linear else z**self.curvature
+
+    def clip(self, terms: np.ndarray) -> np.ndarray:
+        """``terms`` clipped to the issue ranges (returned as is when already inside)."""
+        values = terms.tolist()
+        hi = self._hi
+        if all(lo <= v <= h for lo, v, h in zip(self._lo, values, hi, strict=True)):
+            return terms
+        return np.clip(terms, self.lo, self.lo + self.span)
+
+    def linear_form(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(A, b) with utilities(x) = A @ x + b for terms x within the issue ranges.
+
+        Valid only when every curvature is 1; a model caches the pair and refreshes it whenever
+        lobbying changes the weights, so a round's utilities cost one matrix-vector product.
+        """
+        return weights * self._slope, (weights * self._intercept).sum(axis=1)
 
     def utilities(self, terms: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """Every actor's utility of ``terms`` (one value per actor), under ``weights`` if given."""
@@ -100,6 +114,16 @@ class UtilitySpace:
         self, actor: int, level: float, weights: np.ndarray, others: tuple[int, ...],
         snap: bool = True,
     ) -> np.ndarray:
+        """See :meth:`offer_from_plan`; plans afresh (a model caches the plan between lobbying)."""
+        return self.offer_from_plan(self.plan(actor, weights, others), level, snap)
+
+    def plan(self, actor: int, weights: np.ndarray, others: tuple[int, ...]) -> tuple:
+        """What :meth:`offer_from_plan` needs for ``actor`` facing ``others`` under ``weights``."""
+        w_me = weights[actor].tolist()
+        xn, opposed = self._plan(actor, w_me, weights, others)
+        return actor, w_me, xn, opposed
+
+    def offer_from_plan(self, plan: tuple, level: float, snap: bool = True) -> np.ndarray:
         """Terms worth ``level`` to ``actor`` that give the ``others`` as much as possible.
 
         Greedy trade-off (the fractional knapsack, exact for linear utilities): start from the
@@ -111,10 +135,10 @@ class UtilitySpace:
         issues are rounded to their grid towards the actor's side, so the offer is worth at least
         ``level``.
         """
+        actor, w_me, xn, opposed = plan
+        xn = list(xn)
         n = len(self._lo)
-        w_me = weights[actor].tolist()
         s_me = self._sign_rows[actor]
-        xn, opposed = self._plan(actor, w_me, weights, others)
         budget = 1.0 - level
         if budget > 0 and opposed:
             curv = self._curv_rows[actor]
@@ -177,8 +201,13 @@ class UtilitySpace:
         put = object.__setattr__
         put(self, "_lo", self.lo.tolist())
         put(self, "_span", self.span.tolist())
+        put(self, "_hi", (self.lo + self.span).tolist())
         put(self, "_step", self.step.tolist())
         put(self, "_discrete", [i for i, s in enumerate(self.step.tolist()) if not math.isnan(s)])
         put(self, "_no_deal_n", ((self.no_deal - self.lo) / self.span).tolist())
         put(self, "_sign_rows", self.sign.tolist())
         put(self, "_curv_rows", self.curvature.tolist())
+        # z = slope * x + intercept: (x − lo)/span where an actor prefers high, (hi − x)/span low.
+        low = self.sign < 0
+        put(self, "_slope", np.where(low, -1.0, 1.0) / self.span)
+        put(self, "_intercept", np.where(low, (self.lo + self.span) / self.span, -self.lo / self.span))

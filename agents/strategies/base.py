@@ -60,6 +60,10 @@ class Strategy:
         """The least utility this strategy would accept now, if it has one (for transcripts)."""
         return None
 
+    def answer(self, view: NegotiationView, offer: Offer) -> tuple[Response, float | None]:
+        """The response and the threshold it was judged by (what the model records)."""
+        return self.respond(view, offer), self.acceptance_threshold(view, offer)
+
     def params(self) -> dict[str, object]:
         """The constructor's parameters and their current values."""
         names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
@@ -91,8 +95,12 @@ class LevelStrategy(Strategy):
         return min(max(next_level, view.reservation), 1.0)
 
     def respond(self, view: NegotiationView, offer: Offer) -> Response:
-        accept = view.utility(offer.terms) >= self.acceptance_threshold(view, offer) - 1e-12
-        return Response.ACCEPT if accept else Response.REJECT
+        return self.answer(view, offer)[0]
+
+    def answer(self, view: NegotiationView, offer: Offer) -> tuple[Response, float]:
+        threshold = self.acceptance_threshold(view, offer)
+        accept = view.utility(offer.terms) >= threshold - 1e-12
+        return (Response.ACCEPT if accept else Response.REJECT), threshold
 
 
 def _latest_from_others(view: NegotiationView) -> Offer | None:

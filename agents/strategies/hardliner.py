@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 
 class Hardliner(Strategy):
+    """Always asks for ``level`` (at least its reservation) and accepts nothing worth less; with
+    ``walk_away``, leaves the table at its believed deadline."""
+
     name = "hardliner"
 
     def __init__(self, level: float = 1.0, walk_away: bool = False) -> None:

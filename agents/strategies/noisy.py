@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 
 class Noisy(TimeDependent):
+    """The time-dependent level plus N(0, ``sigma``²) noise from the model's seeded generator,
+    clipped to [floor, start]; acceptance uses the noiseless curve."""
+
     name = "noisy"
 
     def __init__(

@@ -26,7 +26,7 @@ def risk(own: float, theirs: float, disagreement: float) -> float:
     """Zeuthen's willingness to risk conflict: (own − theirs) / (own − disagreement)."""
     if own <= disagreement:
         return 0.0
-    return max(0.0, (own - theirs) / (own - disagreement))
+    return min(1.0, max(0.0, (own - theirs) / (own - disagreement)))
 
 
 class Zeuthen(LevelStrategy):

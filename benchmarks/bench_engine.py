@@ -1,0 +1,142 @@
+"""Engine benchmark: how fast one run is, how it scales, and whether memory stays flat.
+
+Prints, in one process:
+1. the default scenario: median time of one complete run (model construction to summary) and runs/s;
+2. a bilateral 3-issue, 20-round Boulware (β = 0.2) vs Conceder (β = 5) negotiation, the same figures;
+3. run time against the number of actors (6, 12, 24, 48) and issues (7, 14, 28), 20 rounds each,
+   with the time per actor × issue × round, which should not grow;
+4. the resident memory before and after 20,000 consecutive default runs.
+
+Usage: python benchmarks/bench_engine.py [--runs N] [--memory-runs N]
+Figures are medians of repeated batches measured in this one run; the machine is shared and noisy,
+so compare ratios within one run rather than numbers across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from model import NegotiationModel, load_scenario  # noqa: E402
+from model.loader import scenario_from_dict  # noqa: E402
+from model.metrics import summary  # noqa: E402
+
+
+def one_run(spec, seed: int) -> None:
+    model = NegotiationModel(spec, seed=seed)
+    model.run()
+    summary(model)
+    model.release()
+
+
+def time_runs(spec, runs: int, batches: int = 5) -> tuple[float, float]:
+    """Median seconds per run over ``batches`` batches, and runs per second at that median."""
+    per_batch = max(1, runs // batches)
+    one_run(spec, 0)  # warm caches (compiled scenario, imports)
+    times = []
+    seed = 0
+    for _ in range(batches):
+        start = time.perf_counter()
+        for _ in range(per_batch):
+            one_run(spec, seed)
+            seed += 1
+        times.append((time.perf_counter() - start) / per_batch)
+    median = statistics.median(times)
+    return median, 1.0 / median
+
+
+def synthetic(n_actors: int, n_issues: int, rounds: int = 20, beta_a: float = 0.2,
+              beta_b: float = 5.0, firms_lobby: bool = True) -> dict:
+    """A generated scenario: two governments with opposed interests, the rest firms."""
+    issues = {
+        f"i{k}": {"label": f"issue {k}", "min": 0.0, "max": 1.0, "no_deal": 0.5}
+        for k in range(n_issues)
+    }
+    names = list(issues)
+
+    def prefs(direction: str, offset: int) -> tuple[dict, dict]:
+        weights = {n: 1.0 + ((k + offset) % 3) for k, n in enumerate(names)}
+        total = sum(weights.values())
+        return {n: w / total for n, w in weights.items()}, {n: direction for n in names}
+
+    wa, pa = prefs("high", 0)
+    wb, pb = prefs("low", 1)
+    actors = {
+        "A": {"kind": "government", "weights": wa, "prefers": pa, "reservation": 0.2,
+              "strategy": {"name": "time_dependent", "beta": beta_a}},
+        "B": {"kind": "government", "weights": wb, "prefers": pb, "reservation": 0.2,
+              "strategy": {"name": "time_dependent", "beta": beta_b}},
+    }
+    for k in range(n_actors - 2):
+        home = "A" if k % 2 == 0 else "B"
+        issue = names[k % n_issues]
+        actors[f"F{k}"] = {
+            "kind": "firm", "home": home, "weights": {issue: 1.0},
+            "prefers": {issue: "high" if home == "A" else "low"},
+            "lobbying_power": 0.5 if firms_lobby else 0.0,
+        }
+    return {
+        "meta": {"name": f"synthetic_{n_actors}x{n_issues}"},
+        "sources": {"all": "generated for benchmarking"},
+        "issues": issues,
+        "actors": actors,
+        "deadlines": {"end": {"kind": "hard", "round": rounds}},
+        "protocol": {"max_rounds": rounds, "order": ["A", "B"]},
+    }
+
+
+def rss_mb() -> float:
+    """Current resident set size in MB (Linux /proc)."""
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[1])
+    import os
+
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=2000, help="runs per timing (default 2000)")
+    parser.add_argument("--memory-runs", type=int, default=20000,
+                        help="consecutive runs for the memory check (default 20000)")
+    args = parser.parse_args()
+
+    default = load_scenario()
+    med, rate = time_runs(default, args.runs)
+    print(f"default scenario (us_japan_2025): median {med * 1e3:.3f} ms/run, {rate:,.0f} runs/s "
+          f"in one process (target >= 500)")
+
+    bilateral = scenario_from_dict(synthetic(2, 3, 20), "bilateral")
+    med_b, rate_b = time_runs(bilateral, args.runs)
+    print(f"bilateral 3 issues, 20 rounds, Boulware 0.2 vs Conceder 5: median {med_b * 1e3:.3f} "
+          f"ms/run, {rate_b:,.0f} runs/s (target >= 2,000; 20x the ~100/s reference)")
+
+    print("\nscaling (20 rounds, runs until the hard deadline or agreement):")
+    print(f"{'actors':>7}{'issues':>8}{'rounds':>8}{'ms/run':>10}{'us per actor*issue*round':>28}")
+    base_runs = max(50, args.runs // 20)
+    for n_actors, n_issues in [(6, 7), (12, 7), (24, 7), (48, 7), (6, 14), (6, 28), (48, 28)]:
+        spec = scenario_from_dict(synthetic(n_actors, n_issues, 20, 0.2, 0.2), "scaling")
+        med_s, _ = time_runs(spec, base_runs)
+        model = NegotiationModel(spec, 0)
+        model.run()
+        played = model.outcome.round_index + 1
+        model.release()
+        unit = med_s / (n_actors * n_issues * played) * 1e6
+        print(f"{n_actors:>7}{n_issues:>8}{played:>8}{med_s * 1e3:>10.3f}{unit:>28.3f}")
+
+    print(f"\nmemory over {args.memory_runs:,} consecutive default runs:")
+    before = rss_mb()
+    checkpoints = {args.memory_runs // 10, args.memory_runs // 2, args.memory_runs}
+    for seed in range(1, args.memory_runs + 1):
+        one_run(default, seed)
+        if seed in checkpoints:
+            print(f"  after {seed:>7,} runs: RSS {rss_mb():.1f} MB (start {before:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()

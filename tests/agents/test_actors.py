@@ -1,0 +1,55 @@
+"""The Mesa agents (agents/actors.py): governments negotiate through their strategy, firms keep a
+stance and lobby."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.actors import FirmAgent, GovernmentAgent
+from agents.strategies import REGISTRY
+from model import NegotiationModel, load_scenario
+from model.messages import Response
+
+
+def test_governments_get_the_strategy_named_in_the_scenario():
+    model = NegotiationModel(
+        load_scenario("us_japan_2025", {"actors.Japan.strategy.beta": 0.5}), seed=0
+    )
+    us, japan = model.governments
+    assert isinstance(us, GovernmentAgent)
+    assert type(us.strategy) is REGISTRY["boulware"] and us.strategy.beta == 0.3
+    assert type(japan.strategy) is REGISTRY["noisy"]
+    assert (japan.strategy.beta, japan.strategy.sigma) == (0.5, 0.08)
+    assert japan.view.name == "Japan"
+    assert japan.view.opponents == (model.setup.index("US"),)
+
+
+def test_each_run_gets_its_own_strategy_objects():
+    a, b = NegotiationModel("us_japan_2025", seed=0), NegotiationModel("us_japan_2025", seed=0)
+    assert a.governments[0].strategy is not b.governments[0].strategy
+
+
+def test_respond_returns_the_answer_and_the_threshold(fixture_path):
+    """What the model records for an answer is the strategy's response and its threshold now."""
+    model = NegotiationModel(load_scenario(fixture_path("bilateral")), seed=0)
+    model.step()
+    b = model.governments[1]
+    assert model.rows[0]["responses"]["B"] == "reject"
+    offer = model.offers[0]
+    answer, threshold = b.respond(offer)
+    assert answer is Response.REJECT is b.strategy.respond(b.view, offer)
+    assert threshold == pytest.approx(b.strategy.acceptance_threshold(b.view, offer))
+    assert threshold > b.view.utility(offer.terms)
+
+
+def test_firms_know_their_home_and_power():
+    model = NegotiationModel("us_japan_2025", seed=0)
+    toyota = next(f for f in model.firms if f.actor_name == "Toyota")
+    assert isinstance(toyota, FirmAgent)
+    assert model.setup.actor_names[toyota.home] == "Japan"
+    assert toyota.lobbying_power == 0.6
+    assert toyota.stance == 0.0
+    model.step()
+    model.step()
+    # After round 2 began, Toyota's stance is its gain from Japan's first offer (cars at 2.5%).
+    assert toyota.stance == pytest.approx(1.0)

@@ -1,0 +1,111 @@
+"""Shared fixtures: where the repository and the test scenarios are, ways to play a model, and a
+scripted counterpart for strategy transcript tests.
+
+Test scenarios live in ``tests/fixtures/`` as ordinary scenario files, so they are loaded exactly
+like the bundled ones (``load_scenario(path, overrides)``).
+
+:class:`Scripted` plays a fixed sequence, like Axelrod's ``MockPlayer``: it offers the terms (or the
+utility levels, turned into efficient terms) it was given, one per turn, repeating the last, and
+answers with the responses it was given, rejecting once they run out. It is a Strategy so a model can
+seat it at the table, but it is deliberately not registered: it exists only in the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from agents.strategies import Strategy
+from model import NegotiationModel, load_scenario
+from model.messages import Response
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    """The repository's root folder (where ``run.py`` lives)."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def fixture_path() -> Callable[[str], Path]:
+    """``fixture_path("bilateral")`` → the path of ``tests/fixtures/bilateral.toml``."""
+    return lambda name: FIXTURES / f"{name}.toml"
+
+
+@pytest.fixture(scope="session")
+def play() -> Callable[..., NegotiationModel]:
+    """Load a scenario (a bundled name or a fixture name), build the model and run it to its end.
+
+    ``play("bilateral", {"actors.A.strategy.beta": 0.5}, seed=3)``; the model is released from
+    Mesa 3.3's agent registry after the run, so tests that play many runs stay small.
+    """
+
+    def _play(
+        scenario: str = "us_japan_2025", overrides: Mapping[str, Any] | None = None, seed: int = 0
+    ) -> NegotiationModel:
+        source = FIXTURES / f"{scenario}.toml"
+        spec = load_scenario(source if source.is_file() else scenario, overrides)
+        model = NegotiationModel(spec, seed=seed)
+        model.run()
+        model.release()
+        return model
+
+    return _play
+
+
+class Scripted(Strategy):
+    """Offers ``terms`` (arrays in the issues' units) or ``levels`` (its own utility levels, by
+    default always its best terms) in turn, and answers with ``responses`` in turn; the last offer
+    repeats, missing answers are rejections."""
+
+    def __init__(
+        self,
+        levels: Sequence[float] = (1.0,),
+        terms: Sequence[np.ndarray] = (),
+        responses: Sequence[Response] = (),
+    ) -> None:
+        self.levels = tuple(levels)
+        self.terms = tuple(np.asarray(t, dtype=float) for t in terms)
+        self.responses = tuple(responses)
+        self._proposed = 0
+        self._answered = 0
+
+    def propose(self, view) -> np.ndarray:
+        k = self._proposed
+        self._proposed += 1
+        if self.terms:
+            return self.terms[min(k, len(self.terms) - 1)].copy()
+        return view.offer_at(self.levels[min(k, len(self.levels) - 1)])
+
+    def respond(self, view, offer) -> Response:
+        k = self._answered
+        self._answered += 1
+        return self.responses[k] if k < len(self.responses) else Response.REJECT
+
+
+@pytest.fixture(scope="session")
+def seat(fixture_path) -> Callable[..., NegotiationModel]:
+    """A model of a fixture scenario with given strategies seated in place of the file's.
+
+    ``seat("bilateral", A=Boulware(), B=Scripted(levels=[1.0]), overrides={...}, seed=0)``.
+    """
+
+    def _seat(scenario: str, overrides=None, seed: int = 0, **strategies: Strategy):
+        model = NegotiationModel(load_scenario(fixture_path(scenario), overrides), seed=seed)
+        for name, strategy in strategies.items():
+            model.government(model.setup.index(name)).strategy = strategy
+        return model
+
+    return _seat
+
+
+@pytest.fixture(scope="session")
+def scripted() -> type[Scripted]:
+    return Scripted

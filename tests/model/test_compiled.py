@@ -1,0 +1,129 @@
+"""The compiled scenario (model/compiled.py): rounds, deadlines resolved to rounds, reservations,
+and the one definition of relative time with its expected horizon."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from model import load_scenario
+from model.compiled import Deadline, expected_horizon
+
+
+def _deadline(index: int, kind: str = "soft", p: float = 0.0) -> Deadline:
+    return Deadline(f"d{index}", index, kind, p, None, "")
+
+
+@pytest.fixture(scope="module")
+def default():
+    return load_scenario("us_japan_2025").compiled
+
+
+def test_rounds_are_numbered_and_dated(default):
+    assert [r.number for r in default.rounds] == list(range(1, 11))
+    assert default.rounds[0].date == dt.date(2025, 4, 16)
+    assert default.rounds[0].iso_date == "2025-04-16"
+    assert default.rounds[6].label == "Leaders at the G7 summit"
+    assert default.rounds[6].place == "Kananaskis"
+
+
+def test_undated_rounds_come_from_max_rounds(fixture_path):
+    setup = load_scenario(fixture_path("bilateral")).compiled
+    assert [r.number for r in setup.rounds] == list(range(1, 11))
+    assert all(r.date is None and r.iso_date is None for r in setup.rounds)
+
+
+def test_max_rounds_caps_a_calendar():
+    setup = load_scenario("us_japan_2025", {"protocol.max_rounds": 4}).compiled
+    assert len(setup.rounds) == 4
+    # Both deadlines fall after the cap: they resolve to the last round played.
+    assert [d.index for d in setup.deadlines] == [3, 3]
+
+
+def test_deadlines_resolve_to_the_last_round_on_or_before_their_date(default):
+    """G7 (17 Jun) → the round of 16 Jun (index 6); the pause's end (9 Jul) → 7 Jul (index 9)."""
+    assert [(d.name, d.index, d.kind) for d in default.deadlines] == [
+        ("G7", 6, "soft"),
+        ("pause_end", 9, "hard"),
+    ]
+    assert default.deadlines[0].extension_probability == 0.5
+    assert default.deadlines[0].label == "G7 leaders' summit"
+
+
+def test_deadlines_are_sorted_by_round_whatever_the_file_order(fixture_path):
+    spec = load_scenario(
+        fixture_path("bilateral"),
+        {"deadlines.early": {"kind": "soft", "round": 4, "extension_probability": 0.2}},
+    )
+    assert [(d.name, d.index) for d in spec.compiled.deadlines] == [("early", 3), ("end", 9)]
+
+
+def test_reservation_is_explicit_or_the_no_deal_utility(default):
+    assert default.reservation[default.index("US")] == 0.5
+    assert default.reservation[default.index("Japan")] == 0.6
+    assert default.reservation[default.index("NVIDIA")] == pytest.approx(0.0)
+    assert default.reservation[default.index("JA_Farm")] == pytest.approx(1.0)
+
+
+def test_proposer_order_and_homes(default):
+    names = default.actor_names
+    assert [names[i] for i in default.proposer_order] == ["Japan", "US"]
+    assert names[default.home[default.index("Toyota")]] == "Japan"
+    assert default.home[default.index("US")] == default.index("US")
+
+
+@pytest.mark.parametrize(
+    ("deadlines", "believed", "last", "expected"),
+    [
+        ((), 0, 9, 9.0),
+        ((_deadline(6, "hard"),), 0, 9, 6.0),
+        ((_deadline(6, "soft", 0.0),), 0, 9, 6.0),
+        ((_deadline(6, "soft", 1.0),), 0, 9, 9.0),
+        ((_deadline(6, "soft", 0.5), _deadline(9, "hard")), 0, 9, 0.5 * 6 + 0.5 * 9),
+        ((_deadline(6, "soft", 0.5), _deadline(9, "hard")), 1, 9, 9.0),
+        # A hard deadline binds whatever extension probability it carries.
+        ((_deadline(6, "hard", 0.9), _deadline(9, "hard")), 0, 9, 6.0),
+        # H = (1 − p1) D1 + p1 ((1 − p2) D2 + p2 L)
+        ((_deadline(2, "soft", 0.25), _deadline(5, "soft", 0.5)), 0, 11,
+         0.75 * 2 + 0.25 * (0.5 * 5 + 0.5 * 11)),
+    ],
+)
+def test_expected_horizon(deadlines, believed, last, expected):
+    assert expected_horizon(deadlines, believed, last) == pytest.approx(expected)
+
+
+def test_relative_time_is_zero_at_the_first_round_and_one_at_a_credible_deadline():
+    setup = load_scenario("us_japan_2025", {"deadlines.G7.extension_probability": 0.0}).compiled
+    for actor in ("US", "Japan"):
+        assert setup.relative_time(setup.index(actor), 0) == 0.0
+    japan = setup.index("Japan")  # believes the G7 summit (index 6) binds
+    assert setup.relative_time(japan, 6) == 1.0
+    assert setup.relative_time(japan, 3) == pytest.approx(0.5)
+    assert setup.relative_time(japan, 8) == 1.0  # past the horizon: the end of the curve
+    us = setup.index("US")  # believes the end of the pause (index 9, hard)
+    assert setup.relative_time(us, 9) == 1.0
+    assert setup.relative_time(us, 6) == pytest.approx(6 / 9)
+
+
+def test_relative_time_follows_the_expected_horizon_of_a_soft_deadline(default):
+    """Japan believes in the G7 deadline, extended with p = 0.5: its horizon is 0.5·6 + 0.5·9."""
+    japan = default.index("Japan")
+    assert default.belief_index[japan] == pytest.approx(7.5)
+    assert default.relative_time(japan, 6) == pytest.approx(6 / 7.5)
+    assert default.relative_time(japan, 0) == 0.0
+
+
+def test_an_actor_without_a_belief_takes_the_first_deadline(fixture_path):
+    spec = load_scenario(
+        fixture_path("bilateral"),
+        {"deadlines.early": {"kind": "hard", "round": 5}},
+    )
+    setup = spec.compiled
+    assert setup.belief_index[0] == 4.0
+    assert setup.relative_time(0, 4) == 1.0
+
+
+def test_a_horizon_at_the_first_round_means_time_is_up(fixture_path):
+    setup = load_scenario(fixture_path("bilateral"), {"deadlines.end.round": 1}).compiled
+    assert setup.relative_time(0, 0) == 1.0

@@ -1,0 +1,146 @@
+"""The summary of a run (model/metrics.py): DESIGN.md's result schema, key by key and type by type,
+for an agreement and for no deal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+
+from model.metrics import concessions, outcome_utilities, summary
+
+# DESIGN.md: "The summary (JSON of --json, summary.json, one row of a sweep)".
+DESIGN_KEYS = {
+    "scenario", "seed", "outcome", "agreement", "agreement_round", "agreement_date",
+    "rounds_played", "terms", "utilities", "nash_product", "pareto_distance", "coalitions",
+    "version",
+}
+EXTRA_KEYS = {
+    "end_reason", "deadline_in_force", "agreement_by_first_deadline", "first_deadline_round",
+    "concessions",
+}
+
+
+def check_schema(result: dict, model) -> None:
+    """Every DESIGN.md key with its documented type; the whole dict is plain JSON."""
+    assert DESIGN_KEYS <= set(result)
+    assert set(result) == DESIGN_KEYS | EXTRA_KEYS
+    assert isinstance(result["scenario"], str)
+    assert type(result["seed"]) is int
+    assert result["outcome"] in ("agreement", "no_deal")
+    assert type(result["agreement"]) is bool
+    assert result["agreement"] == (result["outcome"] == "agreement")
+    assert type(result["rounds_played"]) is int
+    assert isinstance(result["nash_product"], float)
+    assert isinstance(result["version"], str) and result["version"]
+    assert set(result["utilities"]) == set(model.setup.actor_names)
+    assert all(type(u) is float for u in result["utilities"].values())
+    assert isinstance(result["coalitions"], list)
+    assert all(isinstance(c, list) and all(isinstance(m, str) for m in c) for c in result["coalitions"])
+    assert sorted(m for c in result["coalitions"] for m in c) == sorted(model.setup.actor_names)
+    if result["agreement"]:
+        assert type(result["agreement_round"]) is int
+        assert dt.date.fromisoformat(result["agreement_date"])
+        assert set(result["terms"]) == set(model.spec.issues)
+        assert all(type(v) is float for v in result["terms"].values())
+    else:
+        assert result["agreement_round"] is None
+        assert result["agreement_date"] is None
+        assert result["terms"] is None
+    assert json.loads(json.dumps(result)) == result
+
+
+def test_an_agreement_in_the_default_scenario(play):
+    model = play("us_japan_2025", seed=0)
+    result = summary(model)
+    check_schema(result, model)
+    assert result["outcome"] == "agreement"
+    assert result["agreement_round"] == model.outcome.round_index + 1 == result["rounds_played"]
+    assert result["agreement_date"] == model.setup.rounds[model.outcome.round_index].iso_date
+    assert result["terms"] == pytest.approx(model.offers[-1].as_dict(model.setup.space.issue_names))
+    assert result["scenario"] == "us_japan_2025"
+    assert result["seed"] == 0
+    assert result["end_reason"] == "accepted"
+
+
+def test_utilities_of_an_agreement_are_those_of_the_terms(play):
+    model = play("us_japan_2025", seed=0)
+    result = summary(model)
+    expected = model.setup.space.utilities(model.outcome.terms, model.weights)
+    assert list(result["utilities"].values()) == pytest.approx(list(expected))
+    gov = model.setup.governments
+    nash = np.prod([expected[g] - model.reservation[g] for g in gov])
+    assert result["nash_product"] == pytest.approx(nash)
+    assert result["pareto_distance"] >= 0.0
+
+
+def test_no_deal_gives_reservation_utilities_and_null_terms(play):
+    model = play("bilateral", {"actors.A.strategy": {"name": "hardliner"},
+                               "actors.B.strategy": {"name": "hardliner"}})
+    result = summary(model)
+    check_schema(result, model)
+    assert result["outcome"] == "no_deal"
+    assert result["end_reason"] == "hard deadline"
+    assert result["rounds_played"] == 10
+    assert result["utilities"] == {n: float(model.reservation[i])
+                                   for i, n in enumerate(model.setup.actor_names)}
+    assert result["nash_product"] == 0.0
+    assert result["agreement_by_first_deadline"] is False
+    # The disagreement point (0.5, 0.5) lies 0.3/√2 inside the frontier u_a + u_b = 1.3.
+    assert result["pareto_distance"] == pytest.approx(0.3 / np.sqrt(2))
+
+
+def test_a_deal_on_the_frontier_has_distance_zero(play):
+    model = play("bilateral")
+    result = summary(model)
+    assert result["agreement"]
+    assert result["pareto_distance"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_discounting_reduces_the_utility_of_a_late_deal(play):
+    """u = δ^(round − 1) · u(terms) for an agreement in a later round."""
+    model = play("bilateral", {"actors.A.discount": 0.9})
+    assert model.outcome.agreement and model.outcome.round_index > 0
+    raw = model.setup.space.utilities(model.outcome.terms, model.weights)
+    u = outcome_utilities(model)
+    assert u[0] == pytest.approx(raw[0] * 0.9 ** model.outcome.round_index)
+    assert u[1] == pytest.approx(raw[1])
+
+
+def test_concessions_are_first_minus_last_own_offer(play):
+    model = play("bilateral")
+    a = model.setup.index("A")
+    own = [o for o in model.offers if o.proposer == "A"]
+    u = [model.setup.space.utilities(o.terms, model.weights)[a] for o in own]
+    assert concessions(model)["A"] == pytest.approx(u[0] - u[-1])
+    assert concessions(model)["A"] > 0
+
+
+def test_agreement_by_first_deadline_and_its_round(play):
+    model = play("us_japan_2025", {"deadlines.G7.extension_probability": 1.0}, seed=1)
+    result = summary(model)
+    assert result["first_deadline_round"] == 7
+    later = result["agreement"] and result["agreement_round"] > 7
+    assert result["agreement_by_first_deadline"] == (result["agreement"] and not later)
+
+
+def test_summary_of_unfinished_talks_is_refused(fixture_path):
+    from model import NegotiationModel, load_scenario
+
+    model = NegotiationModel(load_scenario(fixture_path("bilateral")), seed=0)
+    model.step()
+    with pytest.raises(RuntimeError, match="not ended"):
+        summary(model)
+
+
+def test_without_a_tracker_coalitions_split_those_who_gain_from_those_who_lose(play):
+    model = play("us_japan_2025", seed=0)
+    result = summary(model)
+    gain = outcome_utilities(model) - model.reservation
+    names = model.setup.actor_names
+    pro = [n for n, g in zip(names, gain, strict=True) if g >= 0]
+    anti = [n for n, g in zip(names, gain, strict=True) if g < 0]
+    assert result["coalitions"] == [c for c in (pro, anti) if c]
+    assert "JA_Farm" in anti  # the farm lobby loses from opening the rice market

@@ -1,0 +1,152 @@
+"""Additive utilities and efficient offers (model/utility.py).
+
+The hand-computed values use the bilateral fixture (A wants x, y, z high with weights 0.5, 0.3,
+0.2; B wants them low with 0.2, 0.3, 0.5) and the default scenario, whose no-deal utilities its
+sources state (0.35 for the US, 0.45 for Japan).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model import load_scenario
+
+SETTINGS = settings(max_examples=50, deadline=None)
+
+
+@pytest.fixture(scope="module")
+def bilateral(fixture_path):
+    return load_scenario(fixture_path("bilateral")).compiled
+
+
+@pytest.fixture(scope="module")
+def default():
+    return load_scenario("us_japan_2025").compiled
+
+
+def test_hand_computed_utilities(bilateral):
+    space = bilateral.space
+    terms = np.array([10.0, 50.0, 0.0])  # x at A's best, y halfway, z at B's best
+    assert space.utilities(terms) == pytest.approx([0.5 + 0.15, 0.15 + 0.5])
+    assert space.utility(0, terms, space.weights) == pytest.approx(0.65)
+    assert space.utility(1, terms, space.weights) == pytest.approx(0.65)
+
+
+def test_best_and_worst_terms_give_one_and_zero(bilateral):
+    space = bilateral.space
+    high, low = space.lo + space.span, space.lo
+    assert space.utilities(high) == pytest.approx([1.0, 0.0])
+    assert space.utilities(low) == pytest.approx([0.0, 1.0])
+
+
+def test_no_deal_utilities_of_the_default_scenario(default):
+    u = default.space.utilities(default.space.no_deal)
+    assert u[default.index("US")] == pytest.approx(0.35)
+    assert u[default.index("Japan")] == pytest.approx(0.45)
+    # NVIDIA cares only about purchases and the fund, both 0 without a deal.
+    assert u[default.index("NVIDIA")] == pytest.approx(0.0)
+
+
+def test_weights_are_normalised_to_sum_to_one(fixture_path):
+    spec = load_scenario(fixture_path("bilateral"), {"actors.A.weights.x": 1.0})  # 1, 0.3, 0.2
+    w = spec.compiled.space.weights
+    assert w.sum(axis=1) == pytest.approx([1.0, 1.0])
+    assert w[0] == pytest.approx(np.array([1.0, 0.3, 0.2]) / 1.5)
+
+
+def test_curvature_bends_the_issue_value(fixture_path):
+    """u = Σ w z^c: with c = 0.5 on x, A's value of x halfway is √0.5."""
+    spec = load_scenario(fixture_path("bilateral"), {"actors.A.curvature": {"x": 0.5}})
+    space = spec.compiled.space
+    assert not space.linear
+    terms = np.array([5.0, 0.0, 0.0])
+    expected = 0.5 * np.sqrt(0.5)
+    assert space.utilities(terms)[0] == pytest.approx(expected)
+    assert space.utility(0, terms, space.weights) == pytest.approx(expected)
+
+
+def _terms(space):
+    """Hypothesis strategy: terms anywhere in (and a little beyond) the issue ranges."""
+    return st.lists(
+        st.floats(-0.2, 1.2), min_size=len(space.lo), max_size=len(space.lo)
+    ).map(lambda f: space.lo + np.array(f) * space.span)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_utilities_lie_in_zero_one_for_any_terms(default, data):
+    space = default.space
+    terms = data.draw(_terms(space))
+    u = space.utilities(terms)
+    assert np.all((u >= 0.0) & (u <= 1.0 + 1e-12))
+    for a in range(len(u)):
+        assert space.utility(a, terms, space.weights) == pytest.approx(u[a], abs=1e-12)
+
+
+@SETTINGS
+@given(level=st.floats(0.0, 1.0), actor=st.sampled_from(["A", "B"]))
+def test_offer_at_hits_the_level_for_linear_utilities(bilateral, level, actor):
+    space = bilateral.space
+    a = bilateral.index(actor)
+    other = 1 - a
+    terms = space.offer_at(a, level, space.weights, (other,), snap=False)
+    assert space.utility(a, terms, space.weights) == pytest.approx(level, abs=1e-9)
+    assert np.all(terms >= space.lo) and np.all(terms <= space.lo + space.span)
+
+
+@SETTINGS
+@given(level=st.floats(0.0, 1.0), data=st.data())
+def test_offer_at_is_pareto_efficient(default, level, data):
+    """No terms worth at least ``level`` to the US give Japan more than the US's offer at level."""
+    space, us, japan = default.space, default.index("US"), default.index("Japan")
+    offer = space.offer_at(us, level, space.weights, (japan,), snap=False)
+    u_us, u_japan = space.utilities(offer)[[us, japan]]
+    assert u_us >= level - 1e-9
+    for _ in range(20):
+        other = data.draw(_terms(space))
+        v_us, v_japan = space.utilities(other)[[us, japan]]
+        assert not (v_us >= u_us - 1e-12 and v_japan > u_japan + 1e-9)
+
+
+def test_offer_at_dominates_no_point_of_its_own_frontier(bilateral):
+    """Along A's levels, a higher level for A never comes with more for B: the offers trace a
+    frontier on which none dominates another."""
+    space = bilateral.space
+    levels = np.linspace(0, 1, 101)
+    pts = np.array([space.utilities(space.offer_at(0, lv, space.weights, (1,))) for lv in levels])
+    assert np.all(np.diff(pts[:, 0]) > 0)
+    assert np.all(np.diff(pts[:, 1]) < 0)
+
+
+def test_offer_at_concedes_the_cheapest_issue_first(bilateral):
+    """A's first concessions go to z: B gains 0.5 per 0.2 A gives up, the best exchange rate."""
+    space = bilateral.space
+    terms = space.offer_at(0, 0.9, space.weights, (1,), snap=False)
+    assert terms[:2] == pytest.approx([10.0, 100.0])  # x and y still at A's best
+    assert terms[2] == pytest.approx(0.5)  # half of z conceded: 0.2 · 0.5 = 0.1
+
+
+@SETTINGS
+@given(level=st.floats(0.0, 1.0), actor=st.sampled_from(["US", "Japan"]))
+def test_snapping_to_steps_never_goes_below_the_level(default, level, actor):
+    space = default.space
+    a = default.index(actor)
+    other = default.index("Japan" if actor == "US" else "US")
+    terms = space.offer_at(a, level, space.weights, (other,))
+    assert space.utility(a, terms, space.weights) >= level - 1e-9
+    for i, step in enumerate(space.step):
+        if not np.isnan(step):
+            k = (terms[i] - space.lo[i]) / step
+            assert k == pytest.approx(round(k), abs=1e-9)
+
+
+@SETTINGS
+@given(level=st.floats(0.0, 1.0), c=st.floats(0.2, 5.0))
+def test_offer_at_hits_the_level_with_curvature(fixture_path, level, c):
+    spec = load_scenario(fixture_path("bilateral"), {"actors.A.curvature": {"x": c, "z": c}})
+    space = spec.compiled.space
+    terms = space.offer_at(0, level, space.weights, (1,), snap=False)
+    assert space.utility(0, terms, space.weights) == pytest.approx(level, abs=1e-9)
