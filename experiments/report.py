@@ -206,6 +206,7 @@ def transcript(model: NegotiationModel) -> list[str]:
         when = d.date.isoformat() if d.date else f"round {d.index + 1}"
         extra = f", extended with probability {d.extension_probability:.2f}" if d.kind == "soft" else ""
         lines.append(f"deadline: {d.label}, {when} ({d.kind}{extra})")
+    lines.extend(two_level_header(model))
     lines.append("")
     for round_no in range(1, len(model.rows) + 1):
         lines.extend(round_lines(model, round_no))
@@ -242,6 +243,42 @@ def summary_lines(model: NegotiationModel, result: dict) -> list[str]:
     conc = ", ".join(f"{k} {v:.2f}" for k, v in result["concessions"].items())
     lines.append(f"concessions (utility given up from first to last offer): {conc}")
     lines.append("coalitions   " + " | ".join(", ".join(c) for c in result["coalitions"]))
+    if "coalition_changes" in result:
+        decisive = " | ".join(", ".join(c) for c in result["decisive_coalitions"]) or "none"
+        border = "across the border" if result["cross_border_decisive"] else "within one country"
+        lines.append(f"             {result['coalition_changes']} changes of coalitions; decided by "
+                     f"{decisive} ({border})")
+        lines.append(f"ratification {result['home_rejections']} deal(s) rejected at home")
+    return lines
+
+
+def two_level_header(model: NegotiationModel) -> list[str]:
+    """The domestic side of each government, the pledges and the dated elections, in words."""
+    from model.ratification import RatificationSetup
+
+    setup = model.setup
+    names = setup.actor_names
+    rs = RatificationSetup.of(setup)
+    lines = []
+    for g, c in rs.constituencies.items():
+        members = ", ".join(
+            f"{names[m]} {w:.2f}" for m, w in zip(c.members.tolist(), c.weight.tolist(), strict=True)
+        )
+        lines.append(f"ratification: {names[g]} needs {c.threshold:.2f} of the political weight of "
+                     f"{c.body} ({members})")
+    for p in setup.lobbying.pledges:
+        what = p.label or f"pledges on {p.issue}"
+        lines.append(f"pledge: {p.firm} {what} — {p.share:.0%} of what "
+                     f"{model.spec.issues[p.issue].label} costs {p.government}")
+    for ev in rs.elections:
+        gov = names[ev.government]
+        when = ev.date.isoformat() if ev.date else f"before round {ev.round_index + 1}"
+        if ev.round_index is None:
+            lines.append(f"event: {ev.label}, {when}, after the last round: {gov}'s threshold "
+                         f"stays {rs.constituencies[ev.government].threshold:.2f} throughout "
+                         f"({ev.threshold:.2f} after it)")
+        else:
+            lines.append(f"event: {ev.label}, {when}: {gov}'s threshold becomes {ev.threshold:.2f}")
     return lines
 
 

@@ -75,21 +75,18 @@ def alignment(gains: np.ndarray, stance: np.ndarray, issue_weight: float) -> np.
     one matrix product. Each row has norm ≤ 1, so |A_ij| ≤ 1 (Cauchy–Schwarz). The diagonal
     carries no meaning (the graph has no self-loops).
     """
-    norm = np.sqrt(np.einsum("ij,ij->i", gains, gains))
-    norm[norm == 0] = np.inf
-    s = np.sqrt(np.abs(stance))
-    s[stance < 0] *= -1.0
+    scale = np.sqrt(issue_weight / (np.einsum("ij,ij->i", gains, gains) + 1e-300))
     x = np.empty((len(gains), gains.shape[1] + 1))
-    np.multiply(gains, (np.sqrt(issue_weight) / norm)[:, None], out=x[:, :-1])
-    np.multiply(s, np.sqrt(1.0 - issue_weight), out=x[:, -1])
+    np.multiply(gains, scale[:, None], out=x[:, :-1])
+    x[:, -1] = np.copysign(np.sqrt((1.0 - issue_weight) * np.abs(stance)), stance)
     return x @ x.T
 
 
 def components(adjacent: np.ndarray) -> np.ndarray:
     """Connected components of a symmetric boolean matrix (diagonal ignored).
 
-    Returns canonical labels: each actor's label is the smallest index in its component, so two
-    partitions are equal exactly when their label arrays are. (A depth-first search over Python
+    Returns canonical labels (a list): each actor's label is the smallest index in its component,
+    so two partitions are equal exactly when their label lists are. (A depth-first search over Python
     lists: for a few actors it beats any numpy formulation.)
     """
     rows = adjacent.tolist()
@@ -106,13 +103,13 @@ def components(adjacent: np.ndarray) -> np.ndarray:
                 if row[j] and labels[j] < 0:
                     labels[j] = start
                     stack.append(j)
-    return np.array(labels)
+    return labels
 
 
-def groups(labels: np.ndarray) -> list[tuple[int, ...]]:
+def groups(labels: list[int]) -> list[tuple[int, ...]]:
     """The partition as member tuples, ordered by their smallest member."""
     out: dict[int, list[int]] = {}
-    for i, lab in enumerate(labels.tolist()):
+    for i, lab in enumerate(labels):
         out.setdefault(lab, []).append(i)
     return [tuple(v) for _, v in sorted(out.items())]
 
@@ -157,7 +154,7 @@ class Snapshot:
     round_no: int
     phase: str  # "table" (when the round opens) or "final" (after the talks end)
     align: np.ndarray
-    labels: np.ndarray
+    labels: list[int]
     stance: np.ndarray
     gains: np.ndarray
     reservation: np.ndarray  # the actors' reservation utilities at the time
@@ -183,25 +180,36 @@ class CoalitionTracker:
         self.snapshots: list[Snapshot] = []
         self._history: list[list[Coalition]] | None = None
         n = len(self.cs.names)
-        self._alone = np.arange(n)
+        self._alone = list(range(n))
         self._zero = np.zeros((n, n))
 
     # -- the per-round update (the hot path) --------------------------------------------------
+    def observe(self, model: NegotiationModel, terms: np.ndarray | None, phase: str = "table") -> Snapshot:
+        """Recompute the graph on ``terms`` (None: no offer on the table yet) under the model's
+        current weights and reservations, and record the snapshot."""
+        if terms is None:
+            return self.update(model.round_index + 1, None, None, model.reservation, phase)
+        space = model.setup.space
+        if space.linear:  # g = w ⊙ slope ⊙ (x − x⁰) and u = A x + b: two products
+            gains = model._lin_a * (terms - space.no_deal)
+            stance = model._lin_a @ terms + model._lin_b - model.reservation
+        else:
+            values = space.values(terms)
+            gains = model.weights * (values - self.cs.no_deal_values)
+            stance = np.einsum("ij,ij->i", model.weights, values) - model.reservation
+        return self.update(model.round_index + 1, gains, stance, model.reservation, phase)
+
     def update(
-        self, round_no: int, weights: np.ndarray, values: np.ndarray | None,
+        self, round_no: int, gains: np.ndarray | None, stance: np.ndarray | None,
         reservation: np.ndarray, phase: str = "table",
     ) -> Snapshot:
-        """Recompute the graph on the offer whose per-actor issue values are ``values`` (None:
-        no offer on the table yet) and record the snapshot."""
+        """Record the graph of the actors' gain vectors and stances (None: no offer yet)."""
         cs = self.cs
-        if values is None:
-            n_actors, n_issues = weights.shape
-            zeros = np.zeros(n_actors)
-            snap = Snapshot(round_no, phase, self._zero, self._alone, zeros,
-                            np.zeros((n_actors, n_issues)), reservation.copy())
+        if gains is None:
+            n_actors = len(cs.names)
+            snap = Snapshot(round_no, phase, self._zero, self._alone, np.zeros(n_actors),
+                            np.zeros((n_actors, len(self.issue_names))), reservation.copy())
         else:
-            gains = weights * (values - cs.no_deal_values)
-            stance = np.einsum("ij,ij->i", weights, values) - reservation
             align = alignment(gains, stance, cs.issue_weight)
             labels = components(align >= cs.threshold)
             snap = Snapshot(round_no, phase, align, labels, stance, gains, reservation.copy())
@@ -224,7 +232,7 @@ class CoalitionTracker:
         next_id = 0
         for snap in self.snapshots:
             parts = groups(snap.labels)
-            if prev_labels is not None and np.array_equal(prev_labels, snap.labels):
+            if prev_labels == snap.labels:
                 ids = [c.id for c in prev]
             else:
                 ids, next_id = _match(parts, prev, next_id)

@@ -124,100 +124,147 @@ class Lobbying:
         self.targets = np.array(targets).reshape(len(firms), len(space.issue_names))
         self.intensity = np.array(intensity)
         self.governments = sorted(set(homes))
-        gov = np.array(self.governments, dtype=int)
-        self._gov = gov
-        self._pos = np.searchsorted(gov, self.homes)  # each firm's row in _onehot
-        self._onehot = (gov[:, None] == self.homes[None, :]).astype(float)  # governments × firms
         self.power = np.asarray(setup.lobbying_power, dtype=float)
         self.boost = params.partner_boost
         self.reservation_rate = params.reservation_rate
         self.base_reservation = setup.reservation
-        lo = np.maximum(setup.reservation - params.reservation_bound, 0.0)
-        hi = np.minimum(setup.reservation + params.reservation_bound, 1.0)
-        self.bounds = (lo[gov], hi[gov])
+        b = params.reservation_bound
+        self._bounds = {
+            g: (max(setup.reservation[g] - b, 0.0), min(setup.reservation[g] + b, 1.0))
+            for g in self.governments
+        }
         self.initial_weights, self.pledges = pledged_weights(setup)
-        n = len(setup.actor_names)
-        self._self_mask = np.ones((len(firms), n))
-        self._self_mask[np.arange(len(firms)), self.firms] = 0.0
-
-    def intensities(self, labels: np.ndarray | None, align: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """η_f before the per-government cap, and the boost 1 + κ · B_f, per lobbying firm."""
-        if labels is None or self.boost == 0:
-            return self.intensity.copy(), np.ones(len(self.firms))
-        same = (labels[self.firms][:, None] == labels) * self._self_mask
-        backing = (np.maximum(align[self.firms], 0.0) * same) @ self.power
-        boost = 1.0 + self.boost * backing
-        return self.intensity * boost, boost
+        # Plain-Python copies for the per-round update.
+        self._firm_list, self._home_list = list(firms), list(homes)
+        self._gov_list = list(self.governments)
+        self._target_list = self.targets.tolist()
+        self._intensity_list = self.intensity.tolist()
+        self._power_list = self.power.tolist()
 
     def step(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One round of pushes on ``weights`` (in place) by firms lobbying alone (no coalition
         boost, reservations untouched). Returns, per lobbying firm, the issue index it raised
         most, the weight it moved, and its intensity (after any cap)."""
         issue, moved, eta, _, _ = self.step_graph(weights)
-        return issue, moved, eta
+        return np.array(issue, dtype=int), np.array(moved), np.array(eta)
 
     def step_graph(
         self, weights: np.ndarray, reservation: np.ndarray | None = None,
-        stance: np.ndarray | None = None, labels: np.ndarray | None = None,
+        stance: np.ndarray | None = None, labels: list[int] | None = None,
         align: np.ndarray | None = None,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Apply one round of pushes to ``weights`` (and ``reservation``, given the firms'
-        ``stance``) in place; ``labels``/``align`` are the current coalitions and edge weights.
+    ) -> tuple[list[int], list[float], list[float], list[float], list[float]]:
+        """Apply one round of pushes to ``weights`` (and ``reservation``, given the actors'
+        ``stance``) in place; ``labels``/``align`` are the coalition labels and edge weights
+        (None: every firm lobbies alone).
 
-        Returns, per lobbying firm, the issue index it raised most, the weight it moved, its
-        intensity (after boost and cap), its boost, and its share of the reservation move.
+        Returns lists, per lobbying firm: the issue index it raised most, the weight it moved,
+        its intensity η_f (after boost and cap), its boost 1 + κ·B_f, and its share of the move
+        of its government's reservation. (Plain Python over a handful of firms and issues: each
+        numpy call would cost more than the arithmetic.)
         """
-        gov, onehot = self._gov, self._onehot
-        gap = self.targets - weights[self.homes]
-        issue = gap.argmax(axis=1)
-        eta, boost = self.intensities(labels, align)
-        total = onehot @ eta
-        if total.max() > 1.0:
-            eta /= np.maximum(total, 1.0)[self._pos]
-            total = onehot @ eta
-        keep = np.maximum(1.0 - total, 0.0)  # 0 when capped: the shares sum to 1 ± ulp
-        weights[gov] = keep[:, None] * weights[gov] + (onehot * eta) @ self.targets
-        moved = eta * 0.5 * np.abs(gap).sum(axis=1)
-        if reservation is not None and stance is not None and self.reservation_rate > 0:
-            shift = (-self.reservation_rate) * eta * stance[self.firms]
-            lo, hi = self.bounds
-            reservation[gov] = np.minimum(np.maximum(reservation[gov] + onehot @ shift, lo), hi)
-        else:
-            shift = np.zeros(len(self.firms))
+        firms, homes, targets = self._firm_list, self._home_list, self._target_list
+        if not firms:
+            return [], [], [], [], []
+        rows = weights.tolist()
+        issue, half_gap = [], []
+        for k in range(len(firms)):
+            target, w = targets[k], rows[homes[k]]
+            best, best_i, total = -2.0, 0, 0.0
+            for i, t in enumerate(target):
+                d = t - w[i]
+                total += d if d > 0 else -d
+                if d > best:
+                    best, best_i = d, i
+            issue.append(best_i)
+            half_gap.append(0.5 * total)
+        eta, boost = self._intensities(labels, align)
+        totals = dict.fromkeys(self._gov_list, 0.0)
+        for k, g in enumerate(homes):
+            totals[g] += eta[k]
+        for k, g in enumerate(homes):
+            if totals[g] > 1.0:
+                eta[k] /= totals[g]
+        for g in self._gov_list:
+            mine = [k for k, h in enumerate(homes) if h == g]
+            share = sum(eta[k] for k in mine)
+            keep = 1.0 - share if share < 1.0 else 0.0  # 0 when capped: shares sum to 1 ± ulp
+            row = [keep * x for x in rows[g]]
+            for k in mine:
+                e = eta[k]
+                row = [r + e * t for r, t in zip(row, targets[k], strict=True)]
+            weights[g] = row
+        moved = [e * h for e, h in zip(eta, half_gap, strict=True)]
+        if reservation is None or stance is None or self.reservation_rate == 0:
+            return issue, moved, eta, boost, [0.0] * len(firms)
+        st = stance.tolist()
+        rate = self.reservation_rate
+        shift = [-rate * e * st[f] for e, f in zip(eta, firms, strict=True)]
+        for g in self._gov_list:
+            r = float(reservation[g]) + sum(s for s, h in zip(shift, homes, strict=True) if h == g)
+            lo, hi = self._bounds[g]
+            reservation[g] = lo if r < lo else hi if r > hi else r
         return issue, moved, eta, boost, shift
+
+    def _intensities(self, labels: list[int] | None, align: np.ndarray | None):
+        """η_f before the per-government cap, and the boost 1 + κ · B_f, per lobbying firm."""
+        base = list(self._intensity_list)
+        if labels is None or self.boost == 0:
+            return base, [1.0] * len(base)
+        rows = align.tolist()
+        power, kappa = self._power_list, self.boost
+        boost = []
+        for k, f in enumerate(self._firm_list):
+            mine, row, backing = labels[f], rows[f], 0.0
+            for j, lab in enumerate(labels):
+                if lab == mine and j != f and row[j] > 0:
+                    backing += row[j] * power[j]
+            b = 1.0 + kappa * backing
+            boost.append(b)
+            base[k] *= b
+        return base, boost
 
 
 def lobby_round(model: NegotiationModel) -> None:
     """Step 1 of a round: update the coalition graph on the offer on the table, then let every
-    firm lobby its home government through its coalition (records ``LobbyMove``s)."""
-    setup = model.setup
-    space = setup.space
+    firm lobby its home government through its coalition.
+
+    The round's moves are logged as arrays (``model._lobby_log``); ``model.lobby_moves`` turns
+    them into :class:`LobbyMove` records when asked (:func:`moves_from_log`).
+    """
     on_table = bool(model.offers)
-    values = space.values(model.offers[-1].terms) if on_table else None
-    round_no = model.round_index + 1
-    snap = model.coalition_tracker.update(round_no, model.weights, values, model.reservation)
-    if values is None:
-        no_deal = model.coalition_tracker.cs.no_deal_values
-        stance = (model.weights * no_deal).sum(axis=1) - model.reservation
-    else:
+    snap = model.coalition_tracker.observe(model, model.offers[-1].terms if on_table else None)
+    if on_table:
         stance = snap.stance
+    else:  # no offer yet: a firm's stance is no deal against its reservation
+        stance = model.utilities(model.setup.space.no_deal) - model.reservation
+    if not model.firms:
+        return
+    stances = stance.tolist()
     for firm in model.firms:
-        firm.stance = float(stance[firm.index])
+        firm.stance = stances[firm.index]
     lob = model.lobbying
     if not len(lob.firms):
         return
-    labels = snap.labels if on_table else None
-    res_stance = stance if on_table else None
-    issue, moved, eta, boost, shift = lob.step_graph(
-        model.weights, model.reservation, res_stance, labels, snap.align
-    )
-    model._refresh()  # the weights changed: re-derive the cached utility forms
-    names, issues = setup.actor_names, space.issue_names
-    stance_list = stance.tolist()
-    for f, g, i, e, m, b, s in zip(
-        lob.firms.tolist(), lob.homes.tolist(), issue.tolist(), eta.tolist(), moved.tolist(),
-        boost.tolist(), shift.tolist(), strict=True,
-    ):
-        model.lobby_moves.append(
-            LobbyMove(round_no, names[f], names[g], issues[i], e, m, stance_list[f], b, s)
+    if on_table:
+        issue, moved, eta, boost, shift = lob.step_graph(
+            model.weights, model.reservation, stance, snap.labels, snap.align
         )
+    else:
+        issue, moved, eta, boost, shift = lob.step_graph(model.weights)
+    model._refresh()  # the weights changed: re-derive the cached utility forms
+    model._lobby_log.append((model.round_index + 1, issue, moved, eta, boost, shift, stance))
+
+
+def moves_from_log(model: NegotiationModel) -> list[LobbyMove]:
+    """The :class:`LobbyMove` records of every round logged so far."""
+    lob = model.lobbying
+    names, issues = model.setup.actor_names, model.setup.space.issue_names
+    firms = [names[f] for f in lob.firms.tolist()]
+    homes = [names[g] for g in lob.homes.tolist()]
+    index = lob.firms.tolist()
+    out = []
+    for round_no, issue, moved, eta, boost, shift, stance in model._lobby_log:
+        st = stance.tolist()
+        for k, (i, m, e, b, s) in enumerate(zip(issue, moved, eta, boost, shift, strict=True)):
+            out.append(LobbyMove(round_no, firms[k], homes[k], issues[i], e, m, st[index[k]], b, s))
+    return out

@@ -69,7 +69,8 @@ class NegotiationModel(mesa.Model):
         self.deadline_index = 0  # index into setup.deadlines of the deadline in force
         self.offers: list[Offer] = []
         self.rows: list[dict] = []
-        self.lobby_moves: list[lobbying.LobbyMove] = []
+        self._lobby_log: list[tuple] = []  # one entry per round: see lobbying.lobby_round
+        self._lobby_moves: list[lobbying.LobbyMove] = []
         self.events: list[dict] = []
         self.outcome: Outcome | None = None
         # Imported here, not at the top: the agents package imports model (its messages), so a
@@ -113,6 +114,14 @@ class NegotiationModel(mesa.Model):
     def lobby(self) -> None:
         """Update the coalition graph and let firms push their governments (model.lobbying)."""
         lobbying.lobby_round(self)
+
+    @property
+    def lobby_moves(self) -> list[lobbying.LobbyMove]:
+        """One :class:`~model.lobbying.LobbyMove` per lobbying firm and round, oldest first
+        (built from the per-round log when asked: records cost nothing while a run is playing)."""
+        if len(self._lobby_moves) != sum(len(entry[1]) for entry in self._lobby_log):
+            self._lobby_moves = lobbying.moves_from_log(self)
+        return self._lobby_moves
 
     # -- utilities under the current weights ------------------------------------------------
     def _refresh(self) -> None:
@@ -211,10 +220,7 @@ class NegotiationModel(mesa.Model):
         self.outcome = Outcome(agreement, self.round_index, terms, reason, d.name if d else None)
         self.running = False
         final = terms if agreement else (self.offers[-1].terms if self.offers else None)
-        values = None if final is None else self.setup.space.values(final)
-        self.coalition_tracker.update(
-            self.round_index + 1, self.weights, values, self.reservation, phase="final"
-        )
+        self.coalition_tracker.observe(self, final, phase="final")
 
     def release(self) -> None:
         """Drop Mesa 3.3's class-level reference to this model (a no-op on Mesa ≥ 3.4.2).

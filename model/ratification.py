@@ -144,9 +144,7 @@ class Domestic:
         """Government g's domestic approval of ``terms`` and each member's yes/no."""
         c = self.rs.constituencies[g]
         model = self.model
-        values = model.setup.space.values(terms)[c.members]
-        u = (model.weights[c.members] * values).sum(axis=1)
-        yes = u >= model.reservation[c.members] - 1e-12
+        yes = (model.utilities(terms) - model.reservation)[c.members] >= -1e-12
         return float(c.weight @ yes), yes
 
     def ratifiable(self, g: int, terms: np.ndarray) -> bool:
@@ -159,12 +157,14 @@ class Domestic:
         """``terms`` pulled back towards g's best terms until g's home ratifies them (see the
         module docstring); ``terms`` unchanged if they already pass or if nothing on the way does."""
         c = self.rs.constituencies.get(g)
-        if c is None or self.ratifiable(g, terms):
+        if c is None:
+            return terms
+        share, yes = self.approval(g, terms)
+        if share >= self.threshold[g] - 1e-12:
             return terms
         model = self.model
         space = model.setup.space
         best = np.where(np.isnan(c.best), terms, c.best)
-        _, yes = self.approval(g, terms)
         dissent = c.members[~yes]
         cares = ((model.weights[dissent] > 0) & (space.sign[dissent] == space.sign[g])).any(axis=0)
         targeted = np.where(cares, best, terms)
@@ -252,8 +252,8 @@ class Domestic:
             self.votes.append(vote)
             cmp = "≥" if passed else "<"
             against = ", ".join(vote.oppose) or "nobody"
-            verdict = "ratifies the deal" if passed else "rejects the deal"
-            text = (f"{'✓' if passed else '✗'} at home, {c.body} {verdict}: approval "
+            verdict = "ratified" if passed else "rejected"
+            text = (f"{'✓' if passed else '✗'} {verdict} at home by {c.body}: approval "
                     f"{share:.2f} {cmp} {self.threshold[g]:.2f} needed (against: {against})")
             if not passed:
                 passed_all = False
