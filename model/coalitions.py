@@ -75,10 +75,9 @@ def alignment(gains: np.ndarray, stance: np.ndarray, issue_weight: float) -> np.
     one matrix product. Each row has norm ≤ 1, so |A_ij| ≤ 1 (Cauchy–Schwarz). The diagonal
     carries no meaning (the graph has no self-loops).
     """
-    scale = np.sqrt(issue_weight / (np.einsum("ij,ij->i", gains, gains) + 1e-300))
-    x = np.empty((len(gains), gains.shape[1] + 1))
-    np.multiply(gains, scale[:, None], out=x[:, :-1])
-    x[:, -1] = np.copysign(np.sqrt((1.0 - issue_weight) * np.abs(stance)), stance)
+    scale = np.sqrt(issue_weight / (np.add.reduce(gains * gains, axis=1) + 1e-300))
+    s = np.sqrt((1.0 - issue_weight) * np.abs(stance))
+    x = np.concatenate((gains * scale[:, None], np.copysign(s, stance)[:, None]), axis=1)
     return x @ x.T
 
 
@@ -287,21 +286,16 @@ class CoalitionTracker:
         """Whether the members come from more than one country (a firm's country is its home)."""
         return len(set(self.cs.country[list(members)].tolist())) > 1
 
-    def _labels(self) -> np.ndarray:
-        return np.array([s.labels for s in self.snapshots])
-
     def changes(self) -> int:
         """The number of snapshots whose partition differs from the one before."""
-        if len(self.snapshots) < 2:
-            return 0
-        labels = self._labels()
-        return int((labels[1:] != labels[:-1]).any(axis=1).sum())
+        labels = [s.labels for s in self.snapshots]
+        return sum(a != b for a, b in zip(labels, labels[1:], strict=False))
 
     def moves(self) -> int:
         """The number of times an actor's set of coalition partners changed between snapshots."""
         if len(self.snapshots) < 2:
             return 0
-        labels = self._labels()
+        labels = np.array([s.labels for s in self.snapshots])
         same = labels[:, :, None] == labels[:, None, :]
         return int((same[1:] != same[:-1]).any(axis=2).sum())
 

@@ -124,6 +124,10 @@ class Lobbying:
         self.targets = np.array(targets).reshape(len(firms), len(space.issue_names))
         self.intensity = np.array(intensity)
         self.governments = sorted(set(homes))
+        self._mine = {
+            g: (ks, self.targets[ks]) for g in self.governments
+            for ks in [[k for k, h in enumerate(homes) if h == g]]
+        }
         self.power = np.asarray(setup.lobbying_power, dtype=float)
         self.boost = params.partner_boost
         self.reservation_rate = params.reservation_rate
@@ -137,7 +141,6 @@ class Lobbying:
         # Plain-Python copies for the per-round update.
         self._firm_list, self._home_list = list(firms), list(homes)
         self._gov_list = list(self.governments)
-        self._target_list = self.targets.tolist()
         self._intensity_list = self.intensity.tolist()
         self._power_list = self.power.tolist()
 
@@ -145,65 +148,58 @@ class Lobbying:
         """One round of pushes on ``weights`` (in place) by firms lobbying alone (no coalition
         boost, reservations untouched). Returns, per lobbying firm, the issue index it raised
         most, the weight it moved, and its intensity (after any cap)."""
-        issue, moved, eta, _, _ = self.step_graph(weights)
+        before = weights.copy()
+        eta, _, _ = self.step_graph(weights)
+        issue, moved = self.pushes(before, eta)
         return np.array(issue, dtype=int), np.array(moved), np.array(eta)
+
+    def pushes(self, before: np.ndarray, eta: list[float]) -> tuple[list[int], list[float]]:
+        """Per lobbying firm, from the weights ``before`` a round's pushes and the intensities
+        ``eta``: the issue whose weight its push raised most, and the weight it moved,
+        η_f · ½ Σ_i |T_fi − w_gi|. (Only records need these, so a run computes them when asked.)"""
+        gap = self.targets - before[self.homes]
+        return gap.argmax(axis=1).tolist(), (np.abs(gap).sum(axis=1) * 0.5 * eta).tolist()
 
     def step_graph(
         self, weights: np.ndarray, reservation: np.ndarray | None = None,
         stance: np.ndarray | None = None, labels: list[int] | None = None,
         align: np.ndarray | None = None,
-    ) -> tuple[list[int], list[float], list[float], list[float], list[float]]:
+    ) -> tuple[list[float], list[float], list[float]]:
         """Apply one round of pushes to ``weights`` (and ``reservation``, given the actors'
         ``stance``) in place; ``labels``/``align`` are the coalition labels and edge weights
         (None: every firm lobbies alone).
 
-        Returns lists, per lobbying firm: the issue index it raised most, the weight it moved,
-        its intensity η_f (after boost and cap), its boost 1 + κ·B_f, and its share of the move
-        of its government's reservation. (Plain Python over a handful of firms and issues: each
-        numpy call would cost more than the arithmetic.)
+        Returns lists, per lobbying firm: its intensity η_f (after boost and cap), its boost
+        1 + κ·B_f, and its share of the move of its government's reservation. (The per-firm
+        scalars are plain Python: for a handful of firms each numpy call would cost more than
+        the arithmetic.)
         """
-        firms, homes, targets = self._firm_list, self._home_list, self._target_list
+        firms, homes = self._firm_list, self._home_list
         if not firms:
-            return [], [], [], [], []
-        rows = weights.tolist()
-        issue, half_gap = [], []
-        for k in range(len(firms)):
-            target, w = targets[k], rows[homes[k]]
-            best, best_i, total = -2.0, 0, 0.0
-            for i, t in enumerate(target):
-                d = t - w[i]
-                total += d if d > 0 else -d
-                if d > best:
-                    best, best_i = d, i
-            issue.append(best_i)
-            half_gap.append(0.5 * total)
+            return [], [], []
         eta, boost = self._intensities(labels, align)
-        totals = dict.fromkeys(self._gov_list, 0.0)
+        govs = self._gov_list
+        totals = dict.fromkeys(govs, 0.0)
         for k, g in enumerate(homes):
             totals[g] += eta[k]
-        for k, g in enumerate(homes):
-            if totals[g] > 1.0:
-                eta[k] /= totals[g]
-        for g in self._gov_list:
-            mine = [k for k, h in enumerate(homes) if h == g]
-            share = sum(eta[k] for k in mine)
-            keep = 1.0 - share if share < 1.0 else 0.0  # 0 when capped: shares sum to 1 ± ulp
-            row = [keep * x for x in rows[g]]
-            for k in mine:
-                e = eta[k]
-                row = [r + e * t for r, t in zip(row, targets[k], strict=True)]
-            weights[g] = row
-        moved = [e * h for e, h in zip(eta, half_gap, strict=True)]
+        if max(totals.values()) > 1.0:
+            eta = [e / totals[g] if totals[g] > 1.0 else e for e, g in zip(eta, homes, strict=True)]
+            totals = {g: min(t, 1.0) for g, t in totals.items()}
+        for g in govs:
+            mine, targets = self._mine[g]
+            row = weights[g]  # a view: updated in place
+            row *= max(0.0, 1.0 - totals[g])  # 0 when capped: the shares sum to 1 ± ulp
+            row += np.dot([eta[k] for k in mine], targets)
         if reservation is None or stance is None or self.reservation_rate == 0:
-            return issue, moved, eta, boost, [0.0] * len(firms)
+            return eta, boost, [0.0] * len(firms)
         st = stance.tolist()
         rate = self.reservation_rate
         shift = [-rate * e * st[f] for e, f in zip(eta, firms, strict=True)]
-        for g in self._gov_list:
+        for g in govs:
             r = float(reservation[g]) + sum(s for s, h in zip(shift, homes, strict=True) if h == g)
             lo, hi = self._bounds[g]
             reservation[g] = lo if r < lo else hi if r > hi else r
-        return issue, moved, eta, boost, shift
+        return eta, boost, shift
 
     def _intensities(self, labels: list[int] | None, align: np.ndarray | None):
         """η_f before the per-government cap, and the boost 1 + κ · B_f, per lobbying firm."""
@@ -245,14 +241,15 @@ def lobby_round(model: NegotiationModel) -> None:
     lob = model.lobbying
     if not len(lob.firms):
         return
+    before = model.weights.copy()
     if on_table:
-        issue, moved, eta, boost, shift = lob.step_graph(
+        eta, boost, shift = lob.step_graph(
             model.weights, model.reservation, stance, snap.labels, snap.align
         )
     else:
-        issue, moved, eta, boost, shift = lob.step_graph(model.weights)
+        eta, boost, shift = lob.step_graph(model.weights)
     model._refresh()  # the weights changed: re-derive the cached utility forms
-    model._lobby_log.append((model.round_index + 1, issue, moved, eta, boost, shift, stance))
+    model._lobby_log.append((model.round_index + 1, before, eta, boost, shift, stance))
 
 
 def moves_from_log(model: NegotiationModel) -> list[LobbyMove]:
@@ -263,7 +260,8 @@ def moves_from_log(model: NegotiationModel) -> list[LobbyMove]:
     homes = [names[g] for g in lob.homes.tolist()]
     index = lob.firms.tolist()
     out = []
-    for round_no, issue, moved, eta, boost, shift, stance in model._lobby_log:
+    for round_no, before, eta, boost, shift, stance in model._lobby_log:
+        issue, moved = lob.pushes(before, eta)
         st = stance.tolist()
         for k, (i, m, e, b, s) in enumerate(zip(issue, moved, eta, boost, shift, strict=True)):
             out.append(LobbyMove(round_no, firms[k], homes[k], issues[i], e, m, st[index[k]], b, s))

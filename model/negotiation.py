@@ -119,7 +119,7 @@ class NegotiationModel(mesa.Model):
     def lobby_moves(self) -> list[lobbying.LobbyMove]:
         """One :class:`~model.lobbying.LobbyMove` per lobbying firm and round, oldest first
         (built from the per-round log when asked: records cost nothing while a run is playing)."""
-        if len(self._lobby_moves) != sum(len(entry[1]) for entry in self._lobby_log):
+        if len(self._lobby_moves) != len(self._lobby_log) * len(self.lobbying.firms):
             self._lobby_moves = lobbying.moves_from_log(self)
         return self._lobby_moves
 

@@ -171,14 +171,17 @@ class Domestic:
         step = GRID[1:, None]
         cand = np.vstack([terms + step * (targeted - terms), terms + step * (best - terms)])
         cand = _snap(cand, space, space.sign[g])
-        xn = (cand - space.lo) / space.span
-        sign = space.sign[c.members]
-        z = np.where(sign[None] < 0, 1.0 - xn[:, None, :], xn[:, None, :])
-        np.clip(z, 0.0, 1.0, out=z)
-        if not space.linear:
-            z = z ** space.curvature[c.members][None]
-        u = (model.weights[c.members][None] * z).sum(axis=2)
-        yes = u >= model.reservation[c.members][None] - 1e-12
+        members = c.members
+        if space.linear:  # u = A x + b for every candidate at once
+            u = cand @ model._lin_a[members].T + model._lin_b[members]
+        else:
+            xn = (cand - space.lo) / space.span
+            sign = space.sign[members]
+            z = np.where(sign[None] < 0, 1.0 - xn[:, None, :], xn[:, None, :])
+            np.clip(z, 0.0, 1.0, out=z)
+            z = z ** space.curvature[members][None]
+            u = (model.weights[members][None] * z).sum(axis=2)
+        yes = u >= model.reservation[members][None] - 1e-12
         passing = np.nonzero(yes @ c.weight >= self.threshold[g] - 1e-12)[0]
         return cand[passing[0]] if len(passing) else terms
 
@@ -207,7 +210,7 @@ class Domestic:
         if not self.anticipating.get(g, False):
             return terms
         inside = self.within_win_set(g, terms)
-        if inside is not terms and not np.array_equal(inside, terms):
+        if inside is not terms:
             model = self.model
             name = model.setup.actor_names[g]
             changed = _changes(model, terms, inside)
@@ -272,17 +275,17 @@ class Domestic:
 
 
 def _snap(cand: np.ndarray, space, sign: np.ndarray) -> np.ndarray:
-    """Round discrete issues to their grid, towards the government's preferred side."""
+    """Round discrete issues to their grid, towards the government's preferred side: up
+    (ceil) where it prefers high, down (floor) otherwise, as ``UtilitySpace.offer_at`` does.
+    With s = ±1 for up/down, ceil(k − ε) and floor(k + ε) are both −s · floor(−s · k + ε)."""
     step = space.step
     discrete = ~np.isnan(step)
     if not discrete.any():
         return cand
-    lo, hi = space.lo, space.lo + space.span
-    k = (cand - lo) / np.where(discrete, step, 1.0)
-    up = np.ceil(k - 1e-9)
-    down = np.floor(k + 1e-9)
-    snapped = lo + np.where(sign > 0, up, down) * np.where(discrete, step, 1.0)
-    snapped = np.minimum(np.maximum(snapped, lo), hi)
+    unit = np.where(discrete, step, 1.0)
+    s = np.where(sign > 0, -1.0, 1.0)  # −s of the docstring
+    k = np.floor((cand - space.lo) * (s / unit) + 1e-9) * s
+    snapped = np.minimum(space.lo + k * unit, space.lo + space.span)
     return np.where(discrete, snapped, cand)
 
 
