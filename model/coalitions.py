@@ -23,9 +23,9 @@ swap that both want). Both terms lie in [−1, 1], so A_ij does (a zero gain vec
 first). Before any offer is on the table there is nothing to line up behind: every weight is 0 and
 every actor stands alone.
 
-**Coalitions** are read off the graph with a threshold rule (Axelrod 1970's "connected" coalitions
-of actors adjacent on the policy dimension): keep the edges with A_ij ≥ τ
-(``coalitions.edge_threshold``) and take connected components. They partition the actors (an actor
+**Coalitions** are read off the graph with a threshold rule, in the spirit of Axelrod's (1970)
+*connected* coalitions (partners are linked by a chain of close allies, not all alike): keep the
+edges with A_ij ≥ τ (``coalitions.edge_threshold``) and take connected components. They partition the actors (an actor
 with no such edge is a coalition of one) and need no random draw, so the same history follows from
 the same seed. Each coalition is labelled by its *stance* (pro-deal when its members' summed σ is
 positive, anti-deal when negative, undecided at 0) and the *issue at stake*: the issue with the
@@ -43,8 +43,8 @@ Coalitions get stable ids across snapshots (each new coalition inherits the id o
 coalition it overlaps most; ties to the lower id), from which :meth:`membership_rows`,
 :meth:`edge_rows` and the join/leave story are derived when asked.
 
-Riker (1962) and Axelrod (1970) for coalition theory; Putnam (1988) for coalitions that cross the
-border between the two levels of a negotiation.
+Riker (1962) and Axelrod (1970) for coalition theory; Putnam (1988) for the two-level game, in
+which domestic groups on either side can line up with each other across the border.
 """
 
 from __future__ import annotations
@@ -361,7 +361,8 @@ def decisive_actors(model: NegotiationModel) -> list[int]:
 
     With an agreement: every government at the table (each acceptance was needed) and, in each
     domestic vote on the deal, every approving member whose political weight was pivotal (without
-    it the approval would have fallen below the threshold: Riker's (1962) pivotal member). Without
+    it the approval would have fallen below the threshold: a swing voter in Banzhaf's (1965)
+    sense). Without
     one: if the last offer was accepted at the table but rejected at home, the dissenting members
     whose weight was pivotal (with their approval it would have passed); otherwise the governments
     that rejected the last offer or walked away. No offer made: nobody.

@@ -130,3 +130,15 @@ def test_schelling_conjecture_a_tighter_threshold_wins_better_terms_until_no_dea
     assert deals == [True] * 5 + [False]
     assert all(b >= a - 1e-12 for a, b in zip(utilities, utilities[1:], strict=False))
     assert utilities[-1] > utilities[0] + 0.1
+
+
+def test_strategies_see_the_domestic_side_through_their_view(seed0, two_level):
+    japan = seed0.government(seed0.setup.index("Japan")).view
+    assert japan.anticipates_ratification  # learned after the rejection in round 6
+    rejected = seed0.offers[5].terms
+    assert not japan.ratifiable(rejected)
+    assert japan.approval(rejected) == pytest.approx(0.7)
+    assert japan.ratifiable(japan.within_win_set(rejected))
+    h = two_level.government(two_level.setup.index("H")).view
+    assert h.approval(np.array([0.0, 0.0])) is None and h.ratifiable(np.array([0.0, 0.0]))
+    assert not h.anticipates_ratification
