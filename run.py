@@ -18,6 +18,7 @@ import sys
 COMMAND_MODULES = (
     "experiments.cli_run",
     "experiments.cli_sweep",
+    "viz.cli",
 )
 
 DESCRIPTION = """\

@@ -143,7 +143,10 @@ def main() -> int:
     args = parser.parse_args()
     if args.child:
         return child_sweep(*args.child, args.workers)
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    load = ""
+    if hasattr(os, "getloadavg"):
+        load = ", load average " + " ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}{load}")
     backends = [b for b in args.backends.split(",") if b]
     if "dask" in backends:
         try:

@@ -72,16 +72,26 @@ def heatmap_table(frame: pd.DataFrame, x: str, y: str, outcome: str) -> pd.DataF
 
 
 def p_deal_table(
-    frame: pd.DataFrame, x: str, outcome: str = "agreement_by_first_deadline", conf: float = 0.95
+    frame: pd.DataFrame,
+    x: str,
+    outcome: str = "agreement_by_first_deadline",
+    conf: float = 0.95,
+    by: str | None = None,
 ) -> pd.DataFrame:
-    """P(``outcome``) per value of ``x`` with its Wilson interval: columns x, n, mean, low, high."""
+    """P(``outcome``) per value of ``x`` (and of ``by``, if given) with its Wilson interval.
+
+    Columns: ``group`` (the value of ``by``, or None), x, n, mean, low, high.
+    """
     from experiments.summarize import summarize
 
     x = _column(frame, x)
-    table = summarize(frame, outcomes=[outcome], by=[x], conf=conf)
-    return table.rename(columns={x: "x", "ci_low": "low", "ci_high": "high"})[
-        ["x", "n", "mean", "low", "high"]
-    ].sort_values("x", kind="stable").reset_index(drop=True)
+    groups = [_column(frame, by)] if by else []
+    table = summarize(frame, outcomes=[outcome], by=[*groups, x], conf=conf)
+    table = table.rename(columns={x: "x", "ci_low": "low", "ci_high": "high"})
+    table["group"] = table[groups[0]] if groups else None
+    return table[["group", "x", "n", "mean", "low", "high"]].sort_values(
+        ["group", "x"] if groups else ["x"], kind="stable"
+    ).reset_index(drop=True)
 
 
 def deadline_offsets(frame: pd.DataFrame) -> pd.Series:
@@ -132,7 +142,9 @@ def plot_heatmap(frame: pd.DataFrame, x: str, y: str, outcome: str, ax: Axes | N
     if values.size <= 400:
         for (i, j), v in np.ndenumerate(values):
             if np.isfinite(v):
-                ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7, color="w")
+                bright = image.norm(v) > 0.6  # viridis is light at the top: write in black there
+                ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7,
+                        color="black" if bright else "white")
     ax.figure.colorbar(image, ax=ax, label=outcome)
     return ax
 
@@ -157,17 +169,23 @@ def plot_p_deal(
     x: str,
     outcome: str = "agreement_by_first_deadline",
     conf: float = 0.95,
+    by: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """P(``outcome``) against parameter ``x`` with a ``conf`` Wilson band."""
+    """P(``outcome``) against parameter ``x`` with a ``conf`` Wilson band; one curve per value of
+    parameter ``by`` when given."""
     ax = _axes(ax)
-    table = p_deal_table(frame, x, outcome, conf)
-    ax.fill_between(table["x"], table["low"], table["high"], alpha=0.25, label=f"{conf:.0%} CI")
-    ax.plot(table["x"], table["mean"], marker="o", label=f"P({outcome})")
+    table = p_deal_table(frame, x, outcome, conf, by)
+    groups = table.groupby("group", sort=True) if by else [(None, table)]
+    for value, part in groups:
+        label = f"{_label(by)} = {value}" if by else f"P({outcome})"
+        (line,) = ax.plot(part["x"], part["mean"], marker="o", label=label)
+        ax.fill_between(part["x"], part["low"], part["high"], alpha=0.2, color=line.get_color())
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel(_label(_column(frame, x)))
-    ax.set_ylabel("probability")
-    ax.legend(loc="best")
+    ax.set_ylabel(f"P({outcome})")
+    ax.set_title(f"P({outcome}) with {conf:.0%} Wilson bands")
+    ax.legend(loc="best", fontsize=8)
     return ax
 
 
@@ -199,7 +217,7 @@ def plot_tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None) -> A
     ax.set_yticks(y, [_label(p) for p in rows["parameter"]])
     ax.set_xlabel(f"{outcome} (baseline {baseline:.3g})")
     ax.set_title(f"one at a time: {outcome}")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="best", fontsize=8)
     return ax
 
 
@@ -269,8 +287,11 @@ def render_plots(frame: pd.DataFrame, specs: Sequence[PlotSpec], directory: str 
             stem = file_stem("distribution", spec.outcome or "", *spec.by)
         elif spec.kind == "p_deal":
             kwargs = {"outcome": spec.outcome} if spec.outcome else {}
-            ax = plot_p_deal(frame, spec.x, **kwargs)  # type: ignore[arg-type]
-            stem = file_stem("p_deal", spec.outcome or "agreement_by_first_deadline", spec.x or "")
+            by = spec.by[0] if spec.by else None
+            ax = plot_p_deal(frame, spec.x, by=by, **kwargs)  # type: ignore[arg-type]
+            stem = file_stem(
+                "p_deal", spec.outcome or "agreement_by_first_deadline", spec.x or "", by or ""
+            )
         else:
             ax = plot_deadline_effect(frame)
             stem = "deadline_effect"

@@ -93,7 +93,7 @@ def sweep_command(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     report = run_sweep(
-        config, args.out, backend=args.backend, workers=args.workers, address=args.address,
+        args.config, args.out, backend=args.backend, workers=args.workers, address=args.address,
         resume=args.resume, quiet=args.quiet,
     )
     written = write_sweep_outputs(config, args.out)
@@ -164,6 +164,8 @@ def sensitivity_command(args: argparse.Namespace) -> int:
 
         with pd.option_context("display.width", 200, "display.max_rows", 500):
             shown = report.indices.drop(columns=["method"])
+            if shown["parameter_2"].isna().all():
+                shown = shown.drop(columns=["parameter_2"])
             print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         for outcome, reason in report.skipped.items():
             print(f"skipped {outcome}: {reason}")

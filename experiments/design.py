@@ -70,11 +70,19 @@ def grid_values(spec: ParameterSpec, steps: int | None = None) -> tuple[Scalar, 
 
 
 def baseline_value(spec: ParameterSpec) -> Scalar:
-    """A parameter's value at the centre of an OAT design: its first listed value, or mid-range."""
+    """A parameter's value at the centre of an OAT design: its first listed value, or the median
+    of its distribution (mid-range for a uniform range, the geometric mean for a loguniform one)."""
     if spec.values is not None:
         return spec.values[0]
-    low, high = spec.range  # type: ignore[misc]
-    return float(np.round((low + high) / 2, 12))
+    return float(np.round(from_unit(spec, np.array([0.5]))[0], 12))
+
+
+def oat_values(spec: ParameterSpec, steps: int) -> tuple[Scalar, ...]:
+    """The values an OAT design gives a parameter: its list, or ``steps`` points at evenly spaced
+    quantiles of its distribution (ends of the range included; evenly spaced for a uniform one)."""
+    if spec.values is not None:
+        return spec.values
+    return tuple(float(np.round(v, 12)) for v in from_unit(spec, np.linspace(0, 1, steps)))
 
 
 def from_unit(spec: ParameterSpec, u: np.ndarray) -> list[Scalar]:
@@ -122,7 +130,7 @@ class Design:
         elif self.kind == "oat":
             self._oat = [(None, None)]
             for path, spec in self.specs.items():
-                self._oat += [(path, v) for v in grid_values(spec, spec.steps or config.design.steps)]
+                self._oat += [(path, v) for v in oat_values(spec, spec.steps or config.design.steps)]
             self.varied = [path for path, _ in self._oat]
             self.points = len(self._oat)
         else:

@@ -8,8 +8,9 @@ writes atomically, so memory stays flat in the number of runs and the driver doe
 Backends:
 
 - ``serial`` — in this process, for debugging (same chunks, same parts);
-- ``process`` — a local ``ProcessPoolExecutor`` with an explicit start method (``spawn`` by default;
-  Mesa 3.3 changes the global default on import, so it is never relied on);
+- ``process`` — a local ``ProcessPoolExecutor`` with an explicit start method (``fork`` on Linux
+  when the driver runs a single thread, else ``spawn``; Mesa 3.3 changes the global default on
+  import, so it is never relied on);
 - ``dask`` — a ``distributed.Client`` connected to ``address`` (the package must be installed on the
   workers), or a ``LocalCluster`` of single-threaded worker processes when no address is given.
 
@@ -148,8 +149,17 @@ def run_chunk(model: str, runs: list[RunSpec]) -> ChunkResult:
 
 
 def _init_worker(model: str) -> None:
-    """Process-pool initializer: leave Ctrl-C to the driver and import the model once."""
+    """Process-pool initializer: leave Ctrl-C to the driver, exit if the driver dies (a killed
+    driver must not leave workers behind), and import the model once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch_parent, name="watch-driver", daemon=True).start()
     resolve_model(model)
 
 
@@ -246,8 +256,9 @@ class _Process:
             raise WorkerLost(str(err) or "a worker process died") from err
 
     def recover(self) -> None:
-        """Replace a broken pool with a fresh one."""
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        """Replace a broken pool with a fresh one (the broken pool has already stopped its
+        workers, so waiting for it is quick, and lets the new pool fork when that is safe)."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
         self.restarts += 1
         self.pool = self._new_pool()
 
@@ -282,13 +293,35 @@ class _Dask:
                 self.client = distributed.Client(address, timeout=timeout, set_as_default=False)
             except (OSError, TimeoutError, ValueError) as err:
                 raise UserError(f"cannot reach the Dask scheduler at {address!r}: {err}") from None
+            self._check_environment(address)
         else:
             self.cluster = distributed.LocalCluster(
                 n_workers=workers or _default_workers(), threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR,
+                host="127.0.0.1", silence_logs=logging.ERROR,
+                # Any free local port: the default (8787) may be taken, and None still tries it.
+                dashboard_address="127.0.0.1:0",
             )
             self.client = distributed.Client(self.cluster, set_as_default=False)
         self.workers = max(1, sum(self.client.nthreads().values()))
+
+    def _check_environment(self, address: str) -> None:
+        """Fail early, in one line, if the cluster cannot import the runner or the model.
+
+        Chunks are sent by reference to ``experiments.runner.run_chunk``, so the scheduler and
+        every worker must have this package (and the model's module) installed. The check runs
+        the built-in ``exec`` there, which any environment can deserialize.
+        """
+        modules = [__name__, self.model.partition(":")[0]]
+        code = "; ".join(f"import {name}" for name in dict.fromkeys(modules))
+        try:
+            self.client.run_on_scheduler(exec, code)
+            self.client.run(exec, code)
+        except Exception as err:  # noqa: BLE001 - any failure there means the same fix
+            self.close()
+            raise UserError(
+                f"the Dask cluster at {address!r} cannot run this sweep ({type(err).__name__}: "
+                f"{err}); install this package in the scheduler's and workers' environment"
+            ) from None
 
     def submit(self, runs: list[RunSpec]) -> Any:
         return self.client.submit(run_chunk, self.model, runs, pure=False)
@@ -454,11 +487,14 @@ def run_sweep(
     runner = _make_backend(
         backend, config.model, workers, address, connect_timeout, mp_start_method
     )
+    store = None
     try:
         store = ResultStore.open(out, config, resume=resume)
         done = store.done_keys()
     except BaseException:
         runner.close()
+        if store is not None:
+            store.close()
         raise
     report = SweepReport(Path(out), backend, runner.workers, design.runs_total)
     manifest = store.start_session(
@@ -470,7 +506,11 @@ def run_sweep(
     )
     from tqdm import tqdm
 
-    bar = tqdm(
+    class _Bar(tqdm):
+        # No monitor thread: a single-threaded driver can restart its workers by fork.
+        monitor_interval = 0
+
+    bar = _Bar(
         total=design.runs_total, unit="run", disable=quiet, file=sys.stderr,
         desc=config.name, smoothing=0.05, mininterval=0.5, dynamic_ncols=True,
     )

@@ -15,8 +15,9 @@ replications at every design point, and analyses the point means with SALib:
 
 Averaging over replications first treats the model's internal randomness as noise around the
 parameter effect; with ``common_random_numbers`` every point sees the same seeds, which reduces that
-noise. An outcome with no value at some point (agreed terms where no run reached a deal) or with no
-variance cannot be analysed and is listed under ``skipped`` with the reason.
+noise. An outcome with no value at some point (agreed terms where no run reached a deal, unless the
+config's ``fill`` gives the no-deal value) or with no variance cannot be analysed and is listed
+under ``skipped`` with the reason.
 
 Outputs in ``out``: ``runs/`` and ``oat/`` (the two sweeps' stores), ``indices.csv`` (tidy: method,
 outcome, parameter, parameter_2, index, value, conf — ``conf`` is the half-width of the confidence
@@ -44,18 +45,24 @@ _OWN_FILES = {"runs", "oat", "indices.csv", "tornado.csv", "sensitivity.json"}
 _ANALYSIS_STREAM = 0xA7A1
 
 
-def point_means(frame: pd.DataFrame, design: Design, outcome: str) -> np.ndarray:
+def point_means(
+    frame: pd.DataFrame, design: Design, outcome: str, fill: float | None = None
+) -> np.ndarray:
     """Mean of ``outcome`` over the replications at each design point (NaN: no value there).
 
     Runs are matched to points by their key, so rows may come in any order, and a point visited
-    twice (Morris trajectories share points) gets the same value both times.
+    twice (Morris trajectories share points) gets the same value both times. ``fill`` replaces a
+    missing value of a run that finished (runs that raised stay out).
     """
     import pandas as pd
 
     if outcome not in frame.columns:
         raise UserError(f"no outcome {outcome!r} in the results")
     ok = frame["status"].eq("ok")
-    values = pd.to_numeric(frame[outcome].where(ok), errors="coerce").astype("float64")
+    values = pd.to_numeric(frame[outcome], errors="coerce").astype("float64")
+    if fill is not None:
+        values = values.fillna(fill)
+    values = values.where(ok)
     by_key = pd.Series(values.to_numpy(), index=frame["run_key"].to_numpy())
     grid = by_key.reindex(design.keys().ravel()).to_numpy().reshape(design.points, -1)
     with np.errstate(all="ignore"):
@@ -119,7 +126,7 @@ def tornado_table(frame: pd.DataFrame, design: Design, outcome: str) -> pd.DataF
 
     if design.kind != "oat":
         raise ValueError("a tornado table needs an 'oat' design")
-    y = point_means(frame, design, outcome)
+    y = point_means(frame, design, outcome, design.config.fill.get(outcome))
     rows = []
     for path in design.paths:
         own = [i for i, varied in enumerate(design.varied) if varied == path]
@@ -144,7 +151,7 @@ def analyze(
         if outcome not in frame.columns:
             skipped[outcome] = "not in the results"
             continue
-        y = point_means(frame, design, outcome)
+        y = point_means(frame, design, outcome, design.config.fill.get(outcome))
         reason = _problem_check(y)
         if reason:
             skipped[outcome] = reason

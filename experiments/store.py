@@ -5,6 +5,7 @@ Layout of an output folder::
     manifest.json        what was run: config, fingerprint, root seed, code and package versions,
                          start/end time and counts of every session (a resumed sweep adds a session)
     parts/part-*.parquet one file per finished chunk of runs; one row per run
+    .lock                held by the sweep writing here, so two cannot write at once
 
 A part is written to a temporary file in the same folder and renamed into place (``os.replace`` is
 atomic on POSIX and Windows), so after any crash a part is either complete or absent; leftover
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 MANIFEST = "manifest.json"
 PARTS = "parts"
+LOCK = ".lock"
 FORMAT_VERSION = 1
 PARAM_PREFIX = "param."
 META_COLUMNS = ("run_key", "run_index", "point", "replication", "seed", "status", "error")
@@ -163,7 +165,7 @@ class ResultStore:
             raise UserError(f"{store.root}: exists and is not a folder; choose another --out")
         manifest = store.read_manifest()
         if manifest is None:
-            if store.root.exists() and any(store.root.iterdir()):
+            if store.root.exists() and any(p.name != LOCK for p in store.root.iterdir()):
                 raise UserError(
                     f"{store.root}: folder is not empty and holds no sweep manifest; "
                     "choose a new or empty --out"
@@ -183,12 +185,53 @@ class ResultStore:
 
     @classmethod
     def open(cls, root: str | Path, config: SweepConfig, *, resume: bool = True) -> ResultStore:
-        """:meth:`check` the folder, then create it and clear half-written parts of a killed run."""
+        """:meth:`check` the folder, take its lock and clear half-written parts of a killed session.
+
+        The lock (an exclusive ``flock`` on ``.lock``, released by the system when the process
+        ends, however it ends) keeps a second sweep from writing into the folder at the same time;
+        it is held until :meth:`end_session` or :meth:`close`.
+        """
         store = cls.check(root, config, resume=resume)
-        store.parts.mkdir(parents=True, exist_ok=True)
-        for tmp in store.parts.glob(".*.tmp"):
-            tmp.unlink()  # half-written part of a killed session
+        store.root.mkdir(parents=True, exist_ok=True)
+        store._lock()
+        try:
+            cls.check(root, config, resume=resume)  # again, now that no one else can write
+            if store.parts.is_dir():
+                for tmp in store.parts.glob(".*.tmp"):
+                    tmp.unlink()  # half-written part of a killed session
+        except BaseException:
+            store.close()
+            raise
         return store
+
+    def _lock(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no advisory locks; run one sweep a folder
+            return
+        handle = open(self.root / LOCK, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            handle.close()
+            raise UserError(
+                f"{self.root}: another sweep (pid {holder}) is writing to this folder; "
+                "wait for it to finish or choose another --out"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._lock_handle = handle
+
+    def close(self) -> None:
+        """Release the folder's lock (if held)."""
+        handle = getattr(self, "_lock_handle", None)
+        if handle is not None:
+            handle.close()
+            self._lock_handle = None
 
     # -- manifest ----------------------------------------------------------------------------
     def read_manifest(self) -> dict[str, Any] | None:
@@ -234,6 +277,7 @@ class ResultStore:
         )
         manifest["sessions"].append({"started": _now(), "finished": None, **session})
         self.write_manifest(manifest)
+        self.parts.mkdir(exist_ok=True)
         return manifest
 
     def end_session(
@@ -246,6 +290,7 @@ class ResultStore:
         manifest["finished"] = now if status == "complete" else None
         manifest["counts"] = self.counts()
         self.write_manifest(manifest)
+        self.close()
         return manifest
 
     # -- parts -------------------------------------------------------------------------------

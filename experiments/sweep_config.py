@@ -53,6 +53,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from model.errors import UserError
 
 DEFAULT_MODEL = "experiments.single:run_once"
+# Bumped whenever the mapping from a config to its runs (points, seeds, keys) changes, so a folder
+# written by an older mapping is not resumed with runs it does not hold.
+DESIGN_VERSION = 1
 
 Scalar = bool | int | float | str
 
@@ -123,8 +126,9 @@ class DesignSpec(_Frozen):
     - ``morris``: ``samples`` elementary-effect trajectories on a ``levels``-level grid
       (Morris 1991), optionally the ``optimal_trajectories`` most spread of them (Campolongo,
       Cariboni & Saltelli 2007), giving r·(D+1) points;
-    - ``oat``: one at a time around a baseline (each range's midpoint, or the first listed value),
-      ``steps`` points per parameter: the data of a tornado chart.
+    - ``oat``: one at a time around a baseline (each distribution's median, or the first listed
+      value), ``steps`` points per parameter at evenly spaced quantiles: the data of a tornado
+      chart.
     """
 
     kind: Literal["grid", "lhs", "sobol", "morris", "oat"] = "grid"
@@ -157,7 +161,7 @@ class PlotSpec(_Frozen):
     ``kind``: ``heatmap`` (``outcome`` over parameters ``x`` and ``y``), ``distribution``
     (``outcome`` per combination of the parameters in ``by``), ``p_deal`` (P(``outcome``) against
     parameter ``x`` with a confidence band), ``deadline_effect`` (round of agreement relative to the
-    first deadline).
+    first deadline); ``p_deal`` draws one curve per value of ``by[0]`` when ``by`` is given.
     """
 
     kind: Literal["heatmap", "distribution", "p_deal", "deadline_effect"]
@@ -181,7 +185,12 @@ class PlotSpec(_Frozen):
 
 
 class SweepConfig(_Frozen):
-    """A whole sweep. ``fingerprint`` identifies the set of runs it defines."""
+    """A whole sweep. ``fingerprint`` identifies the set of runs it defines.
+
+    ``fill`` gives, per outcome, the value a sensitivity analysis uses for a run that has none:
+    the agreed terms of a run without a deal are null, and ``"terms.auto_tariff" = 27.5`` (the
+    issue's no-deal value in the scenario) makes the outcome "the tariff after the talks".
+    """
 
     name: str = "sweep"
     description: str = ""
@@ -196,6 +205,7 @@ class SweepConfig(_Frozen):
     uncertainties: dict[str, ParameterSpec] = Field(default_factory=dict)
     constants: dict[str, Scalar] = Field(default_factory=dict)
     plots: tuple[PlotSpec, ...] = ()
+    fill: dict[str, float] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _parameters(self) -> SweepConfig:
@@ -238,6 +248,7 @@ class SweepConfig(_Frozen):
                 "design", "levers", "uncertainties", "constants",
             },
         )
+        data["design_version"] = DESIGN_VERSION
         text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 

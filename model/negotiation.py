@@ -228,7 +228,9 @@ class NegotiationModel(mesa.Model):
         Mesa 3.3 keeps every model alive in ``Agent._ids``; sweeps call this after each run so
         memory stays flat.
         """
-        mesa.Agent._ids.pop(self, None)
+        ids = getattr(mesa.Agent, "_ids", None)  # gone in Mesa 3.5
+        if ids is not None:
+            ids.pop(self, None)
 
     # -- tables -------------------------------------------------------------------------------
     def rounds_table(self):

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import mesa
 import numpy as np
 import pytest
 
@@ -25,6 +26,22 @@ from model.messages import Response
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _forget_models_made_by_the_test():
+    """Drop the models a test built from Mesa 3.3's class-level ``Agent._ids`` registry.
+
+    Mesa 3.3 keeps every model that ever had an agent alive in that registry (it is gone in 3.5),
+    so models built by one test would otherwise outlive it and show up in later tests that count
+    live models or measure memory. Models that existed before the test are left alone.
+    """
+    registry = getattr(mesa.Agent, "_ids", None)
+    before = set(registry) if registry is not None else set()
+    yield
+    if registry is not None:
+        for model in [m for m in list(registry) if m not in before]:
+            registry.pop(model, None)
 
 
 @pytest.fixture(scope="session")

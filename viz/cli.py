@@ -33,10 +33,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Environment variable through which the command tells the page which scenario to open with.
 SCENARIO_ENV = "BARGAINING_CHIPS_DEMO_SCENARIO"
 
-#: Solara settings for a classroom server: no telemetry, no banner, no extra windows.
+#: Solara settings for a classroom server: no telemetry, no "runs on Solara" banner, and no
+#: rules-of-hooks report at start-up (it concerns Mesa's own SolaraViz code, not ours).
 SOLARA_ENV = {
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
     "SOLARA_THEME_SHOW_BANNER": "False",
+    "SOLARA_CHECK_HOOKS": "off",
 }
 
 

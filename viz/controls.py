@@ -33,13 +33,13 @@ PARAMETER_RANGES: dict[str, tuple[float, float, float]] = {
 
 #: How a strategy parameter reads on the screen.
 PARAMETER_LABELS: dict[str, str] = {
-    "beta": "concession exponent β (<1 tough, >1 soft)",
-    "k": "opening concession k",
-    "start": "opening utility level",
-    "floor": "lowest utility asked",
+    "beta": "concession β",
+    "k": "opening concession",
+    "start": "opening demand",
+    "floor": "lowest demand",
     "sigma": "noise σ",
-    "level": "demanded utility level",
-    "window": "tit-for-tat window (rounds)",
+    "level": "demand",
+    "window": "tit-for-tat window",
     "walk_away": "walks away",
 }
 
@@ -89,8 +89,8 @@ def _slider(label: str, value: float, lo: float, hi: float, step: float) -> dict
     }
 
 
-def _strategy_control(government_label: str, name: str, value: Any) -> dict[str, Any]:
-    label = f"{government_label}: {PARAMETER_LABELS.get(name, name)}"
+def _strategy_control(government: str, name: str, value: Any) -> dict[str, Any]:
+    label = f"{government}: {PARAMETER_LABELS.get(name, name)}"
     if isinstance(value, bool):
         return {"type": "Checkbox", "value": value, "label": label}
     lo, hi, step = PARAMETER_RANGES.get(name, (0.0, max(1.0, 2.0 * float(value)), 0.01))
@@ -107,20 +107,20 @@ def model_params(spec: Scenario, scenario_name: str) -> dict[str, Any]:
         SEED: {"type": "InputText", "value": "0", "label": "Seed (a whole number)"},
     }
     for government in spec.governments:
-        actor = spec.actors[government]
-        label = actor.label or government
         for name, value in strategy_parameters(spec, government).items():
-            params[f"actors.{government}.strategy.{name}"] = _strategy_control(label, name, value)
+            params[f"actors.{government}.strategy.{name}"] = _strategy_control(
+                government, name, value
+            )
     for name, deadline in spec.deadlines.items():
         if deadline.kind == "soft":
             params[f"deadlines.{name}.extension_probability"] = _slider(
-                f"{deadline.label or name} deadline: extension probability",
+                f"{name} deadline: extension prob.",
                 deadline.extension_probability, 0.0, 1.0, 0.05,
             )  # fmt: skip
     for firm in spec.firms:
         actor = spec.actors[firm]
         params[f"actors.{firm}.lobbying_power"] = _slider(
-            f"{actor.label or firm}: lobbying power", actor.lobbying_power, 0.0, 1.0, 0.05
+            f"{firm}: lobbying power", actor.lobbying_power, 0.0, 1.0, 0.05
         )
     return params
 
@@ -131,9 +131,7 @@ def overrides_from(values: dict[str, Any], spec: Scenario) -> dict[str, Any]:
     Float sliders report values like 0.30000000000000004; they are rounded to 10 decimals. Values
     equal to the scenario's own are left out, so the default settings load the scenario unchanged.
     """
-    defaults = {
-        k: v["value"] for k, v in model_params(spec, "").items() if isinstance(v, dict)
-    }
+    defaults = {k: v["value"] for k, v in model_params(spec, "").items() if isinstance(v, dict)}
     out = {}
     for path, value in values.items():
         if path in (SEED, SCENARIO):

@@ -356,7 +356,8 @@ def install(
             log(f"  MISSING in {spec}: {', '.join(files)}")
         return 1
     if skipped:
-        log(f"  skipped (widgets the dashboard does not use): {', '.join(skipped)}")
+        log(f"  not needed here (the other Vue version's app; widgets the dashboard does not use, "
+            f"whose version is chosen at run time): {', '.join(skipped)}")  # fmt: skip
     return 0
 
 

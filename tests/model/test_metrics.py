@@ -27,9 +27,9 @@ EXTRA_KEYS = {
 
 
 def check_schema(result: dict, model) -> None:
-    """Every DESIGN.md key with its documented type; the whole dict is plain JSON."""
-    assert DESIGN_KEYS <= set(result)
-    assert set(result) == DESIGN_KEYS | EXTRA_KEYS
+    """Every DESIGN.md key with its documented type; the whole dict is plain JSON. (More keys may
+    be added, DESIGN.md says; these keep their names and meaning.)"""
+    assert DESIGN_KEYS | EXTRA_KEYS <= set(result)
     assert isinstance(result["scenario"], str)
     assert type(result["seed"]) is int
     assert result["outcome"] in ("agreement", "no_deal")

@@ -12,7 +12,8 @@ ACCEPT, REJECT, WALK = Response.ACCEPT, Response.REJECT, Response.WALK_AWAY
 
 
 def test_the_registry_names_each_protocol_once():
-    assert PROTOCOLS == {"alternating": AlternatingOffers}
+    assert PROTOCOLS["alternating"] is AlternatingOffers
+    assert all(name == cls.name for name, cls in PROTOCOLS.items())
 
 
 def test_proposers_rotate_in_the_order_given(seat, scripted):

@@ -100,9 +100,9 @@ class NetworkLog:
 
 
 def is_local(url: str) -> bool:
-    return bool(re.match(r"^(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?/", url)) or url.startswith(
-        ("data:", "blob:", "about:")
-    )
+    return bool(
+        re.match(r"^(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?/", url)
+    ) or url.startswith(("data:", "blob:", "about:"))
 
 
 def offline_context(browser, log: NetworkLog):
@@ -128,9 +128,11 @@ def offline_context(browser, log: NetworkLog):
     context.on("response", on_response)
     context.on(
         "requestfailed",
-        lambda request: log.failed_assets.append(f"failed {request.url}")
-        if "/_solara/cdn/" in request.url
-        else None,
+        lambda request: (
+            log.failed_assets.append(f"failed {request.url}")
+            if "/_solara/cdn/" in request.url
+            else None
+        ),
     )
     return context
 

@@ -1,0 +1,66 @@
+"""Regenerate the pictures in docs/gallery/ (the ones README.md and the tutorial show).
+
+    python docs/make_gallery.py
+
+Every picture is drawn from the real model by the same code the command line uses: a run of the
+default scenario (seed 0) and a small sweep of the deadline-credibility study. Nothing is drawn by
+hand. Work files go to a temporary folder; only the PNGs are copied into docs/gallery/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GALLERY = ROOT / "docs" / "gallery"
+
+
+def run_cli(*args: str) -> None:
+    """Run ``python run.py ARGS`` from the repository root; fail loudly on error."""
+    subprocess.run([sys.executable, "run.py", *args], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def copy(src: Path, name: str) -> Path:
+    dest = GALLERY / name
+    shutil.copyfile(src, dest)
+    print(f"wrote {dest.relative_to(ROOT)}")
+    return dest
+
+
+def default_run(work: Path) -> None:
+    """The transcript's run: seed 0 of the default scenario, all its plots."""
+    out = work / "run"
+    run_cli("run", "--seed", "0", "--out", str(out))
+    for png in sorted(out.glob("*.png")):
+        copy(png, png.name)
+
+
+def credibility_sweep(work: Path) -> None:
+    """The deadline-credibility study: P(deal by the G7) and its heatmap over Japan's pace."""
+    out = work / "deadline"
+    config = ROOT / "experiments" / "configs" / "deadline_credibility.toml"
+    run_cli("sweep", str(config), "--out", str(out), "--quiet")
+    for png in sorted((out / "plots").glob("*.png")):
+        kind = png.stem.split("_agreement")[0]
+        copy(png, f"credibility_{kind}.png")
+
+
+ITEMS = [default_run, credibility_sweep]
+
+
+def main() -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+    GALLERY.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for item in ITEMS:
+            item(Path(tmp))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""The command line (run.py and experiments/cli_run.py).
+
+The commands users type run as subprocesses (``sys.executable run.py ...`` from a scratch folder);
+the list of bad inputs runs through ``run.main`` in-process for speed, with a few of them repeated
+as subprocesses to check the real process: exit status 2, exactly one line on stderr naming the file
+and the field, no traceback, nothing on stdout and no result files.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from experiments import run_once
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN = ROOT / "run.py"
+FILES = {"summary.json", "rounds.csv", "lobbying.csv", "transcript.txt", "negotiation_dance.png",
+         "utility_space.png"}
+DESIGN_KEYS = {
+    "scenario", "seed", "outcome", "agreement", "agreement_round", "agreement_date",
+    "rounds_played", "terms", "utilities", "nash_product", "pareto_distance", "coalitions",
+    "version",
+}
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    return subprocess.run([sys.executable, str(RUN), *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def run_main():
+    spec = importlib.util.spec_from_file_location("bargaining_chips_run", RUN)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.main
+
+
+def test_no_arguments_runs_the_default_scenario_prints_the_transcript_and_writes_results(tmp_path):
+    done = cli(cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.splitlines()
+    assert out[0] == "US–Japan tariff talks, April–July 2025 — seed 0"
+    assert "Wed 16 Apr 2025 · Round 1 · Washington" in out
+    assert any(line.startswith("  Japan proposes: reciprocal tariff ") for line in out)
+    assert "Summary" in out
+    results = tmp_path / "results"
+    assert FILES <= {p.name for p in results.iterdir()}
+    assert json.loads((results / "summary.json").read_text()) == run_once({}, seed=0)
+    header = (results / "rounds.csv").read_text().splitlines()[0].split(",")
+    assert header[:3] == ["round", "date", "proposer"] and "response_US" in header
+    assert (results / "transcript.txt").read_text().splitlines()[0] == out[0]
+    for png in ("negotiation_dance.png", "utility_space.png"):
+        assert (results / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert done.stderr == ""
+
+
+def test_json_prints_exactly_one_object_with_the_summary_keys(tmp_path):
+    done = cli("run", "--json", "--seed", "3", "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)  # the whole of stdout is one JSON document
+    assert isinstance(result, dict)
+    assert DESIGN_KEYS <= set(result)
+    assert result == run_once({}, seed=3)
+    assert FILES <= {p.name for p in (tmp_path / "out").iterdir()}
+
+
+def test_set_overrides_reach_the_run(tmp_path, run_main, capsys):
+    out = tmp_path / "out"
+    status = run_main(["run", "--json", "--seed", "2", "--out", str(out),
+                       "--set", "actors.Japan.strategy.beta=0.5",
+                       "--set", "deadlines.G7.extension_probability=0.3"])
+    assert status == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result == run_once({"actors.Japan.strategy.beta": 0.5,
+                               "deadlines.G7.extension_probability": 0.3}, seed=2)
+
+
+def test_a_scenario_file_by_path(tmp_path, run_main, capsys):
+    fixture = ROOT / "tests" / "fixtures" / "three_governments.toml"
+    status = run_main(["run", "--scenario", str(fixture), "--json", "--out", str(tmp_path / "o")])
+    assert status == 0
+    assert json.loads(capsys.readouterr().out)["scenario"] == "three_governments"
+
+
+def _bad_files(tmp_path: Path) -> dict[str, Path]:
+    malformed = tmp_path / "malformed.toml"
+    malformed.write_text("[meta\nname = 1\n")
+    wrong_type = tmp_path / "wrong_type.toml"
+    wrong_type.write_text((ROOT / "tests/fixtures/bilateral.toml").read_text()
+                          .replace("min = 0.0\nmax = 10.0", 'min = "zero"\nmax = 10.0'))
+    unknown_home = tmp_path / "unknown_actor.toml"
+    unknown_home.write_text((ROOT / "tests/fixtures/lobbying.toml").read_text()
+                            .replace('home = "G"\nlobbying_power = 0.5', 'home = "K"\nlobbying_power = 0.5'))
+    return {"malformed": malformed, "wrong_type": wrong_type, "unknown_actor": unknown_home}
+
+
+# (arguments, what the one stderr line must contain besides "error: ")
+BAD_INPUTS = [
+    (["--scenario", "{tmp}/missing.toml"], ["{tmp}/missing.toml", "no such file"]),
+    (["--scenario", "no_such_scenario"], ["no_such_scenario", "us_japan_2025"]),
+    (["--scenario", "{malformed}"], ["{malformed}", "malformed TOML"]),
+    (["--scenario", "{wrong_type}"], ["{wrong_type}", "issues.x.min", "number"]),
+    (["--scenario", "{unknown_actor}"], ["{unknown_actor}", "actors.F1.home", "'K' is not a government"]),
+    (["--set", "actors.Japan.reservation=high"], ["us_japan_2025.toml", "actors.Japan.reservation", "number"]),
+    (["--set", "actors.Japan.weights.rice=0.1"], ["actors.Japan.weights.rice", "unknown issue"]),
+    (["--set", "actors.Korea.reservation=0.5"], ["actors.Korea", "does not exist"]),
+    (["--set", 'protocol.order=["Japan", "Korea"]'], ["protocol.order.1", "'Korea' is not a government"]),
+    (["--set", "actors.Japan.strategy.name=bluff"], ["actors.Japan.strategy.name", "unknown strategy 'bluff'"]),
+    (["--set", "actors.US.weights.auto_tariff=1.5"], ["actors.US.weights", "[0, 1]"]),
+    (["--set", "deadlines.G7.date=2025-04-01"], ["deadlines.G7.date", "before the first round"]),
+    (["--set", "calendar.venue.city=Paris"], ["calendar.venue", "override path does not exist"]),
+    (["--set", "protocol.speed=2"], ["protocol.speed", "unknown field"]),
+    (["--set", "actors.US.strategy.gamma=1"], ["actors.US.strategy.gamma", "not a parameter of boulware"]),
+    (["--set", "actors.Japan.strategy.sigma=2"], ["actors.Japan.strategy.sigma", "out of range"]),
+    (["--set", "actors.Japan.strategy.beta"], ["--set", "PATH=VALUE"]),
+]
+
+
+@pytest.mark.parametrize(("args", "needles"), BAD_INPUTS, ids=[" ".join(a) for a, _ in BAD_INPUTS])
+def test_bad_input_is_one_line_and_exit_2_with_no_files(tmp_path, run_main, capsys, args, needles):
+    names = {k: str(v) for k, v in _bad_files(tmp_path).items()} | {"tmp": str(tmp_path)}
+    out = tmp_path / "out"
+    status = run_main(["run", *(a.format(**names) for a in args), "--out", str(out)])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("error: ")
+    for needle in needles:
+        assert needle.format(**names) in lines[0]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--scenario", "missing.toml"],
+        ["--set", "actors.Japan.strategy.beta=0"],
+    ],
+)
+def test_bad_input_as_a_process(tmp_path, args):
+    out = tmp_path / "out"
+    done = cli("run", *args, "--out", str(out), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("error: ")
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_help_documents_the_commands_with_examples(run_main, capsys):
+    with pytest.raises(SystemExit) as done:
+        run_main(["--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert "examples:" in text
+    assert "python run.py run --seed 3 --json" in text
+    assert "run" in text and "--set" in text
+    with pytest.raises(SystemExit) as done:
+        run_main(["run", "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--scenario", "--seed", "--set", "--out", "--json", "examples:"):
+        assert option in text

@@ -1,0 +1,89 @@
+"""The ``demo`` command: its options, its checks, and the server it would start."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from viz import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    cli.register(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["demo", *argv])
+
+
+def test_defaults_bind_this_machine_only_on_a_free_port():
+    args = _parse()
+    assert args.host == "127.0.0.1" and args.port == 0 and args.scenario is None
+    assert args.handler is cli.run_demo
+    args = _parse("--host", "0.0.0.0", "--port", "8765", "--scenario", "us_japan_2025")
+    assert (args.host, args.port, args.scenario) == ("0.0.0.0", 8765, "us_japan_2025")
+
+
+def test_free_port_is_bindable():
+    port = cli.free_port("127.0.0.1")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8765/"),
+        ("0.0.0.0", "http://127.0.0.1:8765/"),
+        ("::", "http://[::1]:8765/"),
+        ("::1", "http://[::1]:8765/"),
+        ("lab-pc.local", "http://lab-pc.local:8765/"),
+    ],
+)
+def test_printed_address(host, url):
+    assert cli.browser_url(host, 8765) == url
+
+
+def test_server_is_solara_in_production_without_a_browser_window():
+    command = cli.server_command("127.0.0.1", 8765)
+    assert command[:5] == [sys.executable, "-m", "solara", "run", "viz.app"]
+    assert {"--production", "--no-open"} <= set(command)
+    assert command[command.index("--host") + 1] == "127.0.0.1"
+    assert command[command.index("--port") + 1] == "8765"
+
+
+def test_server_environment_turns_telemetry_off_and_finds_the_project(monkeypatch, tmp_path):
+    monkeypatch.setenv("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "True")
+    monkeypatch.delenv("SOLARA_HOME", raising=False)
+    env = cli.server_environment("us_japan_2025", str(tmp_path))
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["SOLARA_HOME"] == str(tmp_path)
+    assert env["PYTHONPATH"].split(":")[0] == str(ROOT)
+    assert env[cli.SCENARIO_ENV] == "us_japan_2025"
+    assert cli.SCENARIO_ENV not in cli.server_environment(None, str(tmp_path))
+
+
+def test_an_unknown_scenario_is_one_line_and_status_2():
+    done = subprocess.run(
+        [sys.executable, "run.py", "demo", "--scenario", "no_such_scenario"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: no_such_scenario")
+
+
+def test_demo_is_listed_in_the_help():
+    done = subprocess.run(
+        [sys.executable, "run.py", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and "demo" in done.stdout

@@ -1,0 +1,132 @@
+"""The dashboard's drawings: thin functions over the data of :mod:`viz.panels`, sized for a projector.
+
+Each ``draw_*`` draws on the Axes it is given and returns it; nothing is shown or saved here. The
+dance and the utility space are the report's own plots (:mod:`experiments.plots`) with larger type
+and a fixed frame (the whole calendar on the dance's x axis, the unit square for utilities), so the
+picture does not rescale from one round to the next. :func:`new_figure` makes figures without
+pyplot, so no global figure state builds up in a long-running server.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from experiments import plots
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    from viz.panels import CoalitionNetwork
+
+#: Figure size (inches at 100 dpi) of one dashboard panel: one tile of Mesa's grid at 1280x720,
+#: so the image is shown pixel for pixel, unscaled.
+PANEL_SIZE = (4.1, 3.8)
+#: The network figure leaves room under it for the list of coalition members.
+NETWORK_SIZE = (4.1, 3.1)
+#: Coalition colours in order (first: for the offer / first coalition, then against, ...).
+COALITION_COLORS = ("#2e8b57", "#c0392b", "#1f4e79", "#d68910", "#8e44ad", "#566573")
+NO_OFFER_COLOR = "#9aa5ad"
+
+
+def new_figure(size: tuple[float, float] = PANEL_SIZE) -> Figure:
+    """A matplotlib Figure not registered with pyplot (garbage-collected with its panel).
+
+    Margins are fixed by each ``draw_*`` function rather than by a layout engine: at every step
+    the dashboard redraws three figures, and a constrained layout costs a third of that time.
+    """
+    return Figure(figsize=size, dpi=100)
+
+
+def _projector(ax: Axes, title: str) -> None:
+    ax.set_title("")
+    ax.set_title(title, fontsize=12, loc="left", fontweight="bold")
+    ax.xaxis.label.set_size(11)
+    ax.yaxis.label.set_size(11)
+    ax.tick_params(labelsize=10)
+    legend = ax.get_legend()
+    if legend is not None:
+        for text in legend.get_texts():
+            text.set_fontsize(9)
+
+
+def draw_dance(
+    table: pd.DataFrame, ticks: list[tuple[int, str]], ax: Axes, governments: tuple[str, ...] = ()
+) -> Axes:
+    """The negotiation dance over the whole calendar: each government's utility of every offer."""
+    if len(table):
+        plots.plot_dance(table, ax=ax)
+    else:
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_ylabel("utility of the offer")
+        ax.grid(alpha=0.3)
+        ax.text(0.5, 0.5, "No offer yet: press Step", transform=ax.transAxes, ha="center",
+                va="center", fontsize=12, color="#566573")  # fmt: skip
+    numbers = [n for n, _ in ticks]
+    ax.set_xlim(min(numbers) - 0.5, max(numbers) + 0.5)
+    ax.set_xticks(numbers, [label for _, label in ticks], rotation=45, ha="right")
+    ax.set_xlabel("")
+    ax.figure.subplots_adjust(left=0.15, right=0.97, top=0.91, bottom=0.17)
+    _projector(ax, "Negotiation dance")
+    if ax.get_legend() is not None:
+        ax.legend(loc="lower left", fontsize=9, framealpha=0.9)
+    return ax
+
+
+def draw_utility_space(data: dict, ax: Axes) -> Axes:
+    """Offers in the governments' utility space, with the Pareto frontier, the Nash point, the
+    reservation point and (once reached) the agreement."""
+    plots.plot_utility_space(data, ax=ax)
+    ax.figure.subplots_adjust(left=0.15, right=0.97, top=0.91, bottom=0.13)
+    ax.set_xticks(np.linspace(0, 1, 6))
+    ax.set_yticks(np.linspace(0, 1, 6))
+    _projector(ax, "Offers in utility space")
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(handles, labels, loc="lower left", fontsize=9, framealpha=0.9)
+    return ax
+
+
+def draw_network(network: CoalitionNetwork, pos: dict[str, tuple[float, float]], ax: Axes) -> Axes:
+    """The coalition network: nodes at their fixed positions, coloured by coalition; governments
+    as squares, firms as circles sized by lobbying power; lobbying links drawn by intensity.
+    Nodes are named as in the transcript (the scenario's actor names)."""
+    for u, v, weight, kind in network.edges:
+        (x0, y0), (x1, y1) = pos[u], pos[v]
+        if kind == "table":
+            ax.plot([x0, x1], [y0, y1], color="#34495e", lw=2.5, ls="--", zorder=1)
+        else:
+            ax.plot([x0, x1], [y0, y1], color="#7f8c8d", lw=1.0 + 40.0 * weight, alpha=0.6,
+                    zorder=1, solid_capstyle="round")  # fmt: skip
+    for name in network.actors:
+        x, y = pos[name]
+        k = network.coalition[name]
+        color = NO_OFFER_COLOR if network.source == "none" else COALITION_COLORS[k % 6]
+        if network.kinds[name] == "government":
+            ax.scatter([x], [y], s=1500, marker="s", color=color, edgecolors="black", zorder=3)
+            ax.annotate(name, (x, y), ha="center", va="center", fontsize=9, fontweight="bold",
+                        color="white", zorder=4)  # fmt: skip
+        else:
+            size = 180 + 700 * network.power[name]
+            ax.scatter([x], [y], s=size, marker="o", color=color, edgecolors="black", zorder=3)
+            ax.annotate(name, (x, y), xytext=(0, -16), textcoords="offset points",
+                        ha="center", va="top", fontsize=9.5, zorder=4)  # fmt: skip
+    if network.source != "none":
+        for k, label in enumerate(network.coalitions):
+            n = len(network.members.get(label, ()))
+            ax.scatter([], [], s=120, color=COALITION_COLORS[k % 6], edgecolors="black",
+                       label=f"{label} ({n})")  # fmt: skip
+        ax.legend(loc="upper left", fontsize=9.5, frameon=False, ncols=len(network.coalitions),
+                  bbox_to_anchor=(0.0, 1.0))  # fmt: skip
+    xs = np.array([p[0] for p in pos.values()])
+    ys = np.array([p[1] for p in pos.values()])
+    pad_x, pad_y = 0.25 * (np.ptp(xs) or 1.0), 0.3 * (np.ptp(ys) or 1.0)
+    ax.set_xlim(xs.min() - pad_x, xs.max() + pad_x)
+    ax.set_ylim(ys.min() - pad_y, ys.max() + pad_y)
+    ax.set_axis_off()
+    ax.figure.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.02)
+    _projector(ax, "Coalitions and lobbying")
+    return ax
