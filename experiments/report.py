@@ -105,11 +105,11 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-STANCE_WORDS = {"pro-deal": "for the deal", "anti-deal": "against it", "undecided": "undecided"}
+STANCE_WORDS = {"pro-deal": "for it", "anti-deal": "against it", "undecided": "undecided"}
 
 
 def describe_coalitions(model: NegotiationModel, coalitions) -> str:
-    """"for the deal (chips): US, NVIDIA, SoftBank [across the border] · alone: Toyota"."""
+    """"for it, chiefly over chips: US, NVIDIA, SoftBank [across the border] · alone: Toyota"."""
     names = model.setup.actor_names
     tracker = model.coalition_tracker
     issues = list(model.spec.issues.values())
@@ -119,7 +119,7 @@ def describe_coalitions(model: NegotiationModel, coalitions) -> str:
             alone.append(names[c.members[0]])
             continue
         border = " [across the border]" if tracker.cross_border(c.members) else ""
-        parts.append(f"{STANCE_WORDS[c.stance]} ({issues[c.issue].label}): "
+        parts.append(f"{STANCE_WORDS[c.stance]}, chiefly over {issues[c.issue].label}: "
                      f"{', '.join(names[i] for i in c.members)}{border}")
     if alone:
         parts.append("alone: " + ", ".join(alone))
@@ -140,8 +140,8 @@ def coalition_lines(model: NegotiationModel, round_no: int) -> list[str]:
     history = tracker.history()
     now, prev = history[k], history[k - 1] if k else []
     if k and [c.members for c in now] == [c.members for c in prev]:
-        return []
-    return [f"coalitions on the offer on the table: {describe_coalitions(model, now)}",
+        return ["coalitions unchanged"]
+    return [f"coalitions on the offer on the table — {describe_coalitions(model, now)}",
             *(f"  {t}" for t in coalition_changes(model, prev, now))]
 
 
@@ -186,7 +186,8 @@ def reservation_lines(model: NegotiationModel, round_no: int) -> list[str]:
     for g in model.setup.governments:
         if abs(after[g] - before[g]) >= 0.005:
             verb = "will now settle for" if after[g] < before[g] else "now holds out for"
-            out.append(f"{names[g]} {verb} a deal worth {after[g]:.2f} to it (was {before[g]:.2f})")
+            out.append(f"{names[g]}, pressed by its firms, {verb} a deal worth {after[g]:.2f} to "
+                       f"it (was {before[g]:.2f})")
     return out
 
 
