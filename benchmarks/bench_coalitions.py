@@ -9,7 +9,8 @@ One process, one core: each run is ``NegotiationModel(spec, seed).run()``, ``sum
 process's own time, the fairer figure on a machine that is busy with other work) and on wall time.
 
 The share of run time spent on coalitions is measured by timing the two-level parts from inside
-(a perf_counter pair around each call, ≈ 0.1 µs each): the coalition graph (edge weights,
+(a pair of CPU-time readings, ``time.thread_time``, around each call: the share does not
+depend on what else the machine runs): the coalition graph (edge weights,
 coalitions, snapshot: ``CoalitionTracker.observe``), lobbying through it
 (``Lobbying.step_graph``, which also did the engine's plain lobbying before), the domestic side
 (win-set checks, votes, elections: ``Domestic``) and the summary keys (``coalition_summary``).
@@ -63,16 +64,14 @@ def instrument(spent: dict[str, float]) -> list:
             original = getattr(owner, name)
 
             def timed(*args, _f=original, _part=part, **kwargs):
-                t = time.perf_counter()
+                t = time.thread_time()
                 try:
                     return _f(*args, **kwargs)
                 finally:
-                    spent[_part] += time.perf_counter() - t
+                    spent[_part] += time.thread_time() - t
 
             setattr(owner, name, timed)
             undo.append((owner, name, original))
-    if "model.metrics" in sys.modules:  # metrics imports coalition_summary lazily: nothing to do
-        pass
     return undo
 
 
@@ -98,17 +97,17 @@ def main(argv: list[str] | None = None) -> int:
     spent = dict.fromkeys(PARTS, 0.0)
     undo = instrument(spent)
     try:
-        wall = time.perf_counter()
+        cpu = time.thread_time()
         play(spec, range(args.runs))
-        wall = time.perf_counter() - wall
+        cpu = time.thread_time() - cpu
     finally:
         for owner, name, original in undo:
             setattr(owner, name, original)
-    print("share of run time (timed pass, wall time):")
+    print("share of run time (timed pass, CPU time):")
     for part, seconds in spent.items():
-        print(f"  {part:28s} {seconds / wall:6.1%}   ({seconds / args.runs * 1e6:7.1f} µs per run)")
+        print(f"  {part:28s} {seconds / cpu:6.1%}   ({seconds / args.runs * 1e6:7.1f} µs per run)")
     total = sum(spent.values())
-    print(f"  {'all of the two-level game':28s} {total / wall:6.1%}")
+    print(f"  {'all of the two-level game':28s} {total / cpu:6.1%}")
     return 0
 
 

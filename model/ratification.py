@@ -249,9 +249,9 @@ class Domestic:
         for g, c in self.rs.constituencies.items():
             share, yes = self.approval(g, offer.terms)
             passed = share >= self.threshold[g] - 1e-12
+            said = list(zip((names[m] for m in c.members.tolist()), yes.tolist(), strict=True))
             vote = Vote(model.round_index + 1, names[g], share, self.threshold[g], passed,
-                        tuple(_names(model, c.members[yes], list_=True)),
-                        tuple(_names(model, c.members[~yes], list_=True)))
+                        tuple(n for n, y in said if y), tuple(n for n, y in said if not y))
             self.votes.append(vote)
             cmp = "≥" if passed else "<"
             against = ", ".join(vote.oppose) or "nobody"
