@@ -39,6 +39,9 @@ class CoalitionSpec(_Frozen):
     weight ≥ τ joins them. ``issue_weight`` α ∈ [0, 1] mixes the two parts of an edge weight:
     issue-by-issue alignment (α = 1) and agreement on the deal as a whole (α = 0).
     ``partner_boost`` κ ≥ 0 scales how much a firm's coalition partners amplify its lobbying.
+    The defaults leave a scenario without a ``[coalitions]`` table lobbying as before the graph
+    existed (κ = 0, ρ = 0): coalitions are tracked and recorded, but only a scenario that sets κ
+    or ρ lets them move weights and reservations.
     ``reservation_rate`` ρ ∈ [0, 1] and ``reservation_bound`` b ∈ [0, 1]: how fast, and how far
     from its scenario value, lobbying moves a government's reservation utility.
     ``plot_rounds`` lists the rounds (1-based) drawn in the coalition-network figure; empty means
@@ -47,7 +50,7 @@ class CoalitionSpec(_Frozen):
 
     edge_threshold: float = Field(default=0.5, ge=-1.0, le=1.0)
     issue_weight: float = Field(default=0.5, ge=0.0, le=1.0)
-    partner_boost: float = Field(default=1.0, ge=0.0, le=10.0)
+    partner_boost: float = Field(default=0.0, ge=0.0, le=10.0)
     reservation_rate: float = Field(default=0.0, ge=0.0, le=1.0)
     reservation_bound: float = Field(default=0.1, ge=0.0, le=1.0)
     plot_rounds: tuple[int, ...] = ()
