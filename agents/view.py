@@ -164,3 +164,24 @@ class NegotiationView:
                     return offer
                 seen += 1
         return None
+
+    # -- the domestic side (model.ratification) -----------------------------------------------
+    @property
+    def anticipates_ratification(self) -> bool:
+        """Whether this government's negotiators keep to what home will ratify (its agent then
+        pulls proposals into the win-set and turns down what home would reject)."""
+        return self._model.domestic.anticipating.get(self.actor, False)
+
+    def approval(self, terms: np.ndarray) -> float | None:
+        """The share of political weight at home that would approve ``terms`` (None without a
+        ratification table)."""
+        domestic = self._model.domestic
+        return domestic.approval(self.actor, terms)[0] if domestic.has(self.actor) else None
+
+    def ratifiable(self, terms: np.ndarray) -> bool:
+        """Whether home would ratify ``terms`` now (always True without a ratification table)."""
+        return self._model.domestic.ratifiable(self.actor, terms)
+
+    def within_win_set(self, terms: np.ndarray) -> np.ndarray:
+        """``terms`` pulled towards this government's side until home would ratify them."""
+        return self._model.domestic.within_win_set(self.actor, terms)

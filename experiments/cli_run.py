@@ -66,5 +66,16 @@ def run_command(args: argparse.Namespace) -> int:
     out = sys.stdout
     for line in report.transcript(model) + report.summary_lines(model, result):
         print(line, file=out)
-    print(f"\nwrote {', '.join(str(p) for p in written)}", file=out)
+    print(f"\n{written_line(written, args.out)}", file=out)
     return 0
+
+
+def written_line(written: list[Path], out: Path) -> str:
+    """"wrote 27 files to results/: summary.json, …, graphs/ (16 files)"."""
+    shown: dict[str, int] = {}
+    for path in written:
+        rel = path.relative_to(out) if path.is_relative_to(out) else path
+        key = f"{rel.parts[0]}/" if len(rel.parts) > 1 else str(rel)
+        shown[key] = shown.get(key, 0) + 1
+    parts = [k if not k.endswith("/") else f"{k} ({n} files)" for k, n in shown.items()]
+    return f"wrote {len(written)} files to {out}/: {', '.join(parts)}"

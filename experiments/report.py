@@ -37,6 +37,7 @@ def round_lines(model: NegotiationModel, round_no: int) -> list[str]:
     """The transcript lines of one round (heading included)."""
     names = model.setup.actor_names
     lines = [round_heading(model, round_no)]
+    lines.extend(f"  {text}" for text in coalition_lines(model, round_no))
     moves = [m for m in model.lobby_moves if m.round_no == round_no]
     by_gov = defaultdict(list)
     for m in moves:
@@ -44,9 +45,11 @@ def round_lines(model: NegotiationModel, round_no: int) -> list[str]:
     for gov, ms in by_gov.items():
         pushes = "; ".join(
             f"{m.firm} for {model.spec.issues[m.issue].label}" + _stance(m.stance, round_no)
+            + _backing(model, m)
             for m in ms
         )
         lines.append(f"  lobbying {gov}: {pushes}")
+    lines.extend(f"  {text}" for text in reservation_lines(model, round_no))
     lines.extend(f"  {text}" for text in extra_lines(model, round_no, "before"))
     for row in rows_of_round(model, round_no):
         terms = [row[n] for n in model.setup.space.issue_names]
@@ -85,6 +88,116 @@ def _stance(stance: float, round_no: int) -> str:
     return f" ({word} {abs(stance):.2f} by the offer on the table)"
 
 
+def _backing(model: NegotiationModel, move) -> str:
+    """", backed by X, Y (push ×1.6)" when coalition partners amplified a firm's push."""
+    boost = getattr(move, "boost", 1.0)
+    if boost < 1.005:
+        return ""
+    partners = coalition_partners(model, move.round_no, move.firm)
+    return f", pushing ×{boost:.1f} with its coalition" if partners else ""
+
+
+def coalition_partners(model: NegotiationModel, round_no: int, actor: str) -> list[str]:
+    """The other members of ``actor``'s coalition when round ``round_no`` opened."""
+    tracker = getattr(model, "coalition_tracker", None)
+    if tracker is None or round_no > len(tracker.snapshots):
+        return []
+    snap = tracker.snapshots[round_no - 1]
+    names = model.setup.actor_names
+    me = names.index(actor)
+    return [n for j, n in enumerate(names) if snap.labels[j] == snap.labels[me] and j != me]
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+STANCE_WORDS = {"pro-deal": "for it", "anti-deal": "against it", "undecided": "undecided"}
+
+
+def describe_coalitions(model: NegotiationModel, coalitions) -> str:
+    """"for it, chiefly over chips: US, NVIDIA, SoftBank [across the border] · alone: Toyota"."""
+    names = model.setup.actor_names
+    tracker = model.coalition_tracker
+    issues = list(model.spec.issues.values())
+    parts, alone = [], []
+    for c in coalitions:
+        if len(c.members) == 1:
+            alone.append(names[c.members[0]])
+            continue
+        border = " [across the border]" if tracker.cross_border(c.members) else ""
+        parts.append(f"{STANCE_WORDS[c.stance]}, chiefly over {issues[c.issue].label}: "
+                     f"{', '.join(names[i] for i in c.members)}{border}")
+    if alone:
+        parts.append("alone: " + ", ".join(alone))
+    return " · ".join(parts)
+
+
+def coalition_lines(model: NegotiationModel, round_no: int) -> list[str]:
+    """Who lines up with whom when round ``round_no`` opens, and who joined or left whom."""
+    tracker = getattr(model, "coalition_tracker", None)
+    if tracker is None or round_no > len(tracker.snapshots):
+        return []
+    k = round_no - 1
+    snap = tracker.snapshots[k]
+    if snap.phase != "table":
+        return []
+    if round_no == 1 and not snap.stance.any():
+        return ["coalitions: none yet (no offer on the table to line up behind)"]
+    history = tracker.history()
+    now, prev = history[k], history[k - 1] if k else []
+    if k and [c.members for c in now] == [c.members for c in prev]:
+        return ["coalitions unchanged"]
+    return [f"coalitions on the offer on the table — {describe_coalitions(model, now)}",
+            *(f"  {t}" for t in coalition_changes(model, prev, now))]
+
+
+def coalition_changes(model: NegotiationModel, prev, now) -> list[str]:
+    """Plain-words changes between two partitions, matched by stable coalition ids."""
+    names = model.setup.actor_names
+    before = {c.id: set(c.members) for c in prev}
+    after = {c.id: set(c.members) for c in now}
+
+    def nm(members) -> list[str]:
+        return [names[i] for i in sorted(members)]
+
+    out = []
+    for cid, members in after.items():
+        old = before.get(cid)
+        if old is None or len(old) == 1:
+            if len(members) > 1:
+                out.append(f"{_and(nm(members))} line up together")
+            continue
+        stay, joined, left = members & old, members - old, old - members
+        if left and stay:
+            out.append(f"{_and(nm(left))} {'leaves' if len(left) == 1 else 'leave'} "
+                       f"{_and(nm(stay))}")
+        if joined and stay and len(members) > 1:
+            out.append(f"{_and(nm(joined))} {'joins' if len(joined) == 1 else 'join'} "
+                       f"{_and(nm(stay))}")
+    for cid, old in before.items():
+        if cid not in after and len(old) > 1:
+            out.append(f"the coalition of {_and(nm(old))} breaks up")
+    return out
+
+
+def reservation_lines(model: NegotiationModel, round_no: int) -> list[str]:
+    """A government whose reservation utility lobbying moved in this round."""
+    tracker = getattr(model, "coalition_tracker", None)
+    if tracker is None or round_no >= len(tracker.snapshots):
+        return []
+    before = tracker.snapshots[round_no - 1].reservation
+    after = tracker.snapshots[round_no].reservation
+    names = model.setup.actor_names
+    out = []
+    for g in model.setup.governments:
+        if abs(after[g] - before[g]) >= 0.005:
+            verb = "will now settle for" if after[g] < before[g] else "now holds out for"
+            out.append(f"{names[g]}, pressed by its firms, {verb} a deal worth {after[g]:.2f} to "
+                       f"it (was {before[g]:.2f})")
+    return out
+
+
 def extra_lines(model: NegotiationModel, round_no: int, when: str) -> list[str]:
     """Lines other parts of the model add to a round (events with a ``text`` and a ``when``)."""
     return [
@@ -101,6 +214,7 @@ def transcript(model: NegotiationModel) -> list[str]:
         when = d.date.isoformat() if d.date else f"round {d.index + 1}"
         extra = f", extended with probability {d.extension_probability:.2f}" if d.kind == "soft" else ""
         lines.append(f"deadline: {d.label}, {when} ({d.kind}{extra})")
+    lines.extend(two_level_header(model))
     lines.append("")
     for round_no in range(1, (model.rows[-1]["round"] if model.rows else 0) + 1):
         lines.extend(round_lines(model, round_no))
@@ -137,6 +251,42 @@ def summary_lines(model: NegotiationModel, result: dict) -> list[str]:
     conc = ", ".join(f"{k} {v:.2f}" for k, v in result["concessions"].items())
     lines.append(f"concessions (utility given up from first to last offer): {conc}")
     lines.append("coalitions   " + " | ".join(", ".join(c) for c in result["coalitions"]))
+    if "coalition_changes" in result:
+        decisive = " | ".join(", ".join(c) for c in result["decisive_coalitions"]) or "none"
+        border = "across the border" if result["cross_border_decisive"] else "within one country"
+        lines.append(f"             {result['coalition_changes']} changes of coalitions; decided by "
+                     f"{decisive} ({border})")
+        lines.append(f"ratification {result['home_rejections']} deal(s) rejected at home")
+    return lines
+
+
+def two_level_header(model: NegotiationModel) -> list[str]:
+    """The domestic side of each government, the pledges and the dated elections, in words."""
+    from model.ratification import RatificationSetup
+
+    setup = model.setup
+    names = setup.actor_names
+    rs = RatificationSetup.of(setup)
+    lines = []
+    for g, c in rs.constituencies.items():
+        members = ", ".join(
+            f"{names[m]} {w:.2f}" for m, w in zip(c.members.tolist(), c.weight.tolist(), strict=True)
+        )
+        lines.append(f"ratification: {names[g]} needs {c.threshold:.2f} of the political weight of "
+                     f"{c.body} ({members})")
+    for p in setup.lobbying.pledges:
+        what = p.label or f"pledges on {p.issue}"
+        lines.append(f"pledge: {p.firm} {what} — {p.share:.0%} of what "
+                     f"{model.spec.issues[p.issue].label} costs {p.government}")
+    for ev in rs.elections:
+        gov = names[ev.government]
+        when = ev.date.isoformat() if ev.date else f"before round {ev.round_index + 1}"
+        if ev.round_index is None:
+            lines.append(f"event: {ev.label}, {when}, after the last round: {gov}'s threshold "
+                         f"stays {rs.constituencies[ev.government].threshold:.2f} throughout "
+                         f"({ev.threshold:.2f} after it)")
+        else:
+            lines.append(f"event: {ev.label}, {when}: {gov}'s threshold becomes {ev.threshold:.2f}")
     return lines
 
 

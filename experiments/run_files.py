@@ -59,11 +59,92 @@ def write_plots(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
     return written
 
 
+def write_coalitions(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
+    """coalitions.csv (round, phase, coalition, members, size, stance, issue, cross_border),
+    coalition_edges.csv (round, phase, u, v, weight, in_coalition) and ratification.csv (one row
+    per domestic vote on a deal accepted at the table)."""
+    import pandas as pd
+
+    tracker = getattr(model, "coalition_tracker", None)
+    if tracker is None:
+        return []
+    tables = {
+        out / "coalitions.csv": pd.DataFrame(tracker.membership_rows()),
+        out / "coalition_edges.csv": pd.DataFrame(tracker.edge_rows()),
+        out / "ratification.csv": pd.DataFrame(
+            [{**v.__dict__, "approve": ";".join(v.approve), "oppose": ";".join(v.oppose)}
+             for v in model.domestic.votes],
+            columns=["round_no", "government", "approval", "threshold", "passed", "approve",
+                     "oppose"],
+        ),
+    }
+    for path, table in tables.items():
+        output.write_atomic(path, lambda tmp, t=table: t.to_csv(tmp, index=False))
+    return list(tables)
+
+
+def graph_file_stem(snapshot) -> str:
+    """``round_03`` for the graph when round 3 opened, ``final`` for the graph on the outcome."""
+    return "final" if snapshot.phase == "final" else f"round_{snapshot.round_no:02d}"
+
+
+def write_coalition_graphs(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
+    """The coalition graph of every round as GraphML (Gephi, networkx) and node-link JSON
+    (networkx, d3) in ``graphs/``: ``round_01.graphml`` … and ``final.graphml``."""
+    import networkx as nx
+
+    tracker = getattr(model, "coalition_tracker", None)
+    if tracker is None:
+        return []
+    folder = out / "graphs"
+    if folder.is_dir():  # files of an earlier, longer run in the same folder would mislead
+        for old in [*folder.glob("round_*.graphml"), *folder.glob("round_*.json")]:
+            old.unlink()
+    written = []
+    for k, snap in enumerate(tracker.snapshots):
+        g = tracker.graph(k)
+        stem = graph_file_stem(snap)
+        graphml, js = folder / f"{stem}.graphml", folder / f"{stem}.json"
+        output.write_atomic(graphml, lambda tmp, g=g: nx.write_graphml(g, tmp))
+        output.write_json(js, nx.node_link_data(g))
+        written += [graphml, js]
+    return written
+
+
+def write_coalition_plots(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
+    """coalition_network.png (the network at the chosen rounds, ``coalitions.plot_rounds``) and
+    coalition_membership.png (membership over the rounds)."""
+    import matplotlib.pyplot as plt
+
+    from experiments import coalition_plots as cp
+
+    if getattr(model, "coalition_tracker", None) is None:
+        return []
+    data = cp.network_table(model)
+    panels = data["panels"]
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 5.2), squeeze=False)
+    for ax, panel in zip(axes[0], panels, strict=True):
+        cp.plot_network(panel, ax=ax, threshold=data["threshold"])
+    fig.suptitle("Coalitions on the offer on the table (size: lobbying power; colour: coalition; "
+                 "edges: alignment)", fontsize=11)
+    network = out / "coalition_network.png"
+    output.save_figure(network, fig)
+    table = cp.membership_table(model)
+    fig, ax = plt.subplots(figsize=(9, 0.45 * table["actor"].nunique() + 1.8))
+    cp.plot_membership(table, ax=ax)
+    membership = out / "coalition_membership.png"
+    output.save_figure(membership, fig)
+    return [network, membership]
+
+
 WRITERS: list[Callable[[NegotiationModel, dict, Path], list[Path]]] = [
     write_summary,
     write_rounds,
     write_transcript,
     write_plots,
+    write_coalitions,
+    write_coalition_graphs,
+    write_coalition_plots,
 ]
 
 

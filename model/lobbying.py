@@ -1,18 +1,40 @@
-"""Lobbying: how firms move their home governments' priorities.
+"""Lobbying: how firms move their home governments, through the coalitions they are in.
 
-Each round, before the offer is made, every firm re-evaluates the offer on the table (its *stance*:
-its utility of those terms minus its reservation utility) and pushes its home government g towards
-its own priorities on the issues where the two want the same thing:
+Each round, before the offer is made, the coalition graph is updated on the offer on the table (see
+:mod:`model.coalitions`) and every firm f pushes its home government g.
 
-    T_f  = w_f restricted to issues where sign_f = sign_g, renormalised to sum 1,
-    η_f  = rate · power_f,
-    w_g ← (1 − Σ_f η_f) · w_g + Σ_f η_f · T_f        (the sum over g's firms, Σ_f η_f capped at 1),
+**Target.** A firm pushes towards its own priorities on the issues where it and its government want
+the same direction: T_f = w_f restricted to issues with sign_f = sign_g, renormalised to sum 1. A
+firm that agrees with its government on nothing cannot lobby it.
 
-a convex combination, so w_g stays non-negative and sums to 1 (utilities stay in [0, 1]), and a firm
-never teaches its government to want the opposite of what it wanted. Firms push simultaneously, from
-the weights at the start of the round. ``rate`` is the scenario's ``protocol.lobbying_rate`` and
-``power_f`` the firm's ``lobbying_power``. A firm that agrees with its government on nothing cannot
-lobby it.
+**Intensity, through the coalition.** A firm lobbies alone with η⁰_f = rate · power_f
+(``protocol.lobbying_rate`` · ``lobbying_power``). Partners amplify it: a firm whose coalition C(f)
+holds allies, at home or abroad, speaks for more than itself,
+
+    B_f = Σ_{j ∈ C(f), j ≠ f} max(A_fj, 0) · power_j,      η_f = η⁰_f · (1 + κ · B_f),
+
+with A the edge weights and κ ``coalitions.partner_boost``. NVIDIA pushing Washington with
+SoftBank and LNG interests in its coalition pushes harder than NVIDIA alone. Per government the
+pushes are capped: if Σ_f η_f > 1 they are scaled to sum 1.
+
+**Weights.** w_g ← (1 − Σ_f η_f) · w_g + Σ_f η_f · T_f, a convex combination: w_g stays
+non-negative and sums to 1, so utilities stay in [0, 1], and a firm never teaches its government to
+want the opposite of what it wanted. Firms push simultaneously, from the weights at the start of
+the round.
+
+**Reservation.** A firm for the deal on the table (stance σ_f = u_f(x) − r_f > 0) urges its
+government to settle; one against it urges it to hold out:
+
+    r_g ← clip(r_g − ρ · Σ_f η_f · σ_f,  r⁰_g − b,  r⁰_g + b)   (and within [0, 1]),
+
+with ρ ``coalitions.reservation_rate`` and b ``coalitions.reservation_bound`` around the scenario's
+reservation r⁰_g. Before any offer is on the table no firm has a stance and r_g does not move.
+
+**Pledges.** A firm may bear a share π of what an issue costs a government (SoftBank co-financing
+the fund, NVIDIA guaranteeing supply at a discount). The government's weight on that issue is
+scaled by (1 − π) and its weights renormalised, once, before the first round: conceding the issue
+now costs it less, and the efficient offers of both sides (:meth:`UtilitySpace.offer_at`) give it
+away sooner. Several pledges on one issue multiply: (1 − π₁)(1 − π₂).
 """
 
 from __future__ import annotations
@@ -24,6 +46,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from model.compiled import Compiled
+    from model.negotiation import NegotiationModel
 
 
 @dataclass(frozen=True)
@@ -34,9 +57,22 @@ class LobbyMove:
     firm: str
     government: str
     issue: str  # the issue whose weight the push raised most
-    intensity: float  # η_f
+    intensity: float  # η_f (after the coalition boost and any cap)
     weight_shift: float  # weight moved by this firm, η_f · ½ Σ_i |T_fi − w_gi|
     stance: float  # the firm's utility of the offer on the table minus its reservation
+    boost: float = 1.0  # 1 + κ · B_f: how much its coalition partners amplified it
+    reservation_shift: float = 0.0  # its share of the move of its government's reservation
+
+
+@dataclass(frozen=True)
+class Pledge:
+    """A firm's pledge, resolved: ``share`` of ``issue``'s cost to ``government`` is the firm's."""
+
+    firm: str
+    government: str
+    issue: str
+    share: float
+    label: str
 
 
 def lobbying_target(w_firm: np.ndarray, s_firm: np.ndarray, s_gov: np.ndarray) -> np.ndarray | None:
@@ -47,11 +83,32 @@ def lobbying_target(w_firm: np.ndarray, s_firm: np.ndarray, s_gov: np.ndarray) -
     return target / total if total > 0 else None
 
 
+def pledged_weights(setup: Compiled) -> tuple[np.ndarray, tuple[Pledge, ...]]:
+    """The actors' starting weights with every pledge applied, and the pledges resolved."""
+    spec, space = setup.spec, setup.space
+    weights = space.weights.copy()
+    pledges = []
+    for name, actor in spec.actors.items():
+        for p in actor.pledges:
+            gov = p.government or actor.home
+            pledges.append(Pledge(name, gov, p.issue, p.share, p.label))
+            g, i = setup.index(gov), space.issue_names.index(p.issue)
+            weights[g, i] *= 1.0 - p.share
+    for g in {setup.index(p.government) for p in pledges}:
+        total = weights[g].sum()
+        if total > 0:
+            weights[g] /= total
+        else:
+            weights[g] = space.weights[g]
+    return weights, tuple(pledges)
+
+
 class Lobbying:
     """The lobbying dynamics of one scenario, vectorised over firms."""
 
     def __init__(self, setup: Compiled, rate: float) -> None:
         space = setup.space
+        params = setup.spec.coalitions
         firms, homes, targets, intensity = [], [], [], []
         for f in setup.firms:
             g = setup.home[f]
@@ -67,25 +124,145 @@ class Lobbying:
         self.targets = np.array(targets).reshape(len(firms), len(space.issue_names))
         self.intensity = np.array(intensity)
         self.governments = sorted(set(homes))
-        self._share = {}
-        for g in self.governments:
-            mine = self.homes == g
-            total = self.intensity[mine].sum()
-            scale = 1.0 / total if total > 1.0 else 1.0
-            self._share[g] = (mine, self.intensity[mine] * scale)
+        self._mine = {
+            g: (ks, self.targets[ks]) for g in self.governments
+            for ks in [[k for k, h in enumerate(homes) if h == g]]
+        }
+        self.power = np.asarray(setup.lobbying_power, dtype=float)
+        self.boost = params.partner_boost
+        self.reservation_rate = params.reservation_rate
+        self.base_reservation = setup.reservation
+        b = params.reservation_bound
+        self._bounds = {
+            g: (max(setup.reservation[g] - b, 0.0), min(setup.reservation[g] + b, 1.0))
+            for g in self.governments
+        }
+        self.initial_weights, self.pledges = pledged_weights(setup)
+        # Plain-Python copies for the per-round update.
+        self._firm_list, self._home_list = list(firms), list(homes)
+        self._gov_list = list(self.governments)
+        self._intensity_list = self.intensity.tolist()
+        self._power_list = self.power.tolist()
 
     def step(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Apply one round of pushes to ``weights`` in place.
+        """One round of pushes on ``weights`` (in place) by firms lobbying alone (no coalition
+        boost, reservations untouched). Returns, per lobbying firm, the issue index it raised
+        most, the weight it moved, and its intensity (after any cap)."""
+        before = weights.copy()
+        eta, _, _ = self.step_graph(weights)
+        issue, moved = self.pushes(before, eta)
+        return np.array(issue, dtype=int), np.array(moved), np.array(eta)
 
-        Returns, per lobbying firm, the issue index it raised most, the weight it moved, and its
-        intensity (after any cap).
+    def pushes(self, before: np.ndarray, eta: list[float]) -> tuple[list[int], list[float]]:
+        """Per lobbying firm, from the weights ``before`` a round's pushes and the intensities
+        ``eta``: the issue whose weight its push raised most, and the weight it moved,
+        η_f · ½ Σ_i |T_fi − w_gi|. (Only records need these, so a run computes them when asked.)"""
+        gap = self.targets - before[self.homes]
+        return gap.argmax(axis=1).tolist(), (np.abs(gap).sum(axis=1) * 0.5 * eta).tolist()
+
+    def step_graph(
+        self, weights: np.ndarray, reservation: np.ndarray | None = None,
+        stance: np.ndarray | None = None, labels: list[int] | None = None,
+        align: np.ndarray | None = None,
+    ) -> tuple[list[float], list[float], list[float]]:
+        """Apply one round of pushes to ``weights`` (and ``reservation``, given the actors'
+        ``stance``) in place; ``labels``/``align`` are the coalition labels and edge weights
+        (None: every firm lobbies alone).
+
+        Returns lists, per lobbying firm: its intensity η_f (after boost and cap), its boost
+        1 + κ·B_f, and its share of the move of its government's reservation. (The per-firm
+        scalars are plain Python: for a handful of firms each numpy call would cost more than
+        the arithmetic.)
         """
-        gap = self.targets - weights[self.homes]
-        issue = gap.argmax(axis=1)
-        eta = np.empty(len(self.firms))
-        for g, (mine, share) in self._share.items():
-            eta[mine] = share
-            keep = max(0.0, 1.0 - share.sum())  # 0 when capped: the scaled shares sum to 1 ± ulp
-            weights[g] = keep * weights[g] + share @ self.targets[mine]
-        moved = eta * 0.5 * np.abs(gap).sum(axis=1)
-        return issue, moved, eta
+        firms, homes = self._firm_list, self._home_list
+        if not firms:
+            return [], [], []
+        eta, boost = self._intensities(labels, align)
+        govs = self._gov_list
+        totals = dict.fromkeys(govs, 0.0)
+        for k, g in enumerate(homes):
+            totals[g] += eta[k]
+        if max(totals.values()) > 1.0:
+            eta = [e / totals[g] if totals[g] > 1.0 else e for e, g in zip(eta, homes, strict=True)]
+            totals = {g: min(t, 1.0) for g, t in totals.items()}
+        for g in govs:
+            mine, targets = self._mine[g]
+            row = weights[g]  # a view: updated in place
+            row *= max(0.0, 1.0 - totals[g])  # 0 when capped: the shares sum to 1 ± ulp
+            row += np.dot([eta[k] for k in mine], targets)
+        if reservation is None or stance is None or self.reservation_rate == 0:
+            return eta, boost, [0.0] * len(firms)
+        st = stance.tolist()
+        rate = self.reservation_rate
+        shift = [-rate * e * st[f] for e, f in zip(eta, firms, strict=True)]
+        for g in govs:
+            r = float(reservation[g]) + sum(s for s, h in zip(shift, homes, strict=True) if h == g)
+            lo, hi = self._bounds[g]
+            reservation[g] = lo if r < lo else hi if r > hi else r
+        return eta, boost, shift
+
+    def _intensities(self, labels: list[int] | None, align: np.ndarray | None):
+        """η_f before the per-government cap, and the boost 1 + κ · B_f, per lobbying firm."""
+        base = list(self._intensity_list)
+        if labels is None or self.boost == 0:
+            return base, [1.0] * len(base)
+        rows = align.tolist()
+        power, kappa = self._power_list, self.boost
+        boost = []
+        for k, f in enumerate(self._firm_list):
+            mine, row, backing = labels[f], rows[f], 0.0
+            for j, lab in enumerate(labels):
+                if lab == mine and j != f and row[j] > 0:
+                    backing += row[j] * power[j]
+            b = 1.0 + kappa * backing
+            boost.append(b)
+            base[k] *= b
+        return base, boost
+
+
+def lobby_round(model: NegotiationModel) -> None:
+    """Step 1 of a round: update the coalition graph on the offer on the table, then let every
+    firm lobby its home government through its coalition.
+
+    The round's moves are logged as arrays (``model._lobby_log``); ``model.lobby_moves`` turns
+    them into :class:`LobbyMove` records when asked (:func:`moves_from_log`).
+    """
+    on_table = bool(model.offers)
+    snap = model.coalition_tracker.observe(model, model.offers[-1].terms if on_table else None)
+    if on_table:
+        stance = snap.stance
+    else:  # no offer yet: a firm's stance is no deal against its reservation
+        stance = model.utilities(model.setup.space.no_deal) - model.reservation
+    if not model.firms:
+        return
+    stances = stance.tolist()
+    for firm in model.firms:
+        firm.stance = stances[firm.index]
+    lob = model.lobbying
+    if not len(lob.firms):
+        return
+    before = model.weights.copy()
+    if on_table:
+        eta, boost, shift = lob.step_graph(
+            model.weights, model.reservation, stance, snap.labels, snap.align
+        )
+    else:
+        eta, boost, shift = lob.step_graph(model.weights)
+    model._refresh()  # the weights changed: re-derive the cached utility forms
+    model._lobby_log.append((model.round_index + 1, before, eta, boost, shift, stance))
+
+
+def moves_from_log(model: NegotiationModel) -> list[LobbyMove]:
+    """The :class:`LobbyMove` records of every round logged so far."""
+    lob = model.lobbying
+    names, issues = model.setup.actor_names, model.setup.space.issue_names
+    firms = [names[f] for f in lob.firms.tolist()]
+    homes = [names[g] for g in lob.homes.tolist()]
+    index = lob.firms.tolist()
+    out = []
+    for round_no, before, eta, boost, shift, stance in model._lobby_log:
+        issue, moved = lob.pushes(before, eta)
+        st = stance.tolist()
+        for k, (i, m, e, b, s) in enumerate(zip(issue, moved, eta, boost, shift, strict=True)):
+            out.append(LobbyMove(round_no, firms[k], homes[k], issues[i], e, m, st[index[k]], b, s))
+    return out

@@ -95,7 +95,17 @@ def summary(model: NegotiationModel) -> dict:
         "agreement_by_first_deadline": bool(out.agreement and out.round_index <= first_deadline),
         "first_deadline_round": first_deadline + 1,
         "concessions": concessions(model),
+        **two_level(model),
     }
+
+
+def two_level(model: NegotiationModel) -> dict:
+    """Coalition and ratification keys (model.coalitions.coalition_summary), when tracked."""
+    if getattr(model, "coalition_tracker", None) is None:
+        return {}
+    from model.coalitions import coalition_summary
+
+    return coalition_summary(model)
 
 
 def coalitions(model: NegotiationModel) -> list[list[str]]:

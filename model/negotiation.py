@@ -2,10 +2,13 @@
 
 A round (Putnam's two-level game, played on Rubinstein's alternating-offers protocol):
 
-1. every firm re-evaluates the offer on the table and lobbies its home government;
+1. the coalition graph is updated on the offer on the table (:mod:`model.coalitions`), elections
+   dated this round move ratification thresholds, and every firm lobbies its home government with
+   the weight of its coalition behind it (:mod:`model.lobbying`);
 2. the government whose turn it is proposes terms (a value for every issue), chosen by its strategy;
 3. every other government responds: accept, reject or walk away. If all accept, the deal must pass
-   each government's domestic ratification; a deal that passes ends the talks with agreement;
+   each government's domestic ratification (:mod:`model.ratification`); a deal that passes ends
+   the talks with agreement, one rejected at home is recorded and the talks go on;
 4. the round is recorded; then the calendar: a hard deadline passed without a deal ends the talks
    with the no-deal outcome; a soft one is extended to the next deadline with its probability
    (one draw from the model's generator), otherwise the talks end there too.
@@ -23,9 +26,11 @@ import mesa
 import numpy as np
 
 from model import lobbying
+from model.coalitions import CoalitionTracker
 from model.loader import load_scenario
 from model.messages import Offer
 from model.protocols import PROTOCOLS
+from model.ratification import Domestic
 from model.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -48,7 +53,8 @@ class NegotiationModel(mesa.Model):
 
     ``scenario`` is a loaded :class:`~model.scenario.Scenario` or a name/path to load. Attributes a
     user reads: ``rows`` (per-round records), ``lobby_moves``, ``events``, ``offers``, ``outcome``
-    (None while talks go on), ``weights`` and ``reservation`` (current, after lobbying).
+    (None while talks go on), ``weights`` and ``reservation`` (current, after lobbying),
+    ``coalition_tracker`` (the coalition graph's snapshots) and ``domestic`` (thresholds and votes).
     """
 
     def __init__(self, scenario: Scenario | str = "us_japan_2025", seed: int = 0) -> None:
@@ -56,14 +62,15 @@ class NegotiationModel(mesa.Model):
         self.spec = load_scenario(scenario) if isinstance(scenario, str) else scenario
         self.setup = self.spec.compiled
         self.seed = seed
-        self.weights = self.setup.space.weights.copy()
+        self.weights = self.setup.lobbying.initial_weights.copy()  # pledges applied
         self._refresh()
         self.reservation = self.setup.reservation.copy()
         self.round_index = 0
         self.deadline_index = 0  # index into setup.deadlines of the deadline in force
         self.offers: list[Offer] = []
         self.rows: list[dict] = []
-        self.lobby_moves: list[lobbying.LobbyMove] = []
+        self._lobby_log: list[tuple] = []  # one entry per round: see lobbying.lobby_round
+        self._lobby_moves: list[lobbying.LobbyMove] = []
         self.events: list[dict] = []
         self.outcome: Outcome | None = None
         # Imported here, not at the top: the agents package imports model (its messages), so a
@@ -79,12 +86,15 @@ class NegotiationModel(mesa.Model):
         )
         self.lobbying = self.setup.lobbying
         self.protocol = PROTOCOLS[self.spec.protocol.type]()
+        self.coalition_tracker = CoalitionTracker(self)
+        self.domestic = Domestic(self)
 
     # -- the round ----------------------------------------------------------------------------
     def step(self) -> None:
         """One dated round: lobbying, the protocol's play at the table, then the calendar."""
         if self.outcome is not None:
             return
+        self.domestic.begin_round()
         self.lobby()
         self.protocol.play_round(self)
         if self.outcome is None:
@@ -102,28 +112,16 @@ class NegotiationModel(mesa.Model):
 
     # -- lobbying and ratification ------------------------------------------------------------
     def lobby(self) -> None:
-        """Firms re-evaluate the offer on the table and push their governments (model.lobbying)."""
-        if not self.firms:
-            return
-        setup = self.setup
-        space = setup.space
-        table = self.offers[-1].terms if self.offers else space.no_deal
-        stance = self.utilities(table) - self.reservation
-        for firm in self.firms:
-            firm.stance = float(stance[firm.index])
-        if not len(self.lobbying.firms):
-            return
-        issue, moved, eta = self.lobbying.step(self.weights)
-        self._refresh()
-        names, issues = setup.actor_names, space.issue_names
-        round_no = self.round_index + 1
-        for k, f in enumerate(self.lobbying.firms.tolist()):
-            self.lobby_moves.append(
-                lobbying.LobbyMove(
-                    round_no, names[f], names[self.lobbying.homes[k]], issues[issue[k]],
-                    float(eta[k]), float(moved[k]), float(stance[f]),
-                )
-            )
+        """Update the coalition graph and let firms push their governments (model.lobbying)."""
+        lobbying.lobby_round(self)
+
+    @property
+    def lobby_moves(self) -> list[lobbying.LobbyMove]:
+        """One :class:`~model.lobbying.LobbyMove` per lobbying firm and round, oldest first
+        (built from the per-round log when asked: records cost nothing while a run is playing)."""
+        if len(self._lobby_moves) != len(self._lobby_log) * len(self.lobbying.firms):
+            self._lobby_moves = lobbying.moves_from_log(self)
+        return self._lobby_moves
 
     # -- utilities under the current weights ------------------------------------------------
     def _refresh(self) -> None:
@@ -153,11 +151,11 @@ class NegotiationModel(mesa.Model):
         return self.setup.space.offer_from_plan(plan, level)
 
     def ratify(self, offer: Offer) -> bool:
-        """Whether every government's domestic side ratifies ``offer``.
+        """Whether every government's domestic side ratifies ``offer`` (model.ratification).
 
-        The base two-party game has no domestic veto: a deal accepted at the table stands.
+        A government without a ratification table signs what it accepts at the table.
         """
-        return True
+        return self.domestic.ratify(offer)
 
     # -- calendar -----------------------------------------------------------------------------
     def active_deadline(self):
@@ -221,6 +219,8 @@ class NegotiationModel(mesa.Model):
         d = self.active_deadline()
         self.outcome = Outcome(agreement, self.round_index, terms, reason, d.name if d else None)
         self.running = False
+        final = terms if agreement else (self.offers[-1].terms if self.offers else None)
+        self.coalition_tracker.observe(self, final, phase="final")
 
     def release(self) -> None:
         """Drop Mesa 3.3's class-level reference to this model (a no-op on Mesa ≥ 3.4.2).

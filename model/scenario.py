@@ -24,6 +24,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from model.errors import ScenarioError
+from model.scenario_two_level import (
+    CoalitionSpec,
+    EventSpec,
+    PledgeSpec,
+    RatificationSpec,
+    check_two_level,
+)
 
 
 class _Frozen(BaseModel):
@@ -134,6 +141,8 @@ class ActorSpec(_Frozen):
     ``discount`` (δ in (0, 1]) discounts an agreement reached in round r by δ^(r−1).
     ``deadline_belief`` names the deadline the actor believes binding: its relative time reaches 1
     there. ``lobbying_power`` (firms) scales how hard it pushes its home government.
+    ``ratification`` (governments) and ``pledges`` (firms) belong to the two-level game
+    (:mod:`model.scenario_two_level`).
     """
 
     kind: Literal["government", "firm"]
@@ -149,6 +158,8 @@ class ActorSpec(_Frozen):
     strategy: StrategySpec | None = None
     deadline_belief: str | None = None
     lobbying_power: float = Field(default=0.0, ge=0.0, le=1.0)
+    ratification: RatificationSpec | None = None
+    pledges: tuple[PledgeSpec, ...] = ()
 
     @field_validator("values")
     @classmethod
@@ -249,6 +260,8 @@ class Scenario(_Frozen):
     calendar: CalendarSpec = CalendarSpec()
     deadlines: dict[str, DeadlineSpec] = Field(default_factory=dict)
     protocol: ProtocolSpec = ProtocolSpec()
+    coalitions: CoalitionSpec = CoalitionSpec()
+    events: dict[str, EventSpec] = Field(default_factory=dict)
     origin: str = Field(default="<memory>", exclude=True)
 
     @field_validator("issues", "actors")
@@ -356,6 +369,7 @@ def check_references(spec: Scenario) -> None:
                     src, f"{where}.round",
                     f"round {deadline.round} does not exist: the talks have {available} rounds",
                 )
+    check_two_level(spec)
 
 
 def _check_game(spec: Scenario, registry: dict) -> None:

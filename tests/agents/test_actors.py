@@ -51,5 +51,6 @@ def test_firms_know_their_home_and_power():
     assert toyota.stance == 0.0
     model.step()
     model.step()
-    # After round 2 began, Toyota's stance is its gain from Japan's first offer (cars at 2.5%).
-    assert toyota.stance == pytest.approx(1.0)
+    # After round 2 began, Toyota's stance is its utility of Japan's first offer (cars at 2.5%: 1.0)
+    # minus its reservation (0.4 in the scenario).
+    assert toyota.stance == pytest.approx(0.6)

@@ -63,7 +63,8 @@ def test_reservation_is_explicit_or_the_no_deal_utility(default):
     assert default.reservation[default.index("US")] == 0.5
     assert default.reservation[default.index("Japan")] == 0.6
     assert default.reservation[default.index("NVIDIA")] == pytest.approx(0.0)
-    assert default.reservation[default.index("JA_Farm")] == pytest.approx(1.0)
+    assert default.reservation[default.index("JA_Farm")] == 0.7  # explicit in the scenario
+    assert default.reservation[default.index("LNG_Developer")] == pytest.approx(0.0)  # no deal
 
 
 def test_proposer_order_and_homes(default):

@@ -5,19 +5,19 @@ margin that leaves room for changes in the model's details but not for the fact 
 
 1. Deadline effect: agreements cluster at deadlines. Over 100 seeds of the default scenario, at least
    80% of agreements are struck in the round a deadline in force falls or the round before it
-   (measured: 85 of 91 agreements in the deadline's own round), although those rounds are only 4 of
-   the 10; none is struck in the first four rounds.
+   (measured without Japan's domestic veto: all 100 agreements, 35 of them in the deadline's own
+   round), although those rounds are only 4 of the 10; none is struck in the first four rounds.
 2. Boulware beats Conceder: a government that holds firm (β = 0.2) keeps the larger share of the
    surplus over no deal against one that concedes early (β = 5). Over 100 seeds of the bilateral
    fixture, both playing the noisy tactic with σ = 0.05, in either proposing order, the Boulware
    side's mean share is above 0.7 and it gets more than half in at least 90% of agreements (measured:
    0.88 and 0.91 mean, 99% and 100% of seeds). Over 50 seeds of the default scenario, Japan's mean
    share is above 0.65 when it is the Boulware side and below 0.35 when it is the Conceder
-   (measured 0.80 and 0.05).
+   (measured without Japan's domestic veto: 0.76 and 0.07).
 3. A harder deadline brings deals forward: the share of runs with a deal by the G7 round
    (``agreement_by_first_deadline``) over 100 seeds falls as the G7 deadline's extension probability
    rises: at least 0.9 with p = 0, and at least 0.1 lower at each step to p = 0.5 and p = 1
-   (measured: 1.00, 0.85, 0.58).
+   (measured: 1.00, 0.65, 0.00).
 """
 
 from __future__ import annotations
@@ -39,10 +39,17 @@ def surplus_share(model, me: str, other: str) -> float:
     return gain_me / (gain_me + gain_other)
 
 
+# Facts 1 and 2 in the default scenario are facts of the bargaining at the table, so they are
+# measured without Japan's domestic veto (threshold 0: anything Japan accepts is ratified). With
+# the veto, a deal rejected at home is struck a round or two later, which blurs both; the two-level
+# game's own effects are tested in tests/model/test_ratification.py.
+NO_VETO = {"actors.Japan.ratification.threshold": 0.0}
+
+
 def test_agreements_cluster_at_deadlines(play):
     distances, rounds = [], []
     for seed in SEEDS:
-        model = play("us_japan_2025", seed=seed)
+        model = play("us_japan_2025", NO_VETO, seed=seed)
         outcome = model.outcome
         if outcome.agreement:
             deadline = next(d for d in model.setup.deadlines if d.name == outcome.deadline)
@@ -77,6 +84,7 @@ def test_boulware_beats_conceder_in_the_default_scenario(play, japan_beta, us_be
     overrides = {
         "actors.Japan.strategy.beta": japan_beta,
         "actors.US.strategy": {"name": "time_dependent", "beta": us_beta},
+        **NO_VETO,
     }
     shares = []
     for seed in range(50):

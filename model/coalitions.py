@@ -1,0 +1,425 @@
+"""The coalition graph: who lines up with whom behind (or against) the offer on the table.
+
+**Nodes** are all actors, governments and firms. **Edge weights** say how aligned two actors are
+on the offer x currently on the table, compared with the no-deal terms x⁰. Each actor i has a
+*gain vector* over the issues and a *stance* on the deal as a whole,
+
+    g_ik = w_ik · (z_ik(x_k) − z_ik(x⁰_k)),          σ_i = u_i(x) − r_i ∈ [−1, 1],
+
+(w: its current issue weights, z: its normalised value of an issue level, see :mod:`model.utility`;
+r_i: its reservation utility). Two things make actors allies in a negotiation, and the weight mixes
+them with ``coalitions.issue_weight`` α ∈ [0, 1]:
+
+    A_ij = α · cos(g_i, g_j) + (1 − α) · s_i s_j,        s_i = sign(σ_i) · √|σ_i|.
+
+The first term is issue alignment: +1 when the offer moves every issue the same way for both, −1
+when what one gains the other loses (NVIDIA gains what Japan pays on chips), 0 when they care about
+different issues. The second is agreement on the package: ± the geometric mean of their stakes
+√(|σ_i| |σ_j|), positive when both would take the deal (or both refuse it), negative when one
+would and the other would not, near 0 when either hardly cares, 1 only when both gain everything.
+It lets a package bind actors who care about different issues (NVIDIA and US farmers behind one
+deal) or even pull opposite ways on one (NVIDIA and Japan's government behind a chips-for-tariffs
+swap that both want). Both terms lie in [−1, 1], so A_ij does (a zero gain vector counts 0 in the
+first). Before any offer is on the table there is nothing to line up behind: every weight is 0 and
+every actor stands alone.
+
+**Coalitions** are read off the graph with a threshold rule, in the spirit of Axelrod's (1970)
+*connected* coalitions (partners are linked by a chain of close allies, not all alike): keep the
+edges with A_ij ≥ τ (``coalitions.edge_threshold``) and take connected components. They partition the actors (an actor
+with no such edge is a coalition of one) and need no random draw, so the same history follows from
+the same seed. Each coalition is labelled by its *stance* (pro-deal when its members' summed σ is
+positive, anti-deal when negative, undecided at 0) and the *issue at stake*: the issue with the
+largest summed |g_ik| over members (when nothing is at stake, the issue their scenario weights
+rank first).
+
+**Performance.** The graph semantics are kept in numpy: the alignment matrix is one vectorised
+expression per round and the components come from label propagation on the thresholded matrix.
+The networkx graph is built from the stored snapshot only when asked (:meth:`CoalitionTracker.graph`
+for exports, plots and analysis), with the same nodes, weights and coalitions.
+
+**Records.** One snapshot per round (phase "table": the offer on the table when the round opens,
+before lobbying) and one after the talks end (phase "final": the agreed terms or the last offer).
+Coalitions get stable ids across snapshots (each new coalition inherits the id of the previous
+coalition it overlaps most; ties to the lower id), from which :meth:`membership_rows`,
+:meth:`edge_rows` and the join/leave story are derived when asked.
+
+Riker (1962) and Axelrod (1970) for coalition theory; Putnam (1988) for the two-level game, in
+which domestic groups on either side can line up with each other across the border.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from model.compiled import Compiled
+    from model.negotiation import NegotiationModel
+
+STANCES = ("anti-deal", "undecided", "pro-deal")
+
+
+def gain_vectors(weights: np.ndarray, values: np.ndarray, no_deal_values: np.ndarray) -> np.ndarray:
+    """g_ik = w_ik · (z_ik(x) − z_ik(x⁰)): what each actor gains (or loses) on each issue."""
+    return weights * (values - no_deal_values)
+
+
+def alignment(gains: np.ndarray, stance: np.ndarray, issue_weight: float) -> np.ndarray:
+    """The edge-weight matrix A (actors × actors, symmetric, off-diagonal entries in [−1, 1]).
+
+    A = X Xᵀ with row i of X = (√α · g_i / |g_i|,  √(1 − α) · s_i),  s_i = sign(σ_i) · √|σ_i|:
+    one matrix product. Each row has norm ≤ 1, so |A_ij| ≤ 1 (Cauchy–Schwarz). The diagonal
+    carries no meaning (the graph has no self-loops).
+    """
+    scale = np.sqrt(issue_weight / (np.add.reduce(gains * gains, axis=1) + 1e-300))
+    s = np.sqrt((1.0 - issue_weight) * np.abs(stance))
+    x = np.concatenate((gains * scale[:, None], np.copysign(s, stance)[:, None]), axis=1)
+    return x @ x.T
+
+
+def components(adjacent: np.ndarray) -> np.ndarray:
+    """Connected components of a symmetric boolean matrix (diagonal ignored).
+
+    Returns canonical labels (a list): each actor's label is the smallest index in its component,
+    so two partitions are equal exactly when their label lists are. (A depth-first search over Python
+    lists: for a few actors it beats any numpy formulation.)
+    """
+    rows = adjacent.tolist()
+    n = len(rows)
+    labels = [-1] * n
+    for start in range(n):
+        if labels[start] >= 0:
+            continue
+        labels[start] = start
+        stack = [start]
+        while stack:
+            row = rows[stack.pop()]
+            for j in range(n):
+                if row[j] and labels[j] < 0:
+                    labels[j] = start
+                    stack.append(j)
+    return labels
+
+
+def groups(labels: list[int]) -> list[tuple[int, ...]]:
+    """The partition as member tuples, ordered by their smallest member."""
+    out: dict[int, list[int]] = {}
+    for i, lab in enumerate(labels):
+        out.setdefault(lab, []).append(i)
+    return [tuple(v) for _, v in sorted(out.items())]
+
+
+@dataclass(frozen=True)
+class CoalitionSetup:
+    """What every run of a scenario shares: names, countries, powers, the graph's parameters."""
+
+    names: tuple[str, ...]
+    kinds: tuple[str, ...]
+    country: np.ndarray  # per actor: the index of its government (a government's own index)
+    power: np.ndarray  # lobbying power (firms; governments have what the scenario gives them)
+    no_deal_values: np.ndarray
+    threshold: float
+    issue_weight: float
+
+    @classmethod
+    def of(cls, setup: Compiled) -> CoalitionSetup:
+        """Built once per compiled scenario and cached on it."""
+        cached = setup.__dict__.get("_coalition_setup")
+        if cached is None:
+            spec = setup.spec
+            cached = cls(
+                names=setup.actor_names,
+                kinds=tuple(spec.actors[n].kind for n in setup.actor_names),
+                country=np.array(setup.home),
+                power=np.asarray(setup.lobbying_power, dtype=float),
+                no_deal_values=setup.space.values(setup.space.no_deal),
+                threshold=spec.coalitions.edge_threshold,
+                issue_weight=spec.coalitions.issue_weight,
+            )
+            object.__setattr__(setup, "_coalition_setup", cached)
+        return cached
+
+
+@dataclass(slots=True, eq=False)
+class Snapshot:
+    """The graph in one round: ``align`` is the edge-weight matrix, ``labels`` the canonical
+    coalition labels, ``stance`` σ and ``gains`` g as defined in the module docstring. Read-only
+    by convention (not frozen: a frozen dataclass costs more to build than the round's maths)."""
+
+    round_no: int
+    phase: str  # "table" (when the round opens) or "final" (after the talks end)
+    align: np.ndarray
+    labels: list[int]
+    stance: np.ndarray
+    gains: np.ndarray
+    reservation: np.ndarray  # the actors' reservation utilities at the time
+
+
+@dataclass(frozen=True)
+class Coalition:
+    """One coalition in one snapshot, with its stable id."""
+
+    id: int
+    members: tuple[int, ...]
+    stance: str
+    issue: int
+
+
+class CoalitionTracker:
+    """The coalition graph of one run: updated every round, recorded as snapshots."""
+
+    def __init__(self, model: NegotiationModel) -> None:
+        self.cs = CoalitionSetup.of(model.setup)
+        self.issue_names = model.setup.space.issue_names
+        self.scenario_weights = model.setup.space.weights
+        self.snapshots: list[Snapshot] = []
+        self._history: list[list[Coalition]] | None = None
+        n = len(self.cs.names)
+        self._alone = list(range(n))
+        self._zero = np.zeros((n, n))
+
+    # -- the per-round update (the hot path) --------------------------------------------------
+    def observe(self, model: NegotiationModel, terms: np.ndarray | None, phase: str = "table") -> Snapshot:
+        """Recompute the graph on ``terms`` (None: no offer on the table yet) under the model's
+        current weights and reservations, and record the snapshot."""
+        if terms is None:
+            return self.update(model.round_index + 1, None, None, model.reservation, phase)
+        space = model.setup.space
+        if space.linear:  # g = w ⊙ slope ⊙ (x − x⁰) and u = A x + b: two products
+            gains = model._lin_a * (terms - space.no_deal)
+            stance = model._lin_a @ terms + model._lin_b - model.reservation
+        else:
+            values = space.values(terms)
+            gains = model.weights * (values - self.cs.no_deal_values)
+            stance = np.einsum("ij,ij->i", model.weights, values) - model.reservation
+        return self.update(model.round_index + 1, gains, stance, model.reservation, phase)
+
+    def update(
+        self, round_no: int, gains: np.ndarray | None, stance: np.ndarray | None,
+        reservation: np.ndarray, phase: str = "table",
+    ) -> Snapshot:
+        """Record the graph of the actors' gain vectors and stances (None: no offer yet)."""
+        cs = self.cs
+        if gains is None:
+            n_actors = len(cs.names)
+            snap = Snapshot(round_no, phase, self._zero, self._alone, np.zeros(n_actors),
+                            np.zeros((n_actors, len(self.issue_names))), reservation.copy())
+        else:
+            align = alignment(gains, stance, cs.issue_weight)
+            labels = components(align >= cs.threshold)
+            snap = Snapshot(round_no, phase, align, labels, stance, gains, reservation.copy())
+        self.snapshots.append(snap)
+        self._history = None
+        return snap
+
+    @property
+    def current(self) -> Snapshot | None:
+        return self.snapshots[-1] if self.snapshots else None
+
+    # -- derived records ----------------------------------------------------------------------
+    def history(self) -> list[list[Coalition]]:
+        """Every snapshot's coalitions with stable ids (computed once, when first asked)."""
+        if self._history is not None:
+            return self._history
+        out: list[list[Coalition]] = []
+        prev: list[Coalition] = []
+        prev_labels = None
+        next_id = 0
+        for snap in self.snapshots:
+            parts = groups(snap.labels)
+            if prev_labels == snap.labels:
+                ids = [c.id for c in prev]
+            else:
+                ids, next_id = _match(parts, prev, next_id)
+            out.append([
+                Coalition(k, members, *self._label(snap, members))
+                for k, members in zip(ids, parts, strict=True)
+            ])
+            prev, prev_labels = out[-1], snap.labels
+        self._history = out
+        return out
+
+    def _label(self, snap: Snapshot, members: tuple[int, ...]) -> tuple[str, int]:
+        idx = list(members)
+        total = float(snap.stance[idx].sum())
+        stance = STANCES[1 + (total > 1e-12) - (total < -1e-12)]
+        stake = np.abs(snap.gains[idx]).sum(axis=0)
+        if not stake.any():
+            stake = self.scenario_weights[idx].sum(axis=0)
+        return stance, int(stake.argmax())
+
+    def membership_rows(self) -> list[dict]:
+        """One row per snapshot and coalition: round, phase, coalition id, members, size,
+        stance, issue, cross_border."""
+        rows = []
+        names = self.cs.names
+        for snap, coalitions in zip(self.snapshots, self.history(), strict=True):
+            for c in coalitions:
+                rows.append({
+                    "round": snap.round_no, "phase": snap.phase, "coalition": c.id,
+                    "members": ";".join(names[i] for i in c.members), "size": len(c.members),
+                    "stance": c.stance, "issue": self.issue_names[c.issue],
+                    "cross_border": self.cross_border(c.members),
+                })
+        return rows
+
+    def edge_rows(self) -> list[dict]:
+        """One row per snapshot and pair of actors: round, phase, u, v, weight, in_coalition
+        (whether the edge reaches the threshold τ that joins coalitions)."""
+        rows = []
+        names = self.cs.names
+        n = len(names)
+        iu, ju = np.triu_indices(n, 1)
+        for snap in self.snapshots:
+            w = snap.align[iu, ju].tolist()
+            for a, b, weight in zip(iu.tolist(), ju.tolist(), w, strict=True):
+                rows.append({"round": snap.round_no, "phase": snap.phase, "u": names[a],
+                             "v": names[b], "weight": weight,
+                             "in_coalition": weight >= self.cs.threshold})
+        return rows
+
+    def cross_border(self, members: tuple[int, ...]) -> bool:
+        """Whether the members come from more than one country (a firm's country is its home)."""
+        return len(set(self.cs.country[list(members)].tolist())) > 1
+
+    def changes(self) -> int:
+        """The number of snapshots whose partition differs from the one before."""
+        labels = [s.labels for s in self.snapshots]
+        return sum(a != b for a, b in zip(labels, labels[1:], strict=False))
+
+    def moves(self) -> int:
+        """The number of times an actor's set of coalition partners changed between snapshots."""
+        if len(self.snapshots) < 2:
+            return 0
+        labels = np.array([s.labels for s in self.snapshots])
+        same = labels[:, :, None] == labels[:, None, :]
+        return int((same[1:] != same[:-1]).any(axis=2).sum())
+
+    def final_coalitions(self) -> list[list[str]]:
+        """The last snapshot's coalitions as lists of member names."""
+        if not self.snapshots:
+            return []
+        return [[self.cs.names[i] for i in members] for members in groups(self.snapshots[-1].labels)]
+
+    # -- the graph as networkx ----------------------------------------------------------------
+    def graph(self, k: int = -1) -> nx.Graph:
+        """Snapshot ``k`` as a weighted networkx graph: nodes are the actors (attributes kind,
+        country, power, coalition, stance), every pair is an edge with its ``weight`` and
+        ``in_coalition`` (weight ≥ τ). Coalitions are the connected components of the
+        ``in_coalition`` edges, as in the numpy computation."""
+        import networkx as nx
+
+        snap = self.snapshots[k]
+        coalitions = self.history()[k]
+        of = {i: c for c in coalitions for i in c.members}
+        names, cs = self.cs.names, self.cs
+        g = nx.Graph(round=snap.round_no, phase=snap.phase, threshold=float(cs.threshold))
+        for i, name in enumerate(names):
+            c = of[i]
+            g.add_node(name, kind=cs.kinds[i], country=names[int(cs.country[i])],
+                       power=float(cs.power[i]), coalition=int(c.id),
+                       coalition_stance=c.stance, stance=float(snap.stance[i]))
+        n = len(names)
+        for a in range(n):
+            for b in range(a + 1, n):
+                w = float(snap.align[a, b])
+                g.add_edge(names[a], names[b], weight=w, in_coalition=bool(w >= cs.threshold))
+        return g
+
+
+def _match(parts: list[tuple[int, ...]], prev: list[Coalition], next_id: int):
+    """Give each new part the id of the previous coalition it overlaps most (greedy, largest
+    overlap first, ties to the lower id); parts left over get fresh ids."""
+    pairs = []
+    for p, members in enumerate(parts):
+        s = set(members)
+        for c in prev:
+            overlap = len(s.intersection(c.members))
+            if overlap:
+                pairs.append((-overlap, c.id, p))
+    pairs.sort()
+    ids: list[int | None] = [None] * len(parts)
+    used = set()
+    for _, cid, p in pairs:
+        if ids[p] is None and cid not in used:
+            ids[p] = cid
+            used.add(cid)
+    for p in range(len(parts)):
+        if ids[p] is None:
+            ids[p] = next_id
+            next_id += 1
+    next_id = max([next_id, *(i + 1 for i in ids)])
+    return ids, next_id
+
+
+def decisive_actors(model: NegotiationModel) -> list[int]:
+    """The actors whose assent or refusal settled the outcome (indices).
+
+    With an agreement: every government at the table (each acceptance was needed) and, in each
+    domestic vote on the deal, every approving member whose political weight was pivotal (without
+    it the approval would have fallen below the threshold: a swing voter in Banzhaf's (1965)
+    sense). Without
+    one: if the last offer was accepted at the table but rejected at home, the dissenting members
+    whose weight was pivotal (with their approval it would have passed); otherwise the governments
+    that rejected the last offer or walked away. No offer made: nobody.
+    """
+    if not model.rows:
+        return []
+    from model.ratification import RatificationSetup
+
+    setup = model.setup
+    last = model.rows[-1]
+    consts = RatificationSetup.of(setup).constituencies
+    votes = [v for v in model.domestic.votes if v.round_no == last["round"]]
+    out: set[int] = set()
+    if model.outcome.agreement or (last["accepted"] and not last["ratified"]):
+        if model.outcome.agreement:
+            out.update(setup.governments)
+        for v in votes:
+            if model.outcome.agreement != v.passed:
+                continue
+            g = setup.index(v.government)
+            c = consts[g]
+            side = v.approve if v.passed else v.oppose
+            for m, w in zip(c.members.tolist(), c.weight.tolist(), strict=True):
+                if setup.actor_names[m] not in side:
+                    continue
+                flipped = v.approval - w if v.passed else v.approval + w
+                if (flipped >= v.threshold - 1e-12) != v.passed:
+                    out.add(m)
+    else:
+        for name, answer in last["responses"].items():
+            if answer != "accept":
+                out.add(setup.index(name))
+    return sorted(out)
+
+
+def coalition_summary(model: NegotiationModel) -> dict:
+    """The summary keys of the two-level game (see docs/ODD.md):
+
+    ``coalition_changes``: snapshots whose partition differs from the one before;
+    ``coalition_moves``: times an actor's set of partners changed;
+    ``decisive_coalitions``: the coalitions, on the final offer, that hold a decisive actor
+    (:func:`decisive_actors`); ``cross_border_decisive``: whether one of them has members from
+    more than one country; ``home_rejections``: deals accepted at the table and rejected at home;
+    ``ratification_thresholds``: each ratifying government's threshold at the end.
+    """
+    tracker = model.coalition_tracker
+    names = model.setup.actor_names
+    decisive = set(decisive_actors(model))
+    final = groups(tracker.snapshots[-1].labels) if tracker.snapshots else []
+    deciding = [members for members in final if decisive.intersection(members)]
+    return {
+        "coalition_changes": tracker.changes(),
+        "coalition_moves": tracker.moves(),
+        "decisive_coalitions": [[names[i] for i in members] for members in deciding],
+        "cross_border_decisive": any(tracker.cross_border(members) for members in deciding),
+        "home_rejections": model.domestic.rejections,
+        "ratification_thresholds": {
+            names[g]: float(t) for g, t in model.domestic.threshold.items()
+        },
+    }

@@ -1,0 +1,304 @@
+"""Domestic ratification: the second level of Putnam's (1988) two-level game.
+
+A government can only sign what home ratifies. Government g has domestic members M_g (itself and
+firms whose home it is, listed in ``actors.<g>.ratification.weights``) with political weights p_m.
+A member approves terms x when they are worth at least its reservation utility to it,
+u_m(x) ≥ r_m (under its current weights: a government's lobbied weights and reservation count).
+The deal is ratified at home when the approving share of political weight reaches the threshold θ_g:
+
+    approval_g(x) = Σ_{m ∈ M_g, u_m(x) ≥ r_m} p_m / Σ_{m ∈ M_g} p_m  ≥  θ_g.
+
+The *win-set* of g is the set of terms with approval_g ≥ θ_g. θ = 0 ratifies anything (no domestic
+constraint), θ = 1 needs unanimity. A government without a ratification table signs what it accepts.
+
+**Votes.** When every government accepts an offer at the table, each government with a ratification
+table votes on it. A deal any of them rejects is recorded (:attr:`Domestic.votes`, an event shown in
+the transcript) and the talks go on.
+
+**Anticipation.** ``ratification.anticipate`` says whether g's negotiators keep to the win-set:
+"always", "after_rejection" (from the round after home first rejected a deal) or "never". An
+anticipating government turns down at the table any offer home would not ratify, and pulls its own
+proposals back into the win-set, conceding as little as it can: it first moves only the issues the
+dissenting members care about (and want the same way as g), then, if that is not enough, every
+issue g cares about. Along each path from the strategy's terms x towards g's best terms b_g it
+offers the first of x + λ(b_g − x), λ ∈ {1/16, 2/16, …, 1}, that home ratifies (discrete issues
+rounded towards g's side); if none does, it offers x unchanged. This is Schelling's (1960) "power to bind oneself": a tighter θ_g shrinks
+g's win-set, and the terms that can be agreed move in g's favour until the win-sets no longer meet.
+Strategies see the same information through :class:`~agents.view.NegotiationView`
+(``ratifiable``, ``approval``, ``within_win_set``); the agent applies the constraint to whatever
+strategy it runs (:class:`~agents.actors.GovernmentAgent`).
+
+**Elections.** A dated event (``events.<name>``, kind "election") sets g's threshold from the first
+round on or after its date: Japan's Upper House election of 20 July 2025 moves Japan's θ.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from model.compiled import Compiled
+    from model.messages import Offer
+    from model.negotiation import NegotiationModel
+
+GRID = np.linspace(0.0, 1.0, 17)
+
+
+@dataclass(frozen=True)
+class Constituency:
+    """One government's ratifying side, compiled: member indices and normalised weights."""
+
+    government: int
+    members: np.ndarray
+    weight: np.ndarray  # political weights, normalised to sum 1
+    threshold: float
+    anticipate: str
+    body: str
+    best: np.ndarray  # b_g: the government's best terms (other issues: NaN, left as offered)
+
+
+@dataclass(frozen=True)
+class Election:
+    name: str
+    government: int
+    round_index: int | None  # the first round on or after it (None: after the last round)
+    threshold: float
+    label: str
+    date: object
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One domestic vote on a deal accepted at the table."""
+
+    round_no: int
+    government: str
+    approval: float
+    threshold: float
+    passed: bool
+    approve: tuple[str, ...]
+    oppose: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RatificationSetup:
+    constituencies: dict[int, Constituency]
+    elections: tuple[Election, ...]
+
+    @classmethod
+    def of(cls, setup: Compiled) -> RatificationSetup:
+        """Built once per compiled scenario and cached on it."""
+        cached = setup.__dict__.get("_ratification_setup")
+        if cached is None:
+            cached = _compile(setup)
+            object.__setattr__(setup, "_ratification_setup", cached)
+        return cached
+
+
+def _compile(setup: Compiled) -> RatificationSetup:
+    spec, space = setup.spec, setup.space
+    out = {}
+    for g in setup.governments:
+        name = setup.actor_names[g]
+        rat = spec.actors[name].ratification
+        if rat is None:
+            continue
+        members = np.array([setup.index(m) for m in rat.weights], dtype=int)
+        w = np.array(list(rat.weights.values()), dtype=float)
+        sign = space.sign[g]
+        best = np.where(sign > 0, space.lo + space.span, np.where(sign < 0, space.lo, np.nan))
+        best = np.where(space.weights[g] > 0, best, np.nan)
+        out[g] = Constituency(g, members, w / w.sum(), rat.threshold, rat.anticipate,
+                              rat.body or f"{name}'s domestic side", best)
+    elections = []
+    for name, ev in spec.events.items():
+        if ev.date is not None:
+            idx = next((r.number - 1 for r in setup.rounds if r.date >= ev.date), None)
+        else:
+            idx = ev.round - 1 if ev.round <= len(setup.rounds) else None
+        elections.append(Election(name, setup.index(ev.government), idx, ev.threshold,
+                                  ev.label or name, ev.date))
+    return RatificationSetup(out, tuple(elections))
+
+
+class Domestic:
+    """The domestic side of every government in one run: thresholds, votes, anticipation."""
+
+    def __init__(self, model: NegotiationModel) -> None:
+        self.model = model
+        self.rs = RatificationSetup.of(model.setup)
+        self.threshold = {g: c.threshold for g, c in self.rs.constituencies.items()}
+        self.anticipating = {g: c.anticipate == "always" for g, c in self.rs.constituencies.items()}
+        self.votes: list[Vote] = []
+        self.rejections = 0
+
+    # -- queries ------------------------------------------------------------------------------
+    def has(self, g: int) -> bool:
+        return g in self.rs.constituencies
+
+    def approval(self, g: int, terms: np.ndarray) -> tuple[float, np.ndarray]:
+        """Government g's domestic approval of ``terms`` and each member's yes/no."""
+        c = self.rs.constituencies[g]
+        model = self.model
+        yes = (model.utilities(terms) - model.reservation)[c.members] >= -1e-12
+        return float(c.weight @ yes), yes
+
+    def ratifiable(self, g: int, terms: np.ndarray) -> bool:
+        """Whether g's home would ratify ``terms`` now (True without a ratification table)."""
+        if g not in self.rs.constituencies:
+            return True
+        return self.approval(g, terms)[0] >= self.threshold[g] - 1e-12
+
+    def within_win_set(self, g: int, terms: np.ndarray) -> np.ndarray:
+        """``terms`` pulled back towards g's best terms until g's home ratifies them (see the
+        module docstring); ``terms`` unchanged if they already pass or if nothing on the way does."""
+        c = self.rs.constituencies.get(g)
+        if c is None:
+            return terms
+        share, yes = self.approval(g, terms)
+        if share >= self.threshold[g] - 1e-12:
+            return terms
+        model = self.model
+        space = model.setup.space
+        best = np.where(np.isnan(c.best), terms, c.best)
+        dissent = c.members[~yes]
+        cares = ((model.weights[dissent] > 0) & (space.sign[dissent] == space.sign[g])).any(axis=0)
+        targeted = np.where(cares, best, terms)
+        step = GRID[1:, None]
+        cand = np.vstack([terms + step * (targeted - terms), terms + step * (best - terms)])
+        cand = _snap(cand, space, space.sign[g])
+        members = c.members
+        if space.linear:  # u = A x + b for every candidate at once
+            u = cand @ model._lin_a[members].T + model._lin_b[members]
+        else:
+            xn = (cand - space.lo) / space.span
+            sign = space.sign[members]
+            z = np.where(sign[None] < 0, 1.0 - xn[:, None, :], xn[:, None, :])
+            np.clip(z, 0.0, 1.0, out=z)
+            z = z ** space.curvature[members][None]
+            u = (model.weights[members][None] * z).sum(axis=2)
+        yes = u >= model.reservation[members][None] - 1e-12
+        passing = np.nonzero(yes @ c.weight >= self.threshold[g] - 1e-12)[0]
+        return cand[passing[0]] if len(passing) else terms
+
+    # -- the round ----------------------------------------------------------------------------
+    def begin_round(self) -> None:
+        """Fire the elections dated in this round: they set their government's threshold."""
+        model = self.model
+        r = model.round_index
+        for ev in self.rs.elections:
+            if ev.round_index != r:
+                continue
+            old = self.threshold[ev.government]
+            self.threshold[ev.government] = ev.threshold
+            name = model.setup.actor_names[ev.government]
+            when = f" ({ev.date:%d %b %Y})" if ev.date else ""
+            model.event(
+                "election", when="before", government=name, election=ev.name,
+                threshold_before=old, threshold_after=ev.threshold,
+                text=f"🗳 {ev.label}{when}: {name}'s ratification threshold moves from "
+                f"{old:.2f} to {ev.threshold:.2f} of political weight",
+            )
+
+    def keep_to_win_set(self, g: int, terms: np.ndarray) -> np.ndarray:
+        """An anticipating government's proposal, pulled into its win-set (with a transcript
+        line when that changed it)."""
+        if not self.anticipating.get(g, False):
+            return terms
+        inside = self.within_win_set(g, terms)
+        if inside is not terms:
+            model = self.model
+            name = model.setup.actor_names[g]
+            changed = _changes(model, terms, inside)
+            model.event(
+                "win_set", when="before", government=name,
+                text=f"{name} keeps its offer to what {self.rs.constituencies[g].body} will "
+                f"ratify: {changed}",
+            )
+        return inside
+
+    def vetoes_at_table(self, g: int, offer: Offer) -> bool:
+        """Whether an anticipating government must turn ``offer`` down because home would not
+        ratify it (records the reason for the transcript)."""
+        if not self.anticipating.get(g, False):
+            return False
+        share, yes = self.approval(g, offer.terms)
+        if share >= self.threshold[g] - 1e-12:
+            return False
+        model = self.model
+        name = model.setup.actor_names[g]
+        c = self.rs.constituencies[g]
+        against = _names(model, c.members[~yes])
+        model.event(
+            "table_veto", when="after", government=name, approval=share,
+            threshold=self.threshold[g],
+            text=f"  … {name} cannot sign it: {c.body} would not ratify it "
+            f"(approval {share:.2f} < {self.threshold[g]:.2f}; against: {against})",
+        )
+        return True
+
+    def ratify(self, offer: Offer) -> bool:
+        """Every ratifying government votes on ``offer``; True if all pass."""
+        model = self.model
+        names = model.setup.actor_names
+        passed_all = True
+        for g, c in self.rs.constituencies.items():
+            share, yes = self.approval(g, offer.terms)
+            passed = share >= self.threshold[g] - 1e-12
+            said = list(zip((names[m] for m in c.members.tolist()), yes.tolist(), strict=True))
+            vote = Vote(model.round_index + 1, names[g], share, self.threshold[g], passed,
+                        tuple(n for n, y in said if y), tuple(n for n, y in said if not y))
+            self.votes.append(vote)
+            cmp = "≥" if passed else "<"
+            against = ", ".join(vote.oppose) or "nobody"
+            verdict = "ratified" if passed else "rejected"
+            text = (f"{'✓' if passed else '✗'} {verdict} at home by {c.body}: approval "
+                    f"{share:.2f} {cmp} {self.threshold[g]:.2f} needed (against: {against})")
+            if not passed:
+                passed_all = False
+                self.rejections += 1
+                text += " — the talks go on"
+            model.event("ratification", when="after", government=names[g], approval=share,
+                        threshold=self.threshold[g], passed=passed, text=text)
+            if not passed and c.anticipate == "after_rejection" and not self.anticipating[g]:
+                self.anticipating[g] = True
+                model.event(
+                    "anticipation", when="after", government=names[g],
+                    text=f"{names[g]}'s negotiators will now offer and accept only what "
+                    f"{c.body} will ratify",
+                )
+        return passed_all
+
+
+def _snap(cand: np.ndarray, space, sign: np.ndarray) -> np.ndarray:
+    """Round discrete issues to their grid, towards the government's preferred side: up
+    (ceil) where it prefers high, down (floor) otherwise, as ``UtilitySpace.offer_at`` does.
+    With s = ±1 for up/down, ceil(k − ε) and floor(k + ε) are both −s · floor(−s · k + ε)."""
+    step = space.step
+    discrete = ~np.isnan(step)
+    if not discrete.any():
+        return cand
+    unit = np.where(discrete, step, 1.0)
+    s = np.where(sign > 0, -1.0, 1.0)  # −s of the docstring
+    k = np.floor((cand - space.lo) * (s / unit) + 1e-9) * s
+    snapped = np.minimum(space.lo + k * unit, space.lo + space.span)
+    return np.where(discrete, snapped, cand)
+
+
+def _names(model: NegotiationModel, idx: np.ndarray, list_: bool = False):
+    names = [model.setup.actor_names[i] for i in idx.tolist()]
+    return names if list_ else (", ".join(names) or "nobody")
+
+
+def _changes(model: NegotiationModel, before: np.ndarray, after: np.ndarray) -> str:
+    issues = list(model.spec.issues.values())
+    parts = [
+        f"{issue.label} {issue.render(float(a))} instead of {issue.render(float(b))}"
+        for issue, b, a in zip(issues, before.tolist(), after.tolist(), strict=True)
+        if not math.isclose(a, b, rel_tol=0, abs_tol=1e-9)
+    ]
+    return ", ".join(parts)
