@@ -52,6 +52,17 @@ def _column(frame: pd.DataFrame, name: str) -> str:
     raise UserError(f"no column {name!r} in the results (parameters are named by their path)")
 
 
+def _outcome(frame: pd.DataFrame, name: str) -> pd.Series:
+    """An outcome column as floats (booleans as 0/1), or a UserError naming it."""
+    import pandas as pd
+
+    if name not in frame.columns:
+        from model.errors import UserError
+
+        raise UserError(f"no outcome {name!r} in the results")
+    return pd.to_numeric(frame[name], errors="coerce").astype("float64")
+
+
 def _label(name: str) -> str:
     return name.removeprefix(PARAM_PREFIX)
 
@@ -63,11 +74,10 @@ def _ok(frame: pd.DataFrame) -> pd.DataFrame:
 # -- data preparation -----------------------------------------------------------------------------
 def heatmap_table(frame: pd.DataFrame, x: str, y: str, outcome: str) -> pd.DataFrame:
     """Mean of ``outcome`` per (y, x): rows are ``y``'s values, columns ``x``'s, both sorted."""
-    import pandas as pd
 
     x, y = _column(frame, x), _column(frame, y)
     data = _ok(frame)
-    values = pd.to_numeric(data[outcome], errors="coerce").astype("float64")
+    values = _outcome(data, outcome)
     return values.groupby([data[y], data[x]]).mean().unstack(x).sort_index().sort_index(axis=1)
 
 
@@ -85,6 +95,7 @@ def p_deal_table(
     from experiments.summarize import summarize
 
     x = _column(frame, x)
+    _outcome(frame, outcome)
     groups = [_column(frame, by)] if by else []
     table = summarize(frame, outcomes=[outcome], by=[*groups, x], conf=conf)
     table = table.rename(columns={x: "x", "ci_low": "low", "ci_high": "high"})
@@ -100,11 +111,10 @@ def deadline_offsets(frame: pd.DataFrame) -> pd.Series:
     Negative: agreed before the deadline; 0: in the deadline round; positive: after it (a soft
     deadline that was extended).
     """
-    import pandas as pd
 
     data = _ok(frame)
-    rounds = pd.to_numeric(data["agreement_round"], errors="coerce")
-    deadline = pd.to_numeric(data["first_deadline_round"], errors="coerce")
+    rounds = _outcome(data, "agreement_round")
+    deadline = _outcome(data, "first_deadline_round")
     offsets = (rounds - deadline).dropna().astype(int)
     return offsets.rename("rounds_from_deadline").reset_index(drop=True)
 
@@ -113,11 +123,10 @@ def distribution_groups(
     frame: pd.DataFrame, by: Sequence[str], outcome: str
 ) -> dict[str, np.ndarray]:
     """The values of ``outcome`` per combination of the ``by`` parameters, labelled ``a / b``."""
-    import pandas as pd
 
     columns = [_column(frame, name) for name in by]
     data = _ok(frame)
-    values = pd.to_numeric(data[outcome], errors="coerce").astype("float64")
+    values = _outcome(data, outcome)
     groups: dict[str, np.ndarray] = {}
     for key, part in values.groupby([data[c] for c in columns], sort=True):
         key = key if isinstance(key, tuple) else (key,)

@@ -120,8 +120,13 @@ def write_sweep_outputs(config, out: Path) -> list[Path]:  # noqa: ANN001 - Swee
     path = Path(out) / "summary.csv"
     table.to_csv(path, index=False)
     written = [path]
-    if config.plots and len(frame):
-        written += render_plots(frame, config.plots, Path(out) / "plots")
+    from model.errors import UserError
+
+    for spec in config.plots if len(frame) else ():
+        try:
+            written += render_plots(frame, [spec], Path(out) / "plots")
+        except UserError as err:  # e.g. every run failed: the table is still worth having
+            print(f"plot {spec.kind} skipped: {err}", file=sys.stderr)
     return written
 
 

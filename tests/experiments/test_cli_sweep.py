@@ -159,3 +159,13 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_completes(tmp_path, root):
                      "--quiet"]) == 0
     keys = load_results(out)["run_key"]
     assert len(keys) == 270 and keys.is_unique
+
+
+def test_a_sweep_whose_runs_all_fail_still_writes_its_table(tmp_path, capsys):
+    config = write(tmp_path / "fail.toml", TOY.replace("noise = 0.1", "noise = 0.1\nfail_above = -1"))
+    out = tmp_path / "out"
+    assert run.main(["sweep", str(config), "--out", str(out), "--backend", "serial",
+                     "--quiet"]) == 0
+    assert "plot heatmap skipped: no outcome 'y'" in capsys.readouterr().err
+    assert (out / "summary.csv").exists()
+    assert json.loads((out / "manifest.json").read_text())["counts"]["runs_error"] == 72
