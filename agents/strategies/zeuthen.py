@@ -15,7 +15,9 @@ a stands firm while α_a · ln(1 − risk_a) < α_b · ln(1 − risk_b), which i
 larger generalised Nash product (u_a − d_a)^α_a (u_b − d_b)^α_b" (Harsanyi's argument, weighted);
 equal powers give Zeuthen's rule. A concession always gives the other side strictly more than the
 previous offer did (on a grid, at least one step), so the monotonic concession protocol
-(Rosenschein & Zlotkin 1994) never stalls while a concession is due.
+(Rosenschein & Zlotkin 1994) never stalls while a concession is due. The concession is found by
+scanning down from one's own level (400 steps to the other's offer), then bisecting the boundary:
+the levels that suffice form an interval, not a half-line, so bisection alone can miss them.
 """
 
 from __future__ import annotations
@@ -68,17 +70,30 @@ class Zeuthen(LevelStrategy):
 
         if firm(risk(mine_to_me, theirs_to_me, d_me), risk(theirs_to_them, mine_to_them, d_other)):
             return my_level  # the other side must concede
-        # Concede just enough: the highest level whose offer makes me the bolder, and gives the
-        # other side strictly more than my last offer.
-        lo, hi = max(theirs_to_me, d_me), my_level
-        for _ in range(50):
-            mid = 0.5 * (lo + hi)
-            terms = view.offer_at(mid)
-            r_me = risk(view.utility_of(me, terms), theirs_to_me, d_me)
+        # Concede just enough: the highest level whose offer makes me the bolder and gives the
+        # other side strictly more than my last offer. The levels that do form an interval around
+        # the Nash point (a finite deal set can leave gaps), so scan down from my level on a fine
+        # grid for the first that does, then refine the boundary by bisection.
+        def enough(level: float) -> bool:
+            terms = view.offer_at(level)
             to_them = view.utility_of(other, terms)
+            r_me = risk(view.utility_of(me, terms), theirs_to_me, d_me)
             r_them = risk(theirs_to_them, to_them, d_other)
-            if firm(r_me, r_them) and to_them > mine_to_them + 1e-12:
-                lo = mid
-            else:
-                hi = mid
-        return lo
+            return firm(r_me, r_them) and to_them > mine_to_them + 1e-12
+
+        floor = max(theirs_to_me, d_me)
+        steps = 400
+        above = my_level
+        for k in range(1, steps + 1):
+            level = my_level - (my_level - floor) * k / steps
+            if enough(level):
+                lo, hi = level, above
+                for _ in range(40):
+                    mid = 0.5 * (lo + hi)
+                    if enough(mid):
+                        lo = mid
+                    else:
+                        hi = mid
+                return lo
+            above = level
+        return floor

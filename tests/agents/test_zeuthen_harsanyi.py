@@ -51,3 +51,14 @@ def test_weighted_boldness_is_zeuthens_rule_at_equal_power():
     r_a, r_b = risk(ua, va, 0.0), risk(vb, ub, 0.0)
     assert (boldness(r_a, alpha) > boldness(r_b, 1 - alpha)) == \
         (ua**alpha * ub ** (1 - alpha) > va**alpha * vb ** (1 - alpha))
+
+
+def test_a_concession_that_must_skip_a_deal_lands_on_the_nash_product_maximiser():
+    """Found by hypothesis: B is not enough of a concession for P2 but C is, and D too much."""
+    u1, u2 = [13, 10, 9, 2, 1], [20, 25, 29, 30, 39]
+    overrides = {
+        "actors.P1.values.deal": {o: v / 100 for o, v in zip(OPTIONS, u1, strict=True)},
+        "actors.P2.values.deal": {o: v / 100 for o, v in zip(OPTIONS, u2, strict=True)},
+    }
+    result = run_once({"scenario": "zeuthen", **overrides}, 0)
+    assert result["terms"]["deal"] == "C"
