@@ -149,7 +149,7 @@ WRITERS: list[Callable[[NegotiationModel, dict, Path], list[Path]]] = [
 
 
 #: Writers that draw pictures (skipped by ``run --no-plots``).
-PLOT_WRITERS: set = {write_plots}
+PLOT_WRITERS: set = {write_plots, write_coalition_plots}
 
 
 def write_all(model: NegotiationModel, result: dict, out: Path, plots: bool = True) -> list[Path]:
