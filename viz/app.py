@@ -182,6 +182,28 @@ def UtilitySpacePanel(model: DashboardModel):
     solara.FigureMatplotlib(fig, format="png")
 
 
+def network_html(network: panels.CoalitionNetwork) -> str:
+    """The coalitions in words under the drawing: which graph it is, then one line per coalition
+    of two or more (stance, issue at stake, members) and one for the actors standing alone."""
+    key = (
+        " Colour: coalition (grey: alone); dark lines: alignment that joins a coalition; orange"
+        " arrows: lobbying pushes."
+        if network.source != "none"
+        else ""
+    )
+    lines = [f'<div class="bc-settings" data-field="caption">{_esc(network.caption + key)}</div>']
+    for group in network.groups:
+        if len(group.members) > 1:
+            lines.append(
+                f'<div data-coalition="{group.id}"><b>{_esc(group.stance)} · {_esc(group.issue)}:</b> '
+                f"{_esc(', '.join(group.members))}</div>"
+            )
+    alone = [m for g in network.groups if len(g.members) == 1 for m in g.members]
+    if alone:
+        lines.append(f'<div data-coalition="alone"><b>alone:</b> {_esc(", ".join(alone))}</div>')
+    return f'<div data-panel="network">{"".join(lines)}</div>'
+
+
 @solara.component
 def NetworkPanel(model: DashboardModel):
     """The coalition network at fixed positions, coloured by coalition, with its members listed."""
@@ -197,12 +219,7 @@ def NetworkPanel(model: DashboardModel):
     figures.draw_network(network, positions, fig.subplots())
     with solara.Column(gap="0px", classes=["bc-panel"]):
         solara.FigureMatplotlib(fig, format="png")
-        groups = "".join(
-            f'<div data-coalition="{_esc(label)}"><b>{_esc(label)}:</b> '
-            f"{_esc(', '.join(members) or '—')}</div>"
-            for label, members in network.members.items()
-        )
-        solara.HTML(tag="div", unsafe_innerHTML=f'<div data-panel="network">{groups}</div>')
+        solara.HTML(tag="div", unsafe_innerHTML=network_html(network))
 
 
 @solara.component

@@ -26,10 +26,7 @@ if TYPE_CHECKING:
 #: so the image is shown pixel for pixel, unscaled.
 PANEL_SIZE = (4.1, 3.8)
 #: The network figure leaves room under it for the list of coalition members.
-NETWORK_SIZE = (4.1, 3.1)
-#: Coalition colours in order (first: for the offer / first coalition, then against, ...).
-COALITION_COLORS = ("#2e8b57", "#c0392b", "#1f4e79", "#d68910", "#8e44ad", "#566573")
-NO_OFFER_COLOR = "#9aa5ad"
+NETWORK_SIZE = (4.1, 2.7)
 
 
 def new_figure(size: tuple[float, float] = PANEL_SIZE) -> Figure:
@@ -91,20 +88,26 @@ def draw_utility_space(data: dict, ax: Axes) -> Axes:
 
 
 def draw_network(network: CoalitionNetwork, pos: dict[str, tuple[float, float]], ax: Axes) -> Axes:
-    """The coalition network: nodes at their fixed positions, coloured by coalition; governments
-    as squares, firms as circles sized by lobbying power; lobbying links drawn by intensity.
-    Nodes are named as in the transcript (the scenario's actor names)."""
-    for u, v, weight, kind in network.edges:
+    """The coalition network at fixed positions: nodes coloured by coalition (its stable id, in
+    the report's colours; grey: alone), governments as squares, firms as circles sized by
+    lobbying power; dark edges join coalitions (width by alignment), orange arrows are this
+    round's lobbying pushes (width by intensity). Nodes are named as in the transcript."""
+    from experiments.coalition_plots import ALONE, coalition_colour
+
+    sizes = {g.id: len(g.members) for g in network.groups}
+    for u, v, weight in network.alignment:
         (x0, y0), (x1, y1) = pos[u], pos[v]
-        if kind == "table":
-            ax.plot([x0, x1], [y0, y1], color="#34495e", lw=2.5, ls="--", zorder=1)
-        else:
-            ax.plot([x0, x1], [y0, y1], color="#7f8c8d", lw=1.0 + 40.0 * weight, alpha=0.6,
-                    zorder=1, solid_capstyle="round")  # fmt: skip
+        ax.plot([x0, x1], [y0, y1], color="#333333", lw=0.8 + 3.0 * weight, alpha=0.7, zorder=1)
+    for firm, government, intensity in network.lobbying:
+        ax.annotate(
+            "", xy=pos[government], xytext=pos[firm], zorder=2,
+            arrowprops={"arrowstyle": "-|>", "color": "#e67e22", "lw": 1.0 + 15.0 * intensity,
+                        "shrinkA": 12, "shrinkB": 20, "alpha": 0.85},
+        )  # fmt: skip
     for name in network.actors:
         x, y = pos[name]
         k = network.coalition[name]
-        color = NO_OFFER_COLOR if network.source == "none" else COALITION_COLORS[k % 6]
+        color = coalition_colour(k) if sizes.get(k, 1) > 1 else ALONE
         if network.kinds[name] == "government":
             ax.scatter([x], [y], s=1500, marker="s", color=color, edgecolors="black", zorder=3)
             ax.annotate(name, (x, y), ha="center", va="center", fontsize=9, fontweight="bold",
@@ -112,20 +115,13 @@ def draw_network(network: CoalitionNetwork, pos: dict[str, tuple[float, float]],
         else:
             size = 180 + 700 * network.power[name]
             ax.scatter([x], [y], s=size, marker="o", color=color, edgecolors="black", zorder=3)
-            ax.annotate(name, (x, y), xytext=(0, -16), textcoords="offset points",
-                        ha="center", va="top", fontsize=9.5, zorder=4)  # fmt: skip
-    if network.source != "none":
-        for k, label in enumerate(network.coalitions):
-            n = len(network.members.get(label, ()))
-            ax.scatter([], [], s=120, color=COALITION_COLORS[k % 6], edgecolors="black",
-                       label=f"{label} ({n})")  # fmt: skip
-        ax.legend(loc="upper left", fontsize=9.5, frameon=False, ncols=len(network.coalitions),
-                  bbox_to_anchor=(0.0, 1.0))  # fmt: skip
-    xs = np.array([p[0] for p in pos.values()])
-    ys = np.array([p[1] for p in pos.values()])
-    pad_x, pad_y = 0.25 * (np.ptp(xs) or 1.0), 0.3 * (np.ptp(ys) or 1.0)
-    ax.set_xlim(xs.min() - pad_x, xs.max() + pad_x)
-    ax.set_ylim(ys.min() - pad_y, ys.max() + pad_y)
+            # the name outside the circle, away from the middle
+            ha = "left" if x > 0.35 else "right" if x < -0.35 else "center"
+            va = "bottom" if y > 0.35 else "top" if y < -0.35 else "center"
+            ax.annotate(name, (x, y), xytext=(14 * x, 14 * y), textcoords="offset points",
+                        ha=ha, va=va, fontsize=9.5, zorder=4)  # fmt: skip
+    ax.set_xlim(-1.75, 1.75)  # the unit circle, with room for the names around it
+    ax.set_ylim(-1.45, 1.3)
     ax.set_axis_off()
     ax.figure.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.02)
     _projector(ax, "Coalitions and lobbying")

@@ -8,25 +8,19 @@ printed transcript and the saved plots tell the same story.
 
 The coalition network
 ---------------------
-The network's nodes are all the actors. Positions are computed once per scenario
-(:func:`network_layout`): a force-directed layout with a fixed seed, in which the governments are
-pinned at left and right and each firm is drawn towards its home government, so that nodes never
-move between rounds or across resets and the class can follow them.
-
-Coalitions are read off the offer on the table by the rule the run summary uses for its final
-coalitions when the model tracks none (:func:`model.metrics.coalitions`): the actors better off
-with the offer on the table than with their reservation utility ("for this offer", utilities under
-the current, lobbied weights) and those worse off ("against this offer"). Edges are the lobbying links of the last round (a firm and its home
-government, width by the push's intensity η) and the table between the governments.
+The network's nodes are all the actors, at positions fixed once per scenario
+(:func:`network_layout`: a circle, each government with its firms beside it), so that nodes never
+move between rounds or across resets and the class can follow them. Coalitions, their stance and
+issue, and the alignment edges are the model's own (:mod:`model.coalitions`), as are the lobbying
+pushes drawn over them (:mod:`model.lobbying`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from experiments import plots, report
@@ -35,9 +29,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from model.negotiation import NegotiationModel
-
-#: Seed of the network layout: positions are a function of the scenario alone.
-LAYOUT_SEED = 7
 
 
 @dataclass(frozen=True)
@@ -211,96 +202,114 @@ def utility_space(model: NegotiationModel) -> dict:
 
 # -- coalitions -------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class CoalitionNetwork:
-    """The coalition network of the current round, ready to draw.
+class Group:
+    """One coalition of the snapshot: its stable id (it keeps its colour over the rounds), its
+    members, what it pushes for (pro-deal / anti-deal / undecided) and the issue at stake."""
 
-    ``coalition`` maps every actor to the index of its coalition in ``coalitions`` (names of the
-    groups, e.g. "for this offer"); ``edges`` are (u, v, weight, kind) with kind "lobbying",
-    "table"; ``source`` says what the coalitions were read from ("offer", or "none" before any
-    offer); ``members`` maps each coalition's name to its actors.
+    id: int
+    members: tuple[str, ...]
+    stance: str
+    issue: str
+
+
+@dataclass(frozen=True)
+class CoalitionNetwork:
+    """The coalition network shown for the current round, ready to draw.
+
+    Read from the model's coalition tracker (:mod:`model.coalitions`): its latest snapshot, which
+    is the graph as the last round played opened (on the offer then on the table, before lobbying:
+    the coalitions that drove that round's lobbying), or the final graph once the talks ended.
+    ``alignment`` holds the edges A_ij ≥ τ that join coalitions, ``lobbying`` each firm's push on
+    its home government that round (its intensity η after the coalition boost).
     """
 
     actors: tuple[str, ...]
     kinds: dict[str, str]
     power: dict[str, float]
-    coalition: dict[str, int]
-    coalitions: tuple[str, ...]
-    edges: tuple[tuple[str, str, float, str], ...]
-    source: str
-    members: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    coalition: dict[str, int]  # actor -> its group's id
+    groups: tuple[Group, ...]
+    alignment: tuple[tuple[str, str, float], ...]
+    lobbying: tuple[tuple[str, str, float], ...]
+    caption: str  # which graph this is, in words
+    source: str  # "table", "final", or "none" before any offer was on the table
 
 
-def structure_graph(model: NegotiationModel) -> nx.Graph:
-    """The scenario's fixed structure: governments facing each other, each firm tied to its home."""
+def network_layout(model: NegotiationModel) -> dict[str, tuple[float, float]]:
+    """Fixed node positions for the scenario: every actor on a unit circle, each government at
+    the centre of its own arc (the first on the left) with its firms beside it, alternately above
+    and below. A pure function of the scenario, with no random draw, so positions hold across
+    rounds, resets and seeds. On a circle no edge between two actors runs through a third, and
+    every edge that crosses the middle is one across the border.
+
+    (The report's coalition plots lay a finished run out by its mean alignment instead, which a
+    live page cannot know in advance.)
+    """
     setup = model.setup
     names = setup.actor_names
-    graph = nx.Graph()
-    graph.add_nodes_from(names)
-    govs = [names[g] for g in setup.governments]
-    for a, b in zip(govs, govs[1:], strict=False):
-        graph.add_edge(a, b)
-    for f in setup.firms:
-        graph.add_edge(names[f], names[setup.home[f]])
-    return graph
-
-
-def network_layout(
-    model: NegotiationModel, seed: int = LAYOUT_SEED
-) -> dict[str, tuple[float, float]]:
-    """Stable node positions for the scenario: governments pinned on a horizontal line (left to
-    right in file order), firms placed by a seeded spring layout around them. A pure function of
-    the scenario and the seed."""
-    setup = model.setup
-    names = setup.actor_names
-    govs = [names[g] for g in setup.governments]
-    xs = np.linspace(-1.0, 1.0, len(govs)) if len(govs) > 1 else np.zeros(1)
-    fixed = {g: (float(x), 0.0) for g, x in zip(govs, xs, strict=True)}
-    graph = structure_graph(model)
-    if len(graph) == len(fixed):
-        return fixed
-    pos = nx.spring_layout(graph, pos=fixed, fixed=list(fixed), seed=seed, k=0.6, iterations=200)
-    return {n: (float(p[0]), float(p[1])) for n, p in pos.items()}
+    governments = list(setup.governments)
+    arc = 2 * np.pi / len(governments)
+    pos: dict[str, tuple[float, float]] = {}
+    for k, g in enumerate(governments):
+        centre = np.pi + k * arc  # the first government on the left
+        firms = [f for f in setup.firms if setup.home[f] == g]
+        step = 0.9 * arc / (len(firms) + 1) if firms else 0.0
+        offsets = [0.0] + [(-1) ** j * step * (j // 2 + 1) for j in range(len(firms))]
+        for actor, offset in zip([g, *firms], offsets, strict=True):
+            angle = centre + offset
+            pos[names[actor]] = (float(np.cos(angle)), float(np.sin(angle)))
+    return pos
 
 
 def coalition_network(model: NegotiationModel) -> CoalitionNetwork:
-    """Coalitions and links of the current round (see the module docstring for the rules)."""
+    """The coalitions, alignment edges and lobbying pushes of the current round."""
     setup = model.setup
     names = setup.actor_names
-    spec = model.spec
-    kinds = {n: spec.actors[n].kind for n in names}
+    kinds = {n: model.spec.actors[n].kind for n in names}
     power = {n: float(setup.lobbying_power[i]) for i, n in enumerate(names)}
-    edges: list[tuple[str, str, float, str]] = []
-    govs = [names[g] for g in setup.governments]
-    for a, b in zip(govs, govs[1:], strict=False):
-        edges.append((a, b, 1.0, "table"))
-    last_round = len(model.rows)
-    for move in model.lobby_moves:
-        if move.round_no == last_round:
-            edges.append((move.firm, move.government, float(move.intensity), "lobbying"))
-
-    if model.offers:
-        table = model.offers[-1].terms
-        gain = model.utilities(table) - model.reservation
-        groups_by_side = {0: [], 1: []}
-        for i, n in enumerate(names):
-            groups_by_side[0 if gain[i] >= 0 else 1].append(n)
-        coalitions = ("for this offer", "against this offer")
-        coalition = {n: side for side, group in groups_by_side.items() for n in group}
-        groups = [tuple(groups_by_side[0]), tuple(groups_by_side[1])]
-        source = "offer"
-    else:
-        coalitions = ("no offer yet",)
-        coalition = dict.fromkeys(names, 0)
-        groups = [tuple(names)]
-        source = "none"
-    members = {label: group for label, group in zip(coalitions, groups, strict=True)}
-    return CoalitionNetwork(
-        actors=names,
-        kinds=kinds,
-        power=power,
-        coalition=coalition,
-        coalitions=coalitions,
-        edges=tuple(edges),
-        source=source,
-        members=members,
+    tracker = model.coalition_tracker
+    snap = tracker.current
+    if snap is None:
+        return CoalitionNetwork(
+            actors=names, kinds=kinds, power=power, coalition=dict.fromkeys(names, -1),
+            groups=(), alignment=(), lobbying=(), source="none",
+            caption="No offer on the table yet: everyone stands alone.",
+        )  # fmt: skip
+    coalitions = tracker.history()[-1]
+    issues = model.spec.issues
+    groups = tuple(
+        Group(
+            id=c.id,
+            members=tuple(names[i] for i in c.members),
+            stance=c.stance,
+            issue=issues[setup.space.issue_names[c.issue]].label,
+        )
+        for c in coalitions
     )
+    coalition = {m: g.id for g in groups for m in g.members}
+    threshold = tracker.cs.threshold
+    alignment = tuple(
+        (names[a], names[b], float(snap.align[a, b]))
+        for a in range(len(names))
+        for b in range(a + 1, len(names))
+        if snap.align[a, b] >= threshold
+    )
+    if snap.phase == "final":
+        caption = "After the talks ended, on the " + (
+            "agreed terms."
+            if model.outcome is not None and model.outcome.agreement
+            else "last offer."
+        )
+    elif not snap.gains.any():
+        caption = f"As round {snap.round_no} opened: no offer on the table yet, everyone alone."
+    else:
+        caption = f"As round {snap.round_no} opened, on round {snap.round_no - 1}'s offer."
+    round_no = snap.round_no if snap.phase == "table" else len(model.rows)
+    lobbying = tuple(
+        (m.firm, m.government, float(m.intensity))
+        for m in model.lobby_moves
+        if m.round_no == round_no and m.intensity > 0
+    )
+    return CoalitionNetwork(
+        actors=names, kinds=kinds, power=power, coalition=coalition, groups=groups,
+        alignment=alignment, lobbying=lobbying, caption=caption, source=snap.phase,
+    )  # fmt: skip

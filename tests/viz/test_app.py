@@ -31,7 +31,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings(
         "ignore", message=r".*ComponentsView: `use_state`", category=UserWarning
     )
-    from viz import app  # noqa: E402
+    from viz import app, panels  # noqa: E402
 
 
 class PageDriver:
@@ -74,7 +74,8 @@ def page(monkeypatch):
 
 
 def _text(fragment: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", fragment))
+    """The text of an HTML fragment, white space collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
 def _reference(rounds: int, overrides: dict | None = None, seed: int = 0) -> NegotiationModel:
@@ -101,7 +102,10 @@ def test_step_shows_the_models_round_date_offer_and_log(page):
     log = _text(page.panel("log"))
     assert "Round 3: events" in log and f"{row['proposer']} proposes" in log
     coalitions = _text(page.panel("network"))
-    assert "for this offer:" in coalitions
+    assert "As round 3 opened" in coalitions
+    for group in panels.coalition_network(reference).groups:
+        if len(group.members) > 1:
+            assert f"{group.stance} · {group.issue}: {', '.join(group.members)}" in coalitions
 
 
 def test_reset_starts_again_with_the_moved_slider(page):

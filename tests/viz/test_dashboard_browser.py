@@ -134,9 +134,19 @@ def check_round(page, model: NegotiationModel) -> None:
 def check_network(page, model: NegotiationModel) -> None:
     """The coalition panel lists the model's coalitions and shows its drawing."""
     network = panels.coalition_network(model)
-    for label, members in network.members.items():
-        line = page.locator(f'[data-panel="network"] [data-coalition="{label}"]')
-        expect(line).to_have_text(f"{label}: {', '.join(members) or '—'}")
+    expect(page.locator('[data-panel="network"] [data-field="caption"]')).to_contain_text(
+        network.caption
+    )
+    alone = []
+    for group in network.groups:
+        if len(group.members) == 1:
+            alone.extend(group.members)
+            continue
+        line = page.locator(f'[data-panel="network"] [data-coalition="{group.id}"]')
+        expect(line).to_have_text(f"{group.stance} · {group.issue}: {', '.join(group.members)}")
+    if alone:
+        line = page.locator('[data-panel="network"] [data-coalition="alone"]')
+        expect(line).to_have_text(f"alone: {', '.join(alone)}")
     drawing = page.locator(".vue-grid-item", has=page.locator('[data-panel="network"]')).locator(
         "img"
     )

@@ -130,51 +130,84 @@ def test_dance_and_utility_space_hold_every_offer(three):
     assert space["nash"] is not None and len(space["frontier"]) >= 2
 
 
-def test_layout_is_seeded_stable_and_pins_the_governments(fresh, three):
+def test_layout_is_fixed_and_keeps_each_firm_beside_its_government(fresh, three):
     before = panels.network_layout(fresh)
-    after = panels.network_layout(three)
-    assert before == after == panels.network_layout(fresh)
-    assert set(before) == set(fresh.setup.actor_names)
+    assert before == panels.network_layout(three)  # rounds played change nothing
+    other_seed = NegotiationModel(fresh.spec, 99)
+    assert before == panels.network_layout(other_seed)  # nor does the seed
+    other_seed.release()
     names = fresh.setup.actor_names
+    assert set(before) == set(names)
+    assert all(np.hypot(x, y) == pytest.approx(1.0) for x, y in before.values())
     govs = [names[g] for g in fresh.setup.governments]
-    assert before[govs[0]] == (-1.0, 0.0) and before[govs[-1]] == (1.0, 0.0)
-    # a firm sits nearer its home government than the other one
+    assert before[govs[0]] == pytest.approx((-1.0, 0.0))  # the first government on the left
     for f in fresh.setup.firms:
         home = names[fresh.setup.home[f]]
-        other = next(g for g in govs if g != home)
-        mine = np.hypot(*np.subtract(before[names[f]], before[home]))
-        theirs = np.hypot(*np.subtract(before[names[f]], before[other]))
-        assert mine < theirs
+        nearest = min(govs, key=lambda g: np.hypot(*np.subtract(before[names[f]], before[g])))
+        assert nearest == home
 
 
-def test_layout_seed_matters(fresh):
-    assert panels.network_layout(fresh, seed=1) != panels.network_layout(fresh, seed=2)
+def test_layout_puts_no_actor_on_a_line_between_two_others(fresh):
+    points = np.array(list(panels.network_layout(fresh).values()))
+    for i, p in enumerate(points):
+        for j, q in enumerate(points):
+            for k, r in enumerate(points):
+                if len({i, j, k}) == 3:  # r strictly between p and q would be collinear
+                    cross = (q - p)[0] * (r - p)[1] - (q - p)[1] * (r - p)[0]
+                    assert abs(cross) > 1e-6
 
 
-def test_network_before_any_offer_has_no_sides(fresh):
+def test_network_before_the_first_round_has_everyone_alone(fresh):
     network = panels.coalition_network(fresh)
-    assert network.source == "none"
-    assert set(network.coalition) == set(fresh.setup.actor_names)
-    assert network.members == {"no offer yet": fresh.setup.actor_names}
+    assert network.source == "none" and network.groups == ()
+    assert network.alignment == () and network.lobbying == ()
+    assert "No offer on the table yet" in network.caption
 
 
-def test_network_sides_are_read_off_the_offer_on_the_table(three):
+def test_network_is_the_trackers_latest_snapshot(three):
     network = panels.coalition_network(three)
-    row = three.rows[-1]
+    tracker = three.coalition_tracker
+    snap = tracker.current
     names = three.setup.actor_names
-    assert network.source == "offer"
-    assert network.coalitions == ("for this offer", "against this offer")
-    for i, name in enumerate(names):
-        gains = row[f"u_{name}"] >= three.reservation[i]
-        assert network.coalition[name] == (0 if gains else 1)
-    members = network.members
-    assert sorted(members["for this offer"] + members["against this offer"]) == sorted(names)
+    assert network.source == "table" and snap.round_no == 3
+    assert network.caption == "As round 3 opened, on round 2's offer."
+    coalitions = tracker.history()[-1]
+    assert [g.id for g in network.groups] == [c.id for c in coalitions]
+    for group, c in zip(network.groups, coalitions, strict=True):
+        assert group.members == tuple(names[i] for i in c.members)
+        assert group.stance == c.stance
+        assert group.issue == three.spec.issues[three.setup.space.issue_names[c.issue]].label
+    assert sorted(m for g in network.groups for m in g.members) == sorted(names)
+    assert all(network.coalition[m] == g.id for g in network.groups for m in g.members)
 
 
-def test_network_edges_are_this_rounds_lobbying_and_the_table(three):
+def test_network_edges_are_the_coalition_edges_of_the_graph(three):
     network = panels.coalition_network(three)
-    lobbying = {(u, v, w) for u, v, w, kind in network.edges if kind == "lobbying"}
-    moves = {(m.firm, m.government, m.intensity) for m in three.lobby_moves if m.round_no == 3}
-    assert lobbying == moves and moves
-    table = [e for e in network.edges if e[3] == "table"]
-    assert [(u, v) for u, v, _, _ in table] == [("US", "Japan")]
+    graph = three.coalition_tracker.graph()
+    expected = {frozenset((u, v)) for u, v, data in graph.edges(data=True) if data["in_coalition"]}
+    assert {frozenset((u, v)) for u, v, _ in network.alignment} == expected
+    for u, v, weight in network.alignment:
+        assert weight == pytest.approx(graph.edges[u, v]["weight"])
+
+
+def test_network_arrows_are_this_rounds_lobbying(three):
+    network = panels.coalition_network(three)
+    moves = {
+        (m.firm, m.government, m.intensity)
+        for m in three.lobby_moves
+        if m.round_no == 3 and m.intensity > 0
+    }
+    assert set(network.lobbying) == moves and moves
+
+
+def test_network_after_the_talks_is_the_final_graph():
+    model = _model(0)
+    try:
+        model.run()
+        network = panels.coalition_network(model)
+        assert network.source == "final"
+        assert network.caption.startswith("After the talks ended, on the")
+        final = model.coalition_tracker.final_coalitions()
+        assert [list(g.members) for g in network.groups] == final
+    finally:
+        model.release()
