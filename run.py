@@ -36,6 +36,11 @@ examples:
   python run.py run --seed 3 --json              one JSON summary on stdout
   python run.py run --set actors.Japan.strategy.beta=0.5 --out results/slow_japan
   python run.py run --set deadlines.G7.extension_probability=0.3
+  python run.py sweep experiments/configs/deadline_credibility.toml --out results/deadline
+  python run.py summarize results/deadline       outcome means with confidence intervals
+  python run.py sensitivity experiments/configs/sobol_default.toml --out results/sobol
+  python run.py validate                         the classic bargaining results, PASS/FAIL
+  python run.py demo                             the browser dashboard on 127.0.0.1
   python run.py <command> --help                 the options of one command
 """
 
