@@ -50,7 +50,7 @@ STYLE = """
 .bc-status { margin-top: 8px; font-weight: 600; }
 .bc-status.bc-agreement { color: #1e7b45; }
 .bc-status.bc-nodeal { color: #b03a2e; }
-.bc-log { font-family: "DejaVu Sans Mono", monospace; font-size: 13px; white-space: pre-wrap;
+.bc-log { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; white-space: pre-wrap;
           margin: 0; }
 .bc-problem { color: #b03a2e; font-weight: 600; }
 .bc-settings { margin-top: 4px; color: #546e7a; font-size: 13px; }
@@ -186,10 +186,7 @@ def network_html(network: panels.CoalitionNetwork) -> str:
     """The coalitions in words under the drawing: which graph it is, then one line per coalition
     of two or more (stance, issue at stake, members) and one for the actors standing alone."""
     key = (
-        " Colour: coalition (grey: alone); dark lines: alignment that joins a coalition; orange"
-        " arrows: lobbying pushes."
-        if network.source != "none"
-        else ""
+        " Grey: alone · dark lines: aligned · orange: lobbying." if network.source != "none" else ""
     )
     lines = [f'<div class="bc-settings" data-field="caption">{_esc(network.caption + key)}</div>']
     for group in network.groups:

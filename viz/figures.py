@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 #: so the image is shown pixel for pixel, unscaled.
 PANEL_SIZE = (4.1, 3.8)
 #: The network figure leaves room under it for the list of coalition members.
-NETWORK_SIZE = (4.1, 2.7)
+NETWORK_SIZE = (4.1, 2.55)
 
 
 def new_figure(size: tuple[float, float] = PANEL_SIZE) -> Figure:
