@@ -3,8 +3,8 @@
     python docs/make_gallery.py
 
 Every picture is drawn from the real model by the same code the command line uses: a run of the
-default scenario (seed 0) and a small sweep of the deadline-credibility study. Nothing is drawn by
-hand. Work files go to a temporary folder; only the PNGs are copied into docs/gallery/.
+default scenario (seed 0), the tutorial's variant of it, the deadline-credibility sweep and the
+ratification-threshold study. Nothing is drawn by hand. Work files go to a temporary folder; only the PNGs are copied into docs/gallery/.
 """
 
 from __future__ import annotations
@@ -41,6 +41,14 @@ def default_run(work: Path) -> None:
         copy(png, png.name)
 
 
+def boulware_japan(work: Path) -> None:
+    """The tutorial's one-parameter change: Japan concedes like a Boulware (β = 0.3)."""
+    out = work / "boulware_japan"
+    run_cli("run", "--seed", "0", "--set", "actors.Japan.strategy.beta=0.3", "--out", str(out))
+    for name in ("negotiation_dance", "utility_space", "coalition_membership"):
+        copy(out / f"{name}.png", f"boulware_japan_{name}.png")
+
+
 def credibility_sweep(work: Path) -> None:
     """The deadline-credibility study: P(deal by the G7) and its heatmap over Japan's pace."""
     out = work / "deadline"
@@ -51,7 +59,14 @@ def credibility_sweep(work: Path) -> None:
         copy(png, f"credibility_{kind}.png")
 
 
-ITEMS = [default_run, credibility_sweep]
+def ratification_threshold(work: Path) -> None:
+    """The two-level game: outcomes against Japan's ratification threshold (docs/figures/)."""
+    subprocess.run([sys.executable, str(ROOT / "docs" / "ratification_threshold.py")], cwd=ROOT,
+                   check=True, stdout=subprocess.DEVNULL)
+    print("wrote docs/figures/ratification_threshold.png")
+
+
+ITEMS = [default_run, boulware_japan, credibility_sweep, ratification_threshold]
 
 
 def main() -> None:

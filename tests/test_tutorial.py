@@ -1,0 +1,70 @@
+"""docs/tutorial.md: every command runs as written, and the story it tells is what the model does.
+
+The commands are read from the tutorial's ``bash`` blocks (install lines excepted) and run from a
+scratch folder, with the repository's paths made absolute, so ``results/`` lands in the scratch
+folder. The claims the text makes about seed 0 are checked against the files the commands wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TUTORIAL = ROOT / "docs" / "tutorial.md"
+
+
+def tutorial_commands() -> list[str]:
+    blocks = re.findall(r"```bash\n(.*?)```", TUTORIAL.read_text(encoding="utf-8"), flags=re.S)
+    lines = [line.strip() for block in blocks for line in block.splitlines()]
+    return [line for line in lines if line and not line.startswith(("pip ", "#"))]
+
+
+def test_the_tutorial_has_the_exercise_commands():
+    commands = tutorial_commands()
+    assert commands[0] == "python run.py"
+    assert any("--set actors.Japan.strategy.beta=" in c for c in commands)
+    assert any(c.startswith("python run.py sweep") for c in commands)
+    assert any(c.startswith("python run.py summarize") for c in commands)
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("tutorial")
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    for command in tutorial_commands():
+        args = shlex.split(command)
+        assert args[:2] == ["python", "run.py"], command
+        args = [sys.executable, str(ROOT / "run.py")] + [
+            str(ROOT / a) if a.startswith("experiments/") else a for a in args[2:]
+        ]
+        done = subprocess.run(args, cwd=work, env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, f"{command}\n{done.stderr}"
+    return work / "results"
+
+
+def test_seed_0_is_rejected_at_home_once_then_agreed_at_the_g7(ran):
+    summary = json.loads((ran / "summary.json").read_text())
+    assert summary["agreement"] and summary["agreement_date"] == "2025-06-16"
+    assert summary["home_rejections"] >= 1
+    assert "rejected at home" in (ran / "transcript.txt").read_text(encoding="utf-8")
+
+
+def test_a_boulware_japan_gets_no_deal_after_a_rejection_at_home(ran):
+    summary = json.loads((ran / "boulware_japan" / "summary.json").read_text())
+    assert not summary["agreement"]
+    assert summary["end_reason"] == "deadline not extended"
+    assert summary["home_rejections"] >= 1
+
+
+def test_the_sweep_wrote_its_table_and_heatmap(ran):
+    deadline = ran / "deadline"
+    assert (deadline / "summary.csv").exists()
+    assert any(p.name.startswith("heatmap") for p in (deadline / "plots").glob("*.png"))
