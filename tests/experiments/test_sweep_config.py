@@ -87,3 +87,15 @@ def test_shipped_configs_validate(root):
     assert len(files) >= 3
     for path in files:
         assert load_config(path).parameters
+
+
+def test_the_documented_example_is_a_valid_config():
+    import tomllib
+
+    import experiments.sweep_config as module
+
+    text = module.__doc__.split("Example::")[1].split("Bad input")[0]
+    example = "\n".join(line[4:] for line in text.splitlines())
+    cfg = parse_config(tomllib.loads(example))
+    assert cfg.role("deadlines.G7.extension_probability") == "uncertainty"
+    assert cfg.replications == 50 and cfg.design.kind == "grid"
