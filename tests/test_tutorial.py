@@ -68,3 +68,16 @@ def test_the_sweep_wrote_its_table_and_heatmap(ran):
     deadline = ran / "deadline"
     assert (deadline / "summary.csv").exists()
     assert any(p.name.startswith("heatmap") for p in (deadline / "plots").glob("*.png"))
+
+
+def test_the_heatmap_reads_as_the_tutorial_says(ran):
+    from experiments import load_results
+
+    runs = load_results(ran / "deadline")
+    share = runs.groupby(
+        ["param.actors.Japan.strategy.beta", "param.deadlines.G7.extension_probability"]
+    )["agreement_by_first_deadline"].mean()
+    assert all(share[(beta, 0.0)] >= 0.85 for beta in (0.3, 1.0, 3.0))  # credible: all settle
+    assert all(v >= 0.95 for v in share[3.0])  # a conceding Japan settles early every time
+    assert share[(1.0, 0.0)] >= 0.95 and share[(1.0, 1.0)] <= 0.15  # linear: from 1 to ~0
+    assert max(share[0.3].drop(0.0)) <= 0.4  # a Boulware rarely settles by the summit
