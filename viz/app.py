@@ -25,6 +25,7 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
+from experiments import report
 from model import load_scenario, scenario_names
 from model.loader import DEFAULT_SCENARIO
 from viz import controls, figures, panels
@@ -114,9 +115,7 @@ def round_html(summary: panels.RoundSummary, settings: str = "") -> str:
         stands = []
         for s in summary.stands:
             asks = "—" if s.threshold is None else _utility(s.threshold)
-            answer = {"accept": "accepts", "reject": "rejects", "walk_away": "walks away"}.get(
-                s.answer or "", "proposed it"
-            )
+            answer = report.VERBS.get(s.answer or "", "proposed it")  # the transcript's verbs
             stands.append(
                 f'<tr data-government="{_esc(s.government)}"><td>{_esc(s.government)}</td>'
                 f'<td data-field="utility">{_utility(s.utility)}</td>'
