@@ -22,6 +22,13 @@ COMMAND_MODULES = (
     "viz.cli",
 )
 
+# Optional packages and the extra that installs each (a missing one is a user error, not a crash).
+OPTIONAL_PACKAGES = {
+    "pyarrow": "sweep", "SALib": "sweep", "tqdm": "sweep",
+    "dask": "dask", "distributed": "dask",
+    "solara": "viz", "ipyvue": "viz", "ipyvuetify": "viz", "altair": "viz",
+}
+
 DESCRIPTION = """\
 An agent-based negotiation game: the 2025 US-Japan tariff talks played round by round to the G7
 summit, with firms lobbying behind their governments.
@@ -71,6 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except UserError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as err:
+        extra = OPTIONAL_PACKAGES.get((err.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(f"error: this command needs {err.name}, part of the '{extra}' extra: "
+              f"pip install -e '.[{extra}]'", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -182,3 +182,25 @@ def test_no_plots_writes_the_tables_but_no_pictures(tmp_path, run_main, capsys):
     written = {p.name for p in out.iterdir()}
     assert {"summary.json", "rounds.csv", "transcript.txt"} <= written
     assert not any(name.endswith(".png") for name in written)
+
+
+def test_a_missing_optional_package_names_its_extra(run_main, capsys, monkeypatch):
+    import experiments.cli_sweep as cli_sweep
+
+    def needs_pyarrow(args):
+        raise ModuleNotFoundError("No module named 'pyarrow'", name="pyarrow")
+
+    monkeypatch.setattr(cli_sweep, "sweep_command", needs_pyarrow)
+    parser_args = ["sweep", "experiments/configs/strategy_grid.toml", "--out", "unused"]
+    monkeypatch.setattr(run_main.__globals__["argparse"].ArgumentParser, "parse_args",
+                        lambda self, argv=None: _namespace(needs_pyarrow))
+    assert run_main(parser_args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: this command needs pyarrow, part of the 'sweep' extra: "
+                   "pip install -e '.[sweep]'"]
+
+
+def _namespace(handler):
+    import argparse
+
+    return argparse.Namespace(handler=handler)
