@@ -66,7 +66,16 @@ def ratification_threshold(work: Path) -> None:
     print("wrote docs/figures/ratification_threshold.png")
 
 
-ITEMS = [default_run, boulware_japan, credibility_sweep, ratification_threshold]
+def dashboard(work: Path) -> None:
+    """The teaching dashboard at 1280×720 after three rounds (headless Chromium, offline)."""
+    out = work / "dashboard"
+    subprocess.run([sys.executable, "-m", "viz.snapshot", "--out", str(out), "--rounds", "3"],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    first = sorted(out.glob("*.png"))[0]
+    copy(first, "dashboard.png")
+
+
+ITEMS = [default_run, boulware_japan, credibility_sweep, ratification_threshold, dashboard]
 
 
 def main() -> None:
