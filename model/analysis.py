@@ -39,6 +39,20 @@ class Point:
     terms: np.ndarray
 
 
+#: How many traced frontiers a utility space keeps (keyed by the two governments and the weights:
+#: every run of a scenario whose weights lobbying leaves alone shares one).
+_CACHE_SIZE = 128
+
+
+def _frontier_cache(space: UtilitySpace) -> dict:
+    """The space's cache of traced frontiers, created on first use."""
+    cache = space.__dict__.get("_frontier_cache")
+    if cache is None:
+        cache = {}
+        object.__setattr__(space, "_frontier_cache", cache)
+    return cache
+
+
 class Frontier:
     """The Pareto frontier between governments ``a`` and ``b`` for given weights."""
 
@@ -51,14 +65,39 @@ class Frontier:
         if self.deals is not None:
             self._discrete_frontier()
             return
-        if space.linear:
-            levels = self._vertex_levels()
+        cache = _frontier_cache(space)
+        key = (a, b, weights.tobytes())
+        traced = cache.get(key)
+        if traced is None:
+            traced = self._trace()
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            cache[key] = traced
+        self.levels, self.points = traced  # points (m, 2): u_a ascending, u_b descending
+
+    def _trace(self) -> tuple[np.ndarray, np.ndarray]:
+        """a's levels and both utilities along the frontier (read-only arrays, sorted by u_a).
+
+        a's greedy plan against b is worked out once and every level is read off it, as
+        :meth:`terms` does level by level.
+        """
+        space, weights, a, b = self.space, self.weights, self.a, self.b
+        plan = space.plan(a, weights, (b,))
+        if space.linear:  # the kinks: a's levels at which an issue is fully conceded
+            costs = [plan[1][i] for i in plan[3]]  # UtilitySpace.concession_costs, from the plan
+            levels = np.unique(np.clip(np.concatenate([[1.0], 1.0 - np.cumsum(costs)]), 0.0, 1.0))
         else:
             levels = np.linspace(0.0, 1.0, 401)
-        pts = np.array([self._utilities(level) for level in levels])
+        pts = []
+        for level in levels.tolist():
+            terms = space.offer_from_plan(plan, level, snap=False)
+            pts.append((space.utility(a, terms, weights), space.utility(b, terms, weights)))
+        pts = np.array(pts)
         order = np.argsort(pts[:, 0])
-        self.levels = levels[order]
-        self.points = pts[order]  # (m, 2): u_a ascending, u_b descending
+        levels, pts = levels[order], pts[order]
+        levels.setflags(write=False)
+        pts.setflags(write=False)
+        return levels, pts
 
     def _discrete_frontier(self) -> None:
         """The Pareto-optimal deals of a finite deal space, by u_a ascending."""
@@ -85,11 +124,6 @@ class Frontier:
             return None
         ua, ub = self.points[k]
         return Point(float(ua), (float(ua), float(ub)), self.deals[self.deal_index[k]].copy())
-
-    def _vertex_levels(self) -> np.ndarray:
-        """a's levels at which an issue is fully conceded: the kinks of a linear frontier."""
-        costs = self.space.concession_costs(self.a, self.weights, (self.b,))
-        return np.unique(np.clip(np.concatenate([[1.0], 1.0 - np.cumsum(costs)]), 0.0, 1.0))
 
     def terms(self, level: float) -> np.ndarray:
         return self.space.offer_at(self.a, level, self.weights, (self.b,), snap=False)
@@ -216,7 +250,7 @@ class Frontier:
 
     def distance(self, ua: float, ub: float) -> float:
         """Euclidean distance from (u_a, u_b) to the frontier polyline (0 on it)."""
-        p = self.points
+        p = self.points.tolist()  # plain floats: the loop's arithmetic is scalar
         best = math.inf
         for (x0, y0), (x1, y1) in zip(p[:-1], p[1:], strict=True):
             dx, dy = x1 - x0, y1 - y0
@@ -224,5 +258,5 @@ class Frontier:
             s = 0.0 if seg == 0 else min(1.0, max(0.0, ((ua - x0) * dx + (ub - y0) * dy) / seg))
             best = min(best, math.hypot(ua - (x0 + s * dx), ub - (y0 + s * dy)))
         if len(p) == 1:
-            best = math.hypot(ua - p[0, 0], ub - p[0, 1])
+            best = math.hypot(ua - p[0][0], ub - p[0][1])
         return best

@@ -74,11 +74,15 @@ def alignment(gains: np.ndarray, stance: np.ndarray, issue_weight: float) -> np.
     A = X Xᵀ with row i of X = (√α · g_i / |g_i|,  √(1 − α) · s_i),  s_i = sign(σ_i) · √|σ_i|:
     one matrix product. Each row has norm ≤ 1, so |A_ij| ≤ 1 (Cauchy–Schwarz). The diagonal
     carries no meaning (the graph has no self-loops).
+
+    Also takes a stack of rounds (gains: rounds × actors × issues, stance: rounds × actors) and
+    returns the stack of matrices; every round's matrix is computed exactly as on its own (the
+    same element-wise operations, and the same product per matrix).
     """
-    scale = np.sqrt(issue_weight / (np.add.reduce(gains * gains, axis=1) + 1e-300))
+    scale = np.sqrt(issue_weight / (np.add.reduce(gains * gains, axis=-1) + 1e-300))
     s = np.sqrt((1.0 - issue_weight) * np.abs(stance))
-    x = np.concatenate((gains * scale[:, None], np.copysign(s, stance)[:, None]), axis=1)
-    return x @ x.T
+    x = np.concatenate((gains * scale[..., None], np.copysign(s, stance)[..., None]), axis=-1)
+    return x @ np.swapaxes(x, -1, -2)
 
 
 def components(adjacent: np.ndarray) -> np.ndarray:
@@ -103,6 +107,22 @@ def components(adjacent: np.ndarray) -> np.ndarray:
                     labels[j] = start
                     stack.append(j)
     return labels
+
+
+def components_stacked(adjacent: np.ndarray) -> list[list[int]]:
+    """:func:`components` of every matrix in a stack (rounds × actors × actors) at once.
+
+    Each actor's label starts as its own index and takes the smallest label among its neighbours
+    until nothing changes: the fixed point gives every actor the smallest index in its component,
+    the same canonical labels as :func:`components`.
+    """
+    n = adjacent.shape[-1]
+    labels = np.broadcast_to(np.arange(n), adjacent.shape[:-1])
+    while True:
+        spread = np.minimum(labels, np.where(adjacent, labels[:, None, :], n).min(axis=2))
+        if np.array_equal(spread, labels):
+            return labels.tolist()
+        labels = spread
 
 
 def groups(labels: list[int]) -> list[tuple[int, ...]]:
@@ -170,13 +190,22 @@ class Coalition:
 
 
 class CoalitionTracker:
-    """The coalition graph of one run: updated every round, recorded as snapshots."""
+    """The coalition graph of one run: updated every round, recorded as snapshots.
+
+    A round's gains and stances are computed when it is recorded (under the weights and
+    reservations of the moment); its edge weights and coalitions only when first read, for every
+    round recorded since in one stacked computation (:attr:`snapshots`). A run whose firms do not
+    lobby through their coalitions reads none of them until its summary.
+    """
 
     def __init__(self, model: NegotiationModel) -> None:
         self.cs = CoalitionSetup.of(model.setup)
         self.issue_names = model.setup.space.issue_names
         self.scenario_weights = model.setup.space.weights
-        self.snapshots: list[Snapshot] = []
+        self._snapshots: list[Snapshot] = []
+        # Rounds recorded, not yet turned into snapshots: (round_no, phase, gains, stance,
+        # reservation), gains and stance None before any offer.
+        self._pending: list[tuple] = []
         self._history: list[list[Coalition]] | None = None
         n = len(self.cs.names)
         self._alone = list(range(n))
@@ -186,8 +215,18 @@ class CoalitionTracker:
     def observe(self, model: NegotiationModel, terms: np.ndarray | None, phase: str = "table") -> Snapshot:
         """Recompute the graph on ``terms`` (None: no offer on the table yet) under the model's
         current weights and reservations, and record the snapshot."""
+        self.record(model, terms, phase)
+        return self.snapshots[-1]
+
+    def record(
+        self, model: NegotiationModel, terms: np.ndarray | None, phase: str = "table"
+    ) -> np.ndarray | None:
+        """Record the graph on ``terms`` as :meth:`observe` does, leaving its edge weights and
+        coalitions to be computed when first read; returns the actors' stance σ (None when no
+        offer is on the table)."""
         if terms is None:
-            return self.update(model.round_index + 1, None, None, model.reservation, phase)
+            self._add(model.round_index + 1, None, None, model.reservation, phase)
+            return None
         space = model.setup.space
         if space.linear:  # g = w ⊙ slope ⊙ (x − x⁰) and u = A x + b: two products
             gains = model._lin_a * (terms - space.no_deal)
@@ -196,29 +235,53 @@ class CoalitionTracker:
             values = space.values(terms)
             gains = model.weights * (values - self.cs.no_deal_values)
             stance = np.einsum("ij,ij->i", model.weights, values) - model.reservation
-        return self.update(model.round_index + 1, gains, stance, model.reservation, phase)
+        self._add(model.round_index + 1, gains, stance, model.reservation, phase)
+        return stance
 
     def update(
         self, round_no: int, gains: np.ndarray | None, stance: np.ndarray | None,
         reservation: np.ndarray, phase: str = "table",
     ) -> Snapshot:
         """Record the graph of the actors' gain vectors and stances (None: no offer yet)."""
-        cs = self.cs
-        if gains is None:
-            n_actors = len(cs.names)
-            snap = Snapshot(round_no, phase, self._zero, self._alone, np.zeros(n_actors),
-                            np.zeros((n_actors, len(self.issue_names))), reservation.copy())
-        else:
-            align = alignment(gains, stance, cs.issue_weight)
-            labels = components(align >= cs.threshold)
-            snap = Snapshot(round_no, phase, align, labels, stance, gains, reservation.copy())
-        self.snapshots.append(snap)
+        self._add(round_no, gains, stance, reservation, phase)
+        return self.snapshots[-1]
+
+    def _add(self, round_no: int, gains: np.ndarray | None, stance: np.ndarray | None,
+             reservation: np.ndarray, phase: str) -> None:
+        self._pending.append((round_no, phase, gains, stance, reservation.copy()))
         self._history = None
-        return snap
+
+    @property
+    def snapshots(self) -> list[Snapshot]:
+        """One :class:`Snapshot` per recorded round, oldest first."""
+        if self._pending:
+            self._materialise()
+        return self._snapshots
+
+    def _materialise(self) -> None:
+        """Turn the pending rounds into snapshots: the edge weights and coalitions of all rounds
+        with an offer in one stacked computation."""
+        pending, self._pending = self._pending, []
+        cs = self.cs
+        offered = [p for p in pending if p[2] is not None]
+        if offered:
+            aligns = alignment(np.stack([p[2] for p in offered]),
+                               np.stack([p[3] for p in offered]), cs.issue_weight)
+            found = iter(zip(aligns, components_stacked(aligns >= cs.threshold), strict=True))
+        n_actors, n_issues = len(cs.names), len(self.issue_names)
+        for round_no, phase, gains, stance, reservation in pending:
+            if gains is None:
+                snap = Snapshot(round_no, phase, self._zero, self._alone, np.zeros(n_actors),
+                                np.zeros((n_actors, n_issues)), reservation)
+            else:
+                align, labels = next(found)
+                snap = Snapshot(round_no, phase, align, labels, stance, gains, reservation)
+            self._snapshots.append(snap)
 
     @property
     def current(self) -> Snapshot | None:
-        return self.snapshots[-1] if self.snapshots else None
+        snapshots = self.snapshots
+        return snapshots[-1] if snapshots else None
 
     # -- derived records ----------------------------------------------------------------------
     def history(self) -> list[list[Coalition]]:

@@ -228,24 +228,30 @@ def lobby_round(model: NegotiationModel) -> None:
     them into :class:`LobbyMove` records when asked (:func:`moves_from_log`).
     """
     on_table = bool(model.offers)
-    snap = model.coalition_tracker.observe(model, model.offers[-1].terms if on_table else None)
-    if on_table:
+    terms = model.offers[-1].terms if on_table else None
+    tracker, lob = model.coalition_tracker, model.lobbying
+    through_graph = on_table and len(lob.firms) and lob.boost != 0
+    if through_graph:  # the pushes need this round's edge weights and coalitions now
+        snap = tracker.observe(model, terms)
         stance = snap.stance
-    else:  # no offer yet: a firm's stance is no deal against its reservation
-        stance = model.utilities(model.setup.space.no_deal) - model.reservation
+    else:  # only the stances: the graph is computed when first read
+        stance = tracker.record(model, terms)
     if not model.firms:
         return
+    if not on_table:  # no offer yet: a firm's stance is no deal against its reservation
+        stance = model.utilities(model.setup.space.no_deal) - model.reservation
     stances = stance.tolist()
     for firm in model.firms:
         firm.stance = stances[firm.index]
-    lob = model.lobbying
     if not len(lob.firms):
         return
     before = model.weights.copy()
-    if on_table:
+    if through_graph:
         eta, boost, shift = lob.step_graph(
             model.weights, model.reservation, stance, snap.labels, snap.align
         )
+    elif on_table:  # κ = 0: the coalitions do not boost anyone
+        eta, boost, shift = lob.step_graph(model.weights, model.reservation, stance)
     else:
         eta, boost, shift = lob.step_graph(model.weights)
     model._refresh()  # the weights changed: re-derive the cached utility forms
