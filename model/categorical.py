@@ -153,6 +153,9 @@ class DiscreteSpace(UtilitySpace):
                 z[:, i] = np.nan if math.isnan(k) else self.table[:, i, int(round(k))]
         return z
 
+    def values_of(self, actor: int, terms: np.ndarray) -> np.ndarray:
+        return self.values(terms)[actor]
+
     def row_values(self, terms: np.ndarray) -> list[float | str]:
         out = terms.tolist()
         for i, cat in enumerate(self.categorical):

@@ -117,7 +117,7 @@ def components_stacked(adjacent: np.ndarray) -> list[list[int]]:
     the same canonical labels as :func:`components`.
     """
     n = adjacent.shape[-1]
-    labels = np.broadcast_to(np.arange(n), adjacent.shape[:-1])
+    labels = np.zeros(adjacent.shape[:-1], dtype=int) + np.arange(n)
     while True:
         spread = np.minimum(labels, np.where(adjacent, labels[:, None, :], n).min(axis=2))
         if np.array_equal(spread, labels):
@@ -265,8 +265,8 @@ class CoalitionTracker:
         cs = self.cs
         offered = [p for p in pending if p[2] is not None]
         if offered:
-            aligns = alignment(np.stack([p[2] for p in offered]),
-                               np.stack([p[3] for p in offered]), cs.issue_weight)
+            aligns = alignment(np.array([p[2] for p in offered]),
+                               np.array([p[3] for p in offered]), cs.issue_weight)
             found = iter(zip(aligns, components_stacked(aligns >= cs.threshold), strict=True))
         n_actors, n_issues = len(cs.names), len(self.issue_names)
         for round_no, phase, gains, stance, reservation in pending:

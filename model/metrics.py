@@ -33,8 +33,8 @@ def concessions(model: NegotiationModel) -> dict[str, float]:
         if not own:
             out[names[g]] = 0.0
             continue
-        first = float(model.weights[g] @ space.values(own[0].terms)[g])
-        last = float(model.weights[g] @ space.values(own[-1].terms)[g])
+        first = float(model.weights[g] @ space.values_of(g, own[0].terms))
+        last = float(model.weights[g] @ space.values_of(g, own[-1].terms))
         out[names[g]] = first - last
     return out
 

@@ -83,6 +83,11 @@ class UtilitySpace:
         z = np.clip(self._slope * terms + self._intercept, 0.0, 1.0)
         return z if self.linear else z**self.curvature
 
+    def values_of(self, actor: int, terms: np.ndarray) -> np.ndarray:
+        """One actor's row of :meth:`values` (the same numbers, without the other actors')."""
+        z = np.clip(self._slope[actor] * terms + self._intercept[actor], 0.0, 1.0)
+        return z if self.linear else z**self.curvature[actor]
+
     def clip(self, terms: np.ndarray) -> np.ndarray:
         """``terms`` clipped to the issue ranges (returned as is when already inside)."""
         values = terms.tolist()
