@@ -142,6 +142,7 @@ class CoalitionSetup:
     country: np.ndarray  # per actor: the index of its government (a government's own index)
     power: np.ndarray  # lobbying power (firms; governments have what the scenario gives them)
     no_deal_values: np.ndarray
+    no_deal_terms: np.ndarray
     threshold: float
     issue_weight: float
 
@@ -157,6 +158,7 @@ class CoalitionSetup:
                 country=np.array(setup.home),
                 power=np.asarray(setup.lobbying_power, dtype=float),
                 no_deal_values=setup.space.values(setup.space.no_deal),
+                no_deal_terms=setup.space.no_deal,
                 threshold=spec.coalitions.edge_threshold,
                 issue_weight=spec.coalitions.issue_weight,
             )
@@ -219,24 +221,36 @@ class CoalitionTracker:
         return self.snapshots[-1]
 
     def record(
-        self, model: NegotiationModel, terms: np.ndarray | None, phase: str = "table"
+        self, model: NegotiationModel, terms: np.ndarray | None, phase: str = "table",
+        *, stance: bool = True,
     ) -> np.ndarray | None:
         """Record the graph on ``terms`` as :meth:`observe` does, leaving its edge weights and
         coalitions to be computed when first read; returns the actors' stance σ (None when no
-        offer is on the table)."""
+        offer is on the table).
+
+        With ``stance=False`` (nobody needs σ now) it returns None, and in a linear space the
+        gains and stances too are computed with the graph, from the model's utility form
+        (A, b) of the moment: the model replaces that pair whenever the weights change and
+        never edits it in place, so keeping references to it is enough.
+        """
+        round_no = model.round_index + 1
         if terms is None:
-            self._add(model.round_index + 1, None, None, model.reservation, phase)
+            self._add(round_no, None, None, model.reservation, phase)
             return None
         space = model.setup.space
         if space.linear:  # g = w ⊙ slope ⊙ (x − x⁰) and u = A x + b: two products
+            if not stance:
+                self._add(round_no, None, None, model.reservation, phase,
+                          (terms, model._lin_a, model._lin_b))
+                return None
             gains = model._lin_a * (terms - space.no_deal)
-            stance = model._lin_a @ terms + model._lin_b - model.reservation
+            sigma = model._lin_a @ terms + model._lin_b - model.reservation
         else:
             values = space.values(terms)
             gains = model.weights * (values - self.cs.no_deal_values)
-            stance = np.einsum("ij,ij->i", model.weights, values) - model.reservation
-        self._add(model.round_index + 1, gains, stance, model.reservation, phase)
-        return stance
+            sigma = np.einsum("ij,ij->i", model.weights, values) - model.reservation
+        self._add(round_no, gains, sigma, model.reservation, phase)
+        return sigma if stance else None
 
     def update(
         self, round_no: int, gains: np.ndarray | None, stance: np.ndarray | None,
@@ -247,8 +261,9 @@ class CoalitionTracker:
         return self.snapshots[-1]
 
     def _add(self, round_no: int, gains: np.ndarray | None, stance: np.ndarray | None,
-             reservation: np.ndarray, phase: str) -> None:
-        self._pending.append((round_no, phase, gains, stance, reservation.copy()))
+             reservation: np.ndarray, phase: str, form: tuple | None = None) -> None:
+        """Queue a round; ``form`` = (terms, A, B) when its gains and stances are left for later."""
+        self._pending.append((round_no, phase, gains, stance, reservation.copy(), form))
         self._history = None
 
     @property
@@ -259,17 +274,28 @@ class CoalitionTracker:
         return self._snapshots
 
     def _materialise(self) -> None:
-        """Turn the pending rounds into snapshots: the edge weights and coalitions of all rounds
-        with an offer in one stacked computation."""
+        """Turn the pending rounds into snapshots: the gains and stances left for later, then the
+        edge weights and coalitions of all rounds with an offer, each in one stacked computation
+        (element for element the numbers of a round computed on its own)."""
         pending, self._pending = self._pending, []
         cs = self.cs
+        later = [k for k, p in enumerate(pending) if p[5] is not None]
+        if later:
+            terms = np.array([pending[k][5][0] for k in later])
+            a = np.array([pending[k][5][1] for k in later])
+            b = np.array([pending[k][5][2] for k in later])
+            gains = a * (terms - cs.no_deal_terms)[:, None, :]
+            sigma = (a @ terms[:, :, None])[:, :, 0] + b - np.array([pending[k][4] for k in later])
+            for j, k in enumerate(later):
+                round_no, phase, _, _, reservation, _ = pending[k]
+                pending[k] = (round_no, phase, gains[j], sigma[j], reservation, None)
         offered = [p for p in pending if p[2] is not None]
         if offered:
             aligns = alignment(np.array([p[2] for p in offered]),
                                np.array([p[3] for p in offered]), cs.issue_weight)
             found = iter(zip(aligns, components_stacked(aligns >= cs.threshold), strict=True))
         n_actors, n_issues = len(cs.names), len(self.issue_names)
-        for round_no, phase, gains, stance, reservation in pending:
+        for round_no, phase, gains, stance, reservation, _ in pending:
             if gains is None:
                 snap = Snapshot(round_no, phase, self._zero, self._alone, np.zeros(n_actors),
                                 np.zeros((n_actors, n_issues)), reservation)

@@ -234,8 +234,8 @@ def lobby_round(model: NegotiationModel) -> None:
     if through_graph:  # the pushes need this round's edge weights and coalitions now
         snap = tracker.observe(model, terms)
         stance = snap.stance
-    else:  # only the stances: the graph is computed when first read
-        stance = tracker.record(model, terms)
+    else:  # the graph is computed when first read; the stances now if a firm needs them
+        stance = tracker.record(model, terms, stance=bool(model.firms))
     if not model.firms:
         return
     if not on_table:  # no offer yet: a firm's stance is no deal against its reservation

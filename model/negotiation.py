@@ -220,7 +220,7 @@ class NegotiationModel(mesa.Model):
         self.outcome = Outcome(agreement, self.round_index, terms, reason, d.name if d else None)
         self.running = False
         final = terms if agreement else (self.offers[-1].terms if self.offers else None)
-        self.coalition_tracker.record(self, final, phase="final")
+        self.coalition_tracker.record(self, final, phase="final", stance=False)
 
     def release(self) -> None:
         """Drop Mesa 3.3's class-level reference to this model (a no-op on Mesa ≥ 3.4.2).
