@@ -290,7 +290,10 @@ class CoalitionTracker:
                 round_no, phase, _, _, reservation, _ = pending[k]
                 pending[k] = (round_no, phase, gains[j], sigma[j], reservation, None)
         offered = [p for p in pending if p[2] is not None]
-        if offered:
+        if len(offered) == 1:  # one round (read as it is played): no stacking
+            align = alignment(offered[0][2], offered[0][3], cs.issue_weight)
+            found = iter([(align, components(align >= cs.threshold))])
+        elif offered:
             aligns = alignment(np.array([p[2] for p in offered]),
                                np.array([p[3] for p in offered]), cs.issue_weight)
             found = iter(zip(aligns, components_stacked(aligns >= cs.threshold), strict=True))
