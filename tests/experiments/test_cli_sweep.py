@@ -145,7 +145,10 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_completes(tmp_path, root):
                    .replace("replications = 8", "replications = 150"))
     out = tmp_path / "out"
     cmd = [sys.executable, "run.py", "sweep", str(config), "--out", str(out), "--quiet"]
-    proc = subprocess.Popen(cmd, cwd=root, stderr=subprocess.PIPE, text=True)
+    # A shell's background job inherits SIGINT as ignored; give the sweep the default disposition,
+    # as a terminal would, so Python turns the signal into KeyboardInterrupt.
+    proc = subprocess.Popen(cmd, cwd=root, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while len(list(out.glob("parts/part-*"))) < 2:
         assert proc.poll() is None and time.monotonic() < deadline
