@@ -459,16 +459,17 @@ def decisive_actors(model: NegotiationModel) -> list[int]:
     whose weight was pivotal (with their approval it would have passed); otherwise the governments
     that rejected the last offer or walked away. No offer made: nobody.
     """
-    if not model.rows:
+    last = model.last_answers()
+    if last is None:
         return []
     from model.ratification import RatificationSetup
 
     setup = model.setup
-    last = model.rows[-1]
+    round_no, accepted, ratified, responses = last
     consts = RatificationSetup.of(setup).constituencies
-    votes = [v for v in model.domestic.votes if v.round_no == last["round"]]
+    votes = [v for v in model.domestic.votes if v.round_no == round_no]
     out: set[int] = set()
-    if model.outcome.agreement or (last["accepted"] and not last["ratified"]):
+    if model.outcome.agreement or (accepted and not ratified):
         if model.outcome.agreement:
             out.update(setup.governments)
         for v in votes:
@@ -484,7 +485,7 @@ def decisive_actors(model: NegotiationModel) -> list[int]:
                 if (flipped >= v.threshold - 1e-12) != v.passed:
                     out.add(m)
     else:
-        for name, answer in last["responses"].items():
+        for name, answer in responses.items():
             if answer != "accept":
                 out.add(setup.index(name))
     return sorted(out)

@@ -68,7 +68,8 @@ class NegotiationModel(mesa.Model):
         self.round_index = 0
         self.deadline_index = 0  # index into setup.deadlines of the deadline in force
         self.offers: list[Offer] = []
-        self.rows: list[dict] = []
+        self._rows: list[dict] = []  # built from _raw_rows when read (see rows)
+        self._raw_rows: list[tuple] = []
         self._lobby_log: list[tuple] = []  # one entry per round: see lobbying.lobby_round
         self._lobby_moves: list[lobbying.LobbyMove] = []
         self.events: list[dict] = []
@@ -200,17 +201,46 @@ class NegotiationModel(mesa.Model):
     def record_offer(
         self, offer: Offer, responses: dict, thresholds: dict, accepted: bool, ratified: bool
     ) -> None:
-        """Record one offer and the answers to it (protocols call this once per offer)."""
+        """Record one offer and the answers to it (protocols call this once per offer).
+
+        Every actor's utility of the offer is taken now, under the weights of the moment; the
+        row's dict is built when :attr:`rows` is first read.
+        """
         self.offers.append(offer)
-        rnd = self.setup.rounds[self.round_index]
-        values = [rnd.number, rnd.iso_date, offer.proposer, *self.setup.space.row_values(offer.terms),
-                  *self.utilities(offer.terms).tolist()]
-        row = dict(zip(self._row_keys, values, strict=True))
-        row["responses"] = {k: v.value for k, v in responses.items()}
-        row["thresholds"] = thresholds
-        row["accepted"] = accepted
-        row["ratified"] = ratified
-        self.rows.append(row)
+        self._raw_rows.append(
+            (self.round_index, offer, self.utilities(offer.terms), responses, thresholds,
+             accepted, ratified)
+        )
+
+    def last_answers(self) -> tuple[int, bool, bool, dict[str, str]] | None:
+        """The latest offer's round number, whether it was accepted and ratified, and each
+        responder's answer (None before any offer): :attr:`rows`' last record, without building
+        the rows."""
+        if not self._raw_rows:
+            return None
+        r, _, _, responses, _, accepted, ratified = self._raw_rows[-1]
+        return (self.setup.rounds[r].number, accepted, ratified,
+                {k: v.value for k, v in responses.items()})
+
+    @property
+    def rows(self) -> list[dict]:
+        """One record per offer, oldest first: round, date, proposer, the terms per issue, every
+        actor's utility of them (``u_<name>``), the responses and the thresholds they were judged
+        by, and whether the offer was accepted and ratified."""
+        rows, raw = self._rows, self._raw_rows
+        if len(rows) < len(raw):
+            space, keys = self.setup.space, self._row_keys
+            for r, offer, utilities, responses, thresholds, accepted, ratified in raw[len(rows):]:
+                rnd = self.setup.rounds[r]
+                values = [rnd.number, rnd.iso_date, offer.proposer,
+                          *space.row_values(offer.terms), *utilities.tolist()]
+                row = dict(zip(keys, values, strict=True))
+                row["responses"] = {k: v.value for k, v in responses.items()}
+                row["thresholds"] = thresholds
+                row["accepted"] = accepted
+                row["ratified"] = ratified
+                rows.append(row)
+        return rows
 
     def event(self, kind: str, **data) -> None:
         self.events.append({"round": self.round_index + 1, "type": kind, **data})

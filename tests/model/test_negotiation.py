@@ -153,3 +153,25 @@ def test_utilities_recorded_are_the_current_weights_utilities(seed):
         expected = model.setup.space.utilities(offer.terms, model.weights)
         got = [row[f"u_{n}"] for n in model.setup.actor_names]
         assert got == pytest.approx(list(expected), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 4])
+def test_rows_read_at_the_end_are_the_rows_read_as_the_run_goes(seed):
+    """Rows are built when read: the weights lobbying moves later must not reach earlier rows."""
+    live = NegotiationModel("us_japan_2025", seed=seed)
+    seen = []
+    while live.outcome is None:
+        live.step()
+        seen.append(dict(live.rows[-1]))
+        number, accepted, ratified, responses = live.last_answers()
+        last = live.rows[-1]
+        assert (number, accepted, ratified, responses) == (
+            last["round"], last["accepted"], last["ratified"], last["responses"])
+    late = NegotiationModel("us_japan_2025", seed=seed)
+    late.run()
+    assert (late.weights != late.setup.lobbying.initial_weights).any()
+    assert late.rows == seen
+
+
+def test_last_answers_is_none_before_any_offer():
+    assert NegotiationModel("us_japan_2025", seed=0).last_answers() is None
