@@ -175,3 +175,26 @@ def test_rows_read_at_the_end_are_the_rows_read_as_the_run_goes(seed):
 
 def test_last_answers_is_none_before_any_offer():
     assert NegotiationModel("us_japan_2025", seed=0).last_answers() is None
+
+
+def test_run_counts_its_rounds_as_steps_and_plays_what_step_plays():
+    stepped = NegotiationModel("us_japan_2025", seed=2)
+    while stepped.outcome is None:
+        stepped.step()
+    ran = NegotiationModel("us_japan_2025", seed=2)
+    ran.run()
+    assert ran.steps == stepped.steps == ran.outcome.round_index + 1
+    assert ran.rows == stepped.rows and ran.events == stepped.events
+
+
+def test_run_goes_through_a_subclass_step():
+    class Counting(NegotiationModel):
+        calls = 0
+
+        def step(self):
+            Counting.calls += 1
+            super().step()
+
+    model = Counting("us_japan_2025", seed=2)
+    model.run()
+    assert Counting.calls == model.steps == model.outcome.round_index + 1
