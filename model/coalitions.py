@@ -112,17 +112,33 @@ def components(adjacent: np.ndarray) -> np.ndarray:
 def components_stacked(adjacent: np.ndarray) -> list[list[int]]:
     """:func:`components` of every matrix in a stack (rounds × actors × actors) at once.
 
-    Each actor's label starts as its own index and takes the smallest label among its neighbours
-    until nothing changes: the fixed point gives every actor the smallest index in its component,
-    the same canonical labels as :func:`components`.
+    For up to :data:`SQUARING_MAX_ACTORS` actors, by repeated squaring of the reachability matrix
+    R = I ∨ adjacent (after k squarings R holds every path of up to 2^k edges; 0/1 values
+    multiplied as floats, so the products are exact small integers, capped at 1): the first
+    reachable index in each row is the smallest index in the actor's component. Beyond that, by
+    label propagation: each actor's label starts as its own index and takes the smallest label
+    among its neighbours until nothing changes. Both give the canonical labels of
+    :func:`components`.
     """
     n = adjacent.shape[-1]
+    if n <= SQUARING_MAX_ACTORS:
+        reach = (adjacent | np.eye(n, dtype=bool)).astype(np.float64)
+        length = 1
+        while length < n - 1:
+            reach = np.minimum(reach @ reach, 1.0)
+            length *= 2
+        return reach.argmax(axis=-1).tolist()
     labels = np.zeros(adjacent.shape[:-1], dtype=int) + np.arange(n)
     while True:
         spread = np.minimum(labels, np.where(adjacent, labels[:, None, :], n).min(axis=2))
         if np.array_equal(spread, labels):
             return labels.tolist()
         labels = spread
+
+
+#: Up to this many actors, :func:`components_stacked` squares the reachability matrix (a few
+#: matrix products); beyond it, label propagation costs less.
+SQUARING_MAX_ACTORS = 32
 
 
 def groups(labels: list[int]) -> list[tuple[int, ...]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import random
 
+import networkx as nx
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from model import NegotiationModel, load_scenario
-from model.coalitions import _match, alignment, components, groups
+from model.coalitions import _match, alignment, components, components_stacked, groups
 from model.messages import Offer
 
 
@@ -70,6 +71,27 @@ def test_edge_weights_are_symmetric_and_within_minus_one_and_one(gains, stance, 
     off = a[~np.eye(6, dtype=bool)]
     assert np.all(off >= -1.0 - 1e-12) and np.all(off <= 1.0 + 1e-12)
     assert np.allclose(a, a.T)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    n=st.sampled_from([1, 2, 3, 5, 10, 32, 33, 40]),
+    rounds=st.integers(1, 4),
+    density=st.floats(0, 0.4),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_stacked_components_are_each_rounds_components(n, rounds, density, seed):
+    """Both ways of the stacked computation (squaring up to 32 actors, label propagation beyond)
+    give every round's connected components, as networkx finds them."""
+    rng = np.random.default_rng(seed)
+    adj = rng.random((rounds, n, n)) < density
+    adj = adj | np.swapaxes(adj, 1, 2)
+    stacked = components_stacked(adj)
+    for k in range(rounds):
+        assert stacked[k] == components(adj[k])
+        graph = nx.from_numpy_array(adj[k].astype(int))
+        expected = sorted(tuple(sorted(c)) for c in nx.connected_components(graph))
+        assert groups(stacked[k]) == expected
 
 
 def test_components_follow_chains_and_leave_loners_alone():
