@@ -44,6 +44,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.floats import ordered_sum
+
 if TYPE_CHECKING:
     from model.compiled import Compiled
     from model.negotiation import NegotiationModel
@@ -196,7 +198,8 @@ class Lobbying:
         rate = self.reservation_rate
         shift = [-rate * e * st[f] for e, f in zip(eta, firms, strict=True)]
         for g in govs:
-            r = float(reservation[g]) + sum(s for s, h in zip(shift, homes, strict=True) if h == g)
+            r = float(reservation[g]) + ordered_sum(
+                s for s, h in zip(shift, homes, strict=True) if h == g)
             lo, hi = self._bounds[g]
             reservation[g] = lo if r < lo else hi if r > hi else r
         return eta, boost, shift

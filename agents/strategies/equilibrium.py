@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.strategies.base import Strategy
+from model.floats import ordered_sum
 from model.messages import Offer, Response
 
 if TYPE_CHECKING:
@@ -279,7 +280,7 @@ class BaronFerejohn(Strategy):
                 for k in govs:
                     costs = {j: delta[j] * v[j] for j in govs if j != k}
                     bought = inclusion_probabilities(costs, slots)
-                    new[k] += p[k] * (1.0 - sum(bought[j] * costs[j] for j in costs))
+                    new[k] += p[k] * (1.0 - ordered_sum(bought[j] * costs[j] for j in costs))
                     for j in costs:
                         new[j] += p[k] * bought[j] * costs[j]
                 gap = max(abs(new[g] - v[g]) for g in govs)
@@ -306,7 +307,7 @@ class BaronFerejohn(Strategy):
         terms = np.zeros(len(view.issue_names))
         for j in partners:
             terms[view.share_issue_of(j)] = costs[j] * budget
-        terms[view.share_issue_of(me)] = budget - sum(costs[j] * budget for j in partners)
+        terms[view.share_issue_of(me)] = budget - ordered_sum(costs[j] * budget for j in partners)
         return terms
 
     def acceptance_threshold(self, view: NegotiationView, offer: Offer) -> float:

@@ -1,0 +1,96 @@
+"""The same seed gives the same records on every supported Python and Mesa.
+
+Each case below is a run whose complete records (per-offer rows, events, lobbying moves, votes,
+coalition membership and edge rows, summary) are fingerprinted; the fingerprints are kept in
+``fixtures/golden_runs.json``. CI runs this file on Python 3.11 (Mesa 3.3) and 3.12 (Mesa 3.5)
+against the same fingerprints, so a run that differs by one bit between them fails here (Python
+3.12's ``sum`` of floats rounds differently from 3.11's, for one: see model/floats.py).
+
+A change to the model that changes its records on purpose regenerates the file:
+
+    BARGAINING_CHIPS_UPDATE_GOLDEN=1 python -m pytest tests/model/test_golden_runs.py
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model import NegotiationModel, load_scenario
+from model.metrics import summary
+
+GOLDEN = Path(__file__).parent / "fixtures" / "golden_runs.json"
+
+CASES = {
+    "default-seed-0": ("us_japan_2025", {}, 0),
+    "default-seed-7": ("us_japan_2025", {}, 7),
+    "default-hard-G7-seed-5": ("us_japan_2025", {"deadlines.G7.extension_probability": 0.0}, 5),
+    "default-boulware-japan-seed-3": (
+        "us_japan_2025", {"actors.Japan.strategy": {"name": "boulware"}}, 3),
+    "baron-ferejohn-3-seed-2": ("model/scenarios/theory/baron_ferejohn_3.toml", {}, 2),
+    "zeuthen-seed-0": ("model/scenarios/theory/zeuthen.toml", {}, 0),
+}
+
+
+def _plain(x):
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, dict):
+        return {str(k): _plain(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_plain(v) for v in x]
+    if dataclasses.is_dataclass(x):
+        return {f.name: _plain(getattr(x, f.name)) for f in dataclasses.fields(x)}
+    if isinstance(x, enum.Enum):
+        return x.value
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
+def fingerprint(scenario: str, overrides: dict, seed: int) -> str:
+    root = Path(__file__).resolve().parents[2]
+    source = str(root / scenario) if scenario.endswith(".toml") else scenario
+    model = NegotiationModel(load_scenario(source, overrides), seed=seed)
+    model.run()
+    tracker = model.coalition_tracker
+    records = {
+        "rows": model.rows, "events": model.events, "moves": model.lobby_moves,
+        "votes": model.domestic.votes, "members": tracker.membership_rows(),
+        "edges": tracker.edge_rows(), "summary": summary(model),
+    }
+    model.release()
+    text = json.dumps(_plain(records), sort_keys=True, allow_nan=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_golden_fingerprints_are_current():
+    found = {name: fingerprint(*case) for name, case in CASES.items()}
+    if os.environ.get("BARGAINING_CHIPS_UPDATE_GOLDEN"):
+        GOLDEN.write_text(json.dumps(found, indent=2, sort_keys=True) + "\n")
+    expected = json.loads(GOLDEN.read_text())
+    changed = sorted(name for name in CASES if found[name] != expected.get(name))
+    assert not changed, (
+        f"records differ from {GOLDEN.name} for {changed}: on another Python or Mesa, a seed no "
+        "longer gives the same run; if the model changed on purpose, regenerate the file "
+        "(see this module's docstring)"
+    )
+
+
+@pytest.mark.parametrize("values", [[0.1, 0.2, 0.3], [1e16, 1.0, -1e16], [0.1] * 10])
+def test_ordered_sum_adds_left_to_right(values):
+    from model.floats import ordered_sum
+
+    for start in (0.0, 1.5):
+        total = start
+        for v in values:
+            total += v
+        assert ordered_sum(values, start) == total
+    assert ordered_sum([1e16, 1.0, -1e16]) == 0.0  # not compensated: 1.0 is lost, as in 3.11
