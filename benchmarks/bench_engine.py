@@ -52,7 +52,12 @@ def time_runs(spec, runs: int, batches: int = 5) -> tuple[float, float]:
 
 def synthetic(n_actors: int, n_issues: int, rounds: int = 20, beta_a: float = 0.2,
               beta_b: float = 5.0, firms_lobby: bool = True) -> dict:
-    """A generated scenario: two governments with opposed interests, the rest firms."""
+    """A generated scenario: two governments with opposed interests, the rest firms.
+
+    Firms come in pairs, one behind each government, on the same issue (firm k lobbies issue
+    k // 2), so lobbying raises both governments' stakes in that issue and the conflict stays: the
+    talks run to near the deadline however many actors and issues there are.
+    """
     issues = {
         f"i{k}": {"label": f"issue {k}", "min": 0.0, "max": 1.0, "no_deal": 0.5}
         for k in range(n_issues)
@@ -74,7 +79,7 @@ def synthetic(n_actors: int, n_issues: int, rounds: int = 20, beta_a: float = 0.
     }
     for k in range(n_actors - 2):
         home = "A" if k % 2 == 0 else "B"
-        issue = names[k % n_issues]
+        issue = names[(k // 2) % n_issues]
         actors[f"F{k}"] = {
             "kind": "firm", "home": home, "weights": {issue: 1.0},
             "prefers": {issue: "high" if home == "A" else "low"},
