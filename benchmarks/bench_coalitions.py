@@ -10,8 +10,10 @@ process's own time, the fairer figure on a machine that is busy with other work)
 
 The share of run time spent on coalitions is measured by timing the two-level parts from inside
 (a pair of CPU-time readings, ``time.thread_time``, around each call: the share does not
-depend on what else the machine runs): the coalition graph (edge weights,
-coalitions, snapshot: ``CoalitionTracker.observe``), lobbying through it
+depend on what else the machine runs; a timed call inside another counts for the outer one): the
+coalition graph (gains and stances as a round is recorded, edge weights, coalitions and
+snapshots when they are computed: ``CoalitionTracker.record`` and ``._materialise``, wherever they
+are called from, the summary included), lobbying through it
 (``Lobbying.step_graph``, which also did the engine's plain lobbying before), the domestic side
 (win-set checks, votes, elections: ``Domestic``) and the summary keys (``coalition_summary``).
 A second pass without the timers gives the runs/s figures.
@@ -31,7 +33,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PARTS = {
-    "coalition graph": [("model.coalitions", "CoalitionTracker", "observe")],
+    "coalition graph": [
+        ("model.coalitions", "CoalitionTracker", "record"),
+        ("model.coalitions", "CoalitionTracker", "_materialise"),
+    ],
     "lobbying through the graph": [("model.lobbying", "Lobbying", "step_graph")],
     "domestic ratification": [
         ("model.ratification", "Domestic", name)
@@ -57,6 +62,7 @@ def instrument(spent: dict[str, float]) -> list:
     import importlib
 
     undo = []
+    depth = [0]  # timed calls in progress: only the outermost one is timed
     for part, targets in PARTS.items():
         for module_name, cls_name, name in targets:
             module = importlib.import_module(module_name)
@@ -64,15 +70,33 @@ def instrument(spent: dict[str, float]) -> list:
             original = getattr(owner, name)
 
             def timed(*args, _f=original, _part=part, **kwargs):
+                if depth[0]:
+                    return _f(*args, **kwargs)
+                depth[0] += 1
                 t = time.thread_time()
                 try:
                     return _f(*args, **kwargs)
                 finally:
                     spent[_part] += time.thread_time() - t
+                    depth[0] -= 1
 
             setattr(owner, name, timed)
             undo.append((owner, name, original))
     return undo
+
+
+def two_level_share(spec, runs: int) -> tuple[dict[str, float], float]:
+    """CPU seconds spent in each two-level part over ``runs`` timed runs, and in the runs."""
+    spent = dict.fromkeys(PARTS, 0.0)
+    undo = instrument(spent)
+    try:
+        cpu = time.thread_time()
+        play(spec, range(runs))
+        cpu = time.thread_time() - cpu
+    finally:
+        for owner, name, original in undo:
+            setattr(owner, name, original)
+    return spent, cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,15 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {args.runs / cpu:8.0f} runs/s on CPU time   ({cpu / args.runs * 1e3:.3f} ms per run)")
     print(f"  {args.runs / wall:8.0f} runs/s on wall time  ({wall / args.runs * 1e3:.3f} ms per run)")
 
-    spent = dict.fromkeys(PARTS, 0.0)
-    undo = instrument(spent)
-    try:
-        cpu = time.thread_time()
-        play(spec, range(args.runs))
-        cpu = time.thread_time() - cpu
-    finally:
-        for owner, name, original in undo:
-            setattr(owner, name, original)
+    spent, cpu = two_level_share(spec, args.runs)
     print("share of run time (timed pass, CPU time):")
     for part, seconds in spent.items():
         print(f"  {part:28s} {seconds / cpu:6.1%}   ({seconds / args.runs * 1e6:7.1f} µs per run)")

@@ -2,7 +2,8 @@
 
 Prints, in one process:
 1. the default scenario: median time of one complete run (model construction to summary) and runs/s;
-2. a bilateral 3-issue, 20-round Boulware (β = 0.2) vs Conceder (β = 5) negotiation, the same figures;
+2. a bilateral 3-issue, 20-round Boulware (β = 0.2) vs Conceder (β = 5) negotiation, the same figures,
+   and the share of a default run spent on coalitions, lobbying and ratification;
 3. run time against the number of actors (6, 12, 24, 48) and issues (7, 14, 28), 20 rounds each,
    with the time per actor × issue × round, which should not grow;
 4. the resident memory before and after 20,000 consecutive default runs.
@@ -120,6 +121,13 @@ def main() -> None:
     med_b, rate_b = time_runs(bilateral, args.runs)
     print(f"bilateral 3 issues, 20 rounds, Boulware 0.2 vs Conceder 5: median {med_b * 1e3:.3f} "
           f"ms/run, {rate_b:,.0f} runs/s (target >= 2,000; 20x the ~100/s reference)")
+
+    from bench_coalitions import two_level_share  # this script's folder is on sys.path
+
+    spent, cpu = two_level_share(default, max(300, args.runs // 2))
+    shares = ", ".join(f"{part} {seconds / cpu:.0%}" for part, seconds in spent.items())
+    print(f"share of a default run spent on the two-level game: {sum(spent.values()) / cpu:.0%} "
+          f"({shares}; benchmarks/bench_coalitions.py has the detail)")
 
     print("\nscaling (20 rounds, runs until the hard deadline or agreement):")
     print(f"{'actors':>7}{'issues':>8}{'rounds':>8}{'ms/run':>10}{'us per actor*issue*round':>28}")

@@ -1,0 +1,58 @@
+"""The benchmark scripts run and print their figures (tiny sizes: a smoke test, not a timing).
+
+Speed and memory are read from the scripts' output by people, never asserted here; this only
+catches a script that no longer runs or no longer prints what the README quotes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def bench(script: str, *args: str) -> str:
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_engine_benchmark_prints_rates_shares_scaling_and_memory():
+    out = bench("bench_engine.py", "--runs", "20", "--memory-runs", "30")
+    assert re.search(r"default scenario \(us_japan_2025\): median [\d.]+ ms/run, [\d,]+ runs/s", out)
+    assert re.search(r"bilateral 3 issues, 20 rounds, .*: median [\d.]+ ms/run, [\d,]+ runs/s", out)
+    assert re.search(r"two-level game: \d+% \(coalition graph \d+%", out)
+    rows = re.findall(r"^\s+(\d+)\s+(\d+)\s+(\d+)\s+[\d.]+\s+[\d.]+$", out, re.M)
+    assert [(a, i) for a, i, _ in rows] == [
+        ("6", "7"), ("12", "7"), ("24", "7"), ("48", "7"), ("6", "14"), ("6", "28"), ("48", "28")]
+    assert len({r for _, _, r in rows}) == 1  # every size plays the same number of rounds
+    assert "after      30 runs: RSS" in out
+
+
+def test_coalition_benchmark_prints_the_two_level_share():
+    out = bench("bench_coalitions.py", "--runs", "30", "--warmup", "5")
+    for part in ("coalition graph", "lobbying through the graph", "domestic ratification",
+                 "coalition summary keys", "all of the two-level game"):
+        assert re.search(rf"{part}\s+\d+\.\d%", out), part
+    share = float(re.search(r"all of the two-level game\s+([\d.]+)%", out).group(1))
+    assert 0 < share < 100
+
+
+@pytest.mark.parametrize("backends", ["serial,process"])
+def test_sweep_benchmark_prints_throughput_and_memory(backends):
+    out = bench("bench_sweep.py", "--runs", "40", "--memory-runs", "60", "--backends", backends)
+    assert "ceiling: 2 plain loops together" in out or "ceiling:" in out
+    for backend in backends.split(","):
+        assert re.search(rf"^{backend}\s+\d+\s+[\d.]+\s+\d+", out, re.M), backend
+    assert re.search(r"memory: 60 runs on the process backend", out)
+    assert re.search(r"^\s+peak\s+[\d.]+\s+[\d.]+$", out, re.M)
