@@ -24,6 +24,11 @@ import numpy as np
 from model.scenario import Scenario
 
 
+def _unit(z: np.ndarray) -> np.ndarray:
+    """``z`` clipped to [0, 1] (the numbers of ``np.clip(z, 0, 1)``, with less call overhead)."""
+    return np.minimum(np.maximum(z, 0.0, out=z), 1.0, out=z)
+
+
 @dataclass(frozen=True, eq=False)
 class UtilitySpace:
     issue_names: tuple[str, ...]
@@ -80,12 +85,12 @@ class UtilitySpace:
     # -- values -------------------------------------------------------------------------------
     def values(self, terms: np.ndarray) -> np.ndarray:
         """z_ai(x_i) ** c_ai for every actor and issue: an (actors, issues) array in [0, 1]."""
-        z = np.clip(self._slope * terms + self._intercept, 0.0, 1.0)
+        z = _unit(self._slope * terms + self._intercept)
         return z if self.linear else z**self.curvature
 
     def values_of(self, actor: int, terms: np.ndarray) -> np.ndarray:
         """One actor's row of :meth:`values` (the same numbers, without the other actors')."""
-        z = np.clip(self._slope[actor] * terms + self._intercept[actor], 0.0, 1.0)
+        z = _unit(self._slope[actor] * terms + self._intercept[actor])
         return z if self.linear else z**self.curvature[actor]
 
     def clip(self, terms: np.ndarray) -> np.ndarray:
