@@ -68,13 +68,17 @@ class AlternatingOffers(Protocol):
         space = model.setup.space
         terms = space.clip(proposer.propose())
         offer = Offer(proposer.actor_name, model.round_index + 1, terms)
-        answers = {g.actor_name: g.respond(offer) for g in model.governments if g is not proposer}
-        responses = {name: answer[0] for name, answer in answers.items()}
-        thresholds = {name: answer[1] for name, answer in answers.items()}
-        accepted = all(v is Response.ACCEPT for v in responses.values())
+        responses, thresholds = {}, {}
+        accepted, walked = True, False
+        for g in model.governments:
+            if g is not proposer:
+                answer, threshold = g.respond(offer)
+                responses[g.actor_name], thresholds[g.actor_name] = answer, threshold
+                accepted = accepted and answer is Response.ACCEPT
+                walked = walked or answer is Response.WALK_AWAY
         ratified = accepted and model.ratify(offer)
         model.record_offer(offer, responses, thresholds, accepted, ratified)
-        if any(v is Response.WALK_AWAY for v in responses.values()):
+        if walked:
             model.finish(False, space.no_deal, "walked away")
         elif ratified:
             model.finish(True, terms, "accepted")
