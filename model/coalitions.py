@@ -295,33 +295,48 @@ class CoalitionTracker:
         (element for element the numbers of a round computed on its own)."""
         pending, self._pending = self._pending, []
         cs = self.cs
-        later = [k for k, p in enumerate(pending) if p[5] is not None]
-        if later:
-            terms = np.array([pending[k][5][0] for k in later])
-            a = np.array([pending[k][5][1] for k in later])
-            b = np.array([pending[k][5][2] for k in later])
-            gains = a * (terms - cs.no_deal_terms)[:, None, :]
-            sigma = (a @ terms[:, :, None])[:, :, 0] + b - np.array([pending[k][4] for k in later])
-            for j, k in enumerate(later):
-                round_no, phase, _, _, reservation, _ = pending[k]
-                pending[k] = (round_no, phase, gains[j], sigma[j], reservation, None)
-        offered = [p for p in pending if p[2] is not None]
+        offered = [p for p in pending if p[2] is not None or p[5] is not None]
         if len(offered) == 1:  # one round (read as it is played): no stacking
-            align = alignment(offered[0][2], offered[0][3], cs.issue_weight)
-            found = iter([(align, components(align >= cs.threshold))])
+            gains, stance = self._gains_and_stances(offered)
+            align = alignment(gains[0], stance[0], cs.issue_weight)
+            found = iter([(align, components(align >= cs.threshold), stance[0], gains[0])])
         elif offered:
-            aligns = alignment(np.array([p[2] for p in offered]),
-                               np.array([p[3] for p in offered]), cs.issue_weight)
-            found = iter(zip(aligns, components_stacked(aligns >= cs.threshold), strict=True))
+            gains, stance = self._gains_and_stances(offered)
+            aligns = alignment(gains, stance, cs.issue_weight)
+            found = zip(aligns, components_stacked(aligns >= cs.threshold), stance, gains,
+                        strict=True)
         n_actors, n_issues = len(cs.names), len(self.issue_names)
-        for round_no, phase, gains, stance, reservation, _ in pending:
-            if gains is None:
-                snap = Snapshot(round_no, phase, self._zero, self._alone, np.zeros(n_actors),
-                                np.zeros((n_actors, n_issues)), reservation)
+        add = self._snapshots.append
+        for round_no, phase, gains, _, reservation, form in pending:
+            if gains is None and form is None:
+                add(Snapshot(round_no, phase, self._zero, self._alone, np.zeros(n_actors),
+                             np.zeros((n_actors, n_issues)), reservation))
             else:
-                align, labels = next(found)
-                snap = Snapshot(round_no, phase, align, labels, stance, gains, reservation)
-            self._snapshots.append(snap)
+                align, labels, stance, gains = next(found)
+                add(Snapshot(round_no, phase, align, labels, stance, gains, reservation))
+
+    def _gains_and_stances(self, offered: list[tuple]) -> tuple[np.ndarray, np.ndarray]:
+        """Stacked gains (rounds × actors × issues) and stances (rounds × actors) of the pending
+        rounds with an offer: as recorded, or computed now from the utility form (terms, A, b)
+        of those left for later, g = A ⊙ (x − x⁰) and σ = A x + b − r. Rounds that share one
+        form (no lobbying moved the weights between them) use it once, broadcast."""
+        later = [p for p in offered if p[5] is not None]
+        if not later:
+            return np.array([p[2] for p in offered]), np.array([p[3] for p in offered])
+        forms = [p[5] for p in later]
+        terms = np.array([f[0] for f in forms])
+        a0, b0 = forms[0][1], forms[0][2]
+        if all(f[1] is a0 and f[2] is b0 for f in forms):
+            a, b = a0[None], b0
+        else:
+            a, b = np.array([f[1] for f in forms]), np.array([f[2] for f in forms])
+        gains = a * (terms - self.cs.no_deal_terms)[:, None, :]
+        sigma = (a @ terms[:, :, None])[:, :, 0] + b - np.array([p[4] for p in later])
+        if len(later) == len(offered):
+            return gains, sigma
+        computed = iter(zip(gains, sigma, strict=True))
+        pairs = [next(computed) if p[5] is not None else (p[2], p[3]) for p in offered]
+        return np.array([g for g, _ in pairs]), np.array([s for _, s in pairs])
 
     @property
     def current(self) -> Snapshot | None:
