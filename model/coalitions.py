@@ -141,6 +141,14 @@ def components_stacked(adjacent: np.ndarray) -> list[list[int]]:
 SQUARING_MAX_ACTORS = 32
 
 
+def _members(labels: list[int]) -> dict[int, frozenset[int]]:
+    """Each coalition label's set of members."""
+    out: dict[int, set[int]] = {}
+    for i, lab in enumerate(labels):
+        out.setdefault(lab, set()).add(i)
+    return {lab: frozenset(m) for lab, m in out.items()}
+
+
 def groups(labels: list[int]) -> list[tuple[int, ...]]:
     """The partition as member tuples, ordered by their smallest member."""
     out: dict[int, list[int]] = {}
@@ -415,12 +423,18 @@ class CoalitionTracker:
         return sum(a != b for a, b in zip(labels, labels[1:], strict=False))
 
     def moves(self) -> int:
-        """The number of times an actor's set of coalition partners changed between snapshots."""
-        if len(self.snapshots) < 2:
-            return 0
-        labels = np.array([s.labels for s in self.snapshots])
-        same = labels[:, :, None] == labels[:, None, :]
-        return int((same[1:] != same[:-1]).any(axis=2).sum())
+        """The number of times an actor's set of coalition partners changed between snapshots.
+
+        An actor's partners changed exactly when the members of its coalition did; consecutive
+        snapshots with the same partition (the common case) cost one list comparison.
+        """
+        labels = [s.labels for s in self.snapshots]
+        total = 0
+        for before, after in zip(labels, labels[1:], strict=False):
+            if before != after:
+                was, now = _members(before), _members(after)
+                total += sum(was[x] != now[y] for x, y in zip(before, after, strict=True))
+        return total
 
     def final_coalitions(self) -> list[list[str]]:
         """The last snapshot's coalitions as lists of member names."""

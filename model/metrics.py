@@ -14,14 +14,21 @@ if TYPE_CHECKING:
 VERSION = "0.1.0"
 
 
-def outcome_utilities(model: NegotiationModel) -> np.ndarray:
+def outcome_utilities(model: NegotiationModel, raw: np.ndarray | None = None) -> np.ndarray:
     """Each actor's utility of the outcome: of the agreed terms, discounted by δ^(round−1), under
-    its current weights; without a deal, its reservation utility (its best alternative)."""
+    its current weights; without a deal, its reservation utility (its best alternative).
+    ``raw``: the undiscounted utilities of the agreed terms, when already computed."""
     out = model.outcome
     if not out.agreement:
         return model.reservation.copy()
-    raw = (model.weights * model.setup.space.values(out.terms)).sum(axis=1)
+    if raw is None:
+        raw = _raw_utilities(model)
     return raw * model.setup.discount**out.round_index
+
+
+def _raw_utilities(model: NegotiationModel) -> np.ndarray:
+    """Every actor's undiscounted utility of the agreed terms under its current weights."""
+    return (model.weights * model.setup.space.values(model.outcome.terms)).sum(axis=1)
 
 
 def concessions(model: NegotiationModel) -> dict[str, float]:
@@ -57,7 +64,8 @@ def summary(model: NegotiationModel) -> dict:
         raise RuntimeError("the talks have not ended; step the model until model.outcome is set")
     setup = model.setup
     names = setup.actor_names
-    utilities = outcome_utilities(model)
+    raw = _raw_utilities(model) if out.agreement else model.reservation
+    utilities = outcome_utilities(model, raw)
     gov = setup.governments
     rnd = setup.rounds[out.round_index]
     first_deadline = setup.deadlines[0].index if setup.deadlines else len(setup.rounds) - 1
@@ -74,7 +82,6 @@ def summary(model: NegotiationModel) -> dict:
     if front is None:
         pareto_distance = None
     else:
-        raw = (model.weights * setup.space.values(out.terms)).sum(axis=1) if out.agreement else model.reservation
         pareto_distance = front.distance(float(raw[gov[0]]), float(raw[gov[1]]))
     return {
         "scenario": model.spec.name,

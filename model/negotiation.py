@@ -48,6 +48,36 @@ class Outcome:
     deadline: str | None  # the deadline in force when talks ended
 
 
+@dataclass(frozen=True)
+class RunStart:
+    """What every run of a compiled scenario starts from, built once and cached on it: the
+    initial weights (pledges applied), their utility form (A, b) in a linear space (read-only:
+    a model replaces the pair when lobbying moves its weights, never edits it), the offer plans
+    under them (filled as runs ask for them; a plan depends only on the weights), and the keys of
+    a per-offer row."""
+
+    weights: np.ndarray
+    linear_form: tuple[np.ndarray, np.ndarray] | None
+    plans: dict
+    row_keys: tuple[str, ...]
+
+    @classmethod
+    def of(cls, setup) -> RunStart:
+        cached = setup.__dict__.get("_run_start")
+        if cached is None:
+            weights = setup.lobbying.initial_weights
+            form = None
+            if setup.space.linear:
+                form = setup.space.linear_form(weights)
+                for array in form:
+                    array.setflags(write=False)
+            keys = ("round", "date", "proposer", *setup.space.issue_names,
+                    *(f"u_{name}" for name in setup.actor_names))
+            cached = cls(weights, form, {}, keys)
+            object.__setattr__(setup, "_run_start", cached)
+        return cached
+
+
 class NegotiationModel(mesa.Model):
     """The negotiation world for one scenario and one seed.
 
@@ -62,8 +92,13 @@ class NegotiationModel(mesa.Model):
         self.spec = load_scenario(scenario) if isinstance(scenario, str) else scenario
         self.setup = self.spec.compiled
         self.seed = seed
-        self.weights = self.setup.lobbying.initial_weights.copy()  # pledges applied
-        self._refresh()
+        start = RunStart.of(self.setup)
+        self.weights = start.weights.copy()  # pledges applied
+        # Until lobbying moves the weights, every run of the scenario shares the utility form
+        # and the offer plans of the initial weights (_refresh gives a model its own).
+        self._plans = start.plans
+        if self.setup.space.linear:
+            self._lin_a, self._lin_b = start.linear_form
         self.reservation = self.setup.reservation.copy()
         self.round_index = 0
         self.deadline_index = 0  # index into setup.deadlines of the deadline in force
@@ -81,10 +116,7 @@ class NegotiationModel(mesa.Model):
         self.governments = [GovernmentAgent(self, i) for i in self.setup.governments]
         self.firms = [FirmAgent(self, i) for i in self.setup.firms]
         self._by_index = {g.index: g for g in self.governments}
-        self._row_keys = (
-            "round", "date", "proposer", *self.setup.space.issue_names,
-            *(f"u_{name}" for name in self.setup.actor_names),
-        )
+        self._row_keys = start.row_keys
         self.lobbying = self.setup.lobbying
         self.protocol = PROTOCOLS[self.spec.protocol.type]()
         self.coalition_tracker = CoalitionTracker(self)

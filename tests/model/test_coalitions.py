@@ -213,3 +213,27 @@ def _summary(model):
     from model.metrics import summary
 
     return summary(model)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 3), min_size=5, max_size=5), min_size=1, max_size=8))
+def test_moves_count_actors_whose_partners_changed(raw):
+    """moves() against its definition: actor i moved between snapshots when the set of actors
+    sharing its coalition changed (labels made canonical: the smallest member's index)."""
+    from model.coalitions import Snapshot
+
+    history = []
+    for row in raw:
+        first = {}
+        for i, lab in enumerate(row):
+            first.setdefault(lab, i)
+        history.append([first[lab] for lab in row])
+    tracker = NegotiationModel("us_japan_2025", seed=0).coalition_tracker
+    tracker._pending = []
+    tracker._snapshots = [Snapshot(k + 1, "table", None, labels, None, None, None)
+                          for k, labels in enumerate(history)]
+    expected = sum(
+        {j for j in range(5) if a[j] == a[i]} != {j for j in range(5) if b[j] == b[i]}
+        for a, b in zip(history, history[1:], strict=False) for i in range(5)
+    )
+    assert tracker.moves() == expected
