@@ -116,7 +116,17 @@ def compile_scenario(spec: Scenario) -> Compiled:
         proposer_order=order,
     )
     object.__setattr__(compiled, "lobbying", Lobbying(compiled, spec.protocol.lobbying_rate))
+    for part in (compiled, space, compiled.lobbying):
+        _read_only(part)
     return compiled
+
+
+def _read_only(obj: object) -> None:
+    """Make every numpy array held by ``obj`` read-only: all runs of a scenario share them, so a
+    run (or a user) writing into one would change every later run; it raises instead."""
+    for value in vars(obj).values():
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
 
 
 def expected_horizon(deadlines: tuple[Deadline, ...], believed: int, last_index: int) -> float:

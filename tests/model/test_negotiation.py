@@ -198,3 +198,14 @@ def test_run_goes_through_a_subclass_step():
     model = Counting("us_japan_2025", seed=2)
     model.run()
     assert Counting.calls == model.steps == model.outcome.round_index + 1
+
+
+def test_what_all_runs_of_a_scenario_share_is_read_only():
+    setup = load_scenario("us_japan_2025").compiled
+    for array in (setup.space.weights, setup.reservation, setup.lobbying.initial_weights,
+                  setup.space.no_deal, setup.lobbying.targets):
+        with pytest.raises(ValueError, match="read-only"):
+            array[...] = 0
+    model = NegotiationModel("us_japan_2025", seed=1)
+    model.run()  # lobbying edits the model's own copies only
+    assert model.weights.flags.writeable and model.reservation.flags.writeable
