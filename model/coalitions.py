@@ -141,14 +141,6 @@ def components_stacked(adjacent: np.ndarray) -> list[list[int]]:
 SQUARING_MAX_ACTORS = 32
 
 
-def _members(labels: list[int]) -> dict[int, frozenset[int]]:
-    """Each coalition label's set of members."""
-    out: dict[int, set[int]] = {}
-    for i, lab in enumerate(labels):
-        out.setdefault(lab, set()).add(i)
-    return {lab: frozenset(m) for lab, m in out.items()}
-
-
 def groups(labels: list[int]) -> list[tuple[int, ...]]:
     """The partition as member tuples, ordered by their smallest member."""
     out: dict[int, list[int]] = {}
@@ -423,18 +415,13 @@ class CoalitionTracker:
         return sum(a != b for a, b in zip(labels, labels[1:], strict=False))
 
     def moves(self) -> int:
-        """The number of times an actor's set of coalition partners changed between snapshots.
-
-        An actor's partners changed exactly when the members of its coalition did; consecutive
-        snapshots with the same partition (the common case) cost one list comparison.
-        """
+        """The number of times an actor's set of coalition partners changed between snapshots."""
         labels = [s.labels for s in self.snapshots]
-        total = 0
-        for before, after in zip(labels, labels[1:], strict=False):
-            if before != after:
-                was, now = _members(before), _members(after)
-                total += sum(was[x] != now[y] for x, y in zip(before, after, strict=True))
-        return total
+        if all(a == b for a, b in zip(labels, labels[1:], strict=False)):
+            return 0  # one partition throughout (or fewer than two snapshots)
+        stack = np.array(labels)
+        same = stack[:, :, None] == stack[:, None, :]
+        return int((same[1:] != same[:-1]).any(axis=2).sum())
 
     def final_coalitions(self) -> list[list[str]]:
         """The last snapshot's coalitions as lists of member names."""
