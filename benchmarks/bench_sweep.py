@@ -139,7 +139,8 @@ def memory(runs: int, workers: int | None) -> None:
         while child.poll() is None:
             driver = _rss_kib(child.pid)
             total = driver + sum(_rss_kib(p) for p in _descendants(child.pid))
-            samples.append((time.perf_counter() - start, driver, total))
+            if driver:  # 0: the sweep ended between poll() and the reading
+                samples.append((time.perf_counter() - start, driver, total))
             time.sleep(0.25)
         wall = time.perf_counter() - start
         if child.returncode != 0:
