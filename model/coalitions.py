@@ -297,9 +297,11 @@ class CoalitionTracker:
         cs = self.cs
         offered = [p for p in pending if p[2] is not None or p[5] is not None]
         if len(offered) == 1:  # one round (read as it is played): no stacking
-            gains, stance = self._gains_and_stances(offered)
-            align = alignment(gains[0], stance[0], cs.issue_weight)
-            found = iter([(align, components(align >= cs.threshold), stance[0], gains[0])])
+            _, _, gains, stance, _, form = offered[0]
+            if form is not None:
+                (gains,), (stance,) = self._gains_and_stances(offered)
+            align = alignment(gains, stance, cs.issue_weight)
+            found = iter([(align, components(align >= cs.threshold), stance, gains)])
         elif offered:
             gains, stance = self._gains_and_stances(offered)
             aligns = alignment(gains, stance, cs.issue_weight)

@@ -35,6 +35,7 @@ from model.scenario import Scenario
 
 if TYPE_CHECKING:
     from agents.actors import GovernmentAgent
+    from model.compiled import Compiled
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class RunStart:
     row_keys: tuple[str, ...]
 
     @classmethod
-    def of(cls, setup) -> RunStart:
+    def of(cls, setup: Compiled) -> RunStart:
         cached = setup.__dict__.get("_run_start")
         if cached is None:
             weights = setup.lobbying.initial_weights
@@ -146,17 +147,15 @@ class NegotiationModel(mesa.Model):
         subclass that overrides ``step()`` is run through its ``step()``.
         """
         limit = len(self.setup.rounds) if max_steps is None else max_steps
-        if type(self).step is not NegotiationModel.step:  # a subclass's own step() is honoured
-            for _ in range(limit):
-                if self.outcome is not None:
-                    break
-                self.step()
-            return self.outcome
+        direct = type(self).step is NegotiationModel.step  # else a subclass's step() is honoured
         for _ in range(limit):
             if self.outcome is not None:
                 break
-            self.steps += 1
-            self._play_round()
+            if direct:
+                self.steps += 1
+                self._play_round()
+            else:
+                self.step()
         return self.outcome
 
     # -- lobbying and ratification ------------------------------------------------------------
