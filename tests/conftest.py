@@ -45,6 +45,15 @@ def _forget_models_made_by_the_test():
 
 
 @pytest.fixture(scope="session")
+def default_run() -> NegotiationModel:
+    """The default scenario played to its end with seed 0 (shared: tests only read it)."""
+    model = NegotiationModel("us_japan_2025", seed=0)
+    model.run()
+    model.release()
+    return model
+
+
+@pytest.fixture(scope="session")
 def root() -> Path:
     """The repository's root folder (where ``run.py`` lives)."""
     return ROOT

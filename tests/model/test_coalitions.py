@@ -110,14 +110,6 @@ def test_stable_ids_follow_the_largest_overlap():
     assert ids == [0, 1, 2] and next_id == 3
 
 
-@pytest.fixture(scope="module")
-def default_run():
-    model = NegotiationModel("us_japan_2025", seed=0)
-    model.run()
-    model.release()
-    return model
-
-
 def test_graph_invariants_in_every_snapshot(default_run):
     tracker = default_run.coalition_tracker
     names = default_run.setup.actor_names

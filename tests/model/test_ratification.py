@@ -57,27 +57,19 @@ def test_the_win_set_pull_gives_ratifiable_terms_and_concedes_least(two_level):
     assert pulled[0] == 0.7 and pulled[1] == pytest.approx(0.45 + 2 / 16 * 0.55)
 
 
-@pytest.fixture(scope="module")
-def seed0():
-    model = NegotiationModel("us_japan_2025", seed=0)
-    model.run()
-    model.release()
-    return model
-
-
-def test_a_deal_rejected_at_home_is_recorded_and_the_talks_go_on(seed0):
-    rejected = [v for v in seed0.domestic.votes if not v.passed]
+def test_a_deal_rejected_at_home_is_recorded_and_the_talks_go_on(default_run):
+    rejected = [v for v in default_run.domestic.votes if not v.passed]
     assert [(v.round_no, v.government, v.oppose) for v in rejected] == [(6, "Japan", ("JA_Farm",))]
-    row = seed0.rows[5]
+    row = default_run.rows[5]
     assert row["accepted"] and not row["ratified"]
-    assert seed0.outcome.agreement and seed0.outcome.round_index == 6  # agreed a round later
-    text = "\n".join(transcript(seed0))
+    assert default_run.outcome.agreement and default_run.outcome.round_index == 6  # agreed a round later
+    text = "\n".join(transcript(default_run))
     assert "✗ rejected at home by the Diet and the ruling coalition" in text
     assert "against: JA_Farm" in text
     assert "will now offer and accept only what" in text
-    assert seed0.domestic.anticipating[seed0.setup.index("Japan")]
+    assert default_run.domestic.anticipating[default_run.setup.index("Japan")]
     # the agreed deal passes at home
-    final = [v for v in seed0.domestic.votes if v.round_no == 7]
+    final = [v for v in default_run.domestic.votes if v.round_no == 7]
     assert all(v.passed for v in final) and len(final) == 2
 
 
@@ -132,10 +124,10 @@ def test_schelling_conjecture_a_tighter_threshold_wins_better_terms_until_no_dea
     assert utilities[-1] > utilities[0] + 0.1
 
 
-def test_strategies_see_the_domestic_side_through_their_view(seed0, two_level):
-    japan = seed0.government(seed0.setup.index("Japan")).view
+def test_strategies_see_the_domestic_side_through_their_view(default_run, two_level):
+    japan = default_run.government(default_run.setup.index("Japan")).view
     assert japan.anticipates_ratification  # learned after the rejection in round 6
-    rejected = seed0.offers[5].terms
+    rejected = default_run.offers[5].terms
     assert not japan.ratifiable(rejected)
     assert japan.approval(rejected) == pytest.approx(0.7)
     assert japan.ratifiable(japan.within_win_set(rejected))
