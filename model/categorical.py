@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.errors import ScenarioError
+from model.floats import dot
 from model.utility import UtilitySpace
 
 if TYPE_CHECKING:
@@ -165,14 +166,14 @@ class DiscreteSpace(UtilitySpace):
         return out
 
     def utility(self, actor: int, terms, weights: np.ndarray) -> float:
-        return float(weights[actor] @ self.values(np.asarray(terms, dtype=float))[actor])
+        return float(dot(weights[actor], self.values(np.asarray(terms, dtype=float))[actor]))
 
     def deal_utilities(self, weights: np.ndarray) -> np.ndarray:
         """Every actor's utility of every deal under ``weights``: a (deals, actors) array."""
         key = weights.tobytes()
         cached = self._cache.get(key)
         if cached is None:
-            cached = np.einsum("dai,ai->da", self.deal_values, weights)
+            cached = dot(self.deal_values, weights)
             self._cache.clear()
             self._cache[key] = cached
         return cached

@@ -54,6 +54,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.floats import dot
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -82,7 +84,7 @@ def alignment(gains: np.ndarray, stance: np.ndarray, issue_weight: float) -> np.
     scale = np.sqrt(issue_weight / (np.add.reduce(gains * gains, axis=-1) + 1e-300))
     s = np.sqrt((1.0 - issue_weight) * np.abs(stance))
     x = np.concatenate((gains * scale[..., None], np.copysign(s, stance)[..., None]), axis=-1)
-    return x @ np.swapaxes(x, -1, -2)
+    return dot(x[..., :, None, :], x[..., None, :, :])
 
 
 def components(adjacent: np.ndarray) -> np.ndarray:
@@ -260,11 +262,11 @@ class CoalitionTracker:
                           (terms, model._lin_a, model._lin_b))
                 return None
             gains = model._lin_a * (terms - space.no_deal)
-            sigma = model._lin_a @ terms + model._lin_b - model.reservation
+            sigma = dot(model._lin_a, terms) + model._lin_b - model.reservation
         else:
             values = space.values(terms)
             gains = model.weights * (values - self.cs.no_deal_values)
-            sigma = np.einsum("ij,ij->i", model.weights, values) - model.reservation
+            sigma = dot(model.weights, values) - model.reservation
         self._add(round_no, gains, sigma, model.reservation, phase)
         return sigma if stance else None
 
@@ -333,7 +335,7 @@ class CoalitionTracker:
         else:
             a, b = np.array([f[1] for f in forms]), np.array([f[2] for f in forms])
         gains = a * (terms - self.cs.no_deal_terms)[:, None, :]
-        sigma = (a @ terms[:, :, None])[:, :, 0] + b - np.array([p[4] for p in later])
+        sigma = dot(a, terms[:, None, :]) + b - np.array([p[4] for p in later])
         if len(later) == len(offered):
             return gains, sigma
         computed = iter(zip(gains, sigma, strict=True))

@@ -191,7 +191,7 @@ class Lobbying:
             mine, targets = self._mine[g]
             row = weights[g]  # a view: updated in place
             row *= max(0.0, 1.0 - totals[g])  # 0 when capped: the shares sum to 1 ± ulp
-            row += np.dot([eta[k] for k in mine], targets)
+            row += np.add.reduce(np.array([eta[k] for k in mine])[:, None] * targets, axis=0)
         if reservation is None or stance is None or self.reservation_rate == 0:
             return eta, boost, [0.0] * len(firms)
         st = stance.tolist()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.analysis import Frontier
+from model.floats import dot
 
 if TYPE_CHECKING:
     from model.negotiation import NegotiationModel
@@ -40,8 +41,8 @@ def concessions(model: NegotiationModel) -> dict[str, float]:
         if not own:
             out[names[g]] = 0.0
             continue
-        first = float(model.weights[g] @ space.values_of(g, own[0].terms))
-        last = float(model.weights[g] @ space.values_of(g, own[-1].terms))
+        first = float(dot(model.weights[g], space.values_of(g, own[0].terms)))
+        last = float(dot(model.weights[g], space.values_of(g, own[-1].terms)))
         out[names[g]] = first - last
     return out
 

@@ -27,6 +27,7 @@ import numpy as np
 
 from model import lobbying
 from model.coalitions import CoalitionTracker
+from model.floats import dot
 from model.loader import load_scenario
 from model.messages import Offer
 from model.protocols import PROTOCOLS
@@ -181,13 +182,13 @@ class NegotiationModel(mesa.Model):
     def utilities(self, terms: np.ndarray) -> np.ndarray:
         """Every actor's utility of ``terms`` under the current weights."""
         if self.setup.space.linear:
-            return self._lin_a @ terms + self._lin_b
+            return dot(self._lin_a, terms) + self._lin_b
         return self.setup.space.utilities(terms, self.weights)
 
     def utility(self, actor: int, terms: np.ndarray) -> float:
         """One actor's utility of ``terms`` under the current weights."""
         if self.setup.space.linear:
-            return float(self._lin_a[actor] @ terms + self._lin_b[actor])
+            return float(dot(self._lin_a[actor], terms) + self._lin_b[actor])
         return self.setup.space.utility(actor, terms, self.weights)
 
     def offer_at(self, actor: int, level: float, others: tuple[int, ...]) -> np.ndarray:

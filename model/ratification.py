@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.floats import dot
+
 if TYPE_CHECKING:
     from model.compiled import Compiled
     from model.messages import Offer
@@ -145,7 +147,7 @@ class Domestic:
         c = self.rs.constituencies[g]
         model = self.model
         yes = (model.utilities(terms) - model.reservation)[c.members] >= -1e-12
-        return float(c.weight @ yes), yes
+        return float(dot(c.weight, yes)), yes
 
     def ratifiable(self, g: int, terms: np.ndarray) -> bool:
         """Whether g's home would ratify ``terms`` now (True without a ratification table)."""
@@ -173,7 +175,7 @@ class Domestic:
         cand = _snap(cand, space, space.sign[g])
         members = c.members
         if space.linear:  # u = A x + b for every candidate at once
-            u = cand @ model._lin_a[members].T + model._lin_b[members]
+            u = dot(cand[:, None, :], model._lin_a[members][None]) + model._lin_b[members]
         else:
             xn = (cand - space.lo) / space.span
             sign = space.sign[members]
@@ -182,7 +184,7 @@ class Domestic:
             z = z ** space.curvature[members][None]
             u = (model.weights[members][None] * z).sum(axis=2)
         yes = u >= model.reservation[members][None] - 1e-12
-        passing = np.nonzero(yes @ c.weight >= self.threshold[g] - 1e-12)[0]
+        passing = np.nonzero(dot(yes, c.weight) >= self.threshold[g] - 1e-12)[0]
         return cand[passing[0]] if len(passing) else terms
 
     # -- the round ----------------------------------------------------------------------------

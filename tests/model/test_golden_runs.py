@@ -18,6 +18,9 @@ import enum
 import hashlib
 import json
 import os
+import platform
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -94,3 +97,21 @@ def test_ordered_sum_adds_left_to_right(values):
             total += v
         assert ordered_sum(values, start) == total
     assert ordered_sum([1e16, 1.0, -1e16]) == 0.0  # not compensated: 1.0 is lost, as in 3.11
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="x86-64 BLAS kernels")
+def test_same_records_whatever_blas_kernel_the_cpu_gets():
+    """OpenBLAS picks its kernels by the CPU (AVX2 on one machine, AVX-512 on another), and each
+    adds products in its own order: runs must not depend on which one a machine gets (products on
+    a run's path avoid BLAS, see model/floats.py). The kernel is forced per process."""
+    expected = json.loads(GOLDEN.read_text())
+    script = (
+        "import json, sys; sys.path[:0] = [sys.argv[1]];"
+        "from test_golden_runs import CASES, fingerprint;"
+        "print(json.dumps({n: fingerprint(*c) for n, c in CASES.items()}))"
+    )
+    for kernel in ("Haswell", "Prescott"):
+        env = {**os.environ, "OPENBLAS_CORETYPE": kernel}
+        done = subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent)],
+                              env=env, capture_output=True, text=True, check=True)
+        assert json.loads(done.stdout) == expected, f"records differ under the {kernel} kernel"
