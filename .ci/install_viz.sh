@@ -3,7 +3,7 @@
 #   1. Debian's chromium (the browser the test drives through Playwright; no browser download),
 #      installed with apt only when /usr/bin/chromium is missing (needs root or sudo);
 #   2. Solara's front-end assets, unpacked from the npm registry into Solara's CDN cache
-#      (python -m viz.install_assets; a no-op when the cache is already complete).
+#      (python -m bargaining_chips.viz.install_assets; a no-op when the cache is already complete).
 # Usage: .ci/install_viz.sh [PYTHON]   (default: python3 on the PATH; use the project's venv)
 set -euo pipefail
 PYTHON="${1:-python3}"
@@ -19,4 +19,4 @@ fi
     || { echo "chromium does not start" >&2; exit 1; }
 
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE=False
-"$PYTHON" -m viz.install_assets
+"$PYTHON" -m bargaining_chips.viz.install_assets

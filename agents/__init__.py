@@ -1,5 +1,5 @@
 """Mesa agents (governments and firms) and the strategy library governments negotiate with."""
 
-from agents.actors import FirmAgent, GovernmentAgent
+from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
 
 __all__ = ["FirmAgent", "GovernmentAgent"]

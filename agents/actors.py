@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from agents.strategies import Strategy, make_strategy
-from agents.view import NegotiationView
-from model.messages import Offer, Response
+from bargaining_chips.agents.strategies import Strategy, make_strategy
+from bargaining_chips.agents.view import NegotiationView
+from bargaining_chips.model.messages import Offer, Response
 
 if TYPE_CHECKING:
-    from model.negotiation import NegotiationModel
+    from bargaining_chips.model.negotiation import NegotiationModel
 
 
 class GovernmentAgent(mesa.Agent):

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.messages import Offer
+from bargaining_chips.model.messages import Offer
 
 if TYPE_CHECKING:
-    from model.negotiation import NegotiationModel
+    from bargaining_chips.model.negotiation import NegotiationModel
 
 
 class NegotiationView:

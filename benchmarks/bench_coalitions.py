@@ -34,21 +34,21 @@ sys.path.insert(0, str(ROOT))
 
 PARTS = {
     "coalition graph": [
-        ("model.coalitions", "CoalitionTracker", "record"),
-        ("model.coalitions", "CoalitionTracker", "_materialise"),
+        ("bargaining_chips.model.coalitions", "CoalitionTracker", "record"),
+        ("bargaining_chips.model.coalitions", "CoalitionTracker", "_materialise"),
     ],
-    "lobbying through the graph": [("model.lobbying", "Lobbying", "step_graph")],
+    "lobbying through the graph": [("bargaining_chips.model.lobbying", "Lobbying", "step_graph")],
     "domestic ratification": [
-        ("model.ratification", "Domestic", name)
+        ("bargaining_chips.model.ratification", "Domestic", name)
         for name in ("begin_round", "keep_to_win_set", "vetoes_at_table", "ratify")
     ],
-    "coalition summary keys": [("model.coalitions", None, "coalition_summary")],
+    "coalition summary keys": [("bargaining_chips.model.coalitions", None, "coalition_summary")],
 }
 
 
 def play(spec, seeds) -> None:
-    from model.metrics import summary
-    from model.negotiation import NegotiationModel
+    from bargaining_chips.model.metrics import summary
+    from bargaining_chips.model.negotiation import NegotiationModel
 
     for seed in seeds:
         model = NegotiationModel(spec, seed)
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", default="us_japan_2025")
     args = parser.parse_args(argv)
 
-    from model import load_scenario
+    from bargaining_chips.model import load_scenario
 
     spec = load_scenario(args.scenario)
     play(spec, range(args.warmup))

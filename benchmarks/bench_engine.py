@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from model import NegotiationModel, load_scenario  # noqa: E402
-from model.loader import scenario_from_dict  # noqa: E402
-from model.metrics import summary  # noqa: E402
+from bargaining_chips.model import NegotiationModel, load_scenario  # noqa: E402
+from bargaining_chips.model.loader import scenario_from_dict  # noqa: E402
+from bargaining_chips.model.metrics import summary  # noqa: E402
 
 
 def one_run(spec, seed: int) -> None:

@@ -47,8 +47,8 @@ def default_config(runs: int, root_seed: int = 1) -> dict:
 
 
 def throughput(runs: int, backends: list[str], workers: int | None, best: float) -> None:
-    from experiments.runner import run_sweep
-    from experiments.sweep_config import parse_config
+    from bargaining_chips.experiments.runner import run_sweep
+    from bargaining_chips.experiments.sweep_config import parse_config
 
     config = parse_config(default_config(runs))
     serial_rate = None
@@ -75,7 +75,7 @@ def throughput(runs: int, backends: list[str], workers: int | None, best: float)
 CEILING = """
 import sys, time
 sys.path.insert(0, {root!r})
-from experiments import run_once
+from bargaining_chips.experiments import run_once
 for seed in range(20):
     run_once({{}}, seed)
 start = time.perf_counter()
@@ -156,8 +156,8 @@ def memory(runs: int, workers: int | None) -> None:
 
 
 def child_sweep(config_path: str, out: str, workers: int | None) -> int:
-    from experiments.runner import run_sweep
-    from experiments.sweep_config import parse_config
+    from bargaining_chips.experiments.runner import run_sweep
+    from bargaining_chips.experiments.sweep_config import parse_config
 
     config = parse_config(json.loads(Path(config_path).read_text()))
     run_sweep(config, out, backend="process", workers=workers, quiet=True)

@@ -69,7 +69,7 @@ def ratification_threshold(work: Path) -> None:
 def dashboard(work: Path) -> None:
     """The teaching dashboard at 1280×720 after three rounds (headless Chromium, offline)."""
     out = work / "dashboard"
-    subprocess.run([sys.executable, "-m", "viz.snapshot", "--out", str(out), "--rounds", "3"],
+    subprocess.run([sys.executable, "-m", "bargaining_chips.viz.snapshot", "--out", str(out), "--rounds", "3"],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     first = sorted(out.glob("*.png"))[0]
     copy(first, "dashboard.png")

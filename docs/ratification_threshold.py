@@ -33,8 +33,8 @@ VARIANTS = {"farm lobby tolerates 30%": 0.7, "farm lobby tolerates no opening": 
 
 
 def sweep(thresholds, seeds, ja_reservation: float = 0.7) -> list[dict]:
-    from model import NegotiationModel, load_scenario
-    from model.metrics import summary
+    from bargaining_chips.model import NegotiationModel, load_scenario
+    from bargaining_chips.model.metrics import summary
 
     rows = []
     for theta in thresholds:

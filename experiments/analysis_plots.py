@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from experiments.store import PARAM_PREFIX
+from bargaining_chips.experiments.store import PARAM_PREFIX
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-    from experiments.sweep_config import PlotSpec
+    from bargaining_chips.experiments.sweep_config import PlotSpec
 
 
 def _axes(ax: Axes | None, width: float = 7.0) -> Axes:
@@ -47,7 +47,7 @@ def _column(frame: pd.DataFrame, name: str) -> str:
         return name
     if f"{PARAM_PREFIX}{name}" in frame.columns:
         return f"{PARAM_PREFIX}{name}"
-    from model.errors import UserError
+    from bargaining_chips.model.errors import UserError
 
     raise UserError(f"no column {name!r} in the results (parameters are named by their path)")
 
@@ -57,7 +57,7 @@ def _outcome(frame: pd.DataFrame, name: str) -> pd.Series:
     import pandas as pd
 
     if name not in frame.columns:
-        from model.errors import UserError
+        from bargaining_chips.model.errors import UserError
 
         raise UserError(f"no outcome {name!r} in the results")
     return pd.to_numeric(frame[name], errors="coerce").astype("float64")
@@ -92,7 +92,7 @@ def p_deal_table(
 
     Columns: ``group`` (the value of ``by``, or None), x, n, mean, low, high.
     """
-    from experiments.summarize import summarize
+    from bargaining_chips.experiments.summarize import summarize
 
     x = _column(frame, x)
     _outcome(frame, outcome)

@@ -43,17 +43,17 @@ def add_scenario_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def parse_overrides(assignments: list[str]) -> dict:
-    from model.overrides import parse_assignment
+    from bargaining_chips.model.overrides import parse_assignment
 
     return dict(parse_assignment(a) for a in assignments)
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from experiments import report
-    from experiments.run_files import write_all
-    from model.loader import load_scenario
-    from model.metrics import summary
-    from model.negotiation import NegotiationModel
+    from bargaining_chips.experiments import report
+    from bargaining_chips.experiments.run_files import write_all
+    from bargaining_chips.model.loader import load_scenario
+    from bargaining_chips.model.metrics import summary
+    from bargaining_chips.model.negotiation import NegotiationModel
 
     spec = load_scenario(args.scenario, parse_overrides(args.overrides))
     model = NegotiationModel(spec, seed=args.seed)

@@ -88,8 +88,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def sweep_command(args: argparse.Namespace) -> int:
     """``run.py sweep``: run the sweep, then write its summary table and plots."""
-    from experiments.runner import run_sweep
-    from experiments.sweep_config import load_config
+    from bargaining_chips.experiments.runner import run_sweep
+    from bargaining_chips.experiments.sweep_config import load_config
 
     config = load_config(args.config)
     report = run_sweep(
@@ -111,16 +111,16 @@ def sweep_command(args: argparse.Namespace) -> int:
 
 def write_sweep_outputs(config, out: Path) -> list[Path]:  # noqa: ANN001 - SweepConfig, lazily imported
     """Write ``summary.csv`` and the config's ``[[plots]]`` (under ``plots/``) for a finished sweep."""
-    from experiments.analysis_plots import render_plots
-    from experiments.store import ResultStore
-    from experiments.summarize import summarize
+    from bargaining_chips.experiments.analysis_plots import render_plots
+    from bargaining_chips.experiments.store import ResultStore
+    from bargaining_chips.experiments.summarize import summarize
 
     frame = ResultStore(out).load()
     table = summarize(frame, outcomes=list(config.outcomes) or None)
     path = Path(out) / "summary.csv"
     table.to_csv(path, index=False)
     written = [path]
-    from model.errors import UserError
+    from bargaining_chips.model.errors import UserError
 
     for spec in config.plots if len(frame) else ():
         try:
@@ -132,8 +132,8 @@ def write_sweep_outputs(config, out: Path) -> list[Path]:  # noqa: ANN001 - Swee
 
 def summarize_command(args: argparse.Namespace) -> int:
     """``run.py summarize``: print (and optionally export) the table of outcome means."""
-    from experiments.store import PARAM_PREFIX, ResultStore, load_results
-    from experiments.summarize import format_summary, summarize
+    from bargaining_chips.experiments.store import PARAM_PREFIX, ResultStore, load_results
+    from bargaining_chips.experiments.summarize import format_summary, summarize
 
     outcomes = args.outcome or _config_outcomes(args.dir)
     columns = None
@@ -163,7 +163,7 @@ def _config_outcomes(directory: Path) -> list[str] | None:
 
 def sensitivity_command(args: argparse.Namespace) -> int:
     """``run.py sensitivity``: run the study, print the indices, write tables and plots."""
-    from experiments.sensitivity import run_sensitivity
+    from bargaining_chips.experiments.sensitivity import run_sensitivity
 
     report = run_sensitivity(
         args.config, args.out, backend=args.backend, workers=args.workers, address=args.address,

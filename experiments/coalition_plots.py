@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-    from model.coalitions import CoalitionTracker
-    from model.negotiation import NegotiationModel
+    from bargaining_chips.model.coalitions import CoalitionTracker
+    from bargaining_chips.model.negotiation import NegotiationModel
 
 COALITION_COLOURS = ("#1f4e79", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#17a2b8",
                      "#7f6000", "#e84393")

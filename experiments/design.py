@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from experiments.sweep_config import ParameterSpec, Scalar, SweepConfig
+from bargaining_chips.experiments.sweep_config import ParameterSpec, Scalar, SweepConfig
 
 # Entropy tag of the stream that seeds design sampling (distinct from the per-run seed stream).
 _DESIGN_STREAM = 0x5EED_DE51
@@ -154,7 +154,7 @@ class Design:
     def _sample(self) -> np.ndarray:
         import importlib.util
 
-        from model.errors import UserError
+        from bargaining_chips.model.errors import UserError
 
         design = self.config.design
         if importlib.util.find_spec("SALib") is None:

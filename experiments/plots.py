@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-    from model.negotiation import NegotiationModel
+    from bargaining_chips.model.negotiation import NegotiationModel
 
 PALETTE = ("#1f4e79", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#566573")
 
@@ -94,7 +94,7 @@ def utility_space_table(model: NegotiationModel) -> dict:
     Everything is valued with the governments' weights at the end of the run (lobbying moves them
     during the talks), so offers, frontier and agreement are on one footing.
     """
-    from model.metrics import frontier
+    from bargaining_chips.model.metrics import frontier
 
     names = model.setup.actor_names
     a, b = model.setup.governments[:2]

@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from model.negotiation import NegotiationModel
+    from bargaining_chips.model.negotiation import NegotiationModel
 
 VERBS = {"accept": "accepts", "reject": "rejects", "walk_away": "walks away"}
 
@@ -262,7 +262,7 @@ def summary_lines(model: NegotiationModel, result: dict) -> list[str]:
 
 def two_level_header(model: NegotiationModel) -> list[str]:
     """The domestic side of each government, the pledges and the dated elections, in words."""
-    from model.ratification import RatificationSetup
+    from bargaining_chips.model.ratification import RatificationSetup
 
     setup = model.setup
     names = setup.actor_names

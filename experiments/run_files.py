@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from experiments import output, plots, report
+from bargaining_chips.experiments import output, plots, report
 
 if TYPE_CHECKING:
-    from model.negotiation import NegotiationModel
+    from bargaining_chips.model.negotiation import NegotiationModel
 
 
 def write_summary(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
@@ -116,7 +116,7 @@ def write_coalition_plots(model: NegotiationModel, result: dict, out: Path) -> l
     coalition_membership.png (membership over the rounds)."""
     import matplotlib.pyplot as plt
 
-    from experiments import coalition_plots as cp
+    from bargaining_chips.experiments import coalition_plots as cp
 
     if getattr(model, "coalition_tracker", None) is None:
         return []

@@ -39,10 +39,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.design import Design, RunSpec
-from experiments.store import PARAM_PREFIX, ResultStore, flatten, rows_to_parquet
-from experiments.sweep_config import DEFAULT_MODEL, SweepConfig, load_config
-from model.errors import UserError
+from bargaining_chips.experiments.design import Design, RunSpec
+from bargaining_chips.experiments.store import PARAM_PREFIX, ResultStore, flatten, rows_to_parquet
+from bargaining_chips.experiments.sweep_config import DEFAULT_MODEL, SweepConfig, load_config
+from bargaining_chips.model.errors import UserError
 
 BACKENDS = ("serial", "process", "dask")
 MAX_ATTEMPTS = 3  # sends of one chunk before it is split (or, for one run, recorded as an error)
@@ -102,8 +102,8 @@ def validate_parameters(config: SweepConfig, design: Design, source: str = "conf
         return
     if config.model != DEFAULT_MODEL:
         return
-    from experiments.design import grid_values
-    from model import load_scenario
+    from bargaining_chips.experiments.design import grid_values
+    from bargaining_chips.model import load_scenario
 
     base = dict(config.constants)
     base.update(design.point(0))

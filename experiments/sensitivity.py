@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from experiments.design import Design
-from experiments.sweep_config import DesignSpec, SweepConfig, load_config
-from model.errors import UserError
+from bargaining_chips.experiments.design import Design
+from bargaining_chips.experiments.sweep_config import DesignSpec, SweepConfig, load_config
+from bargaining_chips.model.errors import UserError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -200,9 +200,9 @@ def run_sensitivity(
     Outcomes are the config's ``outcomes``, or every numeric outcome of the model when it lists
     none. See the module docstring for the method and the files written.
     """
-    from experiments.runner import run_sweep
-    from experiments.store import MANIFEST, ResultStore
-    from experiments.summarize import outcome_columns
+    from bargaining_chips.experiments.runner import run_sweep
+    from bargaining_chips.experiments.store import MANIFEST, ResultStore
+    from bargaining_chips.experiments.summarize import outcome_columns
 
     if not isinstance(config, SweepConfig):
         config = load_config(config)
@@ -264,7 +264,7 @@ def run_sensitivity(
 
 def write_sensitivity_plots(report: SensitivityReport, method: str, out: Path) -> list[Path]:
     """Write the Sobol'/Morris chart and the tornado chart of every analysed outcome."""
-    from experiments.analysis_plots import file_stem, plot_morris, plot_sobol, plot_tornado, save
+    from bargaining_chips.experiments.analysis_plots import file_stem, plot_morris, plot_sobol, plot_tornado, save
 
     written = []
     for outcome in dict.fromkeys(report.indices["outcome"]):

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from model.loader import DEFAULT_SCENARIO, load_scenario
-from model.metrics import summary
-from model.negotiation import NegotiationModel
+from bargaining_chips.model.loader import DEFAULT_SCENARIO, load_scenario
+from bargaining_chips.model.metrics import summary
+from bargaining_chips.model.negotiation import NegotiationModel
 
 
 def play(params: Mapping[str, Any] | None = None, seed: int = 0) -> NegotiationModel:

@@ -33,12 +33,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from model.errors import UserError
+from bargaining_chips.model.errors import UserError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from experiments.sweep_config import SweepConfig
+    from bargaining_chips.experiments.sweep_config import SweepConfig
 
 MANIFEST = "manifest.json"
 PARTS = "parts"

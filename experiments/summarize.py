@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from experiments.store import META_COLUMNS, parameter_columns
+from bargaining_chips.experiments.store import META_COLUMNS, parameter_columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,7 +37,7 @@ def outcome_columns(frame: pd.DataFrame, wanted: Sequence[str] | None = None) ->
         present = [w for w in wanted if w in frame.columns]
         finished = frame["status"].eq("ok").any() if "status" in frame.columns else len(frame)
         if missing and not present and finished:  # (if every run failed, nothing is missing)
-            from model.errors import UserError
+            from bargaining_chips.model.errors import UserError
 
             raise UserError(f"no such outcome column: {missing[0]!r}")
         return present

@@ -50,9 +50,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from model.errors import UserError
+from bargaining_chips.model.errors import UserError
 
-DEFAULT_MODEL = "experiments.single:run_once"
+DEFAULT_MODEL = "bargaining_chips.experiments.single:run_once"
 # Bumped whenever the mapping from a config to its runs (points, seeds, keys) changes, so a folder
 # written by an older mapping is not resumed with runs it does not hold.
 DESIGN_VERSION = 1

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from experiments.single import play
-from model.loader import load_scenario
-from model.metrics import summary
-from model.solutions import solutions
+from bargaining_chips.experiments.single import play
+from bargaining_chips.model.loader import load_scenario
+from bargaining_chips.model.metrics import summary
+from bargaining_chips.model.solutions import solutions
 
 CLOSED_FORM = 1e-3
 

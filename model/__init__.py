@@ -1,10 +1,10 @@
 """The negotiation world: scenarios, issues and offers, utilities, protocol and calendar, the
 NegotiationModel (a mesa.Model) and its metrics."""
 
-from model.errors import ScenarioError, UserError
-from model.loader import load_scenario, scenario_names
-from model.negotiation import NegotiationModel, Outcome
-from model.scenario import Scenario
+from bargaining_chips.model.errors import ScenarioError, UserError
+from bargaining_chips.model.loader import load_scenario, scenario_names
+from bargaining_chips.model.negotiation import NegotiationModel, Outcome
+from bargaining_chips.model.scenario import Scenario
 
 __all__ = [
     "NegotiationModel",

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.utility import UtilitySpace
+from bargaining_chips.model.utility import UtilitySpace
 
 _GOLDEN = (math.sqrt(5) - 1) / 2
 

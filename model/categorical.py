@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.errors import ScenarioError
-from model.floats import dot
-from model.utility import UtilitySpace
+from bargaining_chips.model.errors import ScenarioError
+from bargaining_chips.floats import dot
+from bargaining_chips.model.utility import UtilitySpace
 
 if TYPE_CHECKING:
-    from model.scenario import ActorSpec, Scenario
+    from bargaining_chips.model.scenario import ActorSpec, Scenario
 
 #: The most deals a scenario with categorical issues may enumerate.
 MAX_DEALS = 200_000

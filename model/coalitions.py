@@ -54,13 +54,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.floats import dot
+from bargaining_chips.floats import dot
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from model.compiled import Compiled
-    from model.negotiation import NegotiationModel
+    from bargaining_chips.model.compiled import Compiled
+    from bargaining_chips.model.negotiation import NegotiationModel
 
 STANCES = ("anti-deal", "undecided", "pro-deal")
 
@@ -498,7 +498,7 @@ def decisive_actors(model: NegotiationModel) -> list[int]:
     last = model.last_answers()
     if last is None:
         return []
-    from model.ratification import RatificationSetup
+    from bargaining_chips.model.ratification import RatificationSetup
 
     setup = model.setup
     round_no, accepted, ratified, responses = last

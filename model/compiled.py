@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.lobbying import Lobbying
-from model.scenario import Scenario
-from model.utility import UtilitySpace
+from bargaining_chips.model.lobbying import Lobbying
+from bargaining_chips.model.scenario import Scenario
+from bargaining_chips.model.utility import UtilitySpace
 
 
 @dataclass(frozen=True)

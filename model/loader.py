@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from model.errors import ScenarioError
-from model.overrides import apply_overrides
-from model.scenario import Scenario, check_references
+from bargaining_chips.model.errors import ScenarioError
+from bargaining_chips.model.overrides import apply_overrides
+from bargaining_chips.model.scenario import Scenario, check_references
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 DEFAULT_SCENARIO = "us_japan_2025"

@@ -44,11 +44,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.floats import ordered_sum
+from bargaining_chips.floats import ordered_sum
 
 if TYPE_CHECKING:
-    from model.compiled import Compiled
-    from model.negotiation import NegotiationModel
+    from bargaining_chips.model.compiled import Compiled
+    from bargaining_chips.model.negotiation import NegotiationModel
 
 
 @dataclass(frozen=True)

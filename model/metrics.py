@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.analysis import Frontier
-from model.floats import dot
+from bargaining_chips.model.analysis import Frontier
+from bargaining_chips.floats import dot
 
 if TYPE_CHECKING:
-    from model.negotiation import NegotiationModel
+    from bargaining_chips.model.negotiation import NegotiationModel
 
 VERSION = "0.1.0"
 
@@ -111,7 +111,7 @@ def two_level(model: NegotiationModel) -> dict:
     """Coalition and ratification keys (model.coalitions.coalition_summary), when tracked."""
     if getattr(model, "coalition_tracker", None) is None:
         return {}
-    from model.coalitions import coalition_summary
+    from bargaining_chips.model.coalitions import coalition_summary
 
     return coalition_summary(model)
 

@@ -25,18 +25,18 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from model import lobbying
-from model.coalitions import CoalitionTracker
-from model.floats import dot
-from model.loader import load_scenario
-from model.messages import Offer
-from model.protocols import PROTOCOLS
-from model.ratification import Domestic
-from model.scenario import Scenario
+from bargaining_chips.model import lobbying
+from bargaining_chips.model.coalitions import CoalitionTracker
+from bargaining_chips.floats import dot
+from bargaining_chips.model.loader import load_scenario
+from bargaining_chips.model.messages import Offer
+from bargaining_chips.model.protocols import PROTOCOLS
+from bargaining_chips.model.ratification import Domestic
+from bargaining_chips.model.scenario import Scenario
 
 if TYPE_CHECKING:
-    from agents.actors import GovernmentAgent
-    from model.compiled import Compiled
+    from bargaining_chips.agents.actors import GovernmentAgent
+    from bargaining_chips.model.compiled import Compiled
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class NegotiationModel(mesa.Model):
         self.outcome: Outcome | None = None
         # Imported here, not at the top: the agents package imports model (its messages), so a
         # top-level import made `import agents` fail on a fresh interpreter (a circular import).
-        from agents.actors import FirmAgent, GovernmentAgent
+        from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
 
         self.governments = [GovernmentAgent(self, i) for i in self.setup.governments]
         self.firms = [FirmAgent(self, i) for i in self.setup.firms]

@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Mapping
 from typing import Any
 
-from model.errors import ScenarioError
+from bargaining_chips.model.errors import ScenarioError
 
 # Tables whose keys the schema does not fix: an override may change an entry but not invent one.
 FREE_FORM_TABLES = ("meta", "sources")

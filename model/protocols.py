@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from model.messages import Offer, Response
+from bargaining_chips.model.messages import Offer, Response
 
 if TYPE_CHECKING:
-    from model.negotiation import NegotiationModel
-    from model.scenario import Scenario
+    from bargaining_chips.model.negotiation import NegotiationModel
+    from bargaining_chips.model.scenario import Scenario
 
 
 class Protocol:

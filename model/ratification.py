@@ -40,12 +40,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.floats import dot
+from bargaining_chips.floats import dot
 
 if TYPE_CHECKING:
-    from model.compiled import Compiled
-    from model.messages import Offer
-    from model.negotiation import NegotiationModel
+    from bargaining_chips.model.compiled import Compiled
+    from bargaining_chips.model.messages import Offer
+    from bargaining_chips.model.negotiation import NegotiationModel
 
 GRID = np.linspace(0.0, 1.0, 17)
 

@@ -23,8 +23,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from model.errors import ScenarioError
-from model.scenario_two_level import (
+from bargaining_chips.model.errors import ScenarioError
+from bargaining_chips.model.scenario_two_level import (
     CoalitionSpec,
     EventSpec,
     PledgeSpec,
@@ -290,15 +290,15 @@ class Scenario(_Frozen):
     @cached_property
     def compiled(self):  # -> model.compiled.Compiled (imported lazily: it imports this module)
         """Numeric arrays and resolved rounds/deadlines, built once and shared by every run."""
-        from model.compiled import compile_scenario
+        from bargaining_chips.model.compiled import compile_scenario
 
         return compile_scenario(self)
 
 
 def check_references(spec: Scenario) -> None:
     """Cross-reference checks pydantic cannot do field by field; raises ScenarioError."""
-    from agents.strategies import REGISTRY
-    from model.categorical import check_values
+    from bargaining_chips.agents.strategies import REGISTRY
+    from bargaining_chips.model.categorical import check_values
 
     src = spec.origin
     issues = set(spec.issues)
@@ -376,8 +376,8 @@ def _check_game(spec: Scenario, registry: dict) -> None:
     """What the protocol, the deal space and each government's strategy need from the scenario
     (each answers with a problem, or None): e.g. majority rule needs a budget, an equilibrium
     strategy its game."""
-    from model.categorical import deal_space_problem
-    from model.protocols import PROTOCOLS
+    from bargaining_chips.model.categorical import deal_space_problem
+    from bargaining_chips.model.protocols import PROTOCOLS
 
     for problem in (deal_space_problem(spec), PROTOCOLS[spec.protocol.type].scenario_problem(spec)):
         if problem:
@@ -403,7 +403,7 @@ def _check_strategy(src: str, where: str, strategy: StrategySpec, registry: dict
                 src, f"{where}.{key}",
                 f"not a parameter of {strategy.name}; expected one of {', '.join(accepted) or '(none)'}",
             )
-    from agents.strategies.base import ParameterError
+    from bargaining_chips.agents.strategies.base import ParameterError
 
     try:
         cls(**strategy.params)

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from model.errors import ScenarioError
+from bargaining_chips.model.errors import ScenarioError
 
 if TYPE_CHECKING:
-    from model.scenario import Scenario
+    from bargaining_chips.model.scenario import Scenario
 
 
 class _Frozen(BaseModel):

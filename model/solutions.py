@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.analysis import Frontier, Point
-from model.errors import UserError
+from bargaining_chips.model.analysis import Frontier, Point
+from bargaining_chips.model.errors import UserError
 
 if TYPE_CHECKING:
-    from model.scenario import Scenario
+    from bargaining_chips.model.scenario import Scenario
 
 
 def nash_power(spec: Scenario) -> float:

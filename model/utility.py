@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.scenario import Scenario
+from bargaining_chips.model.scenario import Scenario
 
 
 def _unit(z: np.ndarray) -> np.ndarray:
@@ -46,7 +46,7 @@ class UtilitySpace:
         """The scenario's utility space: numeric, or a finite deal space when an issue is
         categorical (:class:`model.categorical.DiscreteSpace`)."""
         if any(issue.categorical for issue in spec.issues.values()):
-            from model.categorical import DiscreteSpace
+            from bargaining_chips.model.categorical import DiscreteSpace
 
             return DiscreteSpace.from_spec(spec)
         return cls.numeric(spec)

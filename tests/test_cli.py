@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments import run_once
+from bargaining_chips.experiments import run_once
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN = ROOT / "run.py"
@@ -185,7 +185,7 @@ def test_no_plots_writes_the_tables_but_no_pictures(tmp_path, run_main, capsys):
 
 
 def test_a_missing_optional_package_names_its_extra(run_main, capsys, monkeypatch):
-    import experiments.cli_sweep as cli_sweep
+    import bargaining_chips.experiments.cli_sweep as cli_sweep
 
     def needs_pyarrow(args):
         raise ModuleNotFoundError("No module named 'pyarrow'", name="pyarrow")
@@ -197,7 +197,7 @@ def test_a_missing_optional_package_names_its_extra(run_main, capsys, monkeypatc
     assert run_main(parser_args) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["error: this command needs pyarrow, part of the 'sweep' extra: "
-                   "pip install -e '.[sweep]'"]
+                   "pip install 'bargaining-chips[sweep]' (in a checkout: pip install -e '.[sweep]')"]
 
 
 def _namespace(handler):

@@ -71,7 +71,7 @@ def test_the_sweep_wrote_its_table_and_heatmap(ran):
 
 
 def test_the_heatmap_reads_as_the_tutorial_says(ran):
-    from experiments import load_results
+    from bargaining_chips.experiments import load_results
 
     runs = load_results(ran / "deadline")
     share = runs.groupby(

@@ -8,7 +8,7 @@ picks a free port.
 
 The server runs with Solara's telemetry off, without Solara's "runs on Solara" banner, and with
 ``SOLARA_HOME`` in a temporary folder removed on exit (Solara otherwise creates ``~/.solara``).
-Its front-end assets come from the local cache that ``python -m viz.install_assets`` fills; when
+Its front-end assets come from the local cache that ``python -m bargaining_chips.viz.install_assets`` fills; when
 that cache is incomplete the command fills it first from the npm registry, and if that fails it
 says so before starting (offline, the page would be blank).
 """
@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from model.errors import UserError
+from bargaining_chips.model.errors import UserError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Serve the teaching dashboard (Mesa SolaraViz) and print its address. Needs the viz "
             "extra (pip install -e '.[viz]') and, offline, the asset cache filled once by "
-            "python -m viz.install_assets."
+            "python -m bargaining_chips.viz.install_assets."
         ),
         epilog=(
             "examples:\n"
@@ -97,7 +97,7 @@ def browser_url(host: str, port: int) -> str:
 def server_command(host: str, port: int) -> list[str]:
     """The ``solara run`` command line for the dashboard page."""
     return [
-        sys.executable, "-m", "solara", "run", "viz.app",
+        sys.executable, "-m", "solara", "run", "bargaining_chips.viz.app",
         "--host", host, "--port", str(port), "--production", "--no-open",
     ]  # fmt: skip
 
@@ -123,17 +123,17 @@ def _check_ready(scenario: str | None) -> None:
                 f"the dashboard needs {module}, part of the viz extra: pip install -e '.[viz]'"
             )
     if scenario is not None:
-        from model import load_scenario
+        from bargaining_chips.model import load_scenario
 
         load_scenario(scenario)  # raises ScenarioError (a UserError) with the field at fault
-    from viz import install_assets
+    from bargaining_chips.viz import install_assets
 
     cache = install_assets.default_cache_dir()
     packages, _ = install_assets.discover_assets()
     if not any(install_assets.missing_files(p, cache) for p in packages):
         return
     print("Solara's front-end assets are not on this machine yet; fetching them once "
-          "from the npm registry (python -m viz.install_assets)", file=sys.stderr)  # fmt: skip
+          "from the npm registry (python -m bargaining_chips.viz.install_assets)", file=sys.stderr)  # fmt: skip
     try:
         status = install_assets.install(cache, log=lambda line: print(line, file=sys.stderr))
     except (RuntimeError, OSError) as err:
@@ -142,7 +142,7 @@ def _check_ready(scenario: str | None) -> None:
         reason = "some files are still missing"
     if status != 0:
         print(f"warning: could not fill Solara's asset cache {cache} ({reason}); without internet "
-              "the page stays blank. Retry with: python -m viz.install_assets", file=sys.stderr)  # fmt: skip
+              "the page stays blank. Retry with: python -m bargaining_chips.viz.install_assets", file=sys.stderr)  # fmt: skip
 
 
 def wait_until_listening(child: subprocess.Popen, host: str, port: int, timeout: float) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from model.scenario import Scenario
+from bargaining_chips.model.scenario import Scenario
 
 #: Screen ranges (min, max, step) of strategy parameters by name; a scenario value outside a range
 #: widens it so the scenario's own value can always be shown.
@@ -56,7 +56,7 @@ def strategy_parameters(spec: Scenario, government: str) -> dict[str, Any]:
     ("use the reservation utility") are shown only when the file sets them.
     """
     # imported here: importing ``agents`` before ``model`` is circular (agents.actors <-> model)
-    from agents.strategies import REGISTRY
+    from bargaining_chips.agents.strategies import REGISTRY
 
     strategy = spec.actors[government].strategy
     assert strategy is not None

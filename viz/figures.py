@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
-from experiments import plots
+from bargaining_chips.experiments import plots
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-    from viz.panels import CoalitionNetwork
+    from bargaining_chips.viz.panels import CoalitionNetwork
 
 #: Figure size (inches at 100 dpi) of one dashboard panel: one tile of Mesa's grid at 1280x720,
 #: so the image is shown pixel for pixel, unscaled.
@@ -92,7 +92,7 @@ def draw_network(network: CoalitionNetwork, pos: dict[str, tuple[float, float]],
     the report's colours; grey: alone), governments as squares, firms as circles sized by
     lobbying power; dark edges join coalitions (width by alignment), orange arrows are this
     round's lobbying pushes (width by intensity). Nodes are named as in the transcript."""
-    from experiments.coalition_plots import ALONE, coalition_colour
+    from bargaining_chips.experiments.coalition_plots import ALONE, coalition_colour
 
     sizes = {g.id: len(g.members) for g in network.groups}
     for u, v, weight in network.alignment:

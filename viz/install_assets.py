@@ -39,9 +39,9 @@ also minifies on the fly: a requested ``x.min.js`` that a package does not ship 
 
 Usage
 -----
-``python -m viz.install_assets``            fill the cache (fast no-op when already complete)
-``python -m viz.install_assets --check``    only report; exit status 1 if a file is missing
-``python -m viz.install_assets --force``    download and unpack every package again
+``python -m bargaining_chips.viz.install_assets``            fill the cache (fast no-op when already complete)
+``python -m bargaining_chips.viz.install_assets --check``    only report; exit status 1 if a file is missing
+``python -m bargaining_chips.viz.install_assets --force``    download and unpack every package again
 ``--cache-dir DIR`` fills another directory (then start Solara with
 ``SOLARA_ASSETS_PROXY_CACHE_DIR=DIR``). Nothing is written outside the cache directory and a
 temporary directory that is removed afterwards.
@@ -376,7 +376,7 @@ def check(cache_dir: Path | None = None, log=print) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m viz.install_assets",
+        prog="python -m bargaining_chips.viz.install_assets",
         description="Fill Solara's front-end asset cache from the npm registry (for offline use).",
     )
     parser.add_argument("--cache-dir", type=Path, help="default: Solara's own cache directory")

@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from experiments import plots, report
+from bargaining_chips.experiments import plots, report
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from model.negotiation import NegotiationModel
+    from bargaining_chips.model.negotiation import NegotiationModel
 
 
 @dataclass(frozen=True)

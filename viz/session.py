@@ -21,9 +21,9 @@ from typing import Any
 
 import mesa
 
-from model import NegotiationModel, ScenarioError, load_scenario
-from model.loader import DEFAULT_SCENARIO
-from viz.controls import overrides_from
+from bargaining_chips.model import NegotiationModel, ScenarioError, load_scenario
+from bargaining_chips.model.loader import DEFAULT_SCENARIO
+from bargaining_chips.viz.controls import overrides_from
 
 logger = logging.getLogger(__name__)
 

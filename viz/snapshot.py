@@ -1,6 +1,6 @@
 """Pictures of the dashboard as the class sees it, taken in headless Chromium from the real page.
 
-``python -m viz.snapshot [--out DIR] [--rounds N] [--scenario S]`` starts the dashboard
+``python -m bargaining_chips.viz.snapshot [--out DIR] [--rounds N] [--scenario S]`` starts the dashboard
 (``python run.py demo``), opens it at 1280x720 with every outside request blocked, presses Step
 ``N`` times and saves two screenshots: the top of the page (the round card and the negotiation
 dance) and its lower half (coalitions, utility space and the round's events). The pictures are of
@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from viz.browser import CHROMIUM, DashboardServer, NetworkLog, launch_chromium, offline_context
+from bargaining_chips.viz.browser import CHROMIUM, DashboardServer, NetworkLog, launch_chromium, offline_context
 
 TIMEOUT_MS = 60_000
 
@@ -73,7 +73,7 @@ def take(out: Path, rounds: int = 3, scenario: str | None = None) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m viz.snapshot",
+        prog="python -m bargaining_chips.viz.snapshot",
         description="Screenshots of the dashboard (1280x720, headless Chromium, offline).",
     )
     parser.add_argument("--out", type=Path, default=Path("results") / "dashboard")

@@ -4,13 +4,13 @@ Every strategy class is listed here once; ``tests/agents/test_registry.py`` chec
 unique, every Strategy subclass is registered and every entry is documented.
 """
 
-from agents.strategies.base import LevelStrategy, ParameterError, Strategy
-from agents.strategies.concession import Boulware, Conceder, Linear, TimeDependent
-from agents.strategies.equilibrium import BaronFerejohn, Rubinstein, Stahl
-from agents.strategies.hardliner import Hardliner
-from agents.strategies.noisy import Noisy
-from agents.strategies.titfortat import TitForTat
-from agents.strategies.zeuthen import Zeuthen
+from bargaining_chips.agents.strategies.base import LevelStrategy, ParameterError, Strategy
+from bargaining_chips.agents.strategies.concession import Boulware, Conceder, Linear, TimeDependent
+from bargaining_chips.agents.strategies.equilibrium import BaronFerejohn, Rubinstein, Stahl
+from bargaining_chips.agents.strategies.hardliner import Hardliner
+from bargaining_chips.agents.strategies.noisy import Noisy
+from bargaining_chips.agents.strategies.titfortat import TitForTat
+from bargaining_chips.agents.strategies.zeuthen import Zeuthen
 
 STRATEGIES: tuple[type[Strategy], ...] = (
     TimeDependent,

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from model.messages import Offer, Response
+from bargaining_chips.model.messages import Offer, Response
 
 if TYPE_CHECKING:
-    from agents.view import NegotiationView
-    from model.scenario import Scenario
+    from bargaining_chips.agents.view import NegotiationView
+    from bargaining_chips.model.scenario import Scenario
 
 
 class ParameterError(ValueError):

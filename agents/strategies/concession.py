@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from agents.strategies.base import LevelStrategy, ParameterError, check_range
-from model.messages import Offer
+from bargaining_chips.agents.strategies.base import LevelStrategy, ParameterError, check_range
+from bargaining_chips.model.messages import Offer
 
 if TYPE_CHECKING:
-    from agents.view import NegotiationView
+    from bargaining_chips.agents.view import NegotiationView
 
 #: Named concession exponents: the classic presets.
 PRESETS: dict[str, float] = {"boulware": 0.2, "linear": 1.0, "conceder": 5.0}

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.strategies.base import Strategy
-from model.floats import ordered_sum
-from model.messages import Offer, Response
+from bargaining_chips.agents.strategies.base import Strategy
+from bargaining_chips.floats import ordered_sum
+from bargaining_chips.model.messages import Offer, Response
 
 if TYPE_CHECKING:
-    from agents.view import NegotiationView
-    from model.scenario import Scenario
+    from bargaining_chips.agents.view import NegotiationView
+    from bargaining_chips.model.scenario import Scenario
 
 #: A responder accepts an offer worth its threshold up to this much less (indifference).
 TOLERANCE = 1e-9

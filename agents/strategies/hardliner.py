@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.strategies.base import Strategy, check_range
-from model.messages import Offer, Response
+from bargaining_chips.agents.strategies.base import Strategy, check_range
+from bargaining_chips.model.messages import Offer, Response
 
 if TYPE_CHECKING:
-    from agents.view import NegotiationView
+    from bargaining_chips.agents.view import NegotiationView
 
 
 class Hardliner(Strategy):
@@ -28,7 +28,7 @@ class Hardliner(Strategy):
     def __init__(self, level: float = 1.0, walk_away: bool = False) -> None:
         self.level = check_range("level", level, 0.0, 1.0)
         if not isinstance(walk_away, bool):
-            from agents.strategies.base import ParameterError
+            from bargaining_chips.agents.strategies.base import ParameterError
 
             raise ParameterError("walk_away", f"expected true or false, got {walk_away!r}")
         self.walk_away = walk_away

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from agents.strategies.base import check_range
-from agents.strategies.concession import TimeDependent
-from model.messages import Offer
+from bargaining_chips.agents.strategies.base import check_range
+from bargaining_chips.agents.strategies.concession import TimeDependent
+from bargaining_chips.model.messages import Offer
 
 if TYPE_CHECKING:
-    from agents.view import NegotiationView
+    from bargaining_chips.agents.view import NegotiationView
 
 
 class Noisy(TimeDependent):

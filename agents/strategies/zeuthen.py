@@ -25,11 +25,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from agents.strategies.base import LevelStrategy
-from model.messages import Offer
+from bargaining_chips.agents.strategies.base import LevelStrategy
+from bargaining_chips.model.messages import Offer
 
 if TYPE_CHECKING:
-    from agents.view import NegotiationView
+    from bargaining_chips.agents.view import NegotiationView
 
 
 def risk(own: float, theirs: float, disagreement: float) -> float:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.strategies.concession import (
+from bargaining_chips.agents.strategies.concession import (
     PRESETS,
     Boulware,
     Conceder,
@@ -22,7 +22,7 @@ from agents.strategies.concession import (
     TimeDependent,
     concession,
 )
-from model.messages import Response
+from bargaining_chips.model.messages import Response
 
 
 def test_concession_runs_from_k_to_one():

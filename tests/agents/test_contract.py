@@ -14,8 +14,8 @@ import inspect
 import numpy as np
 import pytest
 
-from agents.strategies import REGISTRY, ParameterError, make_strategy
-from model.messages import Offer, Response
+from bargaining_chips.agents.strategies import REGISTRY, ParameterError, make_strategy
+from bargaining_chips.model.messages import Offer, Response
 
 # Non-default parameters, so the repr and the play test exercise them.
 PARAMS: dict[str, dict] = {
@@ -97,7 +97,7 @@ def test_never_offers_below_its_reservation_and_stays_in_range(seat, name):
 @pytest.mark.parametrize("name", NAMES)
 def test_in_the_default_scenario_with_lobbying(seat, name):
     """With firms moving the weights every round, offers still respect the reservation."""
-    from model import NegotiationModel, load_scenario
+    from bargaining_chips.model import NegotiationModel, load_scenario
 
     for seed in range(3):
         model = NegotiationModel(load_scenario("us_japan_2025"), seed=seed)

@@ -8,19 +8,19 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from agents.strategies import REGISTRY, STRATEGIES
-from agents.strategies.equilibrium import (
+from bargaining_chips.agents.strategies import REGISTRY, STRATEGIES
+from bargaining_chips.agents.strategies.equilibrium import (
     BaronFerejohn,
     Rubinstein,
     Stahl,
     inclusion_probabilities,
 )
-from experiments.single import play, run_once
-from experiments.validation import baron_ferejohn_proposer_share, rubinstein_share, stahl_share
-from model.errors import ScenarioError
-from model.loader import load_scenario
-from model.metrics import summary
-from model.negotiation import NegotiationModel
+from bargaining_chips.experiments.single import play, run_once
+from bargaining_chips.experiments.validation import baron_ferejohn_proposer_share, rubinstein_share, stahl_share
+from bargaining_chips.model.errors import ScenarioError
+from bargaining_chips.model.loader import load_scenario
+from bargaining_chips.model.metrics import summary
+from bargaining_chips.model.negotiation import NegotiationModel
 
 DELTA = st.floats(min_value=0.05, max_value=0.99)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.strategies.hardliner import Hardliner
+from bargaining_chips.agents.strategies.hardliner import Hardliner
 
 BELIEF = {
     "deadlines.summit": {"kind": "soft", "round": 6, "extension_probability": 0.5},

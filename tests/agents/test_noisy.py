@@ -12,8 +12,8 @@ import random
 import numpy as np
 import pytest
 
-from agents.strategies.concession import TimeDependent
-from agents.strategies.noisy import Noisy
+from bargaining_chips.agents.strategies.concession import TimeDependent
+from bargaining_chips.agents.strategies.noisy import Noisy
 
 
 class Recorder:

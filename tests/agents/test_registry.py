@@ -7,15 +7,15 @@ import inspect
 import subprocess
 import sys
 
-import agents.strategies as strategies
-from agents.strategies import REGISTRY, STRATEGIES, Strategy, make_strategy
+import bargaining_chips.agents.strategies as strategies
+from bargaining_chips.agents.strategies import REGISTRY, STRATEGIES, Strategy, make_strategy
 
 
 def _library_subclasses(cls: type) -> set[type]:
     """Every subclass of ``cls`` defined in the strategy library (test doubles excluded)."""
     out = set()
     for sub in cls.__subclasses__():
-        if sub.__module__.startswith("agents.strategies"):
+        if sub.__module__.startswith("bargaining_chips.agents.strategies"):
             out.add(sub)
         out |= _library_subclasses(sub)
     return out

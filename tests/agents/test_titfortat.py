@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.strategies.titfortat import TitForTat
+from bargaining_chips.agents.strategies.titfortat import TitForTat
 
 B_LEVELS = [1.0, 0.9, 0.8, 0.85, 0.2]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from model import NegotiationModel, load_scenario
+from bargaining_chips.model import NegotiationModel, load_scenario
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from agents.strategies.zeuthen import Zeuthen, risk
-from model.messages import Offer
+from bargaining_chips.agents.strategies.zeuthen import Zeuthen, risk
+from bargaining_chips.model.messages import Offer
 
 
 @pytest.mark.parametrize(

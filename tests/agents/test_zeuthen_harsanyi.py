@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.strategies.zeuthen import boldness, risk
-from experiments.single import run_once
-from model.loader import load_scenario
-from model.solutions import solutions
+from bargaining_chips.agents.strategies.zeuthen import boldness, risk
+from bargaining_chips.experiments.single import run_once
+from bargaining_chips.model.loader import load_scenario
+from bargaining_chips.model.solutions import solutions
 
 OPTIONS = "ABCDE"
 utilities = st.lists(st.integers(1, 99), min_size=5, max_size=5, unique=True)

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 
-from experiments import analysis_plots as ap
-from experiments.sweep_config import PlotSpec
+from bargaining_chips.experiments import analysis_plots as ap
+from bargaining_chips.experiments.sweep_config import PlotSpec
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_distribution_groups(frame):
 
 
 def test_unknown_column_is_a_user_error(frame):
-    from model.errors import UserError
+    from bargaining_chips.model.errors import UserError
 
     with pytest.raises(UserError, match="no column"):
         ap.heatmap_table(frame, "nope", "actors.Japan.strategy.beta", "utilities.Japan")

@@ -9,15 +9,15 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from experiments import coalition_plots as cp
-from experiments.run_files import (
+from bargaining_chips.experiments import coalition_plots as cp
+from bargaining_chips.experiments.run_files import (
     graph_file_stem,
     write_coalition_graphs,
     write_coalition_plots,
     write_coalitions,
 )
-from model import NegotiationModel
-from model.metrics import summary
+from bargaining_chips.model import NegotiationModel
+from bargaining_chips.model.metrics import summary
 
 
 @pytest.fixture(scope="module")

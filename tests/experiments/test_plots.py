@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from experiments import plots  # noqa: E402
+from bargaining_chips.experiments import plots  # noqa: E402
 
 
 @pytest.fixture(scope="module")

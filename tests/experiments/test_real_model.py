@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.runner import run_sweep
-from experiments.sensitivity import run_sensitivity
-from experiments.store import load_results
-from experiments.summarize import summarize
-from experiments.sweep_config import parse_config
-from model.errors import UserError
+from bargaining_chips.experiments.runner import run_sweep
+from bargaining_chips.experiments.sensitivity import run_sensitivity
+from bargaining_chips.experiments.store import load_results
+from bargaining_chips.experiments.summarize import summarize
+from bargaining_chips.experiments.sweep_config import parse_config
+from bargaining_chips.model.errors import UserError
 
 
 def grid(**changes):

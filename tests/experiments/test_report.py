@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments import report
-from model import NegotiationModel, load_scenario
-from model.metrics import summary
+from bargaining_chips.experiments import report
+from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.metrics import summary
 
 
 @pytest.fixture(scope="module")

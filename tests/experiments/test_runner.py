@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 from sweep_helpers import linear_config
 
-from experiments.design import Design, RunSpec
-from experiments.runner import MAX_ATTEMPTS, _Chunk, _retry, run_sweep, start_method
-from experiments.store import ResultStore, load_results
-from model.errors import UserError
+from bargaining_chips.experiments.design import Design, RunSpec
+from bargaining_chips.experiments.runner import MAX_ATTEMPTS, _Chunk, _retry, run_sweep, start_method
+from bargaining_chips.experiments.store import ResultStore, load_results
+from bargaining_chips.model.errors import UserError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -133,8 +133,8 @@ DRIVER = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, {root!r})
-    from experiments.runner import run_sweep
-    from experiments.sweep_config import parse_config
+    from bargaining_chips.experiments.runner import run_sweep
+    from bargaining_chips.experiments.sweep_config import parse_config
     import json
     if __name__ == "__main__":
         run_sweep(parse_config(json.loads(sys.argv[1])), sys.argv[2], backend="process",
@@ -199,7 +199,7 @@ def test_start_method_is_explicit():
 
 
 def test_chunks_follow_measured_time_and_shrink_at_the_end():
-    from experiments.runner import ChunkResult, _Chunker
+    from bargaining_chips.experiments.runner import ChunkResult, _Chunker
 
     runs = (RunSpec(i, i, 0, i, f"k{i}", {}) for i in range(1000))
     chunker = _Chunker(runs, target=1.0, max_size=10_000, remaining=1000, workers=2)

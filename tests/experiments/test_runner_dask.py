@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from sweep_helpers import linear_config
 
-from experiments.runner import run_sweep
-from experiments.store import load_results
-from model.errors import UserError
+from bargaining_chips.experiments.runner import run_sweep
+from bargaining_chips.experiments.store import load_results
+from bargaining_chips.model.errors import UserError
 
 pytest.importorskip("distributed", reason="the dask extra is not installed")
 
@@ -33,7 +33,7 @@ def test_unreachable_dask_scheduler_is_a_user_error(tmp_path):
 def test_dask_local_cluster_survives_a_killed_worker_and_matches_serial(tmp_path):
     # One cluster for both checks (starting one is slow): a worker dies once mid-sweep, the
     # sweep still ends with every run exactly once, and the rows equal a serial sweep's.
-    from experiments.design import Design
+    from bargaining_chips.experiments.design import Design
 
     marker = tmp_path / "killed"
     cfg = linear_config(

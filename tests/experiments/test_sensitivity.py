@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from sweep_helpers import ishigami_config, linear_config
 
-from experiments.design import Design
-from experiments.runner import run_sweep
-from experiments.sensitivity import analyze, point_means, run_sensitivity, tornado_table
-from experiments.store import load_results
-from experiments.toys import ishigami_indices
-from model.errors import UserError
+from bargaining_chips.experiments.design import Design
+from bargaining_chips.experiments.runner import run_sweep
+from bargaining_chips.experiments.sensitivity import analyze, point_means, run_sensitivity, tornado_table
+from bargaining_chips.experiments.store import load_results
+from bargaining_chips.experiments.toys import ishigami_indices
+from bargaining_chips.model.errors import UserError
 
 
 def test_ishigami_sobol_indices_through_the_runner(tmp_path):

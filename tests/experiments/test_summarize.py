@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from sweep_helpers import linear_config
 
-from experiments.runner import run_sweep
-from experiments.store import load_results
-from experiments.summarize import format_summary, summarize, t_interval, wilson_interval
+from bargaining_chips.experiments.runner import run_sweep
+from bargaining_chips.experiments.store import load_results
+from bargaining_chips.experiments.summarize import format_summary, summarize, t_interval, wilson_interval
 
 
 def test_wilson_interval_textbook_values():

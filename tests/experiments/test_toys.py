@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from experiments.toys import ishigami, ishigami_indices, noisy_linear
+from bargaining_chips.experiments.toys import ishigami, ishigami_indices, noisy_linear
 
 
 def test_ishigami_indices_match_the_literature():

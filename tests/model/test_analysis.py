@@ -20,8 +20,8 @@ import math
 import numpy as np
 import pytest
 
-from model import load_scenario
-from model.analysis import Frontier
+from bargaining_chips.model import load_scenario
+from bargaining_chips.model.analysis import Frontier
 
 
 @pytest.fixture(scope="module")

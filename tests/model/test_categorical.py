@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.analysis import Frontier
-from model.categorical import DiscreteSpace, grid
-from model.errors import ScenarioError
-from model.loader import SCENARIO_DIR, load_scenario
-from model.utility import UtilitySpace
+from bargaining_chips.model.analysis import Frontier
+from bargaining_chips.model.categorical import DiscreteSpace, grid
+from bargaining_chips.model.errors import ScenarioError
+from bargaining_chips.model.loader import SCENARIO_DIR, load_scenario
+from bargaining_chips.model.utility import UtilitySpace
 
 ZEUTHEN = SCENARIO_DIR / "theory" / "zeuthen.toml"
 

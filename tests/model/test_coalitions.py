@@ -22,9 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from model import NegotiationModel, load_scenario
-from model.coalitions import _match, alignment, components, components_stacked, groups
-from model.messages import Offer
+from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.coalitions import _match, alignment, components, components_stacked, groups
+from bargaining_chips.model.messages import Offer
 
 
 def model_with_offer(fixture_path, terms, overrides=None) -> NegotiationModel:
@@ -103,7 +103,7 @@ def test_components_follow_chains_and_leave_loners_alone():
 
 
 def test_stable_ids_follow_the_largest_overlap():
-    from model.coalitions import Coalition
+    from bargaining_chips.model.coalitions import Coalition
 
     prev = [Coalition(0, (0, 1, 2), "pro-deal", 0), Coalition(1, (3, 4), "anti-deal", 0)]
     ids, next_id = _match([(0, 1), (2, 3, 4), (5,)], prev, 2)
@@ -169,7 +169,7 @@ def test_same_seed_same_coalition_history_whatever_the_global_generators():
 
 
 def test_summary_keys(default_run):
-    from model.metrics import summary
+    from bargaining_chips.model.metrics import summary
 
     result = summary(default_run)
     names = set(default_run.setup.actor_names)
@@ -202,7 +202,7 @@ def test_cross_border_decisive_depends_on_who_lines_up_with_whom(play):
 
 
 def _summary(model):
-    from model.metrics import summary
+    from bargaining_chips.model.metrics import summary
 
     return summary(model)
 
@@ -212,7 +212,7 @@ def _summary(model):
 def test_moves_count_actors_whose_partners_changed(raw):
     """moves() against its definition: actor i moved between snapshots when the set of actors
     sharing its coalition changed (labels made canonical: the smallest member's index)."""
-    from model.coalitions import Snapshot
+    from bargaining_chips.model.coalitions import Snapshot
 
     history = []
     for row in raw:

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from model import load_scenario
-from model.compiled import Deadline, expected_horizon
+from bargaining_chips.model import load_scenario
+from bargaining_chips.model.compiled import Deadline, expected_horizon
 
 
 def _deadline(index: int, kind: str = "soft", p: float = 0.0) -> Deadline:

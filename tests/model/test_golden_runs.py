@@ -4,7 +4,7 @@ Each case below is a run whose complete records (per-offer rows, events, lobbyin
 coalition membership and edge rows, summary) are fingerprinted; the fingerprints are kept in
 ``fixtures/golden_runs.json``. CI runs this file on Python 3.11 (Mesa 3.3) and 3.12 (Mesa 3.5)
 against the same fingerprints, so a run that differs by one bit between them fails here (Python
-3.12's ``sum`` of floats rounds differently from 3.11's, for one: see model/floats.py).
+3.12's ``sum`` of floats rounds differently from 3.11's, for one: see bargaining_chips/floats.py).
 
 A change to the model that changes its records on purpose regenerates the file:
 
@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model import NegotiationModel, load_scenario
-from model.metrics import summary
+from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.metrics import summary
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden_runs.json"
 
@@ -89,7 +89,7 @@ def test_golden_fingerprints_are_current():
 
 @pytest.mark.parametrize("values", [[0.1, 0.2, 0.3], [1e16, 1.0, -1e16], [0.1] * 10])
 def test_ordered_sum_adds_left_to_right(values):
-    from model.floats import ordered_sum
+    from bargaining_chips.floats import ordered_sum
 
     for start in (0.0, 1.5):
         total = start
@@ -103,7 +103,7 @@ def test_ordered_sum_adds_left_to_right(values):
 def test_same_records_whatever_blas_kernel_the_cpu_gets():
     """OpenBLAS picks its kernels by the CPU (AVX2 on one machine, AVX-512 on another), and each
     adds products in its own order: runs must not depend on which one a machine gets (products on
-    a run's path avoid BLAS, see model/floats.py). The kernel is forced per process."""
+    a run's path avoid BLAS, see bargaining_chips/floats.py). The kernel is forced per process."""
     expected = json.loads(GOLDEN.read_text())
     script = (
         "import json, sys; sys.path[:0] = [sys.argv[1]];"

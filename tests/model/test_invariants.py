@@ -18,8 +18,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agents.strategies import REGISTRY
-from model.metrics import summary
+from bargaining_chips.agents.strategies import REGISTRY
+from bargaining_chips.model.metrics import summary
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SEEDS = st.integers(0, 2**32 - 1)

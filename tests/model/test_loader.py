@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from model import ScenarioError, load_scenario, scenario_names
-from model.loader import DEFAULT_SCENARIO, SCENARIO_DIR, resolve_scenario
+from bargaining_chips.model import ScenarioError, load_scenario, scenario_names
+from bargaining_chips.model.loader import DEFAULT_SCENARIO, SCENARIO_DIR, resolve_scenario
 
 
 def test_the_default_scenario_loads_by_name_and_by_path():

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from model import NegotiationModel, load_scenario
-from model.lobbying import lobbying_target
+from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.lobbying import lobbying_target
 
 
 @pytest.fixture(scope="module")

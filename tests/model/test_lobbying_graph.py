@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import NegotiationModel, load_scenario
-from model.lobbying import pledged_weights
-from model.messages import Offer
+from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.lobbying import pledged_weights
+from bargaining_chips.model.messages import Offer
 
 
 def lobby_once(fixture_path, overrides=None, terms=(1.0, 1.0)) -> NegotiationModel:
@@ -115,7 +115,7 @@ def test_removing_nvidias_lobbying_lowers_the_chance_of_a_deal_by_the_g7(play):
     seeds = range(120)
 
     def p_g7(overrides):
-        from model.metrics import summary
+        from bargaining_chips.model.metrics import summary
 
         return np.mean([summary(play("us_japan_2025", overrides, seed=s))[
             "agreement_by_first_deadline"] for s in seeds])

@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from model.messages import Offer, Response
+from bargaining_chips.model.messages import Offer, Response
 
 
 def test_responses_are_an_enum_of_three():

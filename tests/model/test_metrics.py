@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from model.metrics import concessions, outcome_utilities, summary
+from bargaining_chips.model.metrics import concessions, outcome_utilities, summary
 
 # DESIGN.md: "The summary (JSON of --json, summary.json, one row of a sweep)".
 DESIGN_KEYS = {
@@ -130,7 +130,7 @@ def test_agreement_by_first_deadline_and_its_round(play):
 
 
 def test_summary_of_unfinished_talks_is_refused(fixture_path):
-    from model import NegotiationModel, load_scenario
+    from bargaining_chips.model import NegotiationModel, load_scenario
 
     model = NegotiationModel(load_scenario(fixture_path("bilateral")), seed=0)
     model.step()

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from model.errors import ScenarioError
-from model.overrides import apply_overrides, parse_assignment, parse_value
+from bargaining_chips.model.errors import ScenarioError
+from bargaining_chips.model.overrides import apply_overrides, parse_assignment, parse_value
 
 RAW = {
     "meta": {"name": "s", "title": "t"},

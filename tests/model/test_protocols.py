@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.messages import Response
-from model.protocols import PROTOCOLS, AlternatingOffers
+from bargaining_chips.model.messages import Response
+from bargaining_chips.model.protocols import PROTOCOLS, AlternatingOffers
 
 ACCEPT, REJECT, WALK = Response.ACCEPT, Response.REJECT, Response.WALK_AWAY
 
@@ -51,7 +51,7 @@ def test_terms_out_of_range_are_clipped_to_the_issue_ranges(seat, scripted):
 
 
 def test_every_other_government_must_accept(fixture_path, scripted):
-    from model import NegotiationModel, load_scenario
+    from bargaining_chips.model import NegotiationModel, load_scenario
 
     model = NegotiationModel(load_scenario(fixture_path("three_governments")), seed=0)
     for name, answers in (("US", []), ("Japan", [ACCEPT]), ("Korea", [REJECT])):

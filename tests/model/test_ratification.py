@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments.report import transcript
-from model import NegotiationModel, load_scenario
-from model.metrics import summary
-from model.ratification import RatificationSetup
+from bargaining_chips.experiments.report import transcript
+from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.metrics import summary
+from bargaining_chips.model.ratification import RatificationSetup
 
 
 @pytest.fixture()

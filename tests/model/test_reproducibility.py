@@ -13,8 +13,8 @@ import random
 import numpy as np
 import pandas as pd
 
-from model import NegotiationModel, load_scenario
-from model.metrics import summary
+from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.metrics import summary
 
 
 def run(seed: int, scenario="us_japan_2025", overrides=None):
@@ -74,7 +74,7 @@ def test_deterministic_strategies_ignore_the_seed_until_a_deadline_draws():
 
 
 def test_run_once_returns_the_same_summary_as_the_model(tmp_path):
-    from experiments import run_once
+    from bargaining_chips.experiments import run_once
 
     assert run_once({}, seed=3) == run(3)[1]
     assert run_once({"actors.Japan.strategy.beta": 0.5}, seed=3) == run(

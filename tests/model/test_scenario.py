@@ -12,7 +12,7 @@ import datetime as dt
 import pydantic
 import pytest
 
-from model import ScenarioError, load_scenario
+from bargaining_chips.model import ScenarioError, load_scenario
 
 
 @pytest.fixture(scope="module")

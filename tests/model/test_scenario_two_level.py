@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from model import ScenarioError, load_scenario
+from bargaining_chips.model import ScenarioError, load_scenario
 
 BAD = [
     ("actors.Japan.ratification.weights.Nobody", 0.1,

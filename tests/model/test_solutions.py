@@ -8,9 +8,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from model.errors import UserError
-from model.loader import load_scenario
-from model.solutions import nash_power, solutions
+from bargaining_chips.model.errors import UserError
+from bargaining_chips.model.loader import load_scenario
+from bargaining_chips.model.solutions import nash_power, solutions
 
 
 def solve(overrides: dict) -> dict:

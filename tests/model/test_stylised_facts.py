@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.metrics import summary
+from bargaining_chips.model.metrics import summary
 
 SEEDS = range(100)
 

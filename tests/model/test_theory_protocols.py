@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments import report
-from model.errors import ScenarioError
-from model.loader import load_scenario
-from model.messages import Response
-from model.metrics import summary
-from model.negotiation import NegotiationModel
+from bargaining_chips.experiments import report
+from bargaining_chips.model.errors import ScenarioError
+from bargaining_chips.model.loader import load_scenario
+from bargaining_chips.model.messages import Response
+from bargaining_chips.model.metrics import summary
+from bargaining_chips.model.negotiation import NegotiationModel
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -145,8 +145,8 @@ def test_a_division_game_is_checked(overrides, field):
 def test_the_scenario_schema_offers_every_registered_protocol():
     from typing import get_args
 
-    from model.protocols import PROTOCOLS
-    from model.scenario import ProtocolSpec
+    from bargaining_chips.model.protocols import PROTOCOLS
+    from bargaining_chips.model.scenario import ProtocolSpec
 
     assert set(get_args(ProtocolSpec.model_fields["type"].annotation)) == set(PROTOCOLS)
 

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from experiments.single import run_once
-from model.errors import ScenarioError
-from model.loader import load_scenario, scenario_names
+from bargaining_chips.experiments.single import run_once
+from bargaining_chips.model.errors import ScenarioError
+from bargaining_chips.model.loader import load_scenario, scenario_names
 
 THEORY = ("rubinstein", "stahl", "nash_split", "zeuthen", "faratin", "baron_ferejohn",
           "baron_ferejohn_3", "deadline_effect")

@@ -11,10 +11,10 @@ import json
 
 import pytest
 
-from experiments import report
-from experiments.run_files import write_all
-from model import load_scenario
-from model.metrics import summary
+from bargaining_chips.experiments import report
+from bargaining_chips.experiments.run_files import write_all
+from bargaining_chips.model import load_scenario
+from bargaining_chips.model.metrics import summary
 
 
 @pytest.fixture(scope="module")

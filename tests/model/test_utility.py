@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import load_scenario
+from bargaining_chips.model import load_scenario
 
 SETTINGS = settings(max_examples=50, deadline=None)
 

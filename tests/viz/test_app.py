@@ -22,8 +22,8 @@ v = pytest.importorskip("ipyvuetify")
 
 import mesa  # noqa: E402
 
-from model import NegotiationModel, load_scenario  # noqa: E402
-from viz.session import DashboardModel  # noqa: E402
+from bargaining_chips.model import NegotiationModel, load_scenario  # noqa: E402
+from bargaining_chips.viz.session import DashboardModel  # noqa: E402
 
 with warnings.catch_warnings():
     # Mesa 3.3's SolaraViz declares a hook after an early return; Solara's hook check warns about
@@ -31,7 +31,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings(
         "ignore", message=r".*ComponentsView: `use_state`", category=UserWarning
     )
-    from viz import app, panels  # noqa: E402
+    from bargaining_chips.viz import app, panels  # noqa: E402
 
 
 class PageDriver:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from model import load_scenario
-from viz import controls
+from bargaining_chips.model import load_scenario
+from bargaining_chips.viz import controls
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_strategy_sliders_show_the_files_parameters_and_the_main_one(spec, param
 
 
 def test_a_strategy_default_comes_from_the_strategy_when_the_file_leaves_it_out():
-    from agents.strategies import REGISTRY
+    from bargaining_chips.agents.strategies import REGISTRY
 
     fixture = Path(__file__).resolve().parents[1] / "fixtures" / "bilateral.toml"
     spec = load_scenario(fixture)

@@ -24,10 +24,10 @@ import pytest
 pytest.importorskip("solara")
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from experiments import report  # noqa: E402
-from model import NegotiationModel, load_scenario  # noqa: E402
-from viz import panels  # noqa: E402
-from viz.browser import (  # noqa: E402
+from bargaining_chips.experiments import report  # noqa: E402
+from bargaining_chips.model import NegotiationModel, load_scenario  # noqa: E402
+from bargaining_chips.viz import panels  # noqa: E402
+from bargaining_chips.viz.browser import (  # noqa: E402
     CHROMIUM,
     PROJECT_ROOT,
     DashboardServer,
@@ -35,7 +35,7 @@ from viz.browser import (  # noqa: E402
     launch_chromium,
     offline_context,
 )
-from viz.install_assets import default_cache_dir, discover_assets, missing_files  # noqa: E402
+from bargaining_chips.viz.install_assets import default_cache_dir, discover_assets, missing_files  # noqa: E402
 
 expect = sync_api.expect
 SCREENSHOTS = Path(
@@ -240,7 +240,7 @@ def test_two_browser_sessions_do_not_share_a_model(open_session):
 def test_snapshot_pictures_the_page_at_projector_size(dashboard, browser, tmp_path):
     from PIL import Image
 
-    from viz.snapshot import capture
+    from bargaining_chips.viz.snapshot import capture
 
     paths = capture(browser, dashboard.url, tmp_path, rounds=1)
     assert [p.name for p in paths] == ["dashboard-top.png", "dashboard-lower.png"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from viz import cli
+from bargaining_chips.viz import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,7 +51,7 @@ def test_printed_address(host, url):
 
 def test_server_is_solara_in_production_without_a_browser_window():
     command = cli.server_command("127.0.0.1", 8765)
-    assert command[:5] == [sys.executable, "-m", "solara", "run", "viz.app"]
+    assert command[:5] == [sys.executable, "-m", "solara", "run", "bargaining_chips.viz.app"]
     assert {"--production", "--no-open"} <= set(command)
     assert command[command.index("--host") + 1] == "127.0.0.1"
     assert command[command.index("--port") + 1] == "8765"
@@ -92,7 +92,7 @@ def test_demo_is_listed_in_the_help():
 @pytest.fixture
 def asset_cache(monkeypatch, tmp_path):
     """Point the asset installer at an empty cache and record (instead of doing) downloads."""
-    from viz import install_assets
+    from bargaining_chips.viz import install_assets
 
     calls = []
     monkeypatch.setattr(install_assets, "default_cache_dir", lambda: tmp_path)
@@ -114,7 +114,7 @@ def test_demo_fills_an_empty_asset_cache_once_before_starting(asset_cache, capsy
 
 
 def test_demo_leaves_a_full_asset_cache_alone(asset_cache):
-    from viz import install_assets
+    from bargaining_chips.viz import install_assets
 
     cache, calls, _ = asset_cache
     for package in install_assets.discover_assets()[0]:

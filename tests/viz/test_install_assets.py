@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("solara")
 
-from viz import install_assets as ia  # noqa: E402
+from bargaining_chips.viz import install_assets as ia  # noqa: E402
 
 
 def _tarball(path: Path, files: dict[str, bytes], top: str = "package") -> Path:

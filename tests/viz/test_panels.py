@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments import report
-from model import NegotiationModel, load_scenario
-from viz import panels
+from bargaining_chips.experiments import report
+from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.viz import panels
 
 
 def _model(rounds: int, overrides: dict | None = None, seed: int = 0) -> NegotiationModel:

@@ -7,8 +7,8 @@ import weakref
 
 import pytest
 
-from model import NegotiationModel, load_scenario
-from viz.session import DashboardModel, parse_seed, release
+from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.viz.session import DashboardModel, parse_seed, release
 
 
 @pytest.mark.parametrize(("text", "seed"), [("0", 0), (" 42 ", 42), (7, 7)])
@@ -109,7 +109,7 @@ def test_a_fault_inside_the_model_is_explained_and_logged(monkeypatch, caplog):
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr(dash.talks, "step", broken)
-    with caplog.at_level("ERROR", logger="viz.session"):
+    with caplog.at_level("ERROR", logger="bargaining_chips.viz.session"):
         dash.step()
     assert dash.talks is None and not dash.running
     assert dash.problem == "the model failed in round 2 (ZeroDivisionError: division by zero)"

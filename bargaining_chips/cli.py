@@ -1,0 +1,93 @@
+"""Bargaining Chips — the command line: ``bargaining-chips`` once installed, ``python run.py`` in a
+checkout (a shim that calls :func:`main`), ``python -m bargaining_chips`` anywhere.
+
+Thin by design: it builds the argument parser from the command modules listed below and hands the
+parsed arguments to their handlers. Every command module exposes ``register(subparsers)``, which adds
+its sub-command and sets ``handler`` (a function of the parsed arguments returning an exit status).
+
+Exit status: 0 success; 2 bad input (one line on stderr); 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Each module adds one or more sub-commands; the order is the order of `--help`.
+COMMAND_MODULES = (
+    "bargaining_chips.experiments.cli_run",
+    "bargaining_chips.experiments.cli_sweep",
+    "bargaining_chips.experiments.cli_theory",
+    "bargaining_chips.viz.cli",
+)
+
+# Optional packages and the extra that installs each (a missing one is a user error, not a crash).
+OPTIONAL_PACKAGES = {
+    "pyarrow": "sweep", "SALib": "sweep", "tqdm": "sweep",
+    "dask": "dask", "distributed": "dask",
+    "solara": "viz", "ipyvue": "viz", "ipyvuetify": "viz", "altair": "viz",
+}
+
+DESCRIPTION = """\
+An agent-based negotiation game: the 2025 US-Japan tariff talks played round by round to the G7
+summit, with firms lobbying behind their governments.
+
+With no command, runs the default scenario once (seed 0), prints the dated transcript and a summary,
+and writes the results to results/.
+"""
+
+EPILOG = """\
+examples:
+  python run.py                                  the default scenario, seed 0
+  python run.py run --seed 3 --json              one JSON summary on stdout
+  python run.py run --set actors.Japan.strategy.beta=0.5 --out results/slow_japan
+  python run.py run --set deadlines.G7.extension_probability=0.3
+  python run.py sweep experiments/configs/deadline_credibility.toml --out results/deadline
+  python run.py summarize results/deadline       outcome means with confidence intervals
+  python run.py sensitivity experiments/configs/sobol_default.toml --out results/sobol
+  python run.py validate                         the classic bargaining results, PASS/FAIL
+  python run.py demo                             the browser dashboard on 127.0.0.1
+  python run.py <command> --help                 the options of one command
+"""
+
+
+def build_parser(prog: str = "bargaining-chips") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="<command>")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None, prog: str = "bargaining-chips") -> int:
+    """Run one command; returns its exit status. ``prog`` is how the help names the command."""
+    from bargaining_chips.model.errors import UserError
+
+    parser = build_parser(prog)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(argv or ["run"])
+    if getattr(args, "handler", None) is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except UserError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as err:
+        extra = OPTIONAL_PACKAGES.get((err.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(f"error: this command needs {err.name}, part of the '{extra}' extra: "
+              f"pip install 'bargaining-chips[{extra}]' (in a checkout: pip install -e '.[{extra}]')", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
