@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-
 from bargaining_chips.agents.strategies import Strategy, make_strategy
 from bargaining_chips.agents.view import NegotiationView
 from bargaining_chips.model.messages import Offer, Response

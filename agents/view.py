@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-
 from bargaining_chips.model.messages import Offer
 
 if TYPE_CHECKING:

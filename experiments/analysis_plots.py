@@ -23,14 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-
 from bargaining_chips.experiments.store import PARAM_PREFIX
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.axes import Axes
-
     from bargaining_chips.experiments.sweep_config import PlotSpec
+    from matplotlib.axes import Axes
 
 
 def _axes(ax: Axes | None, width: float = 7.0) -> Axes:

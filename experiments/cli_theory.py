@@ -67,7 +67,6 @@ def write_deadline_plot(rounds: tuple[list[int | None], int], out: Path) -> Path
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
     from bargaining_chips.experiments import output, theory_plots
 
     fig, ax = plt.subplots(figsize=(8, 4.5))

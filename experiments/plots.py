@@ -12,9 +12,8 @@ import numpy as np
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.axes import Axes
-
     from bargaining_chips.model.negotiation import NegotiationModel
+    from matplotlib.axes import Axes
 
 PALETTE = ("#1f4e79", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#566573")
 

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-
 from bargaining_chips.experiments.design import Design
 from bargaining_chips.experiments.sweep_config import DesignSpec, SweepConfig, load_config
 from bargaining_chips.model.errors import UserError
@@ -264,7 +263,13 @@ def run_sensitivity(
 
 def write_sensitivity_plots(report: SensitivityReport, method: str, out: Path) -> list[Path]:
     """Write the Sobol'/Morris chart and the tornado chart of every analysed outcome."""
-    from bargaining_chips.experiments.analysis_plots import file_stem, plot_morris, plot_sobol, plot_tornado, save
+    from bargaining_chips.experiments.analysis_plots import (
+        file_stem,
+        plot_morris,
+        plot_sobol,
+        plot_tornado,
+        save,
+    )
 
     written = []
     for outcome in dict.fromkeys(report.indices["outcome"]):

@@ -37,7 +37,6 @@ from bargaining_chips.model.errors import UserError
 
 if TYPE_CHECKING:
     import pandas as pd
-
     from bargaining_chips.experiments.sweep_config import SweepConfig
 
 MANIFEST = "manifest.json"

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-
 from bargaining_chips.experiments.store import META_COLUMNS, parameter_columns
 
 if TYPE_CHECKING:

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
-
 from bargaining_chips.experiments.single import play
 from bargaining_chips.model.loader import load_scenario
 from bargaining_chips.model.metrics import summary

@@ -58,7 +58,6 @@ from bargaining_chips.floats import dot
 
 if TYPE_CHECKING:
     import networkx as nx
-
     from bargaining_chips.model.compiled import Compiled
     from bargaining_chips.model.negotiation import NegotiationModel
 

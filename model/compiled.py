@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-
 from bargaining_chips.model.lobbying import Lobbying
 from bargaining_chips.model.scenario import Scenario
 from bargaining_chips.model.utility import UtilitySpace

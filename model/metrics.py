@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-
 from bargaining_chips.model.analysis import Frontier
+
 from bargaining_chips.floats import dot
 
 if TYPE_CHECKING:

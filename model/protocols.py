@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-
 from bargaining_chips.model.messages import Offer, Response
 
 if TYPE_CHECKING:

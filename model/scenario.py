@@ -21,8 +21,6 @@ import math
 from functools import cached_property
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
 from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.scenario_two_level import (
     CoalitionSpec,
@@ -31,6 +29,7 @@ from bargaining_chips.model.scenario_two_level import (
     RatificationSpec,
     check_two_level,
 )
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _Frozen(BaseModel):

@@ -20,7 +20,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-
 from bargaining_chips.model.scenario import Scenario
 
 

@@ -19,7 +19,6 @@ from typing import Any
 import mesa
 import numpy as np
 import pytest
-
 from bargaining_chips.agents.strategies import Strategy
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.messages import Response

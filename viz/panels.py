@@ -22,12 +22,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-
 from bargaining_chips.experiments import plots, report
 
 if TYPE_CHECKING:
     import pandas as pd
-
     from bargaining_chips.model.negotiation import NegotiationModel
 
 

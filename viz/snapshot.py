@@ -15,7 +15,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from bargaining_chips.viz.browser import CHROMIUM, DashboardServer, NetworkLog, launch_chromium, offline_context
+from bargaining_chips.viz.browser import (
+    CHROMIUM,
+    DashboardServer,
+    NetworkLog,
+    launch_chromium,
+    offline_context,
+)
 
 TIMEOUT_MS = 60_000
 

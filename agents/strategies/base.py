@@ -16,7 +16,6 @@ import inspect
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-
 from bargaining_chips.model.messages import Offer, Response
 
 if TYPE_CHECKING:

@@ -18,10 +18,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-
 from bargaining_chips.agents.strategies.base import Strategy
-from bargaining_chips.floats import ordered_sum
 from bargaining_chips.model.messages import Offer, Response
+
+from bargaining_chips.floats import ordered_sum
 
 if TYPE_CHECKING:
     from bargaining_chips.agents.view import NegotiationView

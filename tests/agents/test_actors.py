@@ -4,7 +4,6 @@ stance and lobby."""
 from __future__ import annotations
 
 import pytest
-
 from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
 from bargaining_chips.agents.strategies import REGISTRY
 from bargaining_chips.model import NegotiationModel, load_scenario

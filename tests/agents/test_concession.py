@@ -13,7 +13,6 @@ round). The scripted B asks for its best terms throughout and rejects everything
 from __future__ import annotations
 
 import pytest
-
 from bargaining_chips.agents.strategies.concession import (
     PRESETS,
     Boulware,

@@ -13,7 +13,6 @@ import inspect
 
 import numpy as np
 import pytest
-
 from bargaining_chips.agents.strategies import REGISTRY, ParameterError, make_strategy
 from bargaining_chips.model.messages import Offer, Response
 

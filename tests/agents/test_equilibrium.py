@@ -5,9 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
-
 from bargaining_chips.agents.strategies import REGISTRY, STRATEGIES
 from bargaining_chips.agents.strategies.equilibrium import (
     BaronFerejohn,
@@ -16,11 +13,17 @@ from bargaining_chips.agents.strategies.equilibrium import (
     inclusion_probabilities,
 )
 from bargaining_chips.experiments.single import play, run_once
-from bargaining_chips.experiments.validation import baron_ferejohn_proposer_share, rubinstein_share, stahl_share
+from bargaining_chips.experiments.validation import (
+    baron_ferejohn_proposer_share,
+    rubinstein_share,
+    stahl_share,
+)
 from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.loader import load_scenario
 from bargaining_chips.model.metrics import summary
 from bargaining_chips.model.negotiation import NegotiationModel
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 DELTA = st.floats(min_value=0.05, max_value=0.99)
 

@@ -11,7 +11,6 @@ import random
 
 import numpy as np
 import pytest
-
 from bargaining_chips.agents.strategies.concession import TimeDependent
 from bargaining_chips.agents.strategies.noisy import Noisy
 

@@ -4,7 +4,6 @@ read from the model, never written."""
 from __future__ import annotations
 
 import pytest
-
 from bargaining_chips.model import NegotiationModel, load_scenario
 
 

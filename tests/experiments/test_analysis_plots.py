@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from matplotlib.axes import Axes
-
 from bargaining_chips.experiments import analysis_plots as ap
 from bargaining_chips.experiments.sweep_config import PlotSpec
+from matplotlib.axes import Axes
 
 
 @pytest.fixture

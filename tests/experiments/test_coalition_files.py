@@ -8,7 +8,6 @@ import json
 import networkx as nx
 import pandas as pd
 import pytest
-
 from bargaining_chips.experiments import coalition_plots as cp
 from bargaining_chips.experiments.run_files import (
     graph_file_stem,

@@ -7,7 +7,6 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
-
 from bargaining_chips.experiments.runner import run_sweep
 from bargaining_chips.experiments.sensitivity import run_sensitivity
 from bargaining_chips.experiments.store import load_results

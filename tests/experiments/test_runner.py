@@ -13,12 +13,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sweep_helpers import linear_config
-
 from bargaining_chips.experiments.design import Design, RunSpec
-from bargaining_chips.experiments.runner import MAX_ATTEMPTS, _Chunk, _retry, run_sweep, start_method
+from bargaining_chips.experiments.runner import (
+    MAX_ATTEMPTS,
+    _Chunk,
+    _retry,
+    run_sweep,
+    start_method,
+)
 from bargaining_chips.experiments.store import ResultStore, load_results
 from bargaining_chips.model.errors import UserError
+from sweep_helpers import linear_config
 
 ROOT = Path(__file__).resolve().parents[2]
 

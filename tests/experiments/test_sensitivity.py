@@ -6,14 +6,18 @@ import json
 
 import numpy as np
 import pytest
-from sweep_helpers import ishigami_config, linear_config
-
 from bargaining_chips.experiments.design import Design
 from bargaining_chips.experiments.runner import run_sweep
-from bargaining_chips.experiments.sensitivity import analyze, point_means, run_sensitivity, tornado_table
+from bargaining_chips.experiments.sensitivity import (
+    analyze,
+    point_means,
+    run_sensitivity,
+    tornado_table,
+)
 from bargaining_chips.experiments.store import load_results
 from bargaining_chips.experiments.toys import ishigami_indices
 from bargaining_chips.model.errors import UserError
+from sweep_helpers import ishigami_config, linear_config
 
 
 def test_ishigami_sobol_indices_through_the_runner(tmp_path):

@@ -6,10 +6,9 @@ import json
 import os
 
 import pytest
-from sweep_helpers import linear_config
-
 from bargaining_chips.experiments.store import ResultStore, flatten, load_results, rows_to_parquet
 from bargaining_chips.model.errors import UserError
+from sweep_helpers import linear_config
 
 
 def test_flatten_nested_dicts_and_lists():

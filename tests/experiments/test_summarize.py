@@ -5,11 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sweep_helpers import linear_config
-
 from bargaining_chips.experiments.runner import run_sweep
 from bargaining_chips.experiments.store import load_results
-from bargaining_chips.experiments.summarize import format_summary, summarize, t_interval, wilson_interval
+from bargaining_chips.experiments.summarize import (
+    format_summary,
+    summarize,
+    t_interval,
+    wilson_interval,
+)
+from sweep_helpers import linear_config
 
 
 def test_wilson_interval_textbook_values():

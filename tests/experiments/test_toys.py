@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from bargaining_chips.experiments.toys import ishigami, ishigami_indices, noisy_linear
 
 

@@ -11,9 +11,10 @@ import pytest
 
 matplotlib.use("Agg")
 
-import run  # noqa: E402
 from bargaining_chips.experiments import theory_plots, validation  # noqa: E402
 from bargaining_chips.experiments.validation import Check  # noqa: E402
+
+import run  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ import math
 
 import numpy as np
 import pytest
-
 from bargaining_chips.model import load_scenario
 from bargaining_chips.model.analysis import Frontier
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from bargaining_chips.model.analysis import Frontier
 from bargaining_chips.model.categorical import DiscreteSpace, grid
 from bargaining_chips.model.errors import ScenarioError

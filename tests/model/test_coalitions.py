@@ -18,13 +18,18 @@ import random
 import networkx as nx
 import numpy as np
 import pytest
+from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.coalitions import (
+    _match,
+    alignment,
+    components,
+    components_stacked,
+    groups,
+)
+from bargaining_chips.model.messages import Offer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-
-from bargaining_chips.model import NegotiationModel, load_scenario
-from bargaining_chips.model.coalitions import _match, alignment, components, components_stacked, groups
-from bargaining_chips.model.messages import Offer
 
 
 def model_with_offer(fixture_path, terms, overrides=None) -> NegotiationModel:

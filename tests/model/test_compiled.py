@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from bargaining_chips.model import load_scenario
 from bargaining_chips.model.compiled import Deadline, expected_horizon
 

@@ -6,7 +6,6 @@ import dataclasses
 
 import numpy as np
 import pytest
-
 from bargaining_chips.model.messages import Offer, Response
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.messages import Response

@@ -12,7 +12,6 @@ import random
 
 import numpy as np
 import pandas as pd
-
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.metrics import summary
 

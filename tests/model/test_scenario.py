@@ -11,7 +11,6 @@ import datetime as dt
 
 import pydantic
 import pytest
-
 from bargaining_chips.model import ScenarioError, load_scenario
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from bargaining_chips.experiments import report
 from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.loader import load_scenario

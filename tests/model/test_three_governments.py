@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from bargaining_chips.experiments import report
 from bargaining_chips.experiments.run_files import write_all
 from bargaining_chips.model import load_scenario

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from bargaining_chips.model import load_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from bargaining_chips.model import load_scenario
 
 SETTINGS = settings(max_examples=50, deadline=None)
 

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from bargaining_chips.viz import cli
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from bargaining_chips.experiments import report
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.viz import panels
