@@ -1,7 +1,8 @@
 """The same seed gives the same records on every supported Python and Mesa.
 
 Each case below is a run whose complete records (per-offer rows, events, lobbying moves, votes,
-coalition membership and edge rows, summary) are fingerprinted; the fingerprints are kept in
+coalition membership and edge rows, summary, and the transcript the report tells of them) are
+fingerprinted, one fingerprint per kind of record; the fingerprints are kept in
 ``fixtures/golden_runs.json``. CI runs this file on Python 3.11 (Mesa 3.3) and 3.12 (Mesa 3.5)
 against the same fingerprints, so a run that differs by one bit between them fails here (Python
 3.12's ``sum`` of floats rounds differently from 3.11's, for one: see bargaining_chips/floats.py).
@@ -38,6 +39,13 @@ CASES = {
         "us_japan_2025", {"actors.Japan.strategy": {"name": "boulware"}}, 3),
     "baron-ferejohn-3-seed-2": ("model/scenarios/theory/baron_ferejohn_3.toml", {}, 2),
     "zeuthen-seed-0": ("model/scenarios/theory/zeuthen.toml", {}, 0),
+    "default-seed-11": ("us_japan_2025", {}, 11),
+    "stahl-seed-0": ("stahl", {}, 0),
+    "rubinstein-seed-0": ("rubinstein", {}, 0),
+    "faratin-seed-4": ("faratin", {}, 4),
+    "deadline-effect-seed-9": ("deadline_effect", {}, 9),
+    "two-level-fixture-seed-1": ("tests/fixtures/two_level.toml", {}, 1),
+    "three-governments-seed-2": ("tests/fixtures/three_governments.toml", {}, 2),
 }
 
 
@@ -57,20 +65,29 @@ def _plain(x):
     return x
 
 
-def fingerprint(scenario: str, overrides: dict, seed: int) -> str:
+def fingerprint(scenario: str, overrides: dict, seed: int) -> dict[str, str]:
+    """One SHA-256 per kind of record of the run, so a change shows which records it moved (the
+    transcript and summary lines are the report's words for those records)."""
+    from bargaining_chips.experiments import report
+
     root = Path(__file__).resolve().parents[2]
     source = str(root / scenario) if scenario.endswith(".toml") else scenario
     model = NegotiationModel(load_scenario(source, overrides), seed=seed)
     model.run()
     tracker = model.coalition_tracker
+    result = summary(model)
     records = {
         "rows": model.rows, "events": model.events, "moves": model.lobby_moves,
         "votes": model.domestic.votes, "members": tracker.membership_rows(),
-        "edges": tracker.edge_rows(), "summary": summary(model),
+        "edges": tracker.edge_rows(), "summary": result,
+        "transcript": report.transcript(model) + report.summary_lines(model, result),
     }
     model.release()
-    text = json.dumps(_plain(records), sort_keys=True, allow_nan=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return {
+        kind: hashlib.sha256(
+            json.dumps(_plain(value), sort_keys=True, allow_nan=True).encode()).hexdigest()
+        for kind, value in records.items()
+    }
 
 
 def test_golden_fingerprints_are_current():
@@ -78,7 +95,10 @@ def test_golden_fingerprints_are_current():
     if os.environ.get("BARGAINING_CHIPS_UPDATE_GOLDEN"):
         GOLDEN.write_text(json.dumps(found, indent=2, sort_keys=True) + "\n")
     expected = json.loads(GOLDEN.read_text())
-    changed = sorted(name for name in CASES if found[name] != expected.get(name))
+    changed = sorted(
+        f"{name}: {kind}" for name in CASES for kind in found[name]
+        if found[name][kind] != expected.get(name, {}).get(kind)
+    )
     assert not changed, (
         f"records differ from {GOLDEN.name} for {changed}: on another Python or Mesa, a seed no "
         "longer gives the same run; if the model changed on purpose, regenerate the file "
