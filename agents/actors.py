@@ -34,7 +34,7 @@ class GovernmentAgent(mesa.Agent):
     def propose(self) -> np.ndarray:
         """The strategy's terms; a government that anticipates ratification keeps them inside
         its win-set (model.ratification)."""
-        return self.model.domestic.keep_to_win_set(self.index, self.strategy.propose(self.view))
+        return self.model.keep_to_win_set(self.index, self.strategy.propose(self.view))
 
     def respond(self, offer: Offer) -> tuple[Response, float | None]:
         """The strategy's answer, and the threshold it judged by (None if it has none).
@@ -42,7 +42,7 @@ class GovernmentAgent(mesa.Agent):
         A government that anticipates ratification turns down what home would not ratify.
         """
         answer, threshold = self.strategy.answer(self.view, offer)
-        if answer is Response.ACCEPT and self.model.domestic.vetoes_at_table(self.index, offer):
+        if answer is Response.ACCEPT and self.model.vetoes_at_table(self.index, offer):
             answer = Response.REJECT
         return answer, threshold
 

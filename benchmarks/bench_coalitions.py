@@ -42,7 +42,7 @@ PARTS = {
         ("bargaining_chips.model.ratification", "Domestic", name)
         for name in ("begin_round", "keep_to_win_set", "vetoes_at_table", "ratify")
     ],
-    "coalition summary keys": [("bargaining_chips.model.coalitions", None, "coalition_summary")],
+    "coalition summary keys": [("bargaining_chips.model.metrics", None, "coalition_summary")],
 }
 
 

@@ -1,14 +1,19 @@
 """The human-readable story of a run: the dated transcript and the summary table.
 
-Everything printed is read from the model's records; the wording lives here so the command line,
-the files and the dashboard tell the same story.
+Everything printed is read from the model's records — its rows, lobbying moves, coalition
+snapshots and typed events (:mod:`bargaining_chips.model.events`); the model stores no words. The
+wording lives here alone, so the command line, the files and the dashboard tell the same story.
+Rounds are numbered from 1 here, where they are printed (0-based inside the model).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import math
 from collections import defaultdict
 from typing import TYPE_CHECKING
+
+from bargaining_chips.model import events as ev
+from bargaining_chips.model.events import EndReason
 
 if TYPE_CHECKING:
     from bargaining_chips.model.negotiation import NegotiationModel
@@ -65,15 +70,90 @@ def round_lines(model: NegotiationModel, round_no: int) -> list[str]:
                 why += f" {cmp} the {threshold:.2f} it asks for now"
             lines.append(f"  {who} {VERBS[answer]} ({why})")
     lines.extend(f"  {text}" for text in extra_lines(model, round_no, "after"))
-    for ev in (e for e in model.events if e["round"] == round_no and e["type"] == "deadline"):
-        d = next(d for d in model.setup.deadlines if d.name == ev["deadline"])
-        if ev["hard"]:
-            lines.append(f"  ⏱ {d.label}: a hard deadline — the talks end without a deal")
-        elif ev["extended"]:
-            lines.append(f"  ⏱ {d.label} passes without a deal — the talks are extended")
-        else:
-            lines.append(f"  ⏱ {d.label} passes without a deal — no extension, the talks end")
+    for e in events_of_round(model, round_no):
+        if isinstance(e, ev.DeadlinePassed):
+            lines.append(f"  {deadline_sentence(model, e)}")
     return lines
+
+
+def events_of_round(model: NegotiationModel, round_no: int) -> list[ev.Event]:
+    """The typed events of round ``round_no`` (1-based), in the order they happened."""
+    return [e for e in model.events if e.round_index == round_no - 1]
+
+
+def deadline_sentence(model: NegotiationModel, e: ev.DeadlinePassed) -> str:
+    d = next(d for d in model.setup.deadlines if d.name == e.deadline)
+    if e.hard:
+        return f"⏱ {d.label}: a hard deadline — the talks end without a deal"
+    if e.extended:
+        return f"⏱ {d.label} passes without a deal — the talks are extended"
+    return f"⏱ {d.label} passes without a deal — no extension, the talks end"
+
+
+def event_sentence(model: NegotiationModel, e: ev.Event) -> str | None:
+    """The transcript's sentence for one event (None for those the transcript tells otherwise:
+    a deadline, after the round; a walk-away, in the answers)."""
+    names = model.setup.actor_names
+    rs = model.setup.ratification
+    if isinstance(e, ev.ElectionHeld):
+        election = next(x for x in rs.elections if x.name == e.election)
+        when = f" ({election.date:%d %b %Y})" if election.date else ""
+        return (f"🗳 {election.label}{when}: {e.government}'s ratification threshold moves from "
+                f"{e.threshold_before:.2f} to {e.threshold_after:.2f} of political weight")
+    if isinstance(e, ev.KeptToWinSet):
+        body = rs.constituencies[names.index(e.government)].body
+        return (f"{e.government} keeps its offer to what {body} will ratify: "
+                f"{changed_terms(model, e.before, e.after)}")
+    if isinstance(e, ev.TableVeto):
+        body = rs.constituencies[names.index(e.government)].body
+        return (f"  … {e.government} cannot sign it: {body} would not ratify it "
+                f"(approval {e.approval:.2f} < {e.threshold:.2f}; against: "
+                f"{', '.join(e.against) or 'nobody'})")
+    if isinstance(e, ev.HomeVote):
+        body = rs.constituencies[names.index(e.government)].body
+        cmp = "≥" if e.passed else "<"
+        verdict = "ratified" if e.passed else "rejected"
+        text = (f"{'✓' if e.passed else '✗'} {verdict} at home by {body}: approval "
+                f"{e.approval:.2f} {cmp} {e.threshold:.2f} needed (against: "
+                f"{', '.join(e.against) or 'nobody'})")
+        return text if e.passed else text + " — the talks go on"
+    if isinstance(e, ev.AnticipationBegins):
+        body = rs.constituencies[names.index(e.government)].body
+        return f"{e.government}'s negotiators will now offer and accept only what {body} will ratify"
+    if isinstance(e, ev.NotMonotone):
+        return f"{e.actor} may not withdraw a concession: its previous proposal stands"
+    if isinstance(e, ev.Recognised):
+        return f"{e.actor} is recognised to propose"
+    return None
+
+
+def changed_terms(model: NegotiationModel, before, after) -> str:
+    """"auto tariff 12.5% instead of 10%, …": the issues on which ``after`` differs."""
+    issues = list(model.spec.issues.values())
+    parts = [
+        f"{issue.label} {issue.render(float(a))} instead of {issue.render(float(b))}"
+        for issue, b, a in zip(issues, before, after, strict=True)
+        if not math.isclose(a, b, rel_tol=0, abs_tol=1e-9)
+    ]
+    return ", ".join(parts)
+
+
+#: Why the talks ended without a deal, in words (``{deadline}`` is the deadline's label).
+NO_DEAL_WORDS = {
+    EndReason.HARD_DEADLINE: "the hard deadline ({deadline}) passed",
+    EndReason.NOT_EXTENDED: "the {deadline} deadline passed and was not extended",
+    EndReason.WALKED_AWAY: "a government walked away",
+    EndReason.CALENDAR_END: "the calendar ran out",
+    EndReason.NO_CONCESSION: "neither side conceded",
+}
+
+
+def why_no_deal(model: NegotiationModel) -> str:
+    """Why the finished talks ended without a deal, in words."""
+    out = model.outcome
+    deadline = next((d for d in model.setup.deadlines if d.name == out.deadline), None)
+    label = deadline.label if deadline else out.deadline
+    return NO_DEAL_WORDS.get(out.reason, str(out.reason)).format(deadline=label)
 
 
 def rows_of_round(model: NegotiationModel, round_no: int) -> list[dict]:
@@ -199,11 +279,16 @@ def reservation_lines(model: NegotiationModel, round_no: int) -> list[str]:
 
 
 def extra_lines(model: NegotiationModel, round_no: int, when: str) -> list[str]:
-    """Lines other parts of the model add to a round (events with a ``text`` and a ``when``)."""
-    return [
-        e["text"] for e in model.events
-        if e["round"] == round_no and e.get("when") == when and "text" in e
-    ]
+    """The sentences of the round's events that happen ``when`` ("before" or "after") its
+    offers (:data:`~bargaining_chips.model.events.BEFORE_OFFERS`), in the order they happened."""
+    before = when == "before"
+    out = []
+    for e in events_of_round(model, round_no):
+        if isinstance(e, ev.BEFORE_OFFERS) == before:
+            text = event_sentence(model, e)
+            if text is not None:
+                out.append(text)
+    return out
 
 
 def transcript(model: NegotiationModel) -> list[str]:
@@ -262,11 +347,9 @@ def summary_lines(model: NegotiationModel, result: dict) -> list[str]:
 
 def two_level_header(model: NegotiationModel) -> list[str]:
     """The domestic side of each government, the pledges and the dated elections, in words."""
-    from bargaining_chips.model.ratification import RatificationSetup
-
     setup = model.setup
     names = setup.actor_names
-    rs = RatificationSetup.of(setup)
+    rs = setup.ratification
     lines = []
     for g, c in rs.constituencies.items():
         members = ", ".join(
@@ -278,17 +361,14 @@ def two_level_header(model: NegotiationModel) -> list[str]:
         what = p.label or f"pledges on {p.issue}"
         lines.append(f"pledge: {p.firm} {what} — {p.share:.0%} of what "
                      f"{model.spec.issues[p.issue].label} costs {p.government}")
-    for ev in rs.elections:
-        gov = names[ev.government]
-        when = ev.date.isoformat() if ev.date else f"before round {ev.round_index + 1}"
-        if ev.round_index is None:
-            lines.append(f"event: {ev.label}, {when}, after the last round: {gov}'s threshold "
-                         f"stays {rs.constituencies[ev.government].threshold:.2f} throughout "
-                         f"({ev.threshold:.2f} after it)")
+    for election in rs.elections:
+        gov = names[election.government]
+        when = election.date.isoformat() if election.date else f"before round {election.round_index + 1}"
+        if election.round_index is None:
+            lines.append(f"event: {election.label}, {when}, after the last round: {gov}'s threshold "
+                         f"stays {rs.constituencies[election.government].threshold:.2f} throughout "
+                         f"({election.threshold:.2f} after it)")
         else:
-            lines.append(f"event: {ev.label}, {when}: {gov}'s threshold becomes {ev.threshold:.2f}")
+            lines.append(f"event: {election.label}, {when}: {gov}'s threshold becomes {election.threshold:.2f}")
     return lines
 
-
-def iso(date: dt.date | None) -> str:
-    return date.isoformat() if date else ""

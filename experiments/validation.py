@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from bargaining_chips.experiments.single import play
+from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.loader import load_scenario
 from bargaining_chips.model.metrics import summary
 from bargaining_chips.model.solutions import solutions
@@ -225,7 +226,7 @@ def deadline_rounds(seeds: int = 500) -> tuple[list[int | None], int]:
     """The agreement round (None: no deal) of each seed of the deadline_effect scenario, and the
     number of rounds the deadline allows."""
     spec = load_scenario("deadline_effect")
-    horizon = len(spec.compiled.rounds)
+    horizon = len(compile_scenario(spec).rounds)
     return [_run("deadline_effect", seed=s)[1]["agreement_round"] for s in range(seeds)], horizon
 
 

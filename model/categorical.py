@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -116,6 +116,9 @@ class DiscreteSpace(UtilitySpace):
     table: np.ndarray | None = None
     deals: np.ndarray | None = None
     deal_values: np.ndarray | None = None
+    #: Every actor's utility of every deal under the weights last asked for (one entry, keyed by
+    #: the weights' bytes): a run's rounds ask under the same weights until lobbying moves them.
+    deal_utility_memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_spec(cls, spec: Scenario) -> DiscreteSpace:
@@ -136,7 +139,7 @@ class DiscreteSpace(UtilitySpace):
             for i in issues
         ]
         deals = np.array(list(itertools.product(*axes)), dtype=float)
-        inherited = {f.name: getattr(base, f.name) for f in fields(UtilitySpace)}
+        inherited = {f.name: getattr(base, f.name) for f in fields(UtilitySpace) if f.init}
         inherited["linear"] = False
         space = cls(
             **inherited, categorical=tuple(i.categorical for i in issues),
@@ -171,11 +174,11 @@ class DiscreteSpace(UtilitySpace):
     def deal_utilities(self, weights: np.ndarray) -> np.ndarray:
         """Every actor's utility of every deal under ``weights``: a (deals, actors) array."""
         key = weights.tobytes()
-        cached = self._cache.get(key)
+        cached = self.deal_utility_memo.get(key)
         if cached is None:
             cached = dot(self.deal_values, weights)
-            self._cache.clear()
-            self._cache[key] = cached
+            self.deal_utility_memo.clear()
+            self.deal_utility_memo[key] = cached
         return cached
 
     def plan(self, actor: int, weights: np.ndarray, others: tuple[int, ...]) -> tuple:
@@ -207,9 +210,4 @@ class DiscreteSpace(UtilitySpace):
                     out[i] = float(round(out[i]))
         return out
 
-    def concession_costs(self, actor: int, weights: np.ndarray, others: tuple[int, ...]) -> list[float]:
-        raise TypeError("a discrete deal space has no concession order; see DiscreteSpace.offer_at")
 
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        object.__setattr__(self, "_cache", {})

@@ -58,15 +58,10 @@ from bargaining_chips.floats import dot
 
 if TYPE_CHECKING:
     import networkx as nx
-    from bargaining_chips.model.compiled import Compiled
-    from bargaining_chips.model.negotiation import NegotiationModel
+    from bargaining_chips.model.scenario import Scenario
+    from bargaining_chips.model.utility import Preferences, UtilitySpace
 
 STANCES = ("anti-deal", "undecided", "pro-deal")
-
-
-def gain_vectors(weights: np.ndarray, values: np.ndarray, no_deal_values: np.ndarray) -> np.ndarray:
-    """g_ik = w_ik · (z_ik(x) − z_ik(x⁰)): what each actor gains (or loses) on each issue."""
-    return weights * (values - no_deal_values)
 
 
 def alignment(gains: np.ndarray, stance: np.ndarray, issue_weight: float) -> np.ndarray:
@@ -152,35 +147,33 @@ def groups(labels: list[int]) -> list[tuple[int, ...]]:
 
 @dataclass(frozen=True)
 class CoalitionSetup:
-    """What every run of a scenario shares: names, countries, powers, the graph's parameters."""
+    """What every run of a scenario shares: names, countries, powers, the graph's parameters
+    (built when the scenario is compiled, :mod:`model.compiled`)."""
 
     names: tuple[str, ...]
     kinds: tuple[str, ...]
     country: np.ndarray  # per actor: the index of its government (a government's own index)
     power: np.ndarray  # lobbying power (firms; governments have what the scenario gives them)
-    no_deal_values: np.ndarray
     no_deal_terms: np.ndarray
     threshold: float
     issue_weight: float
+    issue_names: tuple[str, ...]
+    scenario_weights: np.ndarray  # what labels a coalition when nothing is at stake
 
     @classmethod
-    def of(cls, setup: Compiled) -> CoalitionSetup:
-        """Built once per compiled scenario and cached on it."""
-        cached = setup.__dict__.get("_coalition_setup")
-        if cached is None:
-            spec = setup.spec
-            cached = cls(
-                names=setup.actor_names,
-                kinds=tuple(spec.actors[n].kind for n in setup.actor_names),
-                country=np.array(setup.home),
-                power=np.asarray(setup.lobbying_power, dtype=float),
-                no_deal_values=setup.space.values(setup.space.no_deal),
-                no_deal_terms=setup.space.no_deal,
-                threshold=spec.coalitions.edge_threshold,
-                issue_weight=spec.coalitions.issue_weight,
-            )
-            object.__setattr__(setup, "_coalition_setup", cached)
-        return cached
+    def build(cls, spec: Scenario, space: UtilitySpace, names: tuple[str, ...],
+              home: tuple[int, ...], power: np.ndarray) -> CoalitionSetup:
+        return cls(
+            names=names,
+            kinds=tuple(spec.actors[n].kind for n in names),
+            country=np.array(home),
+            power=np.asarray(power, dtype=float),
+            no_deal_terms=space.no_deal,
+            threshold=spec.coalitions.edge_threshold,
+            issue_weight=spec.coalitions.issue_weight,
+            issue_names=space.issue_names,
+            scenario_weights=space.weights,
+        )
 
 
 @dataclass(slots=True, eq=False)
@@ -217,10 +210,10 @@ class CoalitionTracker:
     lobby through their coalitions reads none of them until its summary.
     """
 
-    def __init__(self, model: NegotiationModel) -> None:
-        self.cs = CoalitionSetup.of(model.setup)
-        self.issue_names = model.setup.space.issue_names
-        self.scenario_weights = model.setup.space.weights
+    def __init__(self, setup: CoalitionSetup) -> None:
+        self.cs = setup
+        self.issue_names = setup.issue_names
+        self.scenario_weights = setup.scenario_weights
         self._snapshots: list[Snapshot] = []
         # Rounds recorded, not yet turned into snapshots: (round_no, phase, gains, stance,
         # reservation), gains and stance None before any offer.
@@ -231,51 +224,35 @@ class CoalitionTracker:
         self._zero = np.zeros((n, n))
 
     # -- the per-round update (the hot path) --------------------------------------------------
-    def observe(self, model: NegotiationModel, terms: np.ndarray | None, phase: str = "table") -> Snapshot:
-        """Recompute the graph on ``terms`` (None: no offer on the table yet) under the model's
-        current weights and reservations, and record the snapshot."""
-        self.record(model, terms, phase)
+    def observe(self, round_no: int, terms: np.ndarray | None, prefs: Preferences,
+                reservation: np.ndarray, phase: str = "table") -> Snapshot:
+        """Recompute the graph on ``terms`` (None: no offer on the table yet) under the actors'
+        current preferences and reservations, and record the snapshot of round ``round_no``."""
+        self.record(round_no, terms, prefs, reservation, phase)
         return self.snapshots[-1]
 
     def record(
-        self, model: NegotiationModel, terms: np.ndarray | None, phase: str = "table",
-        *, stance: bool = True,
+        self, round_no: int, terms: np.ndarray | None, prefs: Preferences,
+        reservation: np.ndarray, phase: str = "table", *, stance: bool = True,
     ) -> np.ndarray | None:
         """Record the graph on ``terms`` as :meth:`observe` does, leaving its edge weights and
         coalitions to be computed when first read; returns the actors' stance σ (None when no
         offer is on the table).
 
         With ``stance=False`` (nobody needs σ now) it returns None, and in a linear space the
-        gains and stances too are computed with the graph, from the model's utility form
-        (A, b) of the moment: the model replaces that pair whenever the weights change and
-        never edits it in place, so keeping references to it is enough.
+        gains and stances too are computed with the graph, from the utility form (A, b) of the
+        moment (:attr:`Preferences.form`: replaced whenever the weights change, never edited in
+        place, so keeping references to it is enough).
         """
-        round_no = model.round_index + 1
         if terms is None:
-            self._add(round_no, None, None, model.reservation, phase)
+            self._add(round_no, None, None, reservation, phase)
             return None
-        space = model.setup.space
-        if space.linear:  # g = w ⊙ slope ⊙ (x − x⁰) and u = A x + b: two products
-            if not stance:
-                self._add(round_no, None, None, model.reservation, phase,
-                          (terms, model._lin_a, model._lin_b))
-                return None
-            gains = model._lin_a * (terms - space.no_deal)
-            sigma = dot(model._lin_a, terms) + model._lin_b - model.reservation
-        else:
-            values = space.values(terms)
-            gains = model.weights * (values - self.cs.no_deal_values)
-            sigma = dot(model.weights, values) - model.reservation
-        self._add(round_no, gains, sigma, model.reservation, phase)
+        if prefs.form is not None and not stance:
+            self._add(round_no, None, None, reservation, phase, (terms, *prefs.form))
+            return None
+        gains, sigma = prefs.gains_and_stance(terms, reservation)
+        self._add(round_no, gains, sigma, reservation, phase)
         return sigma if stance else None
-
-    def update(
-        self, round_no: int, gains: np.ndarray | None, stance: np.ndarray | None,
-        reservation: np.ndarray, phase: str = "table",
-    ) -> Snapshot:
-        """Record the graph of the actors' gain vectors and stances (None: no offer yet)."""
-        self._add(round_no, gains, stance, reservation, phase)
-        return self.snapshots[-1]
 
     def _add(self, round_no: int, gains: np.ndarray | None, stance: np.ndarray | None,
              reservation: np.ndarray, phase: str, form: tuple | None = None) -> None:
@@ -481,73 +458,3 @@ def _match(parts: list[tuple[int, ...]], prev: list[Coalition], next_id: int):
             next_id += 1
     next_id = max([next_id, *(i + 1 for i in ids)])
     return ids, next_id
-
-
-def decisive_actors(model: NegotiationModel) -> list[int]:
-    """The actors whose assent or refusal settled the outcome (indices).
-
-    With an agreement: every government at the table (each acceptance was needed) and, in each
-    domestic vote on the deal, every approving member whose political weight was pivotal (without
-    it the approval would have fallen below the threshold: a swing voter in Banzhaf's (1965)
-    sense). Without
-    one: if the last offer was accepted at the table but rejected at home, the dissenting members
-    whose weight was pivotal (with their approval it would have passed); otherwise the governments
-    that rejected the last offer or walked away. No offer made: nobody.
-    """
-    last = model.last_answers()
-    if last is None:
-        return []
-    from bargaining_chips.model.ratification import RatificationSetup
-
-    setup = model.setup
-    round_no, accepted, ratified, responses = last
-    consts = RatificationSetup.of(setup).constituencies
-    votes = [v for v in model.domestic.votes if v.round_no == round_no]
-    out: set[int] = set()
-    if model.outcome.agreement or (accepted and not ratified):
-        if model.outcome.agreement:
-            out.update(setup.governments)
-        for v in votes:
-            if model.outcome.agreement != v.passed:
-                continue
-            g = setup.index(v.government)
-            c = consts[g]
-            side = v.approve if v.passed else v.oppose
-            for m, w in zip(c.members.tolist(), c.weight.tolist(), strict=True):
-                if setup.actor_names[m] not in side:
-                    continue
-                flipped = v.approval - w if v.passed else v.approval + w
-                if (flipped >= v.threshold - 1e-12) != v.passed:
-                    out.add(m)
-    else:
-        for name, answer in responses.items():
-            if answer != "accept":
-                out.add(setup.index(name))
-    return sorted(out)
-
-
-def coalition_summary(model: NegotiationModel) -> dict:
-    """The summary keys of the two-level game (see docs/ODD.md):
-
-    ``coalition_changes``: snapshots whose partition differs from the one before;
-    ``coalition_moves``: times an actor's set of partners changed;
-    ``decisive_coalitions``: the coalitions, on the final offer, that hold a decisive actor
-    (:func:`decisive_actors`); ``cross_border_decisive``: whether one of them has members from
-    more than one country; ``home_rejections``: deals accepted at the table and rejected at home;
-    ``ratification_thresholds``: each ratifying government's threshold at the end.
-    """
-    tracker = model.coalition_tracker
-    names = model.setup.actor_names
-    decisive = set(decisive_actors(model))
-    final = groups(tracker.snapshots[-1].labels) if tracker.snapshots else []
-    deciding = [members for members in final if decisive.intersection(members)]
-    return {
-        "coalition_changes": tracker.changes(),
-        "coalition_moves": tracker.moves(),
-        "decisive_coalitions": [[names[i] for i in members] for members in deciding],
-        "cross_border_decisive": any(tracker.cross_border(members) for members in deciding),
-        "home_rejections": model.domestic.rejections,
-        "ratification_thresholds": {
-            names[g]: float(t) for g, t in model.domestic.threshold.items()
-        },
-    }

@@ -1,45 +1,49 @@
 """A scenario compiled to arrays: the numeric form every run of it shares.
 
-Compiling happens once per (scenario, overrides) — :attr:`Scenario.compiled` caches it — so a sweep
-of thousands of runs pays for validation and array building once. Nothing here changes during a
-run; a model copies what it mutates (the governments' weights under lobbying).
+Compiling happens once per scenario object (:func:`compile_scenario` keeps what it built for as
+long as the scenario lives; the loader hands out one object per file and overrides), so a sweep of
+thousands of runs pays for validation and array building once. Nothing here changes during a run:
+every array is read-only, and a model copies what it mutates (the governments' weights and
+reservations under lobbying).
+
+What the subsystems share is built here, in this order, as declared fields of :class:`Compiled`:
+the utility space, the calendar, the lobbying dynamics (:class:`~model.lobbying.Lobbying`), the
+coalition graph's constants (:class:`~model.coalitions.CoalitionSetup`), the domestic side
+(:class:`~model.ratification.RatificationSetup`) and the start of every run (:class:`RunStart`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
+from bargaining_chips.model.calendar import (
+    Deadline,
+    Round,
+    deadlines_of,
+    expected_horizon,
+    rounds_of,
+)
+from bargaining_chips.model.categorical import DiscreteSpace
+from bargaining_chips.model.coalitions import CoalitionSetup
 from bargaining_chips.model.lobbying import Lobbying
+from bargaining_chips.model.ratification import RatificationSetup
 from bargaining_chips.model.scenario import Scenario
 from bargaining_chips.model.utility import UtilitySpace
 
 
 @dataclass(frozen=True)
-class Round:
-    """One round of talks: 1-based number, date (None in undated scenarios), label and place."""
+class RunStart:
+    """What every run of a scenario starts from: the initial weights (pledges applied), their
+    utility form (A, b) in a linear space, the offer plan of each government against the others
+    under those weights (:class:`~model.utility.Preferences` copies them; a plan depends only on
+    the weights), and the keys of a per-offer row."""
 
-    number: int
-    date: dt.date | None
-    label: str
-    place: str
-
-    @property
-    def iso_date(self) -> str | None:
-        return self.date.isoformat() if self.date else None
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A deadline resolved to the index (0-based) of the last round played before it falls."""
-
-    name: str
-    index: int
-    kind: str
-    extension_probability: float
-    date: dt.date | None
-    label: str
+    weights: np.ndarray
+    form: tuple[np.ndarray, np.ndarray] | None
+    plans: dict
+    row_keys: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,10 @@ class Compiled:
     deadlines: tuple[Deadline, ...]
     belief_index: tuple[float, ...]  # per actor: expected round index at which its time reaches 1
     proposer_order: tuple[int, ...]
-    lobbying: Lobbying = None  # set right after construction (it reads the rest)
+    lobbying: Lobbying
+    coalitions: CoalitionSetup
+    ratification: RatificationSetup
+    start: RunStart
 
     def index(self, actor: str) -> int:
         return self.actor_names.index(actor)
@@ -66,8 +73,9 @@ class Compiled:
         """Relative time of ``actor`` in round ``round_index`` (0-based).
 
         The one definition used everywhere: t = 0 in the first round and t = 1 at the actor's
-        expected horizon (see :func:`expected_horizon`), linear in the round index in between, and
-        1 thereafter (an actor past its horizon is at the end of its concession curve).
+        expected horizon (see :func:`~model.calendar.expected_horizon`), linear in the round index
+        in between, and 1 thereafter (an actor past its horizon is at the end of its concession
+        curve).
         """
         horizon = self.belief_index[actor]
         if horizon <= 0:
@@ -75,9 +83,45 @@ class Compiled:
         return min(1.0, round_index / horizon)
 
 
+#: The compiled form of each live scenario object, by id (with a weak reference that drops the
+#: entry when the scenario is gone, and confirms the id was not reused).
+_COMPILED: dict[int, tuple[weakref.ref, Compiled]] = {}
+
+
 def compile_scenario(spec: Scenario) -> Compiled:
+    """The compiled form of ``spec``, built on the first call for this scenario object."""
+    key = id(spec)
+    entry = _COMPILED.get(key)
+    if entry is not None and entry[0]() is spec:
+        return entry[1]
+    compiled = _compile(spec)
+    _COMPILED[key] = (weakref.ref(spec, _forgetter(key)), compiled)
+    return compiled
+
+
+def _forgetter(key: int, memo: dict = _COMPILED):
+    """The callback that drops ``memo[key]`` once its scenario is gone (the dict is bound here,
+    not looked up as a global, which is gone at interpreter exit)."""
+
+    def forget(ref: weakref.ref) -> None:
+        entry = memo.get(key)
+        if entry is not None and entry[0] is ref:
+            del memo[key]
+
+    return forget
+
+
+def space_of(spec: Scenario) -> UtilitySpace:
+    """The scenario's utility space: numeric, or a finite deal space when an issue is categorical
+    (:class:`~model.categorical.DiscreteSpace`)."""
+    if any(issue.categorical for issue in spec.issues.values()):
+        return DiscreteSpace.from_spec(spec)
+    return UtilitySpace.numeric(spec)
+
+
+def _compile(spec: Scenario) -> Compiled:
     names = tuple(spec.actors)
-    space = UtilitySpace.from_spec(spec)
+    space = space_of(spec)
     gov = tuple(i for i, n in enumerate(names) if spec.actors[n].kind == "government")
     firms = tuple(i for i, n in enumerate(names) if spec.actors[n].kind == "firm")
     home = tuple(
@@ -90,8 +134,9 @@ def compile_scenario(spec: Scenario) -> Compiled:
             for i, a in enumerate(spec.actors.values())
         ]
     )
-    rounds = _rounds(spec)
-    deadlines = _deadlines(spec, rounds)
+    power = np.array([a.lobbying_power for a in spec.actors.values()])
+    rounds = rounds_of(spec)
+    deadlines = deadlines_of(spec, rounds)
     position = {d.name: k for k, d in enumerate(deadlines)}
     belief = tuple(
         expected_horizon(deadlines, position[a.deadline_belief] if a.deadline_belief else 0,
@@ -99,6 +144,7 @@ def compile_scenario(spec: Scenario) -> Compiled:
         for a in spec.actors.values()
     )
     order = tuple(names.index(n) for n in spec.protocol.order) if spec.protocol.order else gov
+    lobbying = Lobbying(spec, space, names, firms, home, power, reservation)
     compiled = Compiled(
         spec=spec,
         space=space,
@@ -106,18 +152,33 @@ def compile_scenario(spec: Scenario) -> Compiled:
         governments=gov,
         firms=firms,
         home=home,
-        lobbying_power=np.array([a.lobbying_power for a in spec.actors.values()]),
+        lobbying_power=power,
         reservation=reservation,
         discount=np.array([a.discount for a in spec.actors.values()]),
         rounds=rounds,
         deadlines=deadlines,
         belief_index=belief,
         proposer_order=order,
+        lobbying=lobbying,
+        coalitions=CoalitionSetup.build(spec, space, names, home, power),
+        ratification=RatificationSetup.build(spec, space, names, gov, rounds),
+        start=_run_start(space, lobbying.initial_weights, names, gov),
     )
-    object.__setattr__(compiled, "lobbying", Lobbying(compiled, spec.protocol.lobbying_rate))
-    for part in (compiled, space, compiled.lobbying):
+    for part in (compiled, space, lobbying, compiled.start):
         _read_only(part)
     return compiled
+
+
+def _run_start(space: UtilitySpace, weights: np.ndarray, names: tuple[str, ...],
+               governments: tuple[int, ...]) -> RunStart:
+    weights.setflags(write=False)
+    form = space.linear_form(weights) if space.linear else None
+    plans = {}
+    for g in governments:
+        others = tuple(o for o in governments if o != g)
+        plans[(g, others)] = space.plan(g, weights, others)
+    keys = ("round", "date", "proposer", *space.issue_names, *(f"u_{name}" for name in names))
+    return RunStart(weights, form, plans, keys)
 
 
 def _read_only(obj: object) -> None:
@@ -126,42 +187,6 @@ def _read_only(obj: object) -> None:
     for value in vars(obj).values():
         if isinstance(value, np.ndarray):
             value.setflags(write=False)
-
-
-def expected_horizon(deadlines: tuple[Deadline, ...], believed: int, last_index: int) -> float:
-    """The round index at which an actor expects the talks to be cut off.
-
-    The actor believes deadline number ``believed`` (in date order) is the first that can bind. A
-    hard deadline binds for sure; a soft one with extension probability p binds with probability
-    1 − p, and with probability p the talks run on to the next deadline, so
-
-        H_k = (1 − p_k) · D_k + p_k · H_(k+1),      H_(after the last) = the last round,
-
-    where D_k is the deadline's round index. A fully credible deadline (p = 0) gives H = D; a
-    deadline nobody believes (p = 1) gives the next one's horizon. This is how the credibility of
-    the G7 target reaches the negotiators' pace.
-    """
-    horizon = float(last_index)
-    for d in reversed(deadlines[believed:]):
-        p = 0.0 if d.kind == "hard" else d.extension_probability
-        horizon = (1.0 - p) * d.index + p * horizon
-    return horizon
-
-
-def _rounds(spec: Scenario) -> tuple[Round, ...]:
-    cap = spec.protocol.max_rounds
-    if spec.calendar.rounds:
-        dated = spec.calendar.rounds[:cap] if cap else spec.calendar.rounds
-        return tuple(Round(i + 1, r.date, r.label, r.place) for i, r in enumerate(dated))
-    return tuple(Round(i + 1, None, f"Round {i + 1}", "") for i in range(cap))
-
-
-def _deadlines(spec: Scenario, rounds: tuple[Round, ...]) -> tuple[Deadline, ...]:
-    out = []
-    for name, d in spec.deadlines.items():
-        if d.date is not None:
-            index = max(i for i, r in enumerate(rounds) if r.date <= d.date)
-        else:
-            index = min(d.round, len(rounds)) - 1
-        out.append(Deadline(name, index, d.kind, d.extension_probability, d.date, d.label or name))
-    return tuple(sorted(out, key=lambda d: (d.index, d.date or dt.date.min)))
+        elif isinstance(value, tuple) and all(isinstance(v, np.ndarray) for v in value):
+            for v in value:
+                v.setflags(write=False)

@@ -47,8 +47,8 @@ import numpy as np
 from bargaining_chips.floats import ordered_sum
 
 if TYPE_CHECKING:
-    from bargaining_chips.model.compiled import Compiled
-    from bargaining_chips.model.negotiation import NegotiationModel
+    from bargaining_chips.model.scenario import Scenario
+    from bargaining_chips.model.utility import UtilitySpace
 
 
 @dataclass(frozen=True)
@@ -85,18 +85,33 @@ def lobbying_target(w_firm: np.ndarray, s_firm: np.ndarray, s_gov: np.ndarray) -
     return target / total if total > 0 else None
 
 
-def pledged_weights(setup: Compiled) -> tuple[np.ndarray, tuple[Pledge, ...]]:
+@dataclass(frozen=True, slots=True)
+class LobbyRound:
+    """What one round of lobbying did, as the model logs it (:meth:`Lobbying.moves` turns a log
+    into :class:`LobbyMove` records when asked): the weights before the pushes, and per lobbying
+    firm its intensity η_f, its boost and its share of the reservation's move; the actors'
+    stances the pushes were judged by."""
+
+    round_no: int
+    before: np.ndarray
+    eta: list[float]
+    boost: list[float]
+    shift: list[float]
+    stance: np.ndarray
+
+
+def pledged_weights(spec: Scenario, space: UtilitySpace,
+                    names: tuple[str, ...]) -> tuple[np.ndarray, tuple[Pledge, ...]]:
     """The actors' starting weights with every pledge applied, and the pledges resolved."""
-    spec, space = setup.spec, setup.space
     weights = space.weights.copy()
     pledges = []
     for name, actor in spec.actors.items():
         for p in actor.pledges:
             gov = p.government or actor.home
             pledges.append(Pledge(name, gov, p.issue, p.share, p.label))
-            g, i = setup.index(gov), space.issue_names.index(p.issue)
+            g, i = names.index(gov), space.issue_names.index(p.issue)
             weights[g, i] *= 1.0 - p.share
-    for g in {setup.index(p.government) for p in pledges}:
+    for g in {names.index(p.government) for p in pledges}:
         total = weights[g].sum()
         if total > 0:
             weights[g] /= total
@@ -106,21 +121,25 @@ def pledged_weights(setup: Compiled) -> tuple[np.ndarray, tuple[Pledge, ...]]:
 
 
 class Lobbying:
-    """The lobbying dynamics of one scenario, vectorised over firms."""
+    """The lobbying dynamics of one scenario, vectorised over firms (built when the scenario is
+    compiled: ``firms`` and ``home`` index the actors ``names``, ``power`` is their lobbying
+    power and ``reservation`` their reservation utilities)."""
 
-    def __init__(self, setup: Compiled, rate: float) -> None:
-        space = setup.space
-        params = setup.spec.coalitions
+    def __init__(self, spec: Scenario, space: UtilitySpace, names: tuple[str, ...],
+                 firms_of: tuple[int, ...], home: tuple[int, ...], power: np.ndarray,
+                 reservation: np.ndarray) -> None:
+        params = spec.coalitions
+        rate = spec.protocol.lobbying_rate
         firms, homes, targets, intensity = [], [], [], []
-        for f in setup.firms:
-            g = setup.home[f]
+        for f in firms_of:
+            g = home[f]
             target = lobbying_target(space.weights[f], space.sign[f], space.sign[g])
-            if target is None or rate * setup.lobbying_power[f] <= 0:
+            if target is None or rate * power[f] <= 0:
                 continue
             firms.append(f)
             homes.append(g)
             targets.append(target)
-            intensity.append(rate * setup.lobbying_power[f])
+            intensity.append(rate * power[f])
         self.firms = np.array(firms, dtype=int)
         self.homes = np.array(homes, dtype=int)
         self.targets = np.array(targets).reshape(len(firms), len(space.issue_names))
@@ -130,16 +149,17 @@ class Lobbying:
             g: (ks, self.targets[ks]) for g in self.governments
             for ks in [[k for k, h in enumerate(homes) if h == g]]
         }
-        self.power = np.asarray(setup.lobbying_power, dtype=float)
+        self.power = np.asarray(power, dtype=float)
         self.boost = params.partner_boost
         self.reservation_rate = params.reservation_rate
-        self.base_reservation = setup.reservation
+        self.base_reservation = reservation
         b = params.reservation_bound
         self._bounds = {
-            g: (max(setup.reservation[g] - b, 0.0), min(setup.reservation[g] + b, 1.0))
+            g: (max(reservation[g] - b, 0.0), min(reservation[g] + b, 1.0))
             for g in self.governments
         }
-        self.initial_weights, self.pledges = pledged_weights(setup)
+        self.initial_weights, self.pledges = pledged_weights(spec, space, names)
+        self.names, self.issue_names = names, space.issue_names
         # Plain-Python copies for the per-round update.
         self._firm_list, self._home_list = list(firms), list(homes)
         self._gov_list = list(self.governments)
@@ -222,56 +242,19 @@ class Lobbying:
             base[k] *= b
         return base, boost
 
-
-def lobby_round(model: NegotiationModel) -> None:
-    """Step 1 of a round: update the coalition graph on the offer on the table, then let every
-    firm lobby its home government through its coalition.
-
-    The round's moves are logged as arrays (``model._lobby_log``); ``model.lobby_moves`` turns
-    them into :class:`LobbyMove` records when asked (:func:`moves_from_log`).
-    """
-    on_table = bool(model.offers)
-    terms = model.offers[-1].terms if on_table else None
-    tracker, lob = model.coalition_tracker, model.lobbying
-    through_graph = on_table and len(lob.firms) and lob.boost != 0
-    if through_graph:  # the pushes need this round's edge weights and coalitions now
-        snap = tracker.observe(model, terms)
-        stance = snap.stance
-    else:  # the graph is computed when first read; the stances now if a firm needs them
-        stance = tracker.record(model, terms, stance=bool(model.firms))
-    if not model.firms:
-        return
-    if not on_table:  # no offer yet: a firm's stance is no deal against its reservation
-        stance = model.utilities(model.setup.space.no_deal) - model.reservation
-    stances = stance.tolist()
-    for firm in model.firms:
-        firm.stance = stances[firm.index]
-    if not len(lob.firms):
-        return
-    before = model.weights.copy()
-    if through_graph:
-        eta, boost, shift = lob.step_graph(
-            model.weights, model.reservation, stance, snap.labels, snap.align
-        )
-    elif on_table:  # κ = 0: the coalitions do not boost anyone
-        eta, boost, shift = lob.step_graph(model.weights, model.reservation, stance)
-    else:
-        eta, boost, shift = lob.step_graph(model.weights)
-    model._refresh()  # the weights changed: re-derive the cached utility forms
-    model._lobby_log.append((model.round_index + 1, before, eta, boost, shift, stance))
-
-
-def moves_from_log(model: NegotiationModel) -> list[LobbyMove]:
-    """The :class:`LobbyMove` records of every round logged so far."""
-    lob = model.lobbying
-    names, issues = model.setup.actor_names, model.setup.space.issue_names
-    firms = [names[f] for f in lob.firms.tolist()]
-    homes = [names[g] for g in lob.homes.tolist()]
-    index = lob.firms.tolist()
-    out = []
-    for round_no, before, eta, boost, shift, stance in model._lobby_log:
-        issue, moved = lob.pushes(before, eta)
-        st = stance.tolist()
-        for k, (i, m, e, b, s) in enumerate(zip(issue, moved, eta, boost, shift, strict=True)):
-            out.append(LobbyMove(round_no, firms[k], homes[k], issues[i], e, m, st[index[k]], b, s))
-    return out
+    def moves(self, log: list[LobbyRound]) -> list[LobbyMove]:
+        """The :class:`LobbyMove` records of the rounds in ``log``."""
+        names, issues = self.names, self.issue_names
+        firms = [names[f] for f in self._firm_list]
+        homes = [names[g] for g in self._home_list]
+        index = self._firm_list
+        out = []
+        for entry in log:
+            issue, moved = self.pushes(entry.before, entry.eta)
+            st = entry.stance.tolist()
+            for k, (i, m, e, b, s) in enumerate(
+                zip(issue, moved, entry.eta, entry.boost, entry.shift, strict=True)
+            ):
+                out.append(LobbyMove(entry.round_no, firms[k], homes[k], issues[i], e, m,
+                                     st[index[k]], b, s))
+        return out

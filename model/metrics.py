@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from bargaining_chips.model.analysis import Frontier
+from bargaining_chips.model.coalitions import groups
 
 from bargaining_chips.floats import dot
 
@@ -98,7 +99,7 @@ def summary(model: NegotiationModel) -> dict:
         "pareto_distance": pareto_distance,
         "coalitions": coalitions(model),
         "version": VERSION,
-        "end_reason": out.reason,
+        "end_reason": out.reason.value,
         "deadline_in_force": out.deadline,
         "agreement_by_first_deadline": bool(out.agreement and out.round_index <= first_deadline),
         "first_deadline_round": first_deadline + 1,
@@ -108,11 +109,9 @@ def summary(model: NegotiationModel) -> dict:
 
 
 def two_level(model: NegotiationModel) -> dict:
-    """Coalition and ratification keys (model.coalitions.coalition_summary), when tracked."""
+    """Coalition and ratification keys (:func:`coalition_summary`), when tracked."""
     if getattr(model, "coalition_tracker", None) is None:
         return {}
-    from bargaining_chips.model.coalitions import coalition_summary
-
     return coalition_summary(model)
 
 
@@ -140,3 +139,71 @@ def coalitions(model: NegotiationModel) -> list[list[str]]:
 
 def _plain(value: float) -> float:
     return round(float(value), 10)
+
+
+def decisive_actors(model: NegotiationModel) -> list[int]:
+    """The actors whose assent or refusal settled the outcome (indices).
+
+    With an agreement: every government at the table (each acceptance was needed) and, in each
+    domestic vote on the deal, every approving member whose political weight was pivotal (without
+    it the approval would have fallen below the threshold: a swing voter in Banzhaf's (1965)
+    sense). Without
+    one: if the last offer was accepted at the table but rejected at home, the dissenting members
+    whose weight was pivotal (with their approval it would have passed); otherwise the governments
+    that rejected the last offer or walked away. No offer made: nobody.
+    """
+    last = model.last_answers()
+    if last is None:
+        return []
+    setup = model.setup
+    round_no, accepted, ratified, responses = last
+    consts = setup.ratification.constituencies
+    votes = [v for v in model.domestic.votes if v.round_no == round_no]
+    out: set[int] = set()
+    if model.outcome.agreement or (accepted and not ratified):
+        if model.outcome.agreement:
+            out.update(setup.governments)
+        for v in votes:
+            if model.outcome.agreement != v.passed:
+                continue
+            g = setup.index(v.government)
+            c = consts[g]
+            side = v.approve if v.passed else v.oppose
+            for m, w in zip(c.members.tolist(), c.weight.tolist(), strict=True):
+                if setup.actor_names[m] not in side:
+                    continue
+                flipped = v.approval - w if v.passed else v.approval + w
+                if (flipped >= v.threshold - 1e-12) != v.passed:
+                    out.add(m)
+    else:
+        for name, answer in responses.items():
+            if answer != "accept":
+                out.add(setup.index(name))
+    return sorted(out)
+
+
+def coalition_summary(model: NegotiationModel) -> dict:
+    """The summary keys of the two-level game (see docs/ODD.md and :mod:`model.coalitions`):
+
+    ``coalition_changes``: snapshots whose partition differs from the one before;
+    ``coalition_moves``: times an actor's set of partners changed;
+    ``decisive_coalitions``: the coalitions, on the final offer, that hold a decisive actor
+    (:func:`decisive_actors`); ``cross_border_decisive``: whether one of them has members from
+    more than one country; ``home_rejections``: deals accepted at the table and rejected at home;
+    ``ratification_thresholds``: each ratifying government's threshold at the end.
+    """
+    tracker = model.coalition_tracker
+    names = model.setup.actor_names
+    decisive = set(decisive_actors(model))
+    final = groups(tracker.snapshots[-1].labels) if tracker.snapshots else []
+    deciding = [members for members in final if decisive.intersection(members)]
+    return {
+        "coalition_changes": tracker.changes(),
+        "coalition_moves": tracker.moves(),
+        "decisive_coalitions": [[names[i] for i in members] for members in deciding],
+        "cross_border_decisive": any(tracker.cross_border(members) for members in deciding),
+        "home_rejections": model.domestic.rejections,
+        "ratification_thresholds": {
+            names[g]: float(t) for g, t in model.domestic.threshold.items()
+        },
+    }

@@ -13,8 +13,10 @@ A round (Putnam's two-level game, played on Rubinstein's alternating-offers prot
    with the no-deal outcome; a soft one is extended to the next deadline with its probability
    (one draw from the model's generator), otherwise the talks end there too.
 
-Records are tidy lists (one dict per round, per lobbying move, per event), turned into tables by
-:meth:`rounds_table` only when asked.
+The model owns a run's state — the actors' preferences under lobbying (:class:`~model.utility.
+Preferences`), their reservations, the round, the records — and hands each subsystem the compiled
+scenario's part and the state it needs. Records are tidy lists (one per offer, per lobbying round,
+per typed event of :mod:`model.events`), turned into tables only when asked.
 """
 
 from __future__ import annotations
@@ -24,19 +26,19 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-from bargaining_chips.model import lobbying
 from bargaining_chips.model.coalitions import CoalitionTracker
+from bargaining_chips.model.compiled import compile_scenario
+from bargaining_chips.model.events import DeadlinePassed, EndReason, Event
 from bargaining_chips.model.loader import load_scenario
+from bargaining_chips.model.lobbying import LobbyMove, LobbyRound
 from bargaining_chips.model.messages import Offer
 from bargaining_chips.model.protocols import PROTOCOLS
 from bargaining_chips.model.ratification import Domestic
 from bargaining_chips.model.scenario import Scenario
-
-from bargaining_chips.floats import dot
+from bargaining_chips.model.utility import Preferences
 
 if TYPE_CHECKING:
     from bargaining_chips.agents.actors import GovernmentAgent
-    from bargaining_chips.model.compiled import Compiled
 
 
 @dataclass(frozen=True)
@@ -46,83 +48,57 @@ class Outcome:
     agreement: bool
     round_index: int  # 0-based index of the last round played
     terms: np.ndarray
-    reason: str  # "accepted", "hard deadline", "deadline not extended", "walked away", "calendar end"
+    reason: EndReason
     deadline: str | None  # the deadline in force when talks ended
-
-
-@dataclass(frozen=True)
-class RunStart:
-    """What every run of a compiled scenario starts from, built once and cached on it: the
-    initial weights (pledges applied), their utility form (A, b) in a linear space (read-only:
-    a model replaces the pair when lobbying moves its weights, never edits it), the offer plans
-    under them (filled as runs ask for them; a plan depends only on the weights), and the keys of
-    a per-offer row."""
-
-    weights: np.ndarray
-    linear_form: tuple[np.ndarray, np.ndarray] | None
-    plans: dict
-    row_keys: tuple[str, ...]
-
-    @classmethod
-    def of(cls, setup: Compiled) -> RunStart:
-        cached = setup.__dict__.get("_run_start")
-        if cached is None:
-            weights = setup.lobbying.initial_weights
-            form = None
-            if setup.space.linear:
-                form = setup.space.linear_form(weights)
-                for array in form:
-                    array.setflags(write=False)
-            keys = ("round", "date", "proposer", *setup.space.issue_names,
-                    *(f"u_{name}" for name in setup.actor_names))
-            cached = cls(weights, form, {}, keys)
-            object.__setattr__(setup, "_run_start", cached)
-        return cached
 
 
 class NegotiationModel(mesa.Model):
     """The negotiation world for one scenario and one seed.
 
     ``scenario`` is a loaded :class:`~model.scenario.Scenario` or a name/path to load. Attributes a
-    user reads: ``rows`` (per-round records), ``lobby_moves``, ``events``, ``offers``, ``outcome``
-    (None while talks go on), ``weights`` and ``reservation`` (current, after lobbying),
-    ``coalition_tracker`` (the coalition graph's snapshots) and ``domestic`` (thresholds and votes).
+    user reads: ``rows`` (per-offer records), ``lobby_moves``, ``events`` (typed,
+    :mod:`model.events`), ``offers``, ``outcome`` (None while talks go on), ``weights`` and
+    ``reservation`` (current, after lobbying), ``prefs`` (the actors' utility functions now),
+    ``coalition_tracker`` (the coalition graph's snapshots) and ``domestic`` (thresholds and
+    votes).
     """
 
     def __init__(self, scenario: Scenario | str = "us_japan_2025", seed: int = 0) -> None:
         super().__init__(rng=seed)
         self.spec = load_scenario(scenario) if isinstance(scenario, str) else scenario
-        self.setup = self.spec.compiled
+        self.setup = setup = compile_scenario(self.spec)
         self.seed = seed
-        start = RunStart.of(self.setup)
-        self.weights = start.weights.copy()  # pledges applied
-        # Until lobbying moves the weights, every run of the scenario shares the utility form
-        # and the offer plans of the initial weights (_refresh gives a model its own).
-        self._plans = start.plans
-        if self.setup.space.linear:
-            self._lin_a, self._lin_b = start.linear_form
-        self.reservation = self.setup.reservation.copy()
+        start = setup.start
+        # Until lobbying moves the weights, a run shares the utility form and the offer plans of
+        # the scenario's start (Preferences re-derives its own when they move).
+        self.prefs = Preferences(setup.space, start.weights.copy(), start.form, start.plans)
+        self.reservation = setup.reservation.copy()
         self.round_index = 0
         self.deadline_index = 0  # index into setup.deadlines of the deadline in force
         self.offers: list[Offer] = []
+        self.events: list[Event] = []
+        self.lobby_log: list[LobbyRound] = []  # one entry per round in which firms lobbied
+        self.outcome: Outcome | None = None
         self._rows: list[dict] = []  # built from _raw_rows when read (see rows)
         self._raw_rows: list[tuple] = []
-        self._lobby_log: list[tuple] = []  # one entry per round: see lobbying.lobby_round
-        self._lobby_moves: list[lobbying.LobbyMove] = []
-        self.events: list[dict] = []
-        self.outcome: Outcome | None = None
+        self._lobby_moves: list[LobbyMove] = []
+        self.lobbying = setup.lobbying
+        self.protocol = PROTOCOLS[self.spec.protocol.type]()
+        self.coalition_tracker = CoalitionTracker(setup.coalitions)
+        self.domestic = Domestic(setup.ratification, setup.actor_names, setup.space, self.prefs,
+                                 self.reservation)
         # Imported here, not at the top: the agents package imports model (its messages), so a
         # top-level import made `import agents` fail on a fresh interpreter (a circular import).
         from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
 
-        self.governments = [GovernmentAgent(self, i) for i in self.setup.governments]
-        self.firms = [FirmAgent(self, i) for i in self.setup.firms]
+        self.governments = [GovernmentAgent(self, i) for i in setup.governments]
+        self.firms = [FirmAgent(self, i) for i in setup.firms]
         self._by_index = {g.index: g for g in self.governments}
-        self._row_keys = start.row_keys
-        self.lobbying = self.setup.lobbying
-        self.protocol = PROTOCOLS[self.spec.protocol.type]()
-        self.coalition_tracker = CoalitionTracker(self)
-        self.domestic = Domestic(self)
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Every actor's issue weights now (the scenario's, pledges applied, moved by lobbying)."""
+        return self.prefs.weights
 
     # -- the round ----------------------------------------------------------------------------
     def step(self) -> None:
@@ -132,7 +108,7 @@ class NegotiationModel(mesa.Model):
     def _play_round(self) -> None:
         if self.outcome is not None:
             return
-        self.domestic.begin_round()
+        self.events.extend(self.domestic.begin_round(self.round_index))
         self.lobby()
         self.protocol.play_round(self)
         if self.outcome is None:
@@ -159,52 +135,90 @@ class NegotiationModel(mesa.Model):
                 self.step()
         return self.outcome
 
-    # -- lobbying and ratification ------------------------------------------------------------
+    # -- lobbying -----------------------------------------------------------------------------
     def lobby(self) -> None:
-        """Update the coalition graph and let firms push their governments (model.lobbying)."""
-        lobbying.lobby_round(self)
+        """Step 1 of a round: update the coalition graph on the offer on the table, then let every
+        firm lobby its home government through its coalition (:mod:`model.lobbying`).
+
+        The round's pushes are logged (:attr:`lobby_log`); :attr:`lobby_moves` turns the log into
+        :class:`~model.lobbying.LobbyMove` records when asked.
+        """
+        on_table = bool(self.offers)
+        terms = self.offers[-1].terms if on_table else None
+        tracker, lob, prefs = self.coalition_tracker, self.lobbying, self.prefs
+        round_no = self.round_index + 1
+        through_graph = on_table and len(lob.firms) and lob.boost != 0
+        if through_graph:  # the pushes need this round's edge weights and coalitions now
+            snap = tracker.observe(round_no, terms, prefs, self.reservation)
+            stance = snap.stance
+        else:  # the graph is computed when first read; the stances now if a firm needs them
+            stance = tracker.record(round_no, terms, prefs, self.reservation,
+                                    stance=bool(self.firms))
+        if not self.firms:
+            return
+        if not on_table:  # no offer yet: a firm's stance is no deal against its reservation
+            stance = prefs.utilities(self.setup.space.no_deal) - self.reservation
+        stances = stance.tolist()
+        for firm in self.firms:
+            firm.stance = stances[firm.index]
+        if not len(lob.firms):
+            return
+        before = prefs.weights.copy()
+        if through_graph:
+            eta, boost, shift = lob.step_graph(
+                prefs.weights, self.reservation, stance, snap.labels, snap.align
+            )
+        elif on_table:  # κ = 0: the coalitions do not boost anyone
+            eta, boost, shift = lob.step_graph(prefs.weights, self.reservation, stance)
+        else:
+            eta, boost, shift = lob.step_graph(prefs.weights)
+        prefs.moved()  # the weights changed: re-derive the utility form and the offer plans
+        self.lobby_log.append(LobbyRound(round_no, before, eta, boost, shift, stance))
 
     @property
-    def lobby_moves(self) -> list[lobbying.LobbyMove]:
+    def lobby_moves(self) -> list[LobbyMove]:
         """One :class:`~model.lobbying.LobbyMove` per lobbying firm and round, oldest first
-        (built from the per-round log when asked: records cost nothing while a run is playing)."""
-        if len(self._lobby_moves) != len(self._lobby_log) * len(self.lobbying.firms):
-            self._lobby_moves = lobbying.moves_from_log(self)
+        (built from the log when asked: records cost nothing while a run is playing)."""
+        if len(self._lobby_moves) != len(self.lobby_log) * len(self.lobbying.firms):
+            self._lobby_moves = self.lobbying.moves(self.lobby_log)
         return self._lobby_moves
 
     # -- utilities under the current weights ------------------------------------------------
-    def _refresh(self) -> None:
-        """Re-derive what depends on the weights; call after anything changes ``weights``."""
-        self._plans = {}
-        if self.setup.space.linear:
-            self._lin_a, self._lin_b = self.setup.space.linear_form(self.weights)
-
     def utilities(self, terms: np.ndarray) -> np.ndarray:
         """Every actor's utility of ``terms`` under the current weights."""
-        if self.setup.space.linear:
-            return dot(self._lin_a, terms) + self._lin_b
-        return self.setup.space.utilities(terms, self.weights)
+        return self.prefs.utilities(terms)
 
     def utility(self, actor: int, terms: np.ndarray) -> float:
         """One actor's utility of ``terms`` under the current weights."""
-        if self.setup.space.linear:
-            return float(dot(self._lin_a[actor], terms) + self._lin_b[actor])
-        return self.setup.space.utility(actor, terms, self.weights)
+        return self.prefs.utility(actor, terms)
 
     def offer_at(self, actor: int, level: float, others: tuple[int, ...]) -> np.ndarray:
-        """Efficient terms worth ``level`` to ``actor`` (UtilitySpace.offer_at, plan cached)."""
-        key = (actor, others)
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self._plans[key] = self.setup.space.plan(actor, self.weights, others)
-        return self.setup.space.offer_from_plan(plan, level)
+        """Efficient terms worth ``level`` to ``actor`` (:meth:`Preferences.offer_at`)."""
+        return self.prefs.offer_at(actor, level, others)
 
+    # -- the domestic side --------------------------------------------------------------------
     def ratify(self, offer: Offer) -> bool:
-        """Whether every government's domestic side ratifies ``offer`` (model.ratification).
+        """Whether every government's domestic side ratifies ``offer`` (model.ratification); the
+        votes are recorded as events. A government without a ratification table signs what it
+        accepts at the table."""
+        passed, events = self.domestic.ratify(offer, self.round_index)
+        self.events.extend(events)
+        return passed
 
-        A government without a ratification table signs what it accepts at the table.
-        """
-        return self.domestic.ratify(offer)
+    def keep_to_win_set(self, g: int, terms: np.ndarray) -> np.ndarray:
+        """Government ``g``'s proposal, kept to what home will ratify if it anticipates that."""
+        inside, event = self.domestic.keep_to_win_set(g, terms, self.round_index)
+        if event is not None:
+            self.events.append(event)
+        return inside
+
+    def vetoes_at_table(self, g: int, offer: Offer) -> bool:
+        """Whether anticipating government ``g`` must turn ``offer`` down (recorded as an event)."""
+        veto = self.domestic.vetoes_at_table(g, offer, self.round_index)
+        if veto is None:
+            return False
+        self.events.append(veto)
+        return True
 
     # -- calendar -----------------------------------------------------------------------------
     def active_deadline(self):
@@ -228,18 +242,18 @@ class NegotiationModel(mesa.Model):
         d = self.active_deadline()
         while d is not None and d.index == r and self.outcome is None:
             if d.kind == "hard":
-                self.event("deadline", deadline=d.name, extended=False, hard=True)
-                self.finish(False, self.setup.space.no_deal, "hard deadline")
+                self.events.append(DeadlinePassed(r, d.name, hard=True, extended=False))
+                self.finish(False, self.setup.space.no_deal, EndReason.HARD_DEADLINE)
                 return
             extended = bool(self.rng.random() < d.extension_probability)
-            self.event("deadline", deadline=d.name, extended=extended, hard=False)
+            self.events.append(DeadlinePassed(r, d.name, hard=False, extended=extended))
             if not extended:
-                self.finish(False, self.setup.space.no_deal, "deadline not extended")
+                self.finish(False, self.setup.space.no_deal, EndReason.NOT_EXTENDED)
                 return
             self.deadline_index += 1
             d = self.active_deadline()
         if self.outcome is None and r >= len(self.setup.rounds) - 1:
-            self.finish(False, self.setup.space.no_deal, "calendar end")
+            self.finish(False, self.setup.space.no_deal, EndReason.CALENDAR_END)
 
     # -- records ------------------------------------------------------------------------------
     def government(self, index: int) -> GovernmentAgent:
@@ -277,7 +291,7 @@ class NegotiationModel(mesa.Model):
         by, and whether the offer was accepted and ratified."""
         rows, raw = self._rows, self._raw_rows
         if len(rows) < len(raw):
-            space, keys = self.setup.space, self._row_keys
+            space, keys = self.setup.space, self.setup.start.row_keys
             for r, offer, utilities, responses, thresholds, accepted, ratified in raw[len(rows):]:
                 rnd = self.setup.rounds[r]
                 values = [rnd.number, rnd.iso_date, offer.proposer,
@@ -290,15 +304,17 @@ class NegotiationModel(mesa.Model):
                 rows.append(row)
         return rows
 
-    def event(self, kind: str, **data) -> None:
-        self.events.append({"round": self.round_index + 1, "type": kind, **data})
+    def record_event(self, event: Event) -> None:
+        """Record something that happened this round (a protocol's event, :mod:`model.events`)."""
+        self.events.append(event)
 
-    def finish(self, agreement: bool, terms: np.ndarray, reason: str) -> None:
+    def finish(self, agreement: bool, terms: np.ndarray, reason: EndReason) -> None:
         d = self.active_deadline()
         self.outcome = Outcome(agreement, self.round_index, terms, reason, d.name if d else None)
         self.running = False
         final = terms if agreement else (self.offers[-1].terms if self.offers else None)
-        self.coalition_tracker.record(self, final, phase="final", stance=False)
+        self.coalition_tracker.record(self.round_index + 1, final, self.prefs, self.reservation,
+                                      phase="final", stance=False)
 
     def release(self) -> None:
         """Drop Mesa 3.3's class-level reference to this model (a no-op on Mesa ≥ 3.4.2).

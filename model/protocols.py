@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
+from bargaining_chips.model.events import EndReason, NotMonotone, Recognised, WalkedAway
 from bargaining_chips.model.messages import Offer, Response
 
 if TYPE_CHECKING:
@@ -68,19 +69,22 @@ class AlternatingOffers(Protocol):
         terms = space.clip(proposer.propose())
         offer = Offer(proposer.actor_name, model.round_index + 1, terms)
         responses, thresholds = {}, {}
-        accepted, walked = True, False
+        accepted, walked = True, []
         for g in model.governments:
             if g is not proposer:
                 answer, threshold = g.respond(offer)
                 responses[g.actor_name], thresholds[g.actor_name] = answer, threshold
                 accepted = accepted and answer is Response.ACCEPT
-                walked = walked or answer is Response.WALK_AWAY
+                if answer is Response.WALK_AWAY:
+                    walked.append(g.actor_name)
         ratified = accepted and model.ratify(offer)
         model.record_offer(offer, responses, thresholds, accepted, ratified)
         if walked:
-            model.finish(False, space.no_deal, "walked away")
+            for name in walked:
+                model.record_event(WalkedAway(model.round_index, name))
+            model.finish(False, space.no_deal, EndReason.WALKED_AWAY)
         elif ratified:
-            model.finish(True, terms, "accepted")
+            model.finish(True, terms, EndReason.ACCEPTED)
 
 
 class MonotonicConcession(Protocol):
@@ -123,9 +127,7 @@ class MonotonicConcession(Protocol):
             then = model.utility(other.index, before.terms)
             if now < then - 1e-12:
                 proposals[g] = before.terms.copy()
-                model.event("not monotone", actor=g.actor_name, when="before",
-                            text=f"{g.actor_name} may not withdraw a concession: "
-                                 "its previous proposal stands")
+                model.record_event(NotMonotone(model.round_index, g.actor_name))
             elif now > then + 1e-12:
                 conceded = True
         round_no = model.round_index + 1
@@ -149,9 +151,9 @@ class MonotonicConcession(Protocol):
                 g is chosen, g is chosen and ratified,
             )
         if ratified:
-            model.finish(True, proposals[chosen], "accepted")
+            model.finish(True, proposals[chosen], EndReason.ACCEPTED)
         elif chosen is None and previous[first] is not None and not conceded:
-            model.finish(False, space.no_deal, "no concession")
+            model.finish(False, space.no_deal, EndReason.NO_CONCESSION)
 
 
 class MajorityRule(Protocol):
@@ -211,8 +213,7 @@ class MajorityRule(Protocol):
         space = setup.space
         recognised = setup.governments[int(model.rng.integers(len(setup.governments)))]
         proposer = model.government(recognised)
-        model.event("recognition", actor=proposer.actor_name, when="before",
-                    text=f"{proposer.actor_name} is recognised to propose")
+        model.record_event(Recognised(model.round_index, proposer.actor_name))
         terms = space.clip(proposer.propose())
         budget = model.spec.protocol.budget
         total = float(terms.sum())
@@ -227,7 +228,7 @@ class MajorityRule(Protocol):
         ratified = passed and model.ratify(offer)
         model.record_offer(offer, responses, thresholds, passed, ratified)
         if ratified:
-            model.finish(True, terms, "passed by majority")
+            model.finish(True, terms, EndReason.PASSED)
 
 
 PROTOCOLS: dict[str, type[Protocol]] = {

@@ -34,18 +34,26 @@ round on or after its date: Japan's Upper House election of 20 July 2025 moves J
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from bargaining_chips.model.events import (
+    AnticipationBegins,
+    ElectionHeld,
+    Event,
+    HomeVote,
+    KeptToWinSet,
+    TableVeto,
+)
 
 from bargaining_chips.floats import dot
 
 if TYPE_CHECKING:
-    from bargaining_chips.model.compiled import Compiled
+    from bargaining_chips.model.calendar import Round
     from bargaining_chips.model.messages import Offer
-    from bargaining_chips.model.negotiation import NegotiationModel
+    from bargaining_chips.model.scenario import Scenario
+    from bargaining_chips.model.utility import Preferences, UtilitySpace
 
 GRID = np.linspace(0.0, 1.0, 17)
 
@@ -88,53 +96,54 @@ class Vote:
 
 @dataclass(frozen=True)
 class RatificationSetup:
+    """Every government's ratifying side and the dated elections (built when the scenario is
+    compiled, :mod:`model.compiled`)."""
+
     constituencies: dict[int, Constituency]
     elections: tuple[Election, ...]
 
     @classmethod
-    def of(cls, setup: Compiled) -> RatificationSetup:
-        """Built once per compiled scenario and cached on it."""
-        cached = setup.__dict__.get("_ratification_setup")
-        if cached is None:
-            cached = _compile(setup)
-            object.__setattr__(setup, "_ratification_setup", cached)
-        return cached
-
-
-def _compile(setup: Compiled) -> RatificationSetup:
-    spec, space = setup.spec, setup.space
-    out = {}
-    for g in setup.governments:
-        name = setup.actor_names[g]
-        rat = spec.actors[name].ratification
-        if rat is None:
-            continue
-        members = np.array([setup.index(m) for m in rat.weights], dtype=int)
-        w = np.array(list(rat.weights.values()), dtype=float)
-        sign = space.sign[g]
-        best = np.where(sign > 0, space.lo + space.span, np.where(sign < 0, space.lo, np.nan))
-        best = np.where(space.weights[g] > 0, best, np.nan)
-        out[g] = Constituency(g, members, w / w.sum(), rat.threshold, rat.anticipate,
-                              rat.body or f"{name}'s domestic side", best)
-    elections = []
-    for name, ev in spec.events.items():
-        if ev.date is not None:
-            idx = next((r.number - 1 for r in setup.rounds if r.date >= ev.date), None)
-        else:
-            idx = ev.round - 1 if ev.round <= len(setup.rounds) else None
-        elections.append(Election(name, setup.index(ev.government), idx, ev.threshold,
-                                  ev.label or name, ev.date))
-    return RatificationSetup(out, tuple(elections))
+    def build(cls, spec: Scenario, space: UtilitySpace, names: tuple[str, ...],
+              governments: tuple[int, ...], rounds: tuple[Round, ...]) -> RatificationSetup:
+        out = {}
+        for g in governments:
+            name = names[g]
+            rat = spec.actors[name].ratification
+            if rat is None:
+                continue
+            members = np.array([names.index(m) for m in rat.weights], dtype=int)
+            w = np.array(list(rat.weights.values()), dtype=float)
+            sign = space.sign[g]
+            best = np.where(sign > 0, space.lo + space.span, np.where(sign < 0, space.lo, np.nan))
+            best = np.where(space.weights[g] > 0, best, np.nan)
+            out[g] = Constituency(g, members, w / w.sum(), rat.threshold, rat.anticipate,
+                                  rat.body or f"{name}'s domestic side", best)
+        elections = []
+        for name, ev in spec.events.items():
+            if ev.date is not None:
+                idx = next((r.number - 1 for r in rounds if r.date >= ev.date), None)
+            else:
+                idx = ev.round - 1 if ev.round <= len(rounds) else None
+            elections.append(Election(name, names.index(ev.government), idx, ev.threshold,
+                                      ev.label or name, ev.date))
+        return cls(out, tuple(elections))
 
 
 class Domestic:
-    """The domestic side of every government in one run: thresholds, votes, anticipation."""
+    """The domestic side of every government in one run: thresholds, votes, anticipation.
 
-    def __init__(self, model: NegotiationModel) -> None:
-        self.model = model
-        self.rs = RatificationSetup.of(model.setup)
-        self.threshold = {g: c.threshold for g, c in self.rs.constituencies.items()}
-        self.anticipating = {g: c.anticipate == "always" for g, c in self.rs.constituencies.items()}
+    It reads the actors' current preferences and reservations (``prefs`` and ``reservation``: the
+    run's own, which lobbying moves in place) and returns what happened as typed events
+    (:mod:`model.events`) for the model to record.
+    """
+
+    def __init__(self, setup: RatificationSetup, names: tuple[str, ...], space: UtilitySpace,
+                 prefs: Preferences, reservation: np.ndarray) -> None:
+        self.rs = setup
+        self.names, self.space = names, space
+        self.prefs, self.reservation = prefs, reservation
+        self.threshold = {g: c.threshold for g, c in setup.constituencies.items()}
+        self.anticipating = {g: c.anticipate == "always" for g, c in setup.constituencies.items()}
         self.votes: list[Vote] = []
         self.rejections = 0
 
@@ -145,8 +154,7 @@ class Domestic:
     def approval(self, g: int, terms: np.ndarray) -> tuple[float, np.ndarray]:
         """Government g's domestic approval of ``terms`` and each member's yes/no."""
         c = self.rs.constituencies[g]
-        model = self.model
-        yes = (model.utilities(terms) - model.reservation)[c.members] >= -1e-12
+        yes = (self.prefs.utilities(terms) - self.reservation)[c.members] >= -1e-12
         return float(dot(c.weight, yes)), yes
 
     def ratifiable(self, g: int, terms: np.ndarray) -> bool:
@@ -164,116 +172,80 @@ class Domestic:
         share, yes = self.approval(g, terms)
         if share >= self.threshold[g] - 1e-12:
             return terms
-        model = self.model
-        space = model.setup.space
+        space, prefs = self.space, self.prefs
         best = np.where(np.isnan(c.best), terms, c.best)
         dissent = c.members[~yes]
-        cares = ((model.weights[dissent] > 0) & (space.sign[dissent] == space.sign[g])).any(axis=0)
+        cares = ((prefs.weights[dissent] > 0) & (space.sign[dissent] == space.sign[g])).any(axis=0)
         targeted = np.where(cares, best, terms)
         step = GRID[1:, None]
         cand = np.vstack([terms + step * (targeted - terms), terms + step * (best - terms)])
         cand = _snap(cand, space, space.sign[g])
         members = c.members
-        if space.linear:  # u = A x + b for every candidate at once
-            u = dot(cand[:, None, :], model._lin_a[members][None]) + model._lin_b[members]
-        else:
-            xn = (cand - space.lo) / space.span
-            sign = space.sign[members]
-            z = np.where(sign[None] < 0, 1.0 - xn[:, None, :], xn[:, None, :])
-            np.clip(z, 0.0, 1.0, out=z)
-            z = z ** space.curvature[members][None]
-            u = (model.weights[members][None] * z).sum(axis=2)
-        yes = u >= model.reservation[members][None] - 1e-12
+        u = prefs.utilities_of(cand, members)
+        yes = u >= self.reservation[members][None] - 1e-12
         passing = np.nonzero(dot(yes, c.weight) >= self.threshold[g] - 1e-12)[0]
         return cand[passing[0]] if len(passing) else terms
 
     # -- the round ----------------------------------------------------------------------------
-    def begin_round(self) -> None:
-        """Fire the elections dated in this round: they set their government's threshold."""
-        model = self.model
-        r = model.round_index
+    def begin_round(self, round_index: int) -> list[Event]:
+        """Fire the elections dated in round ``round_index``: they set their government's
+        threshold."""
+        events: list[Event] = []
         for ev in self.rs.elections:
-            if ev.round_index != r:
+            if ev.round_index != round_index:
                 continue
             old = self.threshold[ev.government]
             self.threshold[ev.government] = ev.threshold
-            name = model.setup.actor_names[ev.government]
-            when = f" ({ev.date:%d %b %Y})" if ev.date else ""
-            model.event(
-                "election", when="before", government=name, election=ev.name,
-                threshold_before=old, threshold_after=ev.threshold,
-                text=f"🗳 {ev.label}{when}: {name}'s ratification threshold moves from "
-                f"{old:.2f} to {ev.threshold:.2f} of political weight",
-            )
+            events.append(ElectionHeld(round_index, self.names[ev.government], ev.name, old,
+                                       ev.threshold))
+        return events
 
-    def keep_to_win_set(self, g: int, terms: np.ndarray) -> np.ndarray:
-        """An anticipating government's proposal, pulled into its win-set (with a transcript
-        line when that changed it)."""
+    def keep_to_win_set(self, g: int, terms: np.ndarray,
+                        round_index: int) -> tuple[np.ndarray, Event | None]:
+        """An anticipating government's proposal, pulled into its win-set, and the event that
+        records the change (None when nothing changed)."""
         if not self.anticipating.get(g, False):
-            return terms
+            return terms, None
         inside = self.within_win_set(g, terms)
-        if inside is not terms:
-            model = self.model
-            name = model.setup.actor_names[g]
-            changed = _changes(model, terms, inside)
-            model.event(
-                "win_set", when="before", government=name,
-                text=f"{name} keeps its offer to what {self.rs.constituencies[g].body} will "
-                f"ratify: {changed}",
-            )
-        return inside
+        if inside is terms:
+            return terms, None
+        return inside, KeptToWinSet(round_index, self.names[g], tuple(terms.tolist()),
+                                    tuple(inside.tolist()))
 
-    def vetoes_at_table(self, g: int, offer: Offer) -> bool:
-        """Whether an anticipating government must turn ``offer`` down because home would not
-        ratify it (records the reason for the transcript)."""
+    def vetoes_at_table(self, g: int, offer: Offer, round_index: int) -> TableVeto | None:
+        """The veto of an anticipating government that must turn ``offer`` down because home
+        would not ratify it (None when it may accept)."""
         if not self.anticipating.get(g, False):
-            return False
+            return None
         share, yes = self.approval(g, offer.terms)
         if share >= self.threshold[g] - 1e-12:
-            return False
-        model = self.model
-        name = model.setup.actor_names[g]
+            return None
         c = self.rs.constituencies[g]
-        against = _names(model, c.members[~yes])
-        model.event(
-            "table_veto", when="after", government=name, approval=share,
-            threshold=self.threshold[g],
-            text=f"  … {name} cannot sign it: {c.body} would not ratify it "
-            f"(approval {share:.2f} < {self.threshold[g]:.2f}; against: {against})",
-        )
-        return True
+        against = tuple(self.names[i] for i in c.members[~yes].tolist())
+        return TableVeto(round_index, self.names[g], share, self.threshold[g], against)
 
-    def ratify(self, offer: Offer) -> bool:
-        """Every ratifying government votes on ``offer``; True if all pass."""
-        model = self.model
-        names = model.setup.actor_names
+    def ratify(self, offer: Offer, round_index: int) -> tuple[bool, list[Event]]:
+        """Every ratifying government votes on ``offer``: whether all pass, and the votes (and any
+        change of anticipation they cause) as events."""
+        names = self.names
         passed_all = True
+        events: list[Event] = []
         for g, c in self.rs.constituencies.items():
             share, yes = self.approval(g, offer.terms)
             passed = share >= self.threshold[g] - 1e-12
             said = list(zip((names[m] for m in c.members.tolist()), yes.tolist(), strict=True))
-            vote = Vote(model.round_index + 1, names[g], share, self.threshold[g], passed,
+            vote = Vote(round_index + 1, names[g], share, self.threshold[g], passed,
                         tuple(n for n, y in said if y), tuple(n for n, y in said if not y))
             self.votes.append(vote)
-            cmp = "≥" if passed else "<"
-            against = ", ".join(vote.oppose) or "nobody"
-            verdict = "ratified" if passed else "rejected"
-            text = (f"{'✓' if passed else '✗'} {verdict} at home by {c.body}: approval "
-                    f"{share:.2f} {cmp} {self.threshold[g]:.2f} needed (against: {against})")
             if not passed:
                 passed_all = False
                 self.rejections += 1
-                text += " — the talks go on"
-            model.event("ratification", when="after", government=names[g], approval=share,
-                        threshold=self.threshold[g], passed=passed, text=text)
+            events.append(HomeVote(round_index, names[g], share, self.threshold[g], passed,
+                                   vote.oppose))
             if not passed and c.anticipate == "after_rejection" and not self.anticipating[g]:
                 self.anticipating[g] = True
-                model.event(
-                    "anticipation", when="after", government=names[g],
-                    text=f"{names[g]}'s negotiators will now offer and accept only what "
-                    f"{c.body} will ratify",
-                )
-        return passed_all
+                events.append(AnticipationBegins(round_index, names[g]))
+        return passed_all, events
 
 
 def _snap(cand: np.ndarray, space, sign: np.ndarray) -> np.ndarray:
@@ -289,18 +261,3 @@ def _snap(cand: np.ndarray, space, sign: np.ndarray) -> np.ndarray:
     k = np.floor((cand - space.lo) * (s / unit) + 1e-9) * s
     snapped = np.minimum(space.lo + k * unit, space.lo + space.span)
     return np.where(discrete, snapped, cand)
-
-
-def _names(model: NegotiationModel, idx: np.ndarray, list_: bool = False):
-    names = [model.setup.actor_names[i] for i in idx.tolist()]
-    return names if list_ else (", ".join(names) or "nobody")
-
-
-def _changes(model: NegotiationModel, before: np.ndarray, after: np.ndarray) -> str:
-    issues = list(model.spec.issues.values())
-    parts = [
-        f"{issue.label} {issue.render(float(a))} instead of {issue.render(float(b))}"
-        for issue, b, a in zip(issues, before.tolist(), after.tolist(), strict=True)
-        if not math.isclose(a, b, rel_tol=0, abs_tol=1e-9)
-    ]
-    return ", ".join(parts)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import math
-from functools import cached_property
 from typing import Any, Literal
 
 from bargaining_chips.model.errors import ScenarioError
@@ -285,13 +284,6 @@ class Scenario(_Frozen):
     @property
     def firms(self) -> tuple[str, ...]:
         return tuple(n for n, a in self.actors.items() if a.kind == "firm")
-
-    @cached_property
-    def compiled(self):  # -> model.compiled.Compiled (imported lazily: it imports this module)
-        """Numeric arrays and resolved rounds/deadlines, built once and shared by every run."""
-        from bargaining_chips.model.compiled import compile_scenario
-
-        return compile_scenario(self)
 
 
 def check_references(spec: Scenario) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bargaining_chips.model.analysis import Frontier, Point
+from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.errors import UserError
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def frontier_of(spec: Scenario) -> Frontier:
             f"{spec.origin}: actors: the bargaining solutions need exactly two governments; "
             f"the scenario has {len(spec.governments)}"
         )
-    setup = spec.compiled
+    setup = compile_scenario(spec)
     a, b = setup.governments
     d = (float(setup.reservation[a]), float(setup.reservation[b]))
     return Frontier(setup.space, setup.space.weights, a, b, d)
@@ -47,7 +48,7 @@ def solutions(spec: Scenario) -> dict:
     """The Nash, Kalai–Smorodinsky and max-welfare points: terms and utilities of each (None
     where no outcome beats disagreement), with the disagreement point and the power used."""
     front = frontier_of(spec)
-    setup = spec.compiled
+    setup = compile_scenario(spec)
     names = (setup.actor_names[front.a], setup.actor_names[front.b])
     alpha = nash_power(spec)
 

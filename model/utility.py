@@ -12,15 +12,26 @@ x is the weighted sum (Keeney & Raiffa 1976, additive value functions)
     u_a(x) = Σ_i w_ai · z_ai(x_i) ** c_ai,      with Σ_i w_ai = 1,
 
 so u_a lies in [0, 1]: 1 at the actor's best terms on every issue, 0 at its worst.
+
+:class:`UtilitySpace` is what every run of a scenario shares (ranges, directions, curvatures, the
+scenario's weights); :class:`Preferences` is one run's utility functions, under weights that
+lobbying moves, and the one place that knows the linear shortcut (u = A x + b when every
+curvature is 1).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from bargaining_chips.model.scenario import Scenario
+
+from bargaining_chips.floats import dot
+
+if TYPE_CHECKING:
+    from bargaining_chips.model.scenario import Scenario
 
 
 def _unit(z: np.ndarray) -> np.ndarray:
@@ -38,17 +49,20 @@ class UtilitySpace:
     weights: np.ndarray  # (actors, issues), rows sum to 1: the scenario's weights, normalised
     sign: np.ndarray  # (actors, issues): +1 prefers high, −1 prefers low, 0 indifferent
     curvature: np.ndarray  # (actors, issues)
-    linear: bool  # every curvature is 1: the fast path
-
-    @classmethod
-    def from_spec(cls, spec: Scenario) -> UtilitySpace:
-        """The scenario's utility space: numeric, or a finite deal space when an issue is
-        categorical (:class:`model.categorical.DiscreteSpace`)."""
-        if any(issue.categorical for issue in spec.issues.values()):
-            from bargaining_chips.model.categorical import DiscreteSpace
-
-            return DiscreteSpace.from_spec(spec)
-        return cls.numeric(spec)
+    linear: bool  # every curvature is 1: the linear shortcut (see Preferences)
+    # Derived in __post_init__. Plain-Python copies serve the scalar hot paths (a handful of
+    # issues: loops beat numpy calls); z = slope · x + intercept is the normalised value.
+    no_deal_values: np.ndarray = field(init=False, repr=False)  # values(no_deal)
+    slope: np.ndarray = field(init=False, repr=False)  # (actors, issues)
+    intercept: np.ndarray = field(init=False, repr=False)  # (actors, issues)
+    lo_list: list[float] = field(init=False, repr=False)
+    span_list: list[float] = field(init=False, repr=False)
+    hi_list: list[float] = field(init=False, repr=False)
+    step_list: list[float] = field(init=False, repr=False)
+    discrete: list[int] = field(init=False, repr=False)  # issues on a step grid
+    no_deal_unit: list[float] = field(init=False, repr=False)  # no_deal normalised to [0, 1]
+    sign_rows: list[list[float]] = field(init=False, repr=False)
+    curvature_rows: list[list[float]] = field(init=False, repr=False)
 
     @classmethod
     def numeric(cls, spec: Scenario) -> UtilitySpace:
@@ -84,29 +98,26 @@ class UtilitySpace:
     # -- values -------------------------------------------------------------------------------
     def values(self, terms: np.ndarray) -> np.ndarray:
         """z_ai(x_i) ** c_ai for every actor and issue: an (actors, issues) array in [0, 1]."""
-        z = _unit(self._slope * terms + self._intercept)
+        z = _unit(self.slope * terms + self.intercept)
         return z if self.linear else z**self.curvature
 
     def values_of(self, actor: int, terms: np.ndarray) -> np.ndarray:
         """One actor's row of :meth:`values` (the same numbers, without the other actors')."""
-        z = _unit(self._slope[actor] * terms + self._intercept[actor])
+        z = _unit(self.slope[actor] * terms + self.intercept[actor])
         return z if self.linear else z**self.curvature[actor]
 
     def clip(self, terms: np.ndarray) -> np.ndarray:
         """``terms`` clipped to the issue ranges (returned as is when already inside)."""
         values = terms.tolist()
-        hi = self._hi
-        if all(lo <= v <= h for lo, v, h in zip(self._lo, values, hi, strict=True)):
+        hi = self.hi_list
+        if all(lo <= v <= h for lo, v, h in zip(self.lo_list, values, hi, strict=True)):
             return terms
         return np.clip(terms, self.lo, self.lo + self.span)
 
     def linear_form(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(A, b) with utilities(x) = A @ x + b for terms x within the issue ranges.
-
-        Valid only when every curvature is 1; a model caches the pair and refreshes it whenever
-        lobbying changes the weights, so a round's utilities cost one matrix-vector product.
-        """
-        return weights * self._slope, (weights * self._intercept).sum(axis=1)
+        """(A, b) with utilities(x) = A x + b for terms x within the issue ranges (valid only
+        when every curvature is 1; :class:`Preferences` keeps the pair of its weights)."""
+        return weights * self.slope, (weights * self.intercept).sum(axis=1)
 
     def utilities(self, terms: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """Every actor's utility of ``terms`` (one value per actor), under ``weights`` if given."""
@@ -116,11 +127,11 @@ class UtilitySpace:
     def utility(self, actor: int, terms, weights: np.ndarray) -> float:
         """One actor's utility of ``terms`` (a scalar loop: faster than numpy for a few issues)."""
         total = 0.0
-        sign, curv = self._sign_rows[actor], self._curv_rows[actor]
+        sign, curv = self.sign_rows[actor], self.curvature_rows[actor]
         for i, w in enumerate(weights[actor].tolist()):
             if w == 0.0:
                 continue
-            xn = (float(terms[i]) - self._lo[i]) / self._span[i]
+            xn = (float(terms[i]) - self.lo_list[i]) / self.span_list[i]
             z = 1.0 - xn if sign[i] < 0 else xn
             z = 0.0 if z < 0.0 else 1.0 if z > 1.0 else z
             total += w * (z if curv[i] == 1.0 else z ** curv[i])
@@ -135,10 +146,6 @@ class UtilitySpace:
         return terms.tolist()
 
     # -- offers -------------------------------------------------------------------------------
-    def best_terms(self, actor: int, weights: np.ndarray, others: tuple[int, ...]) -> np.ndarray:
-        """The actor's best terms; on issues it does not care about, what the others want."""
-        return self.offer_at(actor, 1.0, weights, others)
-
     def offer_at(
         self, actor: int, level: float, weights: np.ndarray, others: tuple[int, ...],
         snap: bool = True,
@@ -166,11 +173,11 @@ class UtilitySpace:
         """
         actor, w_me, xn, opposed = plan
         xn = list(xn)
-        n = len(self._lo)
-        s_me = self._sign_rows[actor]
+        n = len(self.lo_list)
+        s_me = self.sign_rows[actor]
         budget = 1.0 - level
         if budget > 0 and opposed:
-            curv = self._curv_rows[actor]
+            curv = self.curvature_rows[actor]
             for i in opposed:
                 cost = w_me[i]
                 if cost <= budget + 1e-12:
@@ -182,28 +189,22 @@ class UtilitySpace:
                 xn[i] = z if s_me[i] > 0 else 1.0 - z
                 if budget <= 0:
                     break
-        terms = [self._lo[i] + xn[i] * self._span[i] for i in range(n)]
-        if snap and self._discrete:
-            for i in self._discrete:
-                step, lo = self._step[i], self._lo[i]
+        terms = [self.lo_list[i] + xn[i] * self.span_list[i] for i in range(n)]
+        if snap and self.discrete:
+            for i in self.discrete:
+                step, lo = self.step_list[i], self.lo_list[i]
                 k = (terms[i] - lo) / step
                 k = math.ceil(k - 1e-9) if s_me[i] > 0 else math.floor(k + 1e-9)
-                terms[i] = min(lo + k * step, lo + self._span[i])
+                terms[i] = min(lo + k * step, lo + self.span_list[i])
         return np.array(terms)
-
-    def concession_costs(self, actor: int, weights: np.ndarray, others: tuple[int, ...]) -> list[float]:
-        """The utility ``actor`` gives up conceding each opposed issue in full, in the greedy
-        order of :meth:`offer_at`: the kinks of a linear Pareto frontier."""
-        w_me = weights[actor].tolist()
-        return [w_me[i] for i in self._plan(actor, w_me, weights, others)[1]]
 
     def _plan(self, actor, w_me, weights, others) -> tuple[list[float], list[int]]:
         """The actor's best normalised terms and its opposed issues in concession order."""
-        n = len(self._lo)
-        s_me = self._sign_rows[actor]
+        n = len(self.lo_list)
+        s_me = self.sign_rows[actor]
         pull = [0.0] * n
         for o in others:
-            s_o = self._sign_rows[o]
+            s_o = self.sign_rows[o]
             for i, w in enumerate(weights[o].tolist()):
                 pull[i] += w * s_o[i]
         xn = [0.0] * n
@@ -215,7 +216,7 @@ class UtilitySpace:
                 elif pull[i] < 0:
                     xn[i] = 0.0
                 elif w_me[i] == 0.0 or s_me[i] == 0.0:
-                    xn[i] = self._no_deal_n[i]
+                    xn[i] = self.no_deal_unit[i]
                 else:
                     xn[i] = 1.0 if s_me[i] > 0 else 0.0
             else:
@@ -226,17 +227,99 @@ class UtilitySpace:
         return xn, [i for _, i in opposed]
 
     def __post_init__(self) -> None:
-        # Plain-Python copies for the scalar hot paths (a handful of issues: loops beat numpy).
-        put = object.__setattr__
-        put(self, "_lo", self.lo.tolist())
-        put(self, "_span", self.span.tolist())
-        put(self, "_hi", (self.lo + self.span).tolist())
-        put(self, "_step", self.step.tolist())
-        put(self, "_discrete", [i for i, s in enumerate(self.step.tolist()) if not math.isnan(s)])
-        put(self, "_no_deal_n", ((self.no_deal - self.lo) / self.span).tolist())
-        put(self, "_sign_rows", self.sign.tolist())
-        put(self, "_curv_rows", self.curvature.tolist())
+        put = object.__setattr__  # derived fields of a frozen dataclass, set once here
+        put(self, "lo_list", self.lo.tolist())
+        put(self, "span_list", self.span.tolist())
+        put(self, "hi_list", (self.lo + self.span).tolist())
+        put(self, "step_list", self.step.tolist())
+        put(self, "discrete", [i for i, s in enumerate(self.step.tolist()) if not math.isnan(s)])
+        put(self, "no_deal_unit", ((self.no_deal - self.lo) / self.span).tolist())
+        put(self, "sign_rows", self.sign.tolist())
+        put(self, "curvature_rows", self.curvature.tolist())
         # z = slope * x + intercept: (x − lo)/span where an actor prefers high, (hi − x)/span low.
         low = self.sign < 0
-        put(self, "_slope", np.where(low, -1.0, 1.0) / self.span)
-        put(self, "_intercept", np.where(low, (self.lo + self.span) / self.span, -self.lo / self.span))
+        put(self, "slope", np.where(low, -1.0, 1.0) / self.span)
+        put(self, "intercept", np.where(low, (self.lo + self.span) / self.span, -self.lo / self.span))
+        put(self, "no_deal_values", self.values(self.no_deal))
+
+
+class Preferences:
+    """One run's utility functions: the shared :class:`UtilitySpace` under the actors' current
+    ``weights`` (which lobbying moves; call :meth:`moved` after changing them in place).
+
+    **The linear shortcut.** When every curvature is 1, u(x) = A x + b with (A, b) derived from
+    the weights (:meth:`UtilitySpace.linear_form`): a round's utilities cost one product instead
+    of the values of every actor and issue. The pair is replaced, never edited, when the weights
+    move, so a record may keep a reference to it (:attr:`form`; the coalition graph computes
+    its gains from it later). BENCH_FIGURE
+
+    **Offer plans.** :meth:`offer_at` reads the efficient offer off a plan that depends only on the
+    weights (:meth:`UtilitySpace.plan`); plans are kept until the weights move. ``start_plans``
+    are the plans every run of a scenario starts with (built when it is compiled).
+    """
+
+    __slots__ = ("space", "weights", "form", "_plans")
+
+    def __init__(self, space: UtilitySpace, weights: np.ndarray,
+                 form: tuple[np.ndarray, np.ndarray] | None = None,
+                 start_plans: Mapping | None = None) -> None:
+        self.space = space
+        self.weights = weights
+        if space.linear and form is None:
+            form = space.linear_form(weights)
+        self.form = form  #: (A, b) in a linear space, else None
+        self._plans = dict(start_plans) if start_plans else {}
+
+    def moved(self) -> None:
+        """Re-derive what depends on the weights, after they changed in place."""
+        self._plans = {}
+        if self.space.linear:
+            self.form = self.space.linear_form(self.weights)
+
+    def utilities(self, terms: np.ndarray) -> np.ndarray:
+        """Every actor's utility of ``terms``."""
+        if self.form is not None:
+            a, b = self.form
+            return dot(a, terms) + b
+        return self.space.utilities(terms, self.weights)
+
+    def utility(self, actor: int, terms: np.ndarray) -> float:
+        """One actor's utility of ``terms``."""
+        if self.form is not None:
+            a, b = self.form
+            return float(dot(a[actor], terms) + b[actor])
+        return self.space.utility(actor, terms, self.weights)
+
+    def utilities_of(self, candidates: np.ndarray, actors: np.ndarray) -> np.ndarray:
+        """The utilities of many terms (rows of ``candidates``) to some ``actors``: an array
+        (candidates, actors)."""
+        if self.form is not None:
+            a, b = self.form
+            return dot(candidates[:, None, :], a[actors][None]) + b[actors]
+        space = self.space
+        xn = (candidates - space.lo) / space.span
+        sign = space.sign[actors]
+        z = np.where(sign[None] < 0, 1.0 - xn[:, None, :], xn[:, None, :])
+        np.clip(z, 0.0, 1.0, out=z)
+        z = z ** space.curvature[actors][None]
+        return (self.weights[actors][None] * z).sum(axis=2)
+
+    def gains_and_stance(self, terms: np.ndarray, reservation: np.ndarray):
+        """What each actor gains on each issue by ``terms`` against no deal, g = w ⊙ (z(x) − z(x⁰)),
+        and its stance σ = u(x) − r (the coalition graph's inputs, :mod:`model.coalitions`)."""
+        space = self.space
+        if self.form is not None:  # g = w ⊙ slope ⊙ (x − x⁰) and u = A x + b: two products
+            a, b = self.form
+            return a * (terms - space.no_deal), dot(a, terms) + b - reservation
+        values = space.values(terms)
+        return (self.weights * (values - space.no_deal_values),
+                dot(self.weights, values) - reservation)
+
+    def offer_at(self, actor: int, level: float, others: tuple[int, ...]) -> np.ndarray:
+        """Efficient terms worth ``level`` to ``actor``, as much as possible to ``others``
+        (:meth:`UtilitySpace.offer_from_plan`)."""
+        key = (actor, others)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self.space.plan(actor, self.weights, others)
+        return self.space.offer_from_plan(plan, level)

@@ -92,15 +92,7 @@ def status_line(model: NegotiationModel) -> str:
     when = f" on {_pretty_date(rnd.date)}" if rnd.date else ""
     if out.agreement:
         return f"Agreement in round {rnd.number}{when}."
-    deadline = next((d for d in setup.deadlines if d.name == out.deadline), None)
-    why = {
-        "hard deadline": f"the hard deadline ({deadline.label if deadline else out.deadline}) passed",
-        "deadline not extended": (
-            f"the {deadline.label if deadline else out.deadline} deadline passed and was not extended"
-        ),
-        "walked away": "a government walked away",
-        "calendar end": "the calendar ran out",
-    }.get(out.reason, out.reason)
+    why = report.why_no_deal(model)
     return f"No deal in round {rnd.number}{when}: {why}."
 
 

@@ -39,7 +39,7 @@ def test_never_concedes(seat, scripted):
 def test_walks_away_at_its_believed_deadline(seat, scripted):
     model = _against(seat, scripted, Hardliner(level=0.8, walk_away=True), 0.7)
     assert model.setup.belief_index[0] == pytest.approx(7.0)
-    assert model.events[0]["extended"] is True
+    assert model.events[0].extended is True
     assert (model.outcome.reason, model.outcome.round_index) == ("walked away", 7)
     assert model.rows[-1]["responses"]["A"] == "walk_away"
     assert [row["responses"]["A"] for row in model.rows if row["proposer"] == "B"][:-1] == [

@@ -80,7 +80,7 @@ def test_deadlines_are_announced_with_their_fate(play):
         m = play("us_japan_2025", {"deadlines.G7.extension_probability": 0.5,
                                    "actors.US.strategy": {"name": "hardliner"}}, seed)
         for e in m.events:
-            lines[e["extended"]] = report.round_lines(m, e["round"])[-1]
+            lines[e.extended] = report.round_lines(m, e.round_index + 1)[-1]
     assert lines[True] == "  ⏱ G7 leaders' summit passes without a deal — the talks are extended"
     assert lines[False] in (
         "  ⏱ G7 leaders' summit passes without a deal — no extension, the talks end",
@@ -95,15 +95,22 @@ def test_walking_away_is_worded(play):
     assert report.round_lines(m, len(m.rows))[-1].startswith("  A walks away (worth ")
 
 
-def test_events_with_text_are_printed_before_or_after_the_offer(model):
-    model.events.append({"round": 2, "type": "note", "text": "a note before", "when": "before"})
-    model.events.append({"round": 2, "type": "note", "text": "a note after", "when": "after"})
+def test_events_are_told_before_or_after_the_offer_by_their_kind(model):
+    """The model records what happened (typed events, no words); the report words each one and
+    places it before the round's offers (an election) or after them (a vote at home)."""
+    from bargaining_chips.model.events import AnticipationBegins, NotMonotone
+
+    model.events.append(NotMonotone(1, "US"))
+    model.events.append(AnticipationBegins(1, "Japan"))
     try:
         lines = report.round_lines(model, 2)
     finally:
         del model.events[-2:]
     proposes = next(i for i, line in enumerate(lines) if " proposes: " in line)
-    assert lines.index("  a note before") < proposes < lines.index("  a note after")
+    before = lines.index("  US may not withdraw a concession: its previous proposal stands")
+    after = next(i for i, line in enumerate(lines)
+                 if line.startswith("  Japan's negotiators will now offer and accept only what "))
+    assert before < proposes < after
 
 
 def test_the_transcript_opens_with_the_title_and_the_deadlines(model):

@@ -21,11 +21,12 @@ import numpy as np
 import pytest
 from bargaining_chips.model import load_scenario
 from bargaining_chips.model.analysis import Frontier
+from bargaining_chips.model.compiled import compile_scenario
 
 
 @pytest.fixture(scope="module")
 def space(fixture_path):
-    return load_scenario(fixture_path("bilateral")).compiled.space
+    return compile_scenario(load_scenario(fixture_path("bilateral"))).space
 
 
 def frontier(space, d=(0.5, 0.5)) -> Frontier:
@@ -90,7 +91,7 @@ def test_distance_to_the_frontier_by_hand(space):
 
 def test_a_curved_frontier_is_sampled_and_contains_the_linear_ends(fixture_path):
     spec = load_scenario(fixture_path("bilateral"), {"actors.A.curvature": {"y": 0.5}})
-    space = spec.compiled.space
+    space = compile_scenario(spec).space
     f = Frontier(space, space.weights, 0, 1, (0.5, 0.5))
     assert len(f.points) == 401
     assert np.all(np.diff(f.points[:, 0]) >= -1e-12)

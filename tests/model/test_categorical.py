@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from bargaining_chips.model.analysis import Frontier
 from bargaining_chips.model.categorical import DiscreteSpace, grid
+from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.loader import SCENARIO_DIR, load_scenario
 from bargaining_chips.model.utility import UtilitySpace
@@ -59,7 +60,7 @@ def test_a_categorical_issue_is_its_options_by_position():
 
 
 def test_the_deal_space_lists_every_deal_with_each_actors_values():
-    space = load_scenario("zeuthen").compiled.space
+    space = compile_scenario(load_scenario("zeuthen")).space
     assert isinstance(space, DiscreteSpace)
     assert space.deals[:, 0].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
     u = space.deal_utilities(space.weights)
@@ -70,12 +71,12 @@ def test_the_deal_space_lists_every_deal_with_each_actors_values():
 
 
 def test_the_numeric_fast_path_is_untouched():
-    space = load_scenario("us_japan_2025").compiled.space
+    space = compile_scenario(load_scenario("us_japan_2025")).space
     assert type(space) is UtilitySpace and space.linear
 
 
 def test_offer_at_gives_the_other_most_among_deals_worth_the_level():
-    space = load_scenario("zeuthen").compiled.space
+    space = compile_scenario(load_scenario("zeuthen")).space
     w = space.weights
     assert space.offer_at(0, 0.55, w, (1,)).tolist() == [2.0]  # C: the best for P2 worth ≥ .55
     assert space.offer_at(0, 0.95, w, (1,)).tolist() == [0.0]  # nothing worth .95: P1's best, A
@@ -84,7 +85,7 @@ def test_offer_at_gives_the_other_most_among_deals_worth_the_level():
 
 
 def test_the_frontier_over_deals_and_its_solutions():
-    setup = load_scenario("zeuthen").compiled
+    setup = compile_scenario(load_scenario("zeuthen"))
     front = Frontier(setup.space, setup.space.weights, 0, 1, (0.0, 0.0))
     expected = np.array([[0.1, 0.7], [0.4, 0.6], [0.6, 0.5], [0.8, 0.3], [0.9, 0.1]])
     assert front.points == pytest.approx(expected)
@@ -130,5 +131,5 @@ def test_a_no_deal_option_gives_the_default_reservation(tmp_path):
         del raw["actors"]["P1"]["reservation"]
         del raw["actors"]["P2"]["reservation"]
 
-    setup = load_scenario(write_variant(tmp_path, edit)).compiled
+    setup = compile_scenario(load_scenario(write_variant(tmp_path, edit)))
     assert setup.reservation[:2].tolist() == pytest.approx([0.1, 0.7])

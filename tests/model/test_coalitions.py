@@ -41,7 +41,8 @@ def model_with_offer(fixture_path, terms, overrides=None) -> NegotiationModel:
 
 def test_edge_weights_by_hand(fixture_path):
     model = model_with_offer(fixture_path, [1.0, 1.0])
-    snap = model.coalition_tracker.observe(model, model.offers[-1].terms)
+    snap = model.coalition_tracker.observe(model.round_index + 1, model.offers[-1].terms,
+                                           model.prefs, model.reservation)
     i = model.setup.index
     a = snap.align
     assert a[i("F1"), i("F2")] == pytest.approx(0.25)
@@ -55,7 +56,7 @@ def test_edge_weights_by_hand(fixture_path):
 def test_issue_weight_one_is_pure_issue_alignment_and_zero_pure_stance(fixture_path):
     model = model_with_offer(fixture_path, [1.0, 1.0])
     i = model.setup.index
-    gains = model._lin_a * (model.offers[-1].terms - model.setup.space.no_deal)
+    gains = model.prefs.form[0] * (model.offers[-1].terms - model.setup.space.no_deal)
     stance = model.utilities(model.offers[-1].terms) - model.reservation
     cos = alignment(gains, stance, 1.0)
     agree = alignment(gains, stance, 0.0)

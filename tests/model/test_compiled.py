@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from bargaining_chips.model import load_scenario
-from bargaining_chips.model.compiled import Deadline, expected_horizon
+from bargaining_chips.model.compiled import Deadline, compile_scenario, expected_horizon
 
 
 def _deadline(index: int, kind: str = "soft", p: float = 0.0) -> Deadline:
@@ -16,7 +16,7 @@ def _deadline(index: int, kind: str = "soft", p: float = 0.0) -> Deadline:
 
 @pytest.fixture(scope="module")
 def default():
-    return load_scenario("us_japan_2025").compiled
+    return compile_scenario(load_scenario("us_japan_2025"))
 
 
 def test_rounds_are_numbered_and_dated(default):
@@ -28,13 +28,13 @@ def test_rounds_are_numbered_and_dated(default):
 
 
 def test_undated_rounds_come_from_max_rounds(fixture_path):
-    setup = load_scenario(fixture_path("bilateral")).compiled
+    setup = compile_scenario(load_scenario(fixture_path("bilateral")))
     assert [r.number for r in setup.rounds] == list(range(1, 11))
     assert all(r.date is None and r.iso_date is None for r in setup.rounds)
 
 
 def test_max_rounds_caps_a_calendar():
-    setup = load_scenario("us_japan_2025", {"protocol.max_rounds": 4}).compiled
+    setup = compile_scenario(load_scenario("us_japan_2025", {"protocol.max_rounds": 4}))
     assert len(setup.rounds) == 4
     # Both deadlines fall after the cap: they resolve to the last round played.
     assert [d.index for d in setup.deadlines] == [3, 3]
@@ -55,7 +55,7 @@ def test_deadlines_are_sorted_by_round_whatever_the_file_order(fixture_path):
         fixture_path("bilateral"),
         {"deadlines.early": {"kind": "soft", "round": 4, "extension_probability": 0.2}},
     )
-    assert [(d.name, d.index) for d in spec.compiled.deadlines] == [("early", 3), ("end", 9)]
+    assert [(d.name, d.index) for d in compile_scenario(spec).deadlines] == [("early", 3), ("end", 9)]
 
 
 def test_reservation_is_explicit_or_the_no_deal_utility(default):
@@ -94,7 +94,7 @@ def test_expected_horizon(deadlines, believed, last, expected):
 
 
 def test_relative_time_is_zero_at_the_first_round_and_one_at_a_credible_deadline():
-    setup = load_scenario("us_japan_2025", {"deadlines.G7.extension_probability": 0.0}).compiled
+    setup = compile_scenario(load_scenario("us_japan_2025", {"deadlines.G7.extension_probability": 0.0}))
     for actor in ("US", "Japan"):
         assert setup.relative_time(setup.index(actor), 0) == 0.0
     japan = setup.index("Japan")  # believes the G7 summit (index 6) binds
@@ -119,11 +119,11 @@ def test_an_actor_without_a_belief_takes_the_first_deadline(fixture_path):
         fixture_path("bilateral"),
         {"deadlines.early": {"kind": "hard", "round": 5}},
     )
-    setup = spec.compiled
+    setup = compile_scenario(spec)
     assert setup.belief_index[0] == 4.0
     assert setup.relative_time(0, 4) == 1.0
 
 
 def test_a_horizon_at_the_first_round_means_time_is_up(fixture_path):
-    setup = load_scenario(fixture_path("bilateral"), {"deadlines.end.round": 1}).compiled
+    setup = compile_scenario(load_scenario(fixture_path("bilateral"), {"deadlines.end.round": 1}))
     assert setup.relative_time(0, 0) == 1.0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.lobbying import lobbying_target
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 
 @pytest.fixture(scope="module")
 def setup(fixture_path):
-    return load_scenario(fixture_path("lobbying")).compiled
+    return compile_scenario(load_scenario(fixture_path("lobbying")))
 
 
 def test_the_target_keeps_only_the_issues_where_firm_and_government_agree():
@@ -37,7 +38,7 @@ def test_a_firm_that_agrees_with_its_government_on_nothing_cannot_lobby(setup):
 
 def test_a_firm_without_power_does_not_lobby(fixture_path):
     spec = load_scenario(fixture_path("lobbying"), {"actors.F1.lobbying_power": 0.0})
-    assert [spec.compiled.actor_names[f] for f in spec.compiled.lobbying.firms] == ["F2"]
+    assert [compile_scenario(spec).actor_names[f] for f in compile_scenario(spec).lobbying.firms] == ["F2"]
 
 
 def test_two_firms_one_round_by_hand(setup):
@@ -80,11 +81,11 @@ def test_pushes_are_capped_so_the_combination_stays_convex(fixture_path):
     """With rate 1, F1 and F2 push with 0.5 + 1 > 1: their intensities are scaled to sum to 1 and
     G's weights become their targets' mix."""
     spec = load_scenario(fixture_path("lobbying"), {"protocol.lobbying_rate": 1.0})
-    weights = spec.compiled.space.weights.copy()
-    _, _, eta = spec.compiled.lobbying.step(weights)
+    weights = compile_scenario(spec).space.weights.copy()
+    _, _, eta = compile_scenario(spec).lobbying.step(weights)
     assert eta.sum() == pytest.approx(1.0)
     assert eta == pytest.approx([1 / 3, 2 / 3])
-    assert weights[spec.compiled.index("G")] == pytest.approx([1 / 3, 2 / 3])
+    assert weights[compile_scenario(spec).index("G")] == pytest.approx([1 / 3, 2 / 3])
 
 
 @settings(max_examples=40, deadline=None)
@@ -99,7 +100,7 @@ def test_weights_stay_non_negative_and_sum_to_one(rate, powers, rounds):
     firms = ["NVIDIA", "LNG_Developer", "US_Farm", "SoftBank", "Toyota", "JA_Farm"]
     overrides = {f"actors.{f}.lobbying_power": p for f, p in zip(firms, powers, strict=True)}
     overrides["protocol.lobbying_rate"] = rate
-    setup = load_scenario("us_japan_2025", overrides).compiled
+    setup = compile_scenario(load_scenario("us_japan_2025", overrides))
     weights = setup.space.weights.copy()
     for _ in range(rounds):
         setup.lobbying.step(weights)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.lobbying import pledged_weights
 from bargaining_chips.model.messages import Offer
 from hypothesis import given, settings
@@ -70,8 +71,8 @@ def test_no_offer_on_the_table_no_reservation_pressure(fixture_path):
 def test_pledges_lower_what_an_issue_costs_the_government_by_hand():
     """Japan's weights 0.20, 0.35, 0.05, 0.10, 0.10, 0.05, 0.15: NVIDIA bears 20% of the chips
     (0.05 → 0.04) and SoftBank 30% of the fund (0.10 → 0.07); renormalised by 0.96."""
-    setup = load_scenario("us_japan_2025").compiled
-    weights, pledges = pledged_weights(setup)
+    setup = compile_scenario(load_scenario("us_japan_2025"))
+    weights, pledges = pledged_weights(setup.spec, setup.space, setup.actor_names)
     japan = setup.index("Japan")
     raw = np.array([0.20, 0.35, 0.04, 0.10, 0.07, 0.05, 0.15])
     assert weights[japan] == pytest.approx(raw / raw.sum())

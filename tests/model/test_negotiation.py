@@ -6,6 +6,8 @@ import pandas as pd
 import pytest
 from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
 from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.compiled import compile_scenario
+from bargaining_chips.model.events import DeadlinePassed
 from bargaining_chips.model.messages import Response
 
 
@@ -48,8 +50,7 @@ def test_a_hard_deadline_ends_the_talks_with_the_no_deal_terms(seat, scripted):
     assert (outcome.agreement, outcome.reason, outcome.round_index) == (False, "hard deadline", 9)
     assert outcome.deadline == "end"
     assert list(outcome.terms) == list(model.setup.space.no_deal)
-    assert model.events[-1] == {"round": 10, "type": "deadline", "deadline": "end",
-                                "extended": False, "hard": True}
+    assert model.events[-1] == DeadlinePassed(9, "end", hard=True, extended=False)
 
 
 def test_a_soft_deadline_never_extended_ends_the_talks_there(seat, scripted):
@@ -65,7 +66,7 @@ def test_a_soft_deadline_always_extended_passes_to_the_next(seat, scripted):
     model = seat("bilateral", overrides, A=scripted(levels=[1.0]), B=scripted(levels=[1.0]))
     outcome = model.run()
     assert (outcome.reason, outcome.round_index, outcome.deadline) == ("hard deadline", 9, "end")
-    assert [e["extended"] for e in model.events] == [True, False]
+    assert [e.extended for e in model.events] == [True, False]
 
 
 def test_extension_is_one_draw_of_the_models_generator(seat, scripted):
@@ -78,7 +79,7 @@ def test_extension_is_one_draw_of_the_models_generator(seat, scripted):
     for seed in range(40):
         model = seat("bilateral", overrides, seed, A=scripted(levels=[1.0]), B=scripted(levels=[1.0]))
         model.run()
-        extended.append(model.events[0]["extended"])
+        extended.append(model.events[0].extended)
         assert extended[-1] == bool(np.random.default_rng(seed).random() < 0.5)
         model.release()
     assert 10 <= sum(extended) <= 30
@@ -123,12 +124,12 @@ def test_the_rounds_table_has_one_row_per_round_and_a_column_per_answer():
 
 def test_the_compiled_scenario_is_not_changed_by_a_run():
     spec = load_scenario("us_japan_2025")
-    before = spec.compiled.space.weights.copy(), spec.compiled.reservation.copy()
+    before = compile_scenario(spec).space.weights.copy(), compile_scenario(spec).reservation.copy()
     model = NegotiationModel(spec, seed=0)
     model.run()
     assert (model.weights != before[0]).any()  # lobbying moved the model's own copy
-    assert (spec.compiled.space.weights == before[0]).all()
-    assert (spec.compiled.reservation == before[1]).all()
+    assert (compile_scenario(spec).space.weights == before[0]).all()
+    assert (compile_scenario(spec).reservation == before[1]).all()
 
 
 def test_release_drops_the_model_from_mesas_registry():
@@ -200,7 +201,7 @@ def test_run_goes_through_a_subclass_step():
 
 
 def test_what_all_runs_of_a_scenario_share_is_read_only():
-    setup = load_scenario("us_japan_2025").compiled
+    setup = compile_scenario(load_scenario("us_japan_2025"))
     for array in (setup.space.weights, setup.reservation, setup.lobbying.initial_weights,
                   setup.space.no_deal, setup.lobbying.targets):
         with pytest.raises(ValueError, match="read-only"):

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from bargaining_chips.experiments.report import transcript
 from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.compiled import compile_scenario
+from bargaining_chips.model.events import ElectionHeld
 from bargaining_chips.model.metrics import summary
-from bargaining_chips.model.ratification import RatificationSetup
 
 
 @pytest.fixture()
@@ -91,14 +92,14 @@ def test_negotiators_who_never_learn_keep_bringing_home_rejected_deals(play):
 
 def test_the_upper_house_election_moves_japans_threshold_when_it_falls_in_the_calendar(play):
     # the real date (20 July 2025) falls after the last round: the pre-election threshold holds
-    setup = load_scenario("us_japan_2025").compiled
-    (election,) = RatificationSetup.of(setup).elections
+    setup = compile_scenario(load_scenario("us_japan_2025"))
+    (election,) = setup.ratification.elections
     assert election.round_index is None
     # moved to 1 June, it fires in round 5 (6 June): the farm lobby is no longer pivotal
     model = play("us_japan_2025", {"events.upper_house_election.date": "2025-06-01"}, seed=0)
-    fired = [e for e in model.events if e["type"] == "election"]
-    assert [(e["round"], e["threshold_before"], e["threshold_after"]) for e in fired] == [
-        (5, 0.75, 0.6)
+    fired = [e for e in model.events if isinstance(e, ElectionHeld)]
+    assert [(e.round_index, e.threshold_before, e.threshold_after) for e in fired] == [
+        (4, 0.75, 0.6)
     ]
     assert model.domestic.threshold[model.setup.index("Japan")] == 0.6
     assert "Upper House election" in "\n".join(transcript(model))

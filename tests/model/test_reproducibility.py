@@ -13,6 +13,7 @@ import random
 import numpy as np
 import pandas as pd
 from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.metrics import summary
 
 
@@ -66,7 +67,7 @@ def test_deterministic_strategies_ignore_the_seed_until_a_deadline_draws():
     """Without noise nothing is drawn before the first soft deadline: the seeds' tables agree up to
     that round."""
     overrides = {"actors.Japan.strategy.sigma": 0.0}
-    first = load_scenario("us_japan_2025").compiled.deadlines[0].index
+    first = compile_scenario(load_scenario("us_japan_2025")).deadlines[0].index
     tables = [run(seed, overrides=overrides)[0] for seed in range(4)]
     for t in tables[1:]:
         pd.testing.assert_frame_equal(t.iloc[: first + 1], tables[0].iloc[: first + 1])

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from bargaining_chips.experiments import report
 from bargaining_chips.model.errors import ScenarioError
+from bargaining_chips.model.events import NotMonotone
 from bargaining_chips.model.loader import load_scenario
 from bargaining_chips.model.messages import Response
 from bargaining_chips.model.metrics import summary
@@ -82,7 +83,7 @@ def test_a_withdrawn_concession_is_replaced_by_the_previous_proposal():
     for _ in range(3):
         model.step()
     assert [r["deal"] for r in model.rows if r["proposer"] == "P1"] == ["A", "C", "C"]
-    assert any(e["type"] == "not monotone" for e in model.events)
+    assert any(isinstance(e, NotMonotone) for e in model.events)
 
 
 def test_a_round_without_concession_ends_in_conflict():

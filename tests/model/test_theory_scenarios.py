@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from bargaining_chips.experiments.single import run_once
+from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.loader import load_scenario, scenario_names
 from hypothesis import example, given, settings
@@ -28,10 +29,10 @@ def test_each_plays_to_an_agreement(name):
 PATHS = [
     ("rubinstein", "actors.P1.discount", 0.95, lambda s: s.actors["P1"].discount, 1.5),
     ("rubinstein", "actors.P2.discount", 0.8, lambda s: s.actors["P2"].discount, 0.0),
-    ("stahl", "protocol.max_rounds", 3, lambda s: len(s.compiled.rounds), 0),
+    ("stahl", "protocol.max_rounds", 3, lambda s: len(compile_scenario(s).rounds), 0),
     ("nash_split", "actors.P2.curvature.share", 0.5, lambda s: s.actors["P2"].curvature["share"], -1.0),
-    ("nash_split", "actors.P1.reservation", 0.2, lambda s: float(s.compiled.reservation[0]), 1.2),
-    ("nash_split", "actors.P2.reservation", 0.1, lambda s: float(s.compiled.reservation[1]), -0.1),
+    ("nash_split", "actors.P1.reservation", 0.2, lambda s: float(compile_scenario(s).reservation[0]), 1.2),
+    ("nash_split", "actors.P2.reservation", 0.1, lambda s: float(compile_scenario(s).reservation[1]), -0.1),
     ("nash_split", "actors.P1.bargaining_power", 0.7, lambda s: s.actors["P1"].bargaining_power, 0.0),
     ("faratin", "actors.Seller.strategy.beta", 1.0, lambda s: s.actors["Seller"].strategy.params["beta"], -1.0),
     ("faratin", "actors.Buyer.strategy.beta", 1.0, lambda s: s.actors["Buyer"].strategy.params["beta"], 0.0),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from bargaining_chips.model import load_scenario
+from bargaining_chips.model.compiled import compile_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,12 +19,12 @@ SETTINGS = settings(max_examples=50, deadline=None)
 
 @pytest.fixture(scope="module")
 def bilateral(fixture_path):
-    return load_scenario(fixture_path("bilateral")).compiled
+    return compile_scenario(load_scenario(fixture_path("bilateral")))
 
 
 @pytest.fixture(scope="module")
 def default():
-    return load_scenario("us_japan_2025").compiled
+    return compile_scenario(load_scenario("us_japan_2025"))
 
 
 def test_hand_computed_utilities(bilateral):
@@ -51,7 +52,7 @@ def test_no_deal_utilities_of_the_default_scenario(default):
 
 def test_weights_are_normalised_to_sum_to_one(fixture_path):
     spec = load_scenario(fixture_path("bilateral"), {"actors.A.weights.x": 1.0})  # 1, 0.3, 0.2
-    w = spec.compiled.space.weights
+    w = compile_scenario(spec).space.weights
     assert w.sum(axis=1) == pytest.approx([1.0, 1.0])
     assert w[0] == pytest.approx(np.array([1.0, 0.3, 0.2]) / 1.5)
 
@@ -59,7 +60,7 @@ def test_weights_are_normalised_to_sum_to_one(fixture_path):
 def test_curvature_bends_the_issue_value(fixture_path):
     """u = Σ w z^c: with c = 0.5 on x, A's value of x halfway is √0.5."""
     spec = load_scenario(fixture_path("bilateral"), {"actors.A.curvature": {"x": 0.5}})
-    space = spec.compiled.space
+    space = compile_scenario(spec).space
     assert not space.linear
     terms = np.array([5.0, 0.0, 0.0])
     expected = 0.5 * np.sqrt(0.5)
@@ -146,6 +147,6 @@ def test_snapping_to_steps_never_goes_below_the_level(default, level, actor):
 @given(level=st.floats(0.0, 1.0), c=st.floats(0.2, 5.0))
 def test_offer_at_hits_the_level_with_curvature(fixture_path, level, c):
     spec = load_scenario(fixture_path("bilateral"), {"actors.A.curvature": {"x": c, "z": c}})
-    space = spec.compiled.space
+    space = compile_scenario(spec).space
     terms = space.offer_at(0, level, space.weights, (1,), snap=False)
     assert space.utility(0, terms, space.weights) == pytest.approx(level, abs=1e-9)

@@ -1,0 +1,122 @@
+"""What happens in a run besides offers and answers, as typed records: the model's events.
+
+Events are data: each is a small frozen record of what happened, in which round (``round_index``,
+0-based like every index inside the model), and nothing else — no words. The report
+(:mod:`bargaining_chips.experiments.report`) alone turns them into the transcript's sentences, and
+the dashboard reuses it. A run keeps them in order in ``NegotiationModel.events``; a round's
+events are told in that order, those that happen before the offers at the table
+(:data:`BEFORE_OFFERS`) ahead of the offers, the rest after them.
+
+:class:`EndReason` says why the talks ended (``Outcome.reason``, the summary's ``end_reason``).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class EndReason(enum.StrEnum):
+    """Why the talks ended; the value (a string, so ``reason == "accepted"`` holds) is what the
+    summary's ``end_reason`` holds."""
+
+    ACCEPTED = "accepted"  # every government accepted and every home ratified
+    PASSED = "passed by majority"  # a proposal passed under majority rule and was ratified
+    WALKED_AWAY = "walked away"  # a government walked away from the table
+    HARD_DEADLINE = "hard deadline"  # a hard deadline passed without a deal
+    NOT_EXTENDED = "deadline not extended"  # a soft deadline passed and was not extended
+    CALENDAR_END = "calendar end"  # the last round of the calendar was played without a deal
+    NO_CONCESSION = "no concession"  # monotonic concession: neither side conceded in a round
+
+    @property
+    def agreement(self) -> bool:
+        return self in (EndReason.ACCEPTED, EndReason.PASSED)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened in round ``round_index`` (0-based)."""
+
+    round_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlinePassed(Event):
+    """A deadline fell on this round with no deal: a hard one ends the talks; a soft one is
+    extended (with its probability) or ends them."""
+
+    deadline: str
+    hard: bool
+    extended: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionHeld(Event):
+    """A dated election set ``government``'s ratification threshold (before the round's offers)."""
+
+    government: str
+    election: str
+    threshold_before: float
+    threshold_after: float
+
+
+@dataclass(frozen=True, slots=True)
+class KeptToWinSet(Event):
+    """An anticipating government pulled its proposal into what home will ratify."""
+
+    government: str
+    before: tuple[float, ...]  # the strategy's terms
+    after: tuple[float, ...]  # the terms proposed
+
+
+@dataclass(frozen=True, slots=True)
+class TableVeto(Event):
+    """An anticipating government turned down at the table what home would not ratify."""
+
+    government: str
+    approval: float
+    threshold: float
+    against: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HomeVote(Event):
+    """A government's domestic vote on a deal accepted at the table."""
+
+    government: str
+    approval: float
+    threshold: float
+    passed: bool
+    against: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnticipationBegins(Event):
+    """After a rejection at home, a government's negotiators keep to its win-set from now on."""
+
+    government: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotMonotone(Event):
+    """Monotonic concession: a proposal that withdrew a concession was replaced by the previous."""
+
+    actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recognised(Event):
+    """Majority rule: ``actor`` was recognised to propose this round."""
+
+    actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class WalkedAway(Event):
+    """``actor`` walked away from the table, ending the talks."""
+
+    actor: str
+
+
+#: The events that happen before a round's offers are made (the rest follow them).
+BEFORE_OFFERS = (ElectionHeld, KeptToWinSet, NotMonotone, Recognised)
