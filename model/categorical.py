@@ -115,7 +115,7 @@ class DiscreteSpace(UtilitySpace):
     option_names: tuple[tuple[str, ...], ...] = ()
     table: np.ndarray | None = None
     deals: np.ndarray | None = None
-    deal_values: np.ndarray | None = None
+    deal_values: np.ndarray = field(init=False, repr=False)  # derived in __post_init__
     #: Every actor's utility of every deal under the weights last asked for (one entry, keyed by
     #: the weights' bytes): a run's rounds ask under the same weights until lobbying moves them.
     deal_utility_memo: dict = field(default_factory=dict, repr=False, compare=False)
@@ -145,8 +145,6 @@ class DiscreteSpace(UtilitySpace):
             **inherited, categorical=tuple(i.categorical for i in issues),
             option_names=tuple(i.options or () for i in issues), table=table, deals=deals,
         )
-        values = np.stack([space.values(d) for d in deals])
-        object.__setattr__(space, "deal_values", values)
         return space
 
     def values(self, terms: np.ndarray) -> np.ndarray:
@@ -210,4 +208,6 @@ class DiscreteSpace(UtilitySpace):
                     out[i] = float(round(out[i]))
         return out
 
-
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "deal_values", np.stack([self.values(d) for d in self.deals]))

@@ -63,6 +63,9 @@ class UtilitySpace:
     no_deal_unit: list[float] = field(init=False, repr=False)  # no_deal normalised to [0, 1]
     sign_rows: list[list[float]] = field(init=False, repr=False)
     curvature_rows: list[list[float]] = field(init=False, repr=False)
+    #: Traced Pareto frontiers by (a, b, weights) (:class:`~model.analysis.Frontier`, which
+    #: documents what the memo saves).
+    frontier_memo: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
     @classmethod
     def numeric(cls, spec: Scenario) -> UtilitySpace:
