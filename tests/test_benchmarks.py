@@ -56,3 +56,14 @@ def test_sweep_benchmark_prints_throughput_and_memory(backends):
         assert re.search(rf"^{backend}\s+\d+\s+[\d.]+\s+\d+", out, re.M), backend
     assert re.search(r"memory: 60 runs on the process backend", out)
     assert re.search(r"^\s+peak\s+[\d.]+\s+[\d.]+$", out, re.M)
+
+
+def test_the_revision_comparison_runs_both_layouts_side_by_side():
+    """The commit before the single import name (top-level ``model``) against this one."""
+    if subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", "8c8e9d3^{commit}"],
+                      capture_output=True).returncode != 0:
+        pytest.skip("a shallow clone: the older revision is not here")
+    out = bench("compare_revisions.py", "8c8e9d3", "HEAD", "--pairs", "1", "--runs", "20")
+    for task in ("default", "bilateral"):
+        assert re.search(rf"{task}\s+8c8e9d3: [\d,]+ runs/s\s+HEAD: [\d,]+ runs/s\s+median ratio "
+                         r"B/A [\d.]+", out), out
