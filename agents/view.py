@@ -65,7 +65,7 @@ class NegotiationView:
     def proposer_at(self, round_index: int) -> int | None:
         """Who proposes in round ``round_index``, if the protocol fixes it in advance (None when
         every government proposes each round, or when the proposer is drawn at random)."""
-        return self._model.protocol.proposer(self._model, round_index)
+        return self._model.protocol.proposer(self._model.setup, round_index)
 
     @property
     def governments(self) -> tuple[int, ...]:
@@ -74,12 +74,12 @@ class NegotiationView:
 
     def recognition_probability(self, actor: int) -> float:
         """The probability that ``actor`` is the proposer in a round (the protocol's rule)."""
-        return self._model.protocol.recognition(self._model).get(actor, 0.0)
+        return self._model.protocol.recognition(self._model.setup).get(actor, 0.0)
 
     @property
     def votes_needed(self) -> int:
         """How many governments, the proposer included, must accept a proposal."""
-        return self._model.protocol.votes_needed(self._model)
+        return self._model.protocol.votes_needed(self._model.setup)
 
     @property
     def rng(self) -> np.random.Generator:

@@ -9,21 +9,42 @@ protocol. ``protocol.type`` in the scenario picks the protocol from :data:`PROTO
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import numpy as np
 from bargaining_chips.model.events import EndReason, NotMonotone, Recognised, WalkedAway
 from bargaining_chips.model.messages import Offer, Response
 
 if TYPE_CHECKING:
-    from bargaining_chips.model.negotiation import NegotiationModel
+    from bargaining_chips.model.compiled import Compiled
+    from bargaining_chips.model.events import Event
     from bargaining_chips.model.scenario import Scenario
+
+
+class Table(Protocol):
+    """What a protocol plays a round on: the run's table (:class:`~model.negotiation.
+    NegotiationModel` is one). A protocol asks the governments at the table for offers and
+    answers, and reports back through the recording methods; it touches nothing else."""
+
+    setup: Compiled
+    spec: Scenario
+    round_index: int  # 0-based
+    rng: np.random.Generator
+    governments: list  # the government agents, in file order
+
+    def government(self, index: int): ...  # the agent of actor ``index``
+    def utility(self, actor: int, terms: np.ndarray) -> float: ...
+    def ratify(self, offer: Offer) -> bool: ...
+    def record_offer(self, offer: Offer, responses: dict, thresholds: dict, accepted: bool,
+                     ratified: bool) -> None: ...
+    def record_event(self, event: Event) -> None: ...
+    def finish(self, agreement: bool, terms: np.ndarray, reason: EndReason) -> None: ...
 
 
 class Protocol:
     name: ClassVar[str] = ""
 
-    def play_round(self, model: NegotiationModel) -> None:
+    def play_round(self, model: Table) -> None:
         raise NotImplementedError
 
     @classmethod
@@ -32,20 +53,20 @@ class Protocol:
         None when the scenario can be played under it."""
         return None
 
-    def proposer(self, model: NegotiationModel, round_index: int) -> int | None:
+    def proposer(self, setup: Compiled, round_index: int) -> int | None:
         """The actor who proposes in round ``round_index``, if the protocol fixes it in advance
         (None when every government proposes, or when the proposer is drawn)."""
         return None
 
-    def recognition(self, model: NegotiationModel) -> dict[int, float]:
+    def recognition(self, setup: Compiled) -> dict[int, float]:
         """Each government's probability of being the proposer in a round (the rotation's share
         of rounds under a fixed order)."""
-        order = model.setup.proposer_order
-        return {g: order.count(g) / len(order) for g in model.setup.governments}
+        order = setup.proposer_order
+        return {g: order.count(g) / len(order) for g in setup.governments}
 
-    def votes_needed(self, model: NegotiationModel) -> int:
+    def votes_needed(self, setup: Compiled) -> int:
         """How many governments (the proposer included) must say yes: all, unless a rule says."""
-        return len(model.setup.governments)
+        return len(setup.governments)
 
 
 class AlternatingOffers(Protocol):
@@ -58,11 +79,11 @@ class AlternatingOffers(Protocol):
 
     name = "alternating"
 
-    def proposer(self, model: NegotiationModel, round_index: int) -> int | None:
-        order = model.setup.proposer_order
+    def proposer(self, setup: Compiled, round_index: int) -> int | None:
+        order = setup.proposer_order
         return order[round_index % len(order)]
 
-    def play_round(self, model: NegotiationModel) -> None:
+    def play_round(self, model: Table) -> None:
         order = model.setup.proposer_order
         proposer = model.government(order[model.round_index % len(order)])
         space = model.setup.space
@@ -111,7 +132,7 @@ class MonotonicConcession(Protocol):
             return ("actors", "the monotonic concession protocol is for two governments")
         return None
 
-    def play_round(self, model: NegotiationModel) -> None:
+    def play_round(self, model: Table) -> None:
         space = model.setup.space
         first, second = model.governments
         previous = {g: g.view.last_offer_by() for g in (first, second)}
@@ -201,14 +222,14 @@ class MajorityRule(Protocol):
                 return (f"issues.{name}", f"a share ranges over [0, budget] = [0, {budget:g}]")
         return None
 
-    def recognition(self, model: NegotiationModel) -> dict[int, float]:
-        govs = model.setup.governments
+    def recognition(self, setup: Compiled) -> dict[int, float]:
+        govs = setup.governments
         return {g: 1.0 / len(govs) for g in govs}
 
-    def votes_needed(self, model: NegotiationModel) -> int:
-        return len(model.setup.governments) // 2 + 1
+    def votes_needed(self, setup: Compiled) -> int:
+        return len(setup.governments) // 2 + 1
 
-    def play_round(self, model: NegotiationModel) -> None:
+    def play_round(self, model: Table) -> None:
         setup = model.setup
         space = setup.space
         recognised = setup.governments[int(model.rng.integers(len(setup.governments)))]
@@ -224,7 +245,7 @@ class MajorityRule(Protocol):
         responses = {name: answer[0] for name, answer in answers.items()}
         thresholds = {name: answer[1] for name, answer in answers.items()}
         yes = 1 + sum(v is Response.ACCEPT for v in responses.values())
-        passed = yes >= self.votes_needed(model)
+        passed = yes >= self.votes_needed(model.setup)
         ratified = passed and model.ratify(offer)
         model.record_offer(offer, responses, thresholds, passed, ratified)
         if ratified:
