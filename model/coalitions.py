@@ -85,8 +85,10 @@ def components(adjacent: np.ndarray) -> np.ndarray:
     """Connected components of a symmetric boolean matrix (diagonal ignored).
 
     Returns canonical labels (a list): each actor's label is the smallest index in its component,
-    so two partitions are equal exactly when their label lists are. (A depth-first search over Python
-    lists: for a few actors it beats any numpy formulation.)
+    so two partitions are equal exactly when their label lists are. A depth-first search over Python
+    lists, for one round read as it is played (the default scenario's lobbying reads every round's
+    coalitions at once): 2.2 µs for 6 actors and 5.2 µs for 12, against 7.7 and 10.5 µs for
+    :func:`components_stacked` of one matrix (timeit, one core).
     """
     rows = adjacent.tolist()
     n = len(rows)
@@ -133,7 +135,9 @@ def components_stacked(adjacent: np.ndarray) -> list[list[int]]:
 
 
 #: Up to this many actors, :func:`components_stacked` squares the reachability matrix (a few
-#: matrix products); beyond it, label propagation costs less.
+#: matrix products); beyond it, label propagation costs less. For 18 rounds (timeit, one core):
+#: 12 actors 28 µs squaring vs 82 µs propagating, 32 actors 182 vs 321 µs, 48 actors 595 vs
+#: 557 µs, 96 actors 4,604 vs 2,563 µs. (0/1 products are exact small integers in any order.)
 SQUARING_MAX_ACTORS = 32
 
 
@@ -274,7 +278,7 @@ class CoalitionTracker:
         pending, self._pending = self._pending, []
         cs = self.cs
         offered = [p for p in pending if p[2] is not None or p[5] is not None]
-        if len(offered) == 1:  # one round (read as it is played): no stacking
+        if len(offered) == 1:  # one round read as it is played: DFS (see components)
             _, _, gains, stance, _, form = offered[0]
             if form is not None:
                 (gains,), (stance,) = self._gains_and_stances(offered)
