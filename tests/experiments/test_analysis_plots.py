@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from bargaining_chips.experiments import analysis_plots as ap
-from bargaining_chips.experiments.sweep_config import PlotSpec
+from bargaining_chips.experiments.sweep import plots as ap
+from bargaining_chips.experiments.sweep.config import PlotSpec
 from matplotlib.axes import Axes
 
 

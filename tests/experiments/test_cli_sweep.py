@@ -16,7 +16,7 @@ def write(path, text):
 
 TOY = """
 name = "toy"
-model = "bargaining_chips.experiments.toys:noisy_linear"
+model = "bargaining_chips.experiments.sensitivity.toys:noisy_linear"
 root_seed = 5
 replications = 8
 outcomes = ["y", "deal"]
@@ -110,7 +110,7 @@ def test_bad_backend_and_foreign_out_dir(tmp_path, capsys):
 def test_sensitivity_command_writes_tables_and_plots(tmp_path, capsys):
     config = write(tmp_path / "ish.toml", """
 name = "ishigami"
-model = "bargaining_chips.experiments.toys:ishigami"
+model = "bargaining_chips.experiments.sensitivity.toys:ishigami"
 outcomes = ["y"]
 [design]
 kind = "morris"
@@ -137,7 +137,7 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_completes(tmp_path, root):
     import sys
     import time
 
-    from bargaining_chips.experiments.store import load_results
+    from bargaining_chips.experiments.sweep.store import load_results
 
     # 1,350 runs of 4 ms: several seconds of work, so the interrupt lands mid-sweep even when
     # the first parts arrive late on a loaded machine.

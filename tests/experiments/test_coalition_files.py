@@ -1,5 +1,6 @@
-"""Coalition exports and plots (experiments/run_files.py writers, experiments/coalition_plots.py):
-files load back into equal graphs, the layout is seeded and shared by every round."""
+"""Coalition exports and plots (the writers of experiments/report/run_files.py,
+experiments/report/coalition_plots.py): files load back into equal graphs, the layout is seeded and
+shared by every round."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import json
 import networkx as nx
 import pandas as pd
 import pytest
-from bargaining_chips.experiments import coalition_plots as cp
-from bargaining_chips.experiments.run_files import (
+from bargaining_chips.experiments.report import coalition_plots as cp
+from bargaining_chips.experiments.report.run_files import (
     graph_file_stem,
     write_coalition_graphs,
     write_coalition_plots,

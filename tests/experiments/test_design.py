@@ -7,8 +7,8 @@ import math
 
 import numpy as np
 import pytest
-from bargaining_chips.experiments.design import Design, from_unit, run_key, run_seed
-from bargaining_chips.experiments.sweep_config import ParameterSpec
+from bargaining_chips.experiments.sweep.config import ParameterSpec
+from bargaining_chips.experiments.sweep.design import Design, from_unit, run_key, run_seed
 from sweep_helpers import ishigami_config, linear_config
 
 

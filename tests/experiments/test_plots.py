@@ -1,4 +1,4 @@
-"""Plots of one run (experiments/plots.py): tested data preparation, and plot functions that return
+"""Plots of one run (experiments/report/plots.py): tested data preparation, and plot functions that return
 their Axes and write nothing."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from bargaining_chips.experiments import plots  # noqa: E402
+from bargaining_chips.experiments.report import plots  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 

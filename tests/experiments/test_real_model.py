@@ -7,11 +7,11 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
-from bargaining_chips.experiments.runner import run_sweep
-from bargaining_chips.experiments.sensitivity import run_sensitivity
-from bargaining_chips.experiments.store import load_results
-from bargaining_chips.experiments.summarize import summarize
-from bargaining_chips.experiments.sweep_config import parse_config
+from bargaining_chips.experiments.sensitivity.study import run_sensitivity
+from bargaining_chips.experiments.sweep.config import parse_config
+from bargaining_chips.experiments.sweep.runner import run_sweep
+from bargaining_chips.experiments.sweep.store import load_results
+from bargaining_chips.experiments.sweep.summarize import summarize
 from bargaining_chips.model.errors import UserError
 
 

@@ -1,4 +1,4 @@
-"""The transcript and summary text (experiments/report.py): dated rounds, terms in the issues' own
+"""The transcript and summary text (experiments/report/transcript.py): dated rounds, terms in the issues' own
 units, answers with their reasons, lobbying, deadlines and the summary table.
 
 Expected lines are built from the model's own records, so these tests check the wording and the
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from bargaining_chips.experiments import report
+from bargaining_chips.experiments.report import transcript
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.metrics import summary
 
@@ -21,31 +21,31 @@ def model(play):
 
 def test_terms_are_written_in_the_issues_own_units():
     model = NegotiationModel("us_japan_2025", seed=0)
-    text = report.format_terms(model, model.setup.space.no_deal)
+    text = transcript.format_terms(model, model.setup.space.no_deal)
     assert text == (
         "reciprocal tariff 24.0%, auto tariff 27.5%, chips ¥0.00T, Alaska LNG $0.0B, "
         "investment fund $0B, shipbuilding 0%, farm access 0%"
     )
     terms = model.setup.space.no_deal.copy()
     terms[1], terms[2] = 12.5, 0.6
-    assert "auto tariff 12.5%, chips ¥0.60T" in report.format_terms(model, terms)
+    assert "auto tariff 12.5%, chips ¥0.60T" in transcript.format_terms(model, terms)
 
 
 def test_rounds_are_headed_by_their_date_label_and_place(model):
-    assert report.round_heading(model, 1) == "Wed 16 Apr 2025 · Round 1 · Washington"
-    assert report.round_heading(model, 7) == "Mon 16 Jun 2025 · Leaders at the G7 summit · Kananaskis"
+    assert transcript.round_heading(model, 1) == "Wed 16 Apr 2025 · Round 1 · Washington"
+    assert transcript.round_heading(model, 7) == "Mon 16 Jun 2025 · Leaders at the G7 summit · Kananaskis"
 
 
 def test_undated_rounds_are_numbered(play):
-    assert report.round_heading(play("bilateral"), 3) == "Round 3"
+    assert transcript.round_heading(play("bilateral"), 3) == "Round 3"
 
 
 def test_each_round_shows_the_offer_its_worth_and_the_answers_with_reasons(model):
     names = model.setup.actor_names
     for row in model.rows:
-        lines = report.round_lines(model, row["round"])
+        lines = transcript.round_lines(model, row["round"])
         terms = [row[i] for i in model.setup.space.issue_names]
-        assert f"  {row['proposer']} proposes: {report.format_terms(model, terms)}" in lines
+        assert f"  {row['proposer']} proposes: {transcript.format_terms(model, terms)}" in lines
         worth = " · ".join(f"{names[g]} {row[f'u_{names[g]}']:.2f}" for g in model.setup.governments)
         assert f"    worth to {worth}" in lines
         for who, answer in row["responses"].items():
@@ -57,7 +57,7 @@ def test_each_round_shows_the_offer_its_worth_and_the_answers_with_reasons(model
 
 
 def test_the_first_offer_reads_as_japans_opening(model):
-    lines = report.round_lines(model, 1)
+    lines = transcript.round_lines(model, 1)
     assert lines[0] == "Wed 16 Apr 2025 · Round 1 · Washington"
     assert any(line.startswith("  Japan proposes: reciprocal tariff 0.0%, auto tariff 2.5%")
                for line in lines)
@@ -65,7 +65,7 @@ def test_the_first_offer_reads_as_japans_opening(model):
 
 
 def test_lobbying_is_reported_per_government_with_the_firms_stance(model):
-    first, second = report.round_lines(model, 1), report.round_lines(model, 2)
+    first, second = transcript.round_lines(model, 1), transcript.round_lines(model, 2)
     assert "  lobbying US: NVIDIA for chips; LNG_Developer for Alaska LNG; US_Farm for farm access" in first
     move = next(m for m in model.lobby_moves if m.round_no == 2 and m.firm == "Toyota")
     word = "gains" if move.stance >= 0 else "loses"
@@ -80,7 +80,7 @@ def test_deadlines_are_announced_with_their_fate(play):
         m = play("us_japan_2025", {"deadlines.G7.extension_probability": 0.5,
                                    "actors.US.strategy": {"name": "hardliner"}}, seed)
         for e in m.events:
-            lines[e["extended"]] = report.round_lines(m, e["round"])[-1]
+            lines[e["extended"]] = transcript.round_lines(m, e["round"])[-1]
     assert lines[True] == "  ⏱ G7 leaders' summit passes without a deal — the talks are extended"
     assert lines[False] in (
         "  ⏱ G7 leaders' summit passes without a deal — no extension, the talks end",
@@ -92,14 +92,14 @@ def test_walking_away_is_worded(play):
     m = play("bilateral", {"actors.A.strategy": {"name": "hardliner", "walk_away": True},
                            "actors.B.strategy": {"name": "hardliner"}})
     assert m.outcome.reason == "walked away"
-    assert report.round_lines(m, len(m.rows))[-1].startswith("  A walks away (worth ")
+    assert transcript.round_lines(m, len(m.rows))[-1].startswith("  A walks away (worth ")
 
 
 def test_events_with_text_are_printed_before_or_after_the_offer(model):
     model.events.append({"round": 2, "type": "note", "text": "a note before", "when": "before"})
     model.events.append({"round": 2, "type": "note", "text": "a note after", "when": "after"})
     try:
-        lines = report.round_lines(model, 2)
+        lines = transcript.round_lines(model, 2)
     finally:
         del model.events[-2:]
     proposes = next(i for i, line in enumerate(lines) if " proposes: " in line)
@@ -107,7 +107,7 @@ def test_events_with_text_are_printed_before_or_after_the_offer(model):
 
 
 def test_the_transcript_opens_with_the_title_and_the_deadlines(model):
-    lines = report.transcript(model)
+    lines = transcript.transcript(model)
     assert lines[0] == "US–Japan tariff talks, April–July 2025 — seed 0"
     assert lines[1] == "deadline: G7 leaders' summit, 2025-06-17 (soft, extended with probability 0.50)"
     assert lines[2] == "deadline: end of the 90-day pause, 2025-07-09 (hard)"
@@ -116,7 +116,7 @@ def test_the_transcript_opens_with_the_title_and_the_deadlines(model):
 
 
 def test_the_summary_table(model, play):
-    lines = report.summary_lines(model, summary(model))
+    lines = transcript.summary_lines(model, summary(model))
     rnd = model.setup.rounds[model.outcome.round_index]
     assert f"outcome      agreement in round {rnd.number}, {rnd.date:%d %b %Y} ({rnd.label})" in lines
     auto = next(line for line in lines if line.strip().startswith("auto tariff"))
@@ -126,7 +126,7 @@ def test_the_summary_table(model, play):
 
     no_deal = play("bilateral", {"actors.A.strategy": {"name": "hardliner"},
                                  "actors.B.strategy": {"name": "hardliner"}})
-    lines = report.summary_lines(no_deal, summary(no_deal))
+    lines = transcript.summary_lines(no_deal, summary(no_deal))
     assert "outcome      no deal after 10 rounds (hard deadline)" in lines
     x = next(line for line in lines if line.strip().startswith("issue x"))
     assert "—" in x and x.split()[-1] == "5.0%"
@@ -135,7 +135,7 @@ def test_the_summary_table(model, play):
 def test_a_round_without_an_offer_prints_only_its_heading_and_lobbying():
     model = NegotiationModel(load_scenario("us_japan_2025"), seed=0)
     model.lobby()
-    lines = report.round_lines(model, 1)
+    lines = transcript.round_lines(model, 1)
     assert lines[0].startswith("Wed 16 Apr 2025")
     assert not any("proposes" in line for line in lines)
     assert np.isfinite(model.lobby_moves[0].stance)

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from bargaining_chips.experiments.design import Design, RunSpec
-from bargaining_chips.experiments.runner import (
+from bargaining_chips.experiments.sweep.design import Design, RunSpec
+from bargaining_chips.experiments.sweep.runner import (
     MAX_ATTEMPTS,
     _Chunk,
     _retry,
     run_sweep,
     start_method,
 )
-from bargaining_chips.experiments.store import ResultStore, load_results
+from bargaining_chips.experiments.sweep.store import ResultStore, load_results
 from bargaining_chips.model.errors import UserError
 from sweep_helpers import linear_config
 
@@ -138,8 +138,8 @@ DRIVER = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, {root!r})
-    from bargaining_chips.experiments.runner import run_sweep
-    from bargaining_chips.experiments.sweep_config import parse_config
+    from bargaining_chips.experiments.sweep.runner import run_sweep
+    from bargaining_chips.experiments.sweep.config import parse_config
     import json
     if __name__ == "__main__":
         run_sweep(parse_config(json.loads(sys.argv[1])), sys.argv[2], backend="process",
@@ -204,7 +204,7 @@ def test_start_method_is_explicit():
 
 
 def test_chunks_follow_measured_time_and_shrink_at_the_end():
-    from bargaining_chips.experiments.runner import ChunkResult, _Chunker
+    from bargaining_chips.experiments.sweep.runner import ChunkResult, _Chunker
 
     runs = (RunSpec(i, i, 0, i, f"k{i}", {}) for i in range(1000))
     chunker = _Chunker(runs, target=1.0, max_size=10_000, remaining=1000, workers=2)

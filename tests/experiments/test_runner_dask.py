@@ -11,8 +11,8 @@ import socket
 
 import pandas as pd
 import pytest
-from bargaining_chips.experiments.runner import run_sweep
-from bargaining_chips.experiments.store import load_results
+from bargaining_chips.experiments.sweep.runner import run_sweep
+from bargaining_chips.experiments.sweep.store import load_results
 from bargaining_chips.model.errors import UserError
 from sweep_helpers import linear_config
 
@@ -32,7 +32,7 @@ def test_unreachable_dask_scheduler_is_a_user_error(tmp_path):
 def test_dask_local_cluster_survives_a_killed_worker_and_matches_serial(tmp_path):
     # One cluster for both checks (starting one is slow): a worker dies once mid-sweep, the
     # sweep still ends with every run exactly once, and the rows equal a serial sweep's.
-    from bargaining_chips.experiments.design import Design
+    from bargaining_chips.experiments.sweep.design import Design
 
     marker = tmp_path / "killed"
     cfg = linear_config(

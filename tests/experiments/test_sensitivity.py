@@ -6,16 +6,16 @@ import json
 
 import numpy as np
 import pytest
-from bargaining_chips.experiments.design import Design
-from bargaining_chips.experiments.runner import run_sweep
-from bargaining_chips.experiments.sensitivity import (
+from bargaining_chips.experiments.sensitivity.study import (
     analyze,
     point_means,
     run_sensitivity,
     tornado_table,
 )
-from bargaining_chips.experiments.store import load_results
-from bargaining_chips.experiments.toys import ishigami_indices
+from bargaining_chips.experiments.sensitivity.toys import ishigami_indices
+from bargaining_chips.experiments.sweep.design import Design
+from bargaining_chips.experiments.sweep.runner import run_sweep
+from bargaining_chips.experiments.sweep.store import load_results
 from bargaining_chips.model.errors import UserError
 from sweep_helpers import ishigami_config, linear_config
 

@@ -6,7 +6,12 @@ import json
 import os
 
 import pytest
-from bargaining_chips.experiments.store import ResultStore, flatten, load_results, rows_to_parquet
+from bargaining_chips.experiments.sweep.store import (
+    ResultStore,
+    flatten,
+    load_results,
+    rows_to_parquet,
+)
 from bargaining_chips.model.errors import UserError
 from sweep_helpers import linear_config
 
@@ -93,7 +98,7 @@ def test_two_sweeps_cannot_write_to_one_folder_at_once(tmp_path):
 
 
 def test_load_only_some_columns(tmp_path):
-    from bargaining_chips.experiments.runner import run_sweep
+    from bargaining_chips.experiments.sweep.runner import run_sweep
 
     run_sweep(linear_config(), tmp_path, backend="serial", quiet=True)
     frame = load_results(tmp_path, columns=["param.x", "y"])

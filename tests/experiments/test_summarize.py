@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from bargaining_chips.experiments.runner import run_sweep
-from bargaining_chips.experiments.store import load_results
-from bargaining_chips.experiments.summarize import (
+from bargaining_chips.experiments.sweep.runner import run_sweep
+from bargaining_chips.experiments.sweep.store import load_results
+from bargaining_chips.experiments.sweep.summarize import (
     format_summary,
     summarize,
     t_interval,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from bargaining_chips.experiments.sweep_config import load_config, parse_config
+from bargaining_chips.experiments.sweep.config import load_config, parse_config
 from bargaining_chips.model.errors import UserError
 from sweep_helpers import linear_config
 
 BASE = {
-    "model": "bargaining_chips.experiments.toys:noisy_linear",
+    "model": "bargaining_chips.experiments.sensitivity.toys:noisy_linear",
     "levers": {"x": {"values": [0.0, 1.0]}},
 }
 
@@ -70,7 +70,7 @@ def test_fingerprint_follows_the_runs_not_the_presentation():
 def test_load_config_reads_toml(tmp_path):
     path = tmp_path / "s.toml"
     path.write_text(
-        'model = "bargaining_chips.experiments.toys:noisy_linear"\nreplications = 2\n'
+        'model = "bargaining_chips.experiments.sensitivity.toys:noisy_linear"\nreplications = 2\n'
         '[levers.x]\nvalues = [0.1, 0.2]\n'
     )
     assert load_config(path).replications == 2
@@ -91,7 +91,7 @@ def test_shipped_configs_validate(root):
 def test_the_documented_example_is_a_valid_config():
     import tomllib
 
-    import bargaining_chips.experiments.sweep_config as module
+    import bargaining_chips.experiments.sweep.config as module
 
     text = module.__doc__.split("Example::")[1].split("Bad input")[0]
     example = "\n".join(line[4:] for line in text.splitlines())

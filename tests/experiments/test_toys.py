@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from bargaining_chips.experiments.toys import ishigami, ishigami_indices, noisy_linear
+from bargaining_chips.experiments.sensitivity.toys import ishigami, ishigami_indices, noisy_linear
 
 
 def test_ishigami_indices_match_the_literature():

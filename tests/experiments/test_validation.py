@@ -11,8 +11,9 @@ import pytest
 
 matplotlib.use("Agg")
 
-from bargaining_chips.experiments import theory_plots, validation  # noqa: E402
-from bargaining_chips.experiments.validation import Check  # noqa: E402
+from bargaining_chips.experiments.theory import plots as theory_plots  # noqa: E402
+from bargaining_chips.experiments.theory import validation  # noqa: E402
+from bargaining_chips.experiments.theory.validation import Check  # noqa: E402
 
 import run  # noqa: E402
 

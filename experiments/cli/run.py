@@ -49,8 +49,8 @@ def parse_overrides(assignments: list[str]) -> dict:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from bargaining_chips.experiments import report
-    from bargaining_chips.experiments.run_files import write_all
+    from bargaining_chips.experiments.report import transcript
+    from bargaining_chips.experiments.report.run_files import write_all
     from bargaining_chips.model.loader import load_scenario
     from bargaining_chips.model.metrics import summary
     from bargaining_chips.model.negotiation import NegotiationModel
@@ -64,7 +64,7 @@ def run_command(args: argparse.Namespace) -> int:
         print(json.dumps(result, ensure_ascii=False))
         return 0
     out = sys.stdout
-    for line in report.transcript(model) + report.summary_lines(model, result):
+    for line in transcript.transcript(model) + transcript.summary_lines(model, result):
         print(line, file=out)
     print(f"\n{written_line(written, args.out)}", file=out)
     return 0

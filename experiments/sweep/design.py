@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from bargaining_chips.experiments.sweep_config import ParameterSpec, Scalar, SweepConfig
+from bargaining_chips.experiments.sweep.config import ParameterSpec, Scalar, SweepConfig
 
 # Entropy tag of the stream that seeds design sampling (distinct from the per-run seed stream).
 _DESIGN_STREAM = 0x5EED_DE51

@@ -1,7 +1,7 @@
 """The files of one run, written to the output folder the user names (default ``results/``).
 
 Each writer takes the finished model, its summary and the folder; :data:`WRITERS` lists them in
-order. Every file is written atomically (see :mod:`experiments.output`).
+order. Every file is written atomically (see :mod:`experiments.report.output`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bargaining_chips.experiments import output, plots, report
+from bargaining_chips.experiments.report import output, plots, transcript
 
 if TYPE_CHECKING:
     from bargaining_chips.model.negotiation import NegotiationModel
@@ -35,7 +35,7 @@ def write_rounds(model: NegotiationModel, result: dict, out: Path) -> list[Path]
 
 def write_transcript(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
     path = out / "transcript.txt"
-    text = "\n".join(report.transcript(model) + report.summary_lines(model, result)) + "\n"
+    text = "\n".join(transcript.transcript(model) + transcript.summary_lines(model, result)) + "\n"
     output.write_text(path, text)
     return [path]
 
@@ -115,7 +115,7 @@ def write_coalition_plots(model: NegotiationModel, result: dict, out: Path) -> l
     """coalition_network.png (the network at the chosen rounds, ``coalitions.plot_rounds``) and
     coalition_membership.png (membership over the rounds)."""
     import matplotlib.pyplot as plt
-    from bargaining_chips.experiments import coalition_plots as cp
+    from bargaining_chips.experiments.report import coalition_plots as cp
 
     if getattr(model, "coalition_tracker", None) is None:
         return []

@@ -39,9 +39,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bargaining_chips.experiments.design import Design, RunSpec
-from bargaining_chips.experiments.store import PARAM_PREFIX, ResultStore, flatten, rows_to_parquet
-from bargaining_chips.experiments.sweep_config import DEFAULT_MODEL, SweepConfig, load_config
+from bargaining_chips.experiments.sweep.config import DEFAULT_MODEL, SweepConfig, load_config
+from bargaining_chips.experiments.sweep.design import Design, RunSpec
+from bargaining_chips.experiments.sweep.store import (
+    PARAM_PREFIX,
+    ResultStore,
+    flatten,
+    rows_to_parquet,
+)
 from bargaining_chips.model.errors import UserError
 
 BACKENDS = ("serial", "process", "dask")
@@ -102,7 +107,7 @@ def validate_parameters(config: SweepConfig, design: Design, source: str = "conf
         return
     if config.model != DEFAULT_MODEL:
         return
-    from bargaining_chips.experiments.design import grid_values
+    from bargaining_chips.experiments.sweep.design import grid_values
     from bargaining_chips.model import load_scenario
 
     base = dict(config.constants)
@@ -323,7 +328,7 @@ class _Dask:
     def _check_environment(self, address: str) -> None:
         """Fail early, in one line, if the cluster cannot import the runner or the model.
 
-        Chunks are sent by reference to ``experiments.runner.run_chunk``, so the scheduler and
+        Chunks are sent by reference to ``experiments.sweep.runner.run_chunk``, so the scheduler and
         every worker must have this package (and the model's module) installed. The check runs
         the built-in ``exec`` there, which any environment can deserialize.
         """

@@ -1,4 +1,4 @@
-"""Plots of the theory cases: thin functions over tables (see :mod:`experiments.plots`).
+"""Plots of the theory cases: thin functions over tables (see :mod:`experiments.report.plots`).
 
 :func:`deadline_table` prepares the data of the deadline effect (Roth, Murnighan & Schoumaker
 1988): how many runs agreed in each round; :func:`plot_deadline_histogram` draws it on the Axes

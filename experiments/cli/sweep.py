@@ -1,7 +1,7 @@
 """Sub-commands ``sweep``, ``summarize`` and ``sensitivity`` of ``run.py``.
 
-Only argument parsing lives here; the work is done by :mod:`experiments.runner`,
-:mod:`experiments.summarize` and :mod:`experiments.sensitivity`, imported inside the handlers so
+Only argument parsing lives here; the work is done by :mod:`experiments.sweep.runner`,
+:mod:`experiments.sweep.summarize` and :mod:`experiments.sensitivity.study`, imported inside the handlers so
 ``python run.py --help`` stays fast.
 """
 
@@ -88,8 +88,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def sweep_command(args: argparse.Namespace) -> int:
     """``run.py sweep``: run the sweep, then write its summary table and plots."""
-    from bargaining_chips.experiments.runner import run_sweep
-    from bargaining_chips.experiments.sweep_config import load_config
+    from bargaining_chips.experiments.sweep.config import load_config
+    from bargaining_chips.experiments.sweep.runner import run_sweep
 
     config = load_config(args.config)
     report = run_sweep(
@@ -111,9 +111,9 @@ def sweep_command(args: argparse.Namespace) -> int:
 
 def write_sweep_outputs(config, out: Path) -> list[Path]:  # noqa: ANN001 - SweepConfig, lazily imported
     """Write ``summary.csv`` and the config's ``[[plots]]`` (under ``plots/``) for a finished sweep."""
-    from bargaining_chips.experiments.analysis_plots import render_plots
-    from bargaining_chips.experiments.store import ResultStore
-    from bargaining_chips.experiments.summarize import summarize
+    from bargaining_chips.experiments.sweep.plots import render_plots
+    from bargaining_chips.experiments.sweep.store import ResultStore
+    from bargaining_chips.experiments.sweep.summarize import summarize
 
     frame = ResultStore(out).load()
     table = summarize(frame, outcomes=list(config.outcomes) or None)
@@ -132,8 +132,8 @@ def write_sweep_outputs(config, out: Path) -> list[Path]:  # noqa: ANN001 - Swee
 
 def summarize_command(args: argparse.Namespace) -> int:
     """``run.py summarize``: print (and optionally export) the table of outcome means."""
-    from bargaining_chips.experiments.store import PARAM_PREFIX, ResultStore, load_results
-    from bargaining_chips.experiments.summarize import format_summary, summarize
+    from bargaining_chips.experiments.sweep.store import PARAM_PREFIX, ResultStore, load_results
+    from bargaining_chips.experiments.sweep.summarize import format_summary, summarize
 
     outcomes = args.outcome or _config_outcomes(args.dir)
     columns = None
@@ -163,7 +163,7 @@ def _config_outcomes(directory: Path) -> list[str] | None:
 
 def sensitivity_command(args: argparse.Namespace) -> int:
     """``run.py sensitivity``: run the study, print the indices, write tables and plots."""
-    from bargaining_chips.experiments.sensitivity import run_sensitivity
+    from bargaining_chips.experiments.sensitivity.study import run_sensitivity
 
     report = run_sensitivity(
         args.config, args.out, backend=args.backend, workers=args.workers, address=args.address,

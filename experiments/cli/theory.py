@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from bargaining_chips.experiments.cli_run import add_scenario_arguments
+    from bargaining_chips.experiments.cli.run import add_scenario_arguments
 
     p = subparsers.add_parser(
         "validate",
@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def validate_command(args: argparse.Namespace) -> int:
-    from bargaining_chips.experiments import validation
+    from bargaining_chips.experiments.theory import validation
 
     if args.plots is not None:
         rounds = validation.deadline_rounds(500)
@@ -67,7 +67,8 @@ def write_deadline_plot(rounds: tuple[list[int | None], int], out: Path) -> Path
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from bargaining_chips.experiments import output, theory_plots
+    from bargaining_chips.experiments.report import output
+    from bargaining_chips.experiments.theory import plots as theory_plots
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
     theory_plots.plot_deadline_histogram(theory_plots.deadline_table(*rounds), ax=ax)
@@ -77,7 +78,7 @@ def write_deadline_plot(rounds: tuple[list[int | None], int], out: Path) -> Path
 
 
 def solutions_command(args: argparse.Namespace) -> int:
-    from bargaining_chips.experiments.cli_run import parse_overrides
+    from bargaining_chips.experiments.cli.run import parse_overrides
     from bargaining_chips.model.loader import load_scenario
     from bargaining_chips.model.solutions import solution_lines, solutions
 

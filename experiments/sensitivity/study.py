@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from bargaining_chips.experiments.design import Design
-from bargaining_chips.experiments.sweep_config import DesignSpec, SweepConfig, load_config
+from bargaining_chips.experiments.sweep.config import DesignSpec, SweepConfig, load_config
+from bargaining_chips.experiments.sweep.design import Design
 from bargaining_chips.model.errors import UserError
 
 if TYPE_CHECKING:
@@ -199,9 +199,9 @@ def run_sensitivity(
     Outcomes are the config's ``outcomes``, or every numeric outcome of the model when it lists
     none. See the module docstring for the method and the files written.
     """
-    from bargaining_chips.experiments.runner import run_sweep
-    from bargaining_chips.experiments.store import MANIFEST, ResultStore
-    from bargaining_chips.experiments.summarize import outcome_columns
+    from bargaining_chips.experiments.sweep.runner import run_sweep
+    from bargaining_chips.experiments.sweep.store import MANIFEST, ResultStore
+    from bargaining_chips.experiments.sweep.summarize import outcome_columns
 
     if not isinstance(config, SweepConfig):
         config = load_config(config)
@@ -263,7 +263,7 @@ def run_sensitivity(
 
 def write_sensitivity_plots(report: SensitivityReport, method: str, out: Path) -> list[Path]:
     """Write the Sobol'/Morris chart and the tornado chart of every analysed outcome."""
-    from bargaining_chips.experiments.analysis_plots import (
+    from bargaining_chips.experiments.sweep.plots import (
         file_stem,
         plot_morris,
         plot_sobol,

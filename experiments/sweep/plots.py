@@ -11,7 +11,7 @@ strategy pair), :func:`plot_p_deal` (P(deal) against a parameter, e.g. deadline 
 Wilson confidence band), :func:`plot_deadline_effect` (the round of agreement relative to the first
 deadline: the deadline effect, agreements clustering just before it).
 
-Sensitivity plots (tables from :mod:`experiments.sensitivity`): :func:`plot_tornado` (one-at-a-time
+Sensitivity plots (tables from :mod:`experiments.sensitivity.study`): :func:`plot_tornado` (one-at-a-time
 swings), :func:`plot_sobol` (S1 and ST with confidence intervals; Saltelli et al. 2010) and
 :func:`plot_morris` (μ* against σ; Morris 1991, Campolongo et al. 2007).
 """
@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from bargaining_chips.experiments.store import PARAM_PREFIX
+from bargaining_chips.experiments.sweep.store import PARAM_PREFIX
 
 if TYPE_CHECKING:
     import pandas as pd
-    from bargaining_chips.experiments.sweep_config import PlotSpec
+    from bargaining_chips.experiments.sweep.config import PlotSpec
     from matplotlib.axes import Axes
 
 
@@ -90,7 +90,7 @@ def p_deal_table(
 
     Columns: ``group`` (the value of ``by``, or None), x, n, mean, low, high.
     """
-    from bargaining_chips.experiments.summarize import summarize
+    from bargaining_chips.experiments.sweep.summarize import summarize
 
     x = _column(frame, x)
     _outcome(frame, outcome)
