@@ -12,7 +12,8 @@ The names below are the public Python API.
 
 from bargaining_chips.experiments.sensitivity.study import run_sensitivity
 from bargaining_chips.experiments.single import play, run_once
+from bargaining_chips.experiments.sweep.options import RunOptions
 from bargaining_chips.experiments.sweep.runner import run_sweep
 from bargaining_chips.experiments.sweep.store import load_results
 
-__all__ = ["play", "run_once", "run_sweep", "run_sensitivity", "load_results"]
+__all__ = ["play", "run_once", "run_sweep", "run_sensitivity", "load_results", "RunOptions"]

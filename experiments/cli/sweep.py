@@ -1,8 +1,9 @@
 """Sub-commands ``sweep``, ``summarize`` and ``sensitivity`` of ``run.py``.
 
 Only argument parsing lives here; the work is done by :mod:`experiments.sweep.runner`,
-:mod:`experiments.sweep.summarize` and :mod:`experiments.sensitivity.study`, imported inside the handlers so
-``python run.py --help`` stays fast.
+:mod:`experiments.sweep.summarize` and :mod:`experiments.sensitivity.study`, imported inside the
+handlers so ``python run.py --help`` stays fast. The options of where and how runs execute become
+one :class:`~experiments.sweep.options.RunOptions`, shared by ``sweep`` and ``sensitivity``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bargaining_chips.experiments.sweep.options import RunOptions
 
 SWEEP_EPILOG = """\
 examples:
@@ -46,6 +51,16 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         help="skip runs already in --out (default: on)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run_options(args: argparse.Namespace) -> RunOptions:
+    """The :class:`RunOptions` of the command-line options :func:`_add_run_options` adds."""
+    from bargaining_chips.experiments.sweep.options import RunOptions
+
+    return RunOptions(
+        backend=args.backend, workers=args.workers, address=args.address, resume=args.resume,
+        quiet=args.quiet,
+    )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -91,11 +106,9 @@ def sweep_command(args: argparse.Namespace) -> int:
     from bargaining_chips.experiments.sweep.config import load_config
     from bargaining_chips.experiments.sweep.runner import run_sweep
 
+    options = run_options(args)
     config = load_config(args.config)
-    report = run_sweep(
-        args.config, args.out, backend=args.backend, workers=args.workers, address=args.address,
-        resume=args.resume, quiet=args.quiet,
-    )
+    report = run_sweep(args.config, args.out, options)
     written = write_sweep_outputs(config, args.out)
     if not args.quiet:
         rate = report.runs_done / report.elapsed if report.elapsed else 0.0
@@ -165,10 +178,7 @@ def sensitivity_command(args: argparse.Namespace) -> int:
     """``run.py sensitivity``: run the study, print the indices, write tables and plots."""
     from bargaining_chips.experiments.sensitivity.study import run_sensitivity
 
-    report = run_sensitivity(
-        args.config, args.out, backend=args.backend, workers=args.workers, address=args.address,
-        resume=args.resume, quiet=args.quiet, tornado=args.tornado,
-    )
+    report = run_sensitivity(args.config, args.out, run_options(args), tornado=args.tornado)
     if not args.quiet:
         import pandas as pd
 

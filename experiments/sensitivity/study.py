@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from bargaining_chips.experiments.sweep.config import DesignSpec, SweepConfig, load_config
 from bargaining_chips.experiments.sweep.design import Design
+from bargaining_chips.experiments.sweep.options import RunOptions
 from bargaining_chips.model.errors import UserError
 
 if TYPE_CHECKING:
@@ -185,17 +186,16 @@ def oat_config(config: SweepConfig) -> SweepConfig:
 def run_sensitivity(
     config: SweepConfig | str | Path,
     out: str | Path,
+    options: RunOptions | None = None,
     *,
-    backend: str = "process",
-    workers: int | None = None,
-    address: str | None = None,
-    resume: bool = True,
-    quiet: bool = False,
     tornado: bool = True,
     plots: bool = True,
+    **changes: Any,
 ) -> SensitivityReport:
     """Run a Sobol' or Morris study (and its one-at-a-time companion) and write tables and plots.
 
+    ``options`` say where and how the runs execute, as for :func:`~..sweep.runner.run_sweep`
+    (and, as there, its fields may be given by name: ``backend="serial"``); both sweeps use them.
     Outcomes are the config's ``outcomes``, or every numeric outcome of the model when it lists
     none. See the module docstring for the method and the files written.
     """
@@ -203,6 +203,7 @@ def run_sensitivity(
     from bargaining_chips.experiments.sweep.store import MANIFEST, ResultStore
     from bargaining_chips.experiments.sweep.summarize import outcome_columns
 
+    options = RunOptions.of(options, **changes)
     if not isinstance(config, SweepConfig):
         config = load_config(config)
     if config.design.kind not in ("sobol", "morris"):
@@ -219,15 +220,14 @@ def run_sensitivity(
         if foreign:
             raise UserError(f"{out}: holds other files ({foreign[0]}); choose another --out")
     companion = oat_config(config) if tornado else None
-    ResultStore.check(out / "runs", config, resume=resume)
+    ResultStore.check(out / "runs", config, resume=options.resume)
     if companion is not None:
-        ResultStore.check(out / "oat", companion, resume=resume)
+        ResultStore.check(out / "oat", companion, resume=options.resume)
 
-    sweep_args = dict(backend=backend, workers=workers, address=address, resume=resume, quiet=quiet)
     report = SensitivityReport(out, None, None)
-    report.sweeps.append(run_sweep(config, out / "runs", **sweep_args))
+    report.sweeps.append(run_sweep(config, out / "runs", options))
     if companion is not None:
-        report.sweeps.append(run_sweep(companion, out / "oat", **sweep_args))
+        report.sweeps.append(run_sweep(companion, out / "oat", options))
 
     frame = ResultStore(out / "runs").load()
     outcomes = list(config.outcomes) or outcome_columns(frame)

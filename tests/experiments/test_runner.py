@@ -3,6 +3,7 @@ killed driver survived, bad input refused before anything is written."""
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -13,14 +14,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from bargaining_chips.experiments.sweep.design import Design, RunSpec
-from bargaining_chips.experiments.sweep.runner import (
+from bargaining_chips.experiments.sweep.backends.process import start_method
+from bargaining_chips.experiments.sweep.chunks import (
     MAX_ATTEMPTS,
-    _Chunk,
-    _retry,
-    run_sweep,
-    start_method,
+    Chunk,
+    Chunker,
+    ChunkResult,
+    retry,
 )
+from bargaining_chips.experiments.sweep.design import Design, RunSpec
+from bargaining_chips.experiments.sweep.options import RunOptions
+from bargaining_chips.experiments.sweep.runner import run_sweep
 from bargaining_chips.experiments.sweep.store import ResultStore, load_results
 from bargaining_chips.model.errors import UserError
 from sweep_helpers import linear_config
@@ -47,7 +51,8 @@ def test_serial_sweep_writes_every_run_once_with_its_seed(tmp_path):
 def test_process_backend_writes_the_same_rows_as_serial(tmp_path):
     cfg = linear_config(replications=20)
     run_sweep(cfg, tmp_path / "serial", backend="serial", quiet=True)
-    report = run_sweep(cfg, tmp_path / "process", backend="process", workers=2, quiet=True)
+    options = RunOptions(backend="process", workers=2, quiet=True)
+    report = run_sweep(cfg, tmp_path / "process", options)
     assert report.complete and report.workers == 2
     pd.testing.assert_frame_equal(load_results(tmp_path / "serial"), load_results(tmp_path / "process"))
 
@@ -123,13 +128,15 @@ def test_a_worker_killed_mid_sweep_is_replaced_and_every_run_lands_once(tmp_path
 
 def test_retry_resends_then_splits_then_records_a_killer_run():
     runs = [RunSpec(i, i, 0, i, f"k{i}", {"x": i}) for i in range(4)]
-    chunk = _Chunk(runs)
+    chunk = Chunk(runs)
     for attempt in range(1, MAX_ATTEMPTS):
-        (chunk,) = _retry(chunk)
+        (chunk,) = retry(chunk)
         assert chunk.attempts == attempt and len(chunk.runs) == 4
-    halves = list(_retry(chunk))
+    halves = list(retry(chunk))
     assert [len(h.runs) for h in halves] == [2, 2] and all(h.attempts == 0 for h in halves)
-    (row,) = _retry(_Chunk(runs[:1], MAX_ATTEMPTS - 1))
+    (died,) = retry(Chunk(runs[:1], MAX_ATTEMPTS - 1))
+    assert isinstance(died, ChunkResult) and (died.first_index, died.n, died.errors) == (0, 1, 1)
+    (row,) = pd.read_parquet(io.BytesIO(died.parquet)).to_dict("records")
     assert row["status"] == "error" and row["error"].startswith("WorkerDied")
     assert row["run_key"] == "k0" and row["param.x"] == 0
 
@@ -204,10 +211,8 @@ def test_start_method_is_explicit():
 
 
 def test_chunks_follow_measured_time_and_shrink_at_the_end():
-    from bargaining_chips.experiments.sweep.runner import ChunkResult, _Chunker
-
     runs = (RunSpec(i, i, 0, i, f"k{i}", {}) for i in range(1000))
-    chunker = _Chunker(runs, target=1.0, max_size=10_000, remaining=1000, workers=2)
+    chunker = Chunker(runs, target=1.0, max_size=10_000, remaining=1000, workers=2)
     first = chunker.next()
     assert len(first.runs) == 2  # not timed yet
     chunker.observe(ChunkResult(0, 2, 0, b"", compute_seconds=0.02))  # 10 ms a run
