@@ -11,9 +11,8 @@ strategy pair), :func:`plot_p_deal` (P(deal) against a parameter, e.g. deadline 
 Wilson confidence band), :func:`plot_deadline_effect` (the round of agreement relative to the first
 deadline: the deadline effect, agreements clustering just before it).
 
-Sensitivity plots (tables from :mod:`experiments.sensitivity.study`): :func:`plot_tornado` (one-at-a-time
-swings), :func:`plot_sobol` (S1 and ST with confidence intervals; Saltelli et al. 2010) and
-:func:`plot_morris` (μ* against σ; Morris 1991, Campolongo et al. 2007).
+The sensitivity plots (tornado, Sobol', Morris) are in :mod:`experiments.sensitivity.plots`;
+they share :func:`axes_or_new`, :func:`parameter_label`, :func:`save` and :func:`file_stem`.
 """
 
 from __future__ import annotations
@@ -31,7 +30,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 
-def _axes(ax: Axes | None, width: float = 7.0) -> Axes:
+def axes_or_new(ax: Axes | None, width: float = 7.0) -> Axes:
+    """``ax``, or the Axes of a new figure ``width`` inches wide (no pyplot: nothing global)."""
     if ax is not None:
         return ax
     from matplotlib.figure import Figure
@@ -61,7 +61,8 @@ def _outcome(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.to_numeric(frame[name], errors="coerce").astype("float64")
 
 
-def _label(name: str) -> str:
+def parameter_label(name: str) -> str:
+    """A column's name as an axis label: a parameter by its path, without ``param.``."""
     return name.removeprefix(PARAM_PREFIX)
 
 
@@ -135,15 +136,15 @@ def distribution_groups(
 # -- sweep plots ----------------------------------------------------------------------------------
 def plot_heatmap(frame: pd.DataFrame, x: str, y: str, outcome: str, ax: Axes | None = None) -> Axes:
     """Mean of ``outcome`` over a grid of two parameters, each cell annotated."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     table = heatmap_table(frame, x, y, outcome)
     image = ax.imshow(table.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
     ax.set_xticks(range(table.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v)
                                           for v in table.columns])
     ax.set_yticks(range(table.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v)
                                           for v in table.index])
-    ax.set_xlabel(_label(x))
-    ax.set_ylabel(_label(y))
+    ax.set_xlabel(parameter_label(x))
+    ax.set_ylabel(parameter_label(y))
     ax.set_title(f"mean {outcome}")
     values = table.to_numpy()
     if values.size <= 400:
@@ -161,10 +162,10 @@ def plot_distributions(
 ) -> Axes:
     """Box plots of ``outcome`` per combination of ``by`` (e.g. per strategy pair)."""
     groups = distribution_groups(frame, by, outcome)
-    ax = _axes(ax, width=max(7.0, 0.4 * len(groups)))
+    ax = axes_or_new(ax, width=max(7.0, 0.4 * len(groups)))
     labels = list(groups)
     ax.boxplot([groups[k] for k in labels], tick_labels=labels, showmeans=True)
-    ax.set_xlabel(" / ".join(_label(_column(frame, b)) for b in by))
+    ax.set_xlabel(" / ".join(parameter_label(_column(frame, b)) for b in by))
     ax.set_ylabel(outcome)
     ax.tick_params(axis="x", labelrotation=45)
     ax.set_title(f"{outcome} by {', '.join(by)}")
@@ -181,15 +182,15 @@ def plot_p_deal(
 ) -> Axes:
     """P(``outcome``) against parameter ``x`` with a ``conf`` Wilson band; one curve per value of
     parameter ``by`` when given."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     table = p_deal_table(frame, x, outcome, conf, by)
     groups = table.groupby("group", sort=True) if by else [(None, table)]
     for value, part in groups:
-        label = f"{_label(by)} = {value}" if by else f"P({outcome})"
+        label = f"{parameter_label(by)} = {value}" if by else f"P({outcome})"
         (line,) = ax.plot(part["x"], part["mean"], marker="o", label=label)
         ax.fill_between(part["x"], part["low"], part["high"], alpha=0.2, color=line.get_color())
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel(_label(_column(frame, x)))
+    ax.set_xlabel(parameter_label(_column(frame, x)))
     ax.set_ylabel(f"P({outcome})")
     ax.set_title(f"P({outcome}) with {conf:.0%} Wilson bands")
     ax.legend(loc="best", fontsize=8)
@@ -198,7 +199,7 @@ def plot_p_deal(
 
 def plot_deadline_effect(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Histogram of agreement rounds relative to the first deadline (0 = the deadline round)."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     offsets = deadline_offsets(frame)
     if len(offsets):
         bins = np.arange(offsets.min() - 0.5, offsets.max() + 1.5)
@@ -207,60 +208,6 @@ def plot_deadline_effect(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("round of agreement − deadline round")
     ax.set_ylabel("runs")
     ax.set_title(f"deadline effect ({len(offsets)} agreements)")
-    ax.legend(loc="best")
-    return ax
-
-
-# -- sensitivity plots ----------------------------------------------------------------------------
-def plot_tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None) -> Axes:
-    """One-at-a-time swings of ``outcome`` (rows of a tornado table), widest at the top."""
-    ax = _axes(ax)
-    rows = table[table["outcome"] == outcome].sort_values("swing", kind="stable")
-    baseline = float(rows["baseline"].iloc[0]) if len(rows) else 0.0
-    y = np.arange(len(rows))
-    ax.barh(y, rows["high"] - baseline, left=baseline, color="tab:blue", label="above baseline")
-    ax.barh(y, rows["low"] - baseline, left=baseline, color="tab:orange", label="below baseline")
-    ax.axvline(baseline, color="black", linewidth=1)
-    ax.set_yticks(y, [_label(p) for p in rows["parameter"]])
-    ax.set_xlabel(f"{outcome} (baseline {baseline:.3g})")
-    ax.set_title(f"one at a time: {outcome}")
-    ax.legend(loc="best", fontsize=8)
-    return ax
-
-
-def plot_sobol(indices: pd.DataFrame, outcome: str, ax: Axes | None = None) -> Axes:
-    """First-order (S1) and total (ST) Sobol' indices with their confidence intervals."""
-    ax = _axes(ax)
-    rows = indices[(indices["method"] == "sobol") & (indices["outcome"] == outcome)]
-    params = list(dict.fromkeys(rows[rows["index"] == "S1"]["parameter"]))
-    x = np.arange(len(params))
-    for offset, name in ((-0.2, "S1"), (0.2, "ST")):
-        part = rows[rows["index"] == name].set_index("parameter").reindex(params)
-        ax.bar(x + offset, part["value"], width=0.4, yerr=part["conf"], capsize=3, label=name)
-    ax.set_xticks(x, [_label(p) for p in params])
-    ax.tick_params(axis="x", labelrotation=20)
-    ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_ylabel("Sobol' index")
-    ax.set_title(f"Sobol' indices: {outcome}")
-    ax.legend(loc="best")
-    return ax
-
-
-def plot_morris(indices: pd.DataFrame, outcome: str, ax: Axes | None = None) -> Axes:
-    """Morris screening: μ* (mean absolute elementary effect) against σ, with μ*'s interval."""
-    ax = _axes(ax)
-    rows = indices[(indices["method"] == "morris") & (indices["outcome"] == outcome)]
-    wide = rows.pivot_table(index="parameter", columns="index", values="value", sort=False)
-    conf = rows[rows["index"] == "mu_star"].set_index("parameter")["conf"].reindex(wide.index)
-    ax.errorbar(wide["mu_star"], wide["sigma"], xerr=conf, fmt="o", capsize=3)
-    for name, row in wide.iterrows():
-        ax.annotate(_label(str(name)), (row["mu_star"], row["sigma"]), fontsize=8,
-                    xytext=(4, 4), textcoords="offset points")
-    top = float(np.nanmax(wide[["mu_star", "sigma"]].to_numpy())) if len(wide) else 1.0
-    ax.plot([0, top], [0, top], color="grey", linestyle=":", label="σ = μ*")
-    ax.set_xlabel("μ* (mean |elementary effect|)")
-    ax.set_ylabel("σ (interaction / non-linearity)")
-    ax.set_title(f"Morris screening: {outcome}")
     ax.legend(loc="best")
     return ax
 

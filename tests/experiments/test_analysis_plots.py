@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from bargaining_chips.experiments.sensitivity import plots as sp
 from bargaining_chips.experiments.sweep import plots as ap
 from bargaining_chips.experiments.sweep.config import PlotSpec
 from matplotlib.axes import Axes
@@ -91,12 +92,12 @@ def test_sensitivity_plots_return_axes():
          ("morris", "y", "a", None, "mu", 2.0, None)],
         columns=["method", "outcome", "parameter", "parameter_2", "index", "value", "conf"],
     )
-    ax = ap.plot_sobol(indices, "y")
+    ax = sp.plot_sobol(indices, "y")
     assert isinstance(ax, Axes) and len(ax.patches) == 4
-    assert isinstance(ap.plot_morris(indices, "y"), Axes)
+    assert isinstance(sp.plot_morris(indices, "y"), Axes)
     tornado = pd.DataFrame({"outcome": ["y", "y"], "parameter": ["a", "b"], "baseline": [1.0, 1.0],
                             "low": [0.5, 0.9], "high": [2.0, 1.2], "swing": [1.5, 0.3]})
-    ax = ap.plot_tornado(tornado, "y")
+    ax = sp.plot_tornado(tornado, "y")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["b", "a"]  # widest on top
 
 

@@ -6,12 +6,12 @@ import json
 
 import numpy as np
 import pytest
-from bargaining_chips.experiments.sensitivity.study import (
+from bargaining_chips.experiments.sensitivity.indices import (
     analyze,
     point_means,
-    run_sensitivity,
     tornado_table,
 )
+from bargaining_chips.experiments.sensitivity.study import run_sensitivity
 from bargaining_chips.experiments.sensitivity.toys import ishigami_indices
 from bargaining_chips.experiments.sweep.design import Design
 from bargaining_chips.experiments.sweep.runner import run_sweep
