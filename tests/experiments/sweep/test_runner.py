@@ -3,7 +3,6 @@ killed driver survived, bad input refused before anything is written."""
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import subprocess
@@ -14,22 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from bargaining_chips.experiments.sweep.backends.process import start_method
-from bargaining_chips.experiments.sweep.chunks import (
-    MAX_ATTEMPTS,
-    Chunk,
-    Chunker,
-    ChunkResult,
-    retry,
-)
-from bargaining_chips.experiments.sweep.design import Design, RunSpec
+from bargaining_chips.experiments.sweep.design import Design
 from bargaining_chips.experiments.sweep.options import RunOptions
 from bargaining_chips.experiments.sweep.runner import run_sweep
 from bargaining_chips.experiments.sweep.store import ResultStore, load_results
 from bargaining_chips.model.errors import UserError
 from sweep_helpers import linear_config
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def keys_on_disk(out: Path) -> list[str]:
@@ -126,21 +117,6 @@ def test_a_worker_killed_mid_sweep_is_replaced_and_every_run_lands_once(tmp_path
     assert sorted(keys) == sorted(r.key for r in Design(cfg).runs())
 
 
-def test_retry_resends_then_splits_then_records_a_killer_run():
-    runs = [RunSpec(i, i, 0, i, f"k{i}", {"x": i}) for i in range(4)]
-    chunk = Chunk(runs)
-    for attempt in range(1, MAX_ATTEMPTS):
-        (chunk,) = retry(chunk)
-        assert chunk.attempts == attempt and len(chunk.runs) == 4
-    halves = list(retry(chunk))
-    assert [len(h.runs) for h in halves] == [2, 2] and all(h.attempts == 0 for h in halves)
-    (died,) = retry(Chunk(runs[:1], MAX_ATTEMPTS - 1))
-    assert isinstance(died, ChunkResult) and (died.first_index, died.n, died.errors) == (0, 1, 1)
-    (row,) = pd.read_parquet(io.BytesIO(died.parquet)).to_dict("records")
-    assert row["status"] == "error" and row["error"].startswith("WorkerDied")
-    assert row["run_key"] == "k0" and row["param.x"] == 0
-
-
 DRIVER = textwrap.dedent(
     """
     import sys
@@ -201,24 +177,3 @@ def _state(pid: int) -> str:
     except OSError:
         pass
     return "zombie"
-
-
-def test_start_method_is_explicit():
-    assert start_method("spawn") == "spawn"
-    assert start_method("auto") in ("fork", "spawn")
-    with pytest.raises(UserError):
-        start_method("teleport")
-
-
-def test_chunks_follow_measured_time_and_shrink_at_the_end():
-    runs = (RunSpec(i, i, 0, i, f"k{i}", {}) for i in range(1000))
-    chunker = Chunker(runs, target=1.0, max_size=10_000, remaining=1000, workers=2)
-    first = chunker.next()
-    assert len(first.runs) == 2  # not timed yet
-    chunker.observe(ChunkResult(0, 2, 0, b"", compute_seconds=0.02))  # 10 ms a run
-    sizes = [len(first.runs)]
-    while (chunk := chunker.next()) is not None:
-        sizes.append(len(chunk.runs))
-    assert sum(sizes) == 1000
-    assert sizes[1] == 100  # one second of work
-    assert sizes[-1] < sizes[1] and sizes == sizes[:1] + sorted(sizes[1:], reverse=True)
