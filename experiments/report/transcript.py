@@ -6,7 +6,6 @@ the files and the dashboard tell the same story.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -288,7 +287,3 @@ def two_level_header(model: NegotiationModel) -> list[str]:
         else:
             lines.append(f"event: {ev.label}, {when}: {gov}'s threshold becomes {ev.threshold:.2f}")
     return lines
-
-
-def iso(date: dt.date | None) -> str:
-    return date.isoformat() if date else ""
