@@ -34,8 +34,9 @@ class Backend(Protocol):
         """Run every chunk and yield each result as it finishes (in any order).
 
         A chunk whose worker dies is sent again, split, or (a single run) yielded as an error row
-        (:func:`~..chunks.retry`); every run of every chunk comes back exactly once. On Ctrl-C the
-        chunks already running are let finish and yielded before ``KeyboardInterrupt`` goes on.
+        (:func:`~..chunks.retry`); every run of every chunk comes back exactly once. On Ctrl-C
+        while it waits for workers (where a driver spends its time), the chunks already running
+        are let finish and yielded before ``KeyboardInterrupt`` goes on.
         """
         ...
 

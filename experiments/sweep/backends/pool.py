@@ -5,7 +5,7 @@ busy while the driver writes a part, few enough that memory stays flat), yields 
 finish, and deals with dead workers: the lost chunks are resent, split or recorded as errors
 (:func:`~..chunks.retry`), and after :data:`MAX_BARREN_RESTARTS` deaths in a row with no chunk
 finished the sweep gives up (the finished runs are kept, and resume continues). A subclass supplies
-the five steps that differ between pools: submit, wait, result, recover and cancel.
+what differs between pools: submit, wait, result, recover, cancel and close.
 """
 
 from __future__ import annotations
@@ -31,18 +31,11 @@ class PoolBackend(ABC):
     def run(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
         """Run every chunk on the pool; yield each result as it finishes (see :class:`Backend`)."""
         pending = iter(chunks)
-        resend: deque[Chunk] = deque()
+        resend: deque[Chunk] = deque()  # chunks of dead workers, sent before new ones
         in_flight: dict[Any, Chunk] = {}
         barren = 0  # worker deaths since the last finished chunk
         try:
-            while True:
-                while len(in_flight) < 2 * self.workers:
-                    chunk = resend.popleft() if resend else next(pending, None)
-                    if chunk is None:
-                        break
-                    in_flight[self.submit(chunk)] = chunk
-                if not in_flight:
-                    return
+            while self._fill(in_flight, resend, pending):
                 lost: list[Chunk] = []
                 for future in self.wait(list(in_flight)):
                     chunk = in_flight.pop(future)
@@ -55,23 +48,25 @@ class PoolBackend(ABC):
                     yield result
                 if lost:
                     barren += 1
-                    if barren > MAX_BARREN_RESTARTS:
-                        raise RuntimeError(
-                            f"workers died {barren} times in a row without finishing a chunk "
-                            "(see the worker errors above); the finished runs are kept, "
-                            "run the same command again to resume"
-                        )
+                    _give_up_after(barren)
                     lost += self.recover(in_flight)
                     self.restarts += 1
-                    for chunk in lost:
-                        for again in retry(chunk):
-                            if isinstance(again, Chunk):
-                                resend.append(again)
-                            else:
-                                yield again
+                    yield from _retry_all(lost, resend)
         except KeyboardInterrupt:
             yield from self._finished(in_flight)
             raise
+
+    def _fill(
+        self, in_flight: dict[Any, Chunk], resend: deque[Chunk], pending: Iterator[Chunk]
+    ) -> bool:
+        """Submit chunks (those to resend first) until two per worker are in flight; False when
+        nothing is left to run."""
+        while len(in_flight) < 2 * self.workers:
+            chunk = resend.popleft() if resend else next(pending, None)
+            if chunk is None:
+                break
+            in_flight[self.submit(chunk)] = chunk
+        return bool(in_flight)
 
     def _finished(self, in_flight: dict[Any, Chunk]) -> Iterator[ChunkResult]:
         """After Ctrl-C: cancel what has not started, let what runs finish, yield what finished
@@ -112,3 +107,23 @@ class PoolBackend(ABC):
     def close(self) -> None:
         """Stop the workers (idempotent), letting running chunks finish."""
 
+
+def _give_up_after(barren: int) -> None:
+    """Stop a sweep whose workers died ``barren`` times in a row without finishing a chunk."""
+    if barren > MAX_BARREN_RESTARTS:
+        raise RuntimeError(
+            f"workers died {barren} times in a row without finishing a chunk "
+            "(see the worker errors above); the finished runs are kept, "
+            "run the same command again to resume"
+        )
+
+
+def _retry_all(lost: list[Chunk], resend: deque[Chunk]) -> Iterator[ChunkResult]:
+    """Queue the lost chunks again (resent or split) and yield the error rows of runs that keep
+    killing their workers."""
+    for chunk in lost:
+        for again in retry(chunk):
+            if isinstance(again, Chunk):
+                resend.append(again)
+            else:
+                yield again
