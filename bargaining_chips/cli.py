@@ -16,9 +16,9 @@ import sys
 
 # Each module adds one or more sub-commands; the order is the order of `--help`.
 COMMAND_MODULES = (
-    "bargaining_chips.experiments.cli_run",
-    "bargaining_chips.experiments.cli_sweep",
-    "bargaining_chips.experiments.cli_theory",
+    "bargaining_chips.experiments.cli.run",
+    "bargaining_chips.experiments.cli.sweep",
+    "bargaining_chips.experiments.cli.theory",
     "bargaining_chips.viz.cli",
 )
 

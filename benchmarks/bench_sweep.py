@@ -47,8 +47,8 @@ def default_config(runs: int, root_seed: int = 1) -> dict:
 
 
 def throughput(runs: int, backends: list[str], workers: int | None, best: float) -> None:
-    from bargaining_chips.experiments.runner import run_sweep
-    from bargaining_chips.experiments.sweep_config import parse_config
+    from bargaining_chips.experiments.sweep.config import parse_config
+    from bargaining_chips.experiments.sweep.runner import run_sweep
 
     config = parse_config(default_config(runs))
     serial_rate = None
@@ -156,8 +156,8 @@ def memory(runs: int, workers: int | None) -> None:
 
 
 def child_sweep(config_path: str, out: str, workers: int | None) -> int:
-    from bargaining_chips.experiments.runner import run_sweep
-    from bargaining_chips.experiments.sweep_config import parse_config
+    from bargaining_chips.experiments.sweep.config import parse_config
+    from bargaining_chips.experiments.sweep.runner import run_sweep
 
     config = parse_config(json.loads(Path(config_path).read_text()))
     run_sweep(config, out, backend="process", workers=workers, quiet=True)

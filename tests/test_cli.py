@@ -1,4 +1,4 @@
-"""The command line (run.py and experiments/cli_run.py).
+"""The command line (run.py and experiments/cli/run.py).
 
 The commands users type run as subprocesses (``sys.executable run.py ...`` from a scratch folder);
 the list of bad inputs runs through ``run.main`` in-process for speed, with a few of them repeated
@@ -184,7 +184,7 @@ def test_no_plots_writes_the_tables_but_no_pictures(tmp_path, run_main, capsys):
 
 
 def test_a_missing_optional_package_names_its_extra(run_main, capsys, monkeypatch):
-    import bargaining_chips.experiments.cli_sweep as cli_sweep
+    import bargaining_chips.experiments.cli.sweep as cli_sweep
 
     def needs_pyarrow(args):
         raise ModuleNotFoundError("No module named 'pyarrow'", name="pyarrow")

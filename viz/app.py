@@ -22,7 +22,7 @@ import os
 from typing import Any
 
 import solara
-from bargaining_chips.experiments import report
+from bargaining_chips.experiments.report import transcript
 from bargaining_chips.model import load_scenario, scenario_names
 from bargaining_chips.model.loader import DEFAULT_SCENARIO
 from bargaining_chips.viz import controls, figures, panels
@@ -114,7 +114,7 @@ def round_html(summary: panels.RoundSummary, settings: str = "") -> str:
         stands = []
         for s in summary.stands:
             asks = "—" if s.threshold is None else _utility(s.threshold)
-            answer = report.VERBS.get(s.answer or "", "proposed it")  # the transcript's verbs
+            answer = transcript.VERBS.get(s.answer or "", "proposed it")  # the transcript's verbs
             stands.append(
                 f'<tr data-government="{_esc(s.government)}"><td>{_esc(s.government)}</td>'
                 f'<td data-field="utility">{_utility(s.utility)}</td>'

@@ -1,7 +1,7 @@
 """The dashboard's drawings: thin functions over the data of :mod:`viz.panels`, sized for a projector.
 
 Each ``draw_*`` draws on the Axes it is given and returns it; nothing is shown or saved here. The
-dance and the utility space are the report's own plots (:mod:`experiments.plots`) with larger type
+dance and the utility space are the report's own plots (:mod:`experiments.report.plots`) with larger type
 and a fixed frame (the whole calendar on the dance's x axis, the unit square for utilities), so the
 picture does not rescale from one round to the next. :func:`new_figure` makes figures without
 pyplot, so no global figure state builds up in a long-running server.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from bargaining_chips.experiments import plots
+from bargaining_chips.experiments.report import plots
 from matplotlib.figure import Figure
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def draw_network(network: CoalitionNetwork, pos: dict[str, tuple[float, float]],
     the report's colours; grey: alone), governments as squares, firms as circles sized by
     lobbying power; dark edges join coalitions (width by alignment), orange arrows are this
     round's lobbying pushes (width by intensity). Nodes are named as in the transcript."""
-    from bargaining_chips.experiments.coalition_plots import ALONE, coalition_colour
+    from bargaining_chips.experiments.report.coalition_plots import ALONE, coalition_colour
 
     sizes = {g.id: len(g.members) for g in network.groups}
     for u, v, weight in network.alignment:

@@ -2,8 +2,8 @@
 
 Every function takes a :class:`~model.NegotiationModel` as it stands after some rounds and returns
 plain data; :mod:`viz.figures` draws it and :mod:`viz.app` lays it out. The wording of the round
-log is the transcript's own (:func:`experiments.report.round_lines`), and the dance and
-utility-space tables are the report plots' own (:mod:`experiments.plots`), so the page, the
+log is the transcript's own (:func:`experiments.report.transcript.round_lines`), and the dance and
+utility-space tables are the report plots' own (:mod:`experiments.report.plots`), so the page, the
 printed transcript and the saved plots tell the same story.
 
 The coalition network
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from bargaining_chips.experiments import plots, report
+from bargaining_chips.experiments.report import plots, transcript
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,7 +92,7 @@ def status_line(model: NegotiationModel) -> str:
     when = f" on {_pretty_date(rnd.date)}" if rnd.date else ""
     if out.agreement:
         return f"Agreement in round {rnd.number}{when}."
-    why = report.why_no_deal(model)
+    why = transcript.why_no_deal(model)
     return f"No deal in round {rnd.number}{when}: {why}."
 
 
@@ -108,7 +108,7 @@ def round_summary(model: NegotiationModel) -> RoundSummary:
             round_no=None,
             date=None,
             heading=(
-                f"Before round 1 ({report.round_heading(model, first.number)})"
+                f"Before round 1 ({transcript.round_heading(model, first.number)})"
                 if first.date
                 else "Before round 1"
             ),
@@ -154,7 +154,7 @@ def round_summary(model: NegotiationModel) -> RoundSummary:
     return RoundSummary(
         round_no=int(row["round"]),
         date=row["date"],
-        heading=report.round_heading(model, int(row["round"])),
+        heading=transcript.round_heading(model, int(row["round"])),
         proposer=row["proposer"],
         terms=terms,
         stands=tuple(stands),
@@ -170,7 +170,7 @@ def round_log(model: NegotiationModel, round_no: int | None = None) -> list[str]
         round_no = len(model.rows)
     if round_no < 1:
         return []
-    lines = report.round_lines(model, round_no)[1:]
+    lines = transcript.round_lines(model, round_no)[1:]
     return [line[2:] if line.startswith("  ") else line for line in lines]
 
 

@@ -13,7 +13,7 @@ from bargaining_chips.agents.strategies.equilibrium import (
     inclusion_probabilities,
 )
 from bargaining_chips.experiments.single import play, run_once
-from bargaining_chips.experiments.validation import (
+from bargaining_chips.experiments.theory.validation import (
     baron_ferejohn_proposer_share,
     rubinstein_share,
     stahl_share,

@@ -12,8 +12,8 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from bargaining_chips.experiments.sweep_config import SweepConfig, parse_config
-from bargaining_chips.experiments.toys import noisy_linear
+from bargaining_chips.experiments.sensitivity.toys import noisy_linear
+from bargaining_chips.experiments.sweep.config import SweepConfig, parse_config
 
 
 def die_once(params: dict[str, Any], seed: int) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def linear_config(**overrides: Any) -> SweepConfig:
     """A small grid over the toy linear model: 3 x 2 points x ``replications``."""
     data: dict[str, Any] = {
         "name": "linear",
-        "model": "bargaining_chips.experiments.toys:noisy_linear",
+        "model": "bargaining_chips.experiments.sensitivity.toys:noisy_linear",
         "root_seed": 11,
         "replications": 5,
         "design": {"kind": "grid"},
@@ -51,7 +51,7 @@ def ishigami_config(samples: int = 1024, kind: str = "sobol", **overrides: Any) 
     box = {"range": [-math.pi, math.pi]}
     data: dict[str, Any] = {
         "name": "ishigami",
-        "model": "bargaining_chips.experiments.toys:ishigami",
+        "model": "bargaining_chips.experiments.sensitivity.toys:ishigami",
         "root_seed": 3,
         "design": {"kind": kind, "samples": samples},
         "uncertainties": {"x1": box, "x2": box, "x3": box},

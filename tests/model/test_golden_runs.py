@@ -68,7 +68,7 @@ def _plain(x):
 def fingerprint(scenario: str, overrides: dict, seed: int) -> dict[str, str]:
     """One SHA-256 per kind of record of the run, so a change shows which records it moved (the
     transcript and summary lines are the report's words for those records)."""
-    from bargaining_chips.experiments import report
+    from bargaining_chips.experiments.report import transcript as report
 
     root = Path(__file__).resolve().parents[2]
     source = str(root / scenario) if scenario.endswith(".toml") else scenario

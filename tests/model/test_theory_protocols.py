@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bargaining_chips.experiments import report
+from bargaining_chips.experiments.report import transcript
 from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.events import NotMonotone
 from bargaining_chips.model.loader import load_scenario
@@ -48,7 +48,7 @@ def test_zeuthen_play_records_the_textbook_sequence():
     assert [r["round"] for r in model.rows] == [1, 1, 2, 2, 3, 3, 4, 4]
     result = summary(model)
     assert result["terms"] == {"deal": "C"} and result["agreement_round"] == 4
-    text = "\n".join(report.transcript(model))
+    text = "\n".join(transcript.transcript(model))
     assert text.count("P1 proposes: deal A") == 2 and "P2 proposes: deal E" in text
 
 

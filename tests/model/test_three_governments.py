@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from bargaining_chips.experiments import report
-from bargaining_chips.experiments.run_files import write_all
+from bargaining_chips.experiments.report import transcript
+from bargaining_chips.experiments.report.run_files import write_all
 from bargaining_chips.model import load_scenario
 from bargaining_chips.model.metrics import summary
 
@@ -48,7 +48,7 @@ def test_a_deal_needs_all_three(runs):
 
 def test_it_transcribes_with_the_new_issue_in_its_units(runs):
     model = next(m for m in runs if m.outcome.agreement)
-    text = "\n".join(report.transcript(model))
+    text = "\n".join(transcript.transcript(model))
     assert "Korea proposes: auto tariff" in text
     assert " Mt" in text and "steel quota" in text
     assert "lobbying Korea: Hyundai for auto tariff" in text
@@ -62,7 +62,7 @@ def test_it_summarises(runs):
         assert result["pareto_distance"] is None  # the frontier is defined between two governments
         if result["agreement"]:
             assert set(result["terms"]) == {"auto_tariff", "chip_purchases", "steel_quota"}
-        lines = report.summary_lines(model, result)
+        lines = transcript.summary_lines(model, result)
         assert any(line.strip().startswith("steel quota") for line in lines)
         json.dumps(result)
 

@@ -24,7 +24,7 @@ import pytest
 pytest.importorskip("solara")
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from bargaining_chips.experiments import report  # noqa: E402
+from bargaining_chips.experiments.report import transcript  # noqa: E402
 from bargaining_chips.model import NegotiationModel, load_scenario  # noqa: E402
 from bargaining_chips.viz import panels  # noqa: E402
 from bargaining_chips.viz.browser import (  # noqa: E402
@@ -127,7 +127,7 @@ def check_round(page, model: NegotiationModel) -> None:
         expect(cell).to_have_text(issue.render(row[name]))
     for who, answer in row["responses"].items():
         cell = page.locator(f'[data-panel="round"] [data-government="{who}"] [data-field="answer"]')
-        expect(cell).to_have_text(report.VERBS[answer])
+        expect(cell).to_have_text(transcript.VERBS[answer])
 
 
 def check_network(page, model: NegotiationModel) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from bargaining_chips.experiments import report
+from bargaining_chips.experiments.report import transcript
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.viz import panels
 
@@ -44,7 +44,7 @@ def test_round_card_shows_the_last_offer_in_the_issues_units(three):
     row = three.rows[-1]
     assert card.round_no == row["round"] == 3
     assert card.date == row["date"]
-    assert card.heading == report.round_heading(three, 3)
+    assert card.heading == transcript.round_heading(three, 3)
     assert card.proposer == row["proposer"]
     issues = three.spec.issues
     assert [t.issue for t in card.terms] == list(issues)
@@ -96,11 +96,11 @@ def test_status_follows_the_outcome():
 
 def test_round_log_is_the_transcript_of_the_round(three):
     lines = panels.round_log(three)
-    transcript = report.round_lines(three, 3)
-    assert lines == [line[2:] if line.startswith("  ") else line for line in transcript[1:]]
+    printed = transcript.round_lines(three, 3)
+    assert lines == [line[2:] if line.startswith("  ") else line for line in printed[1:]]
     assert any(line.startswith(f"{three.rows[-1]['proposer']} proposes") for line in lines)
     assert panels.round_log(three, 1) == [
-        line[2:] if line.startswith("  ") else line for line in report.round_lines(three, 1)[1:]
+        line[2:] if line.startswith("  ") else line for line in transcript.round_lines(three, 1)[1:]
     ]
 
 

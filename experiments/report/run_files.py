@@ -1,0 +1,163 @@
+"""The files of one run, written to the output folder the user names (default ``results/``).
+
+Each writer takes the finished model, its summary and the folder; :data:`WRITERS` lists them in
+order. Every file is written atomically (see :mod:`experiments.report.output`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bargaining_chips.experiments.report import output, plots, transcript
+
+if TYPE_CHECKING:
+    from bargaining_chips.model.negotiation import NegotiationModel
+
+
+def write_summary(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
+    path = out / "summary.json"
+    output.write_json(path, result)
+    return [path]
+
+
+def write_rounds(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
+    rounds, lobby = out / "rounds.csv", out / "lobbying.csv"
+    table = model.rounds_table()
+    output.write_atomic(rounds, lambda tmp: table.to_csv(tmp, index=False))
+    import pandas as pd
+
+    moves = pd.DataFrame([m.__dict__ for m in model.lobby_moves])
+    output.write_atomic(lobby, lambda tmp: moves.to_csv(tmp, index=False))
+    return [rounds, lobby]
+
+
+def write_transcript(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
+    path = out / "transcript.txt"
+    text = "\n".join(transcript.transcript(model) + transcript.summary_lines(model, result)) + "\n"
+    output.write_text(path, text)
+    return [path]
+
+
+def write_plots(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
+    import matplotlib.pyplot as plt
+
+    title = model.spec.meta.get("title", model.spec.name)
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    plots.plot_dance(plots.dance_table(model), ax=ax, title=f"The negotiation dance — {title}")
+    dance = out / "negotiation_dance.png"
+    output.save_figure(dance, fig)
+    written = [dance]
+    if len(model.setup.governments) >= 2:
+        fig, ax = plt.subplots(figsize=(6.4, 6.4))
+        plots.plot_utility_space(plots.utility_space_table(model), ax=ax,
+                                 title="Offers, Pareto frontier, Nash and K–S points")
+        space = out / "utility_space.png"
+        output.save_figure(space, fig)
+        written.append(space)
+    return written
+
+
+def write_coalitions(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
+    """coalitions.csv (round, phase, coalition, members, size, stance, issue, cross_border),
+    coalition_edges.csv (round, phase, u, v, weight, in_coalition) and ratification.csv (one row
+    per domestic vote on a deal accepted at the table)."""
+    import pandas as pd
+
+    tracker = getattr(model, "coalition_tracker", None)
+    if tracker is None:
+        return []
+    tables = {
+        out / "coalitions.csv": pd.DataFrame(tracker.membership_rows()),
+        out / "coalition_edges.csv": pd.DataFrame(tracker.edge_rows()),
+        out / "ratification.csv": pd.DataFrame(
+            [{**v.__dict__, "approve": ";".join(v.approve), "oppose": ";".join(v.oppose)}
+             for v in model.domestic.votes],
+            columns=["round_no", "government", "approval", "threshold", "passed", "approve",
+                     "oppose"],
+        ),
+    }
+    for path, table in tables.items():
+        output.write_atomic(path, lambda tmp, t=table: t.to_csv(tmp, index=False))
+    return list(tables)
+
+
+def graph_file_stem(snapshot) -> str:
+    """``round_03`` for the graph when round 3 opened, ``final`` for the graph on the outcome."""
+    return "final" if snapshot.phase == "final" else f"round_{snapshot.round_no:02d}"
+
+
+def write_coalition_graphs(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
+    """The coalition graph of every round as GraphML (Gephi, networkx) and node-link JSON
+    (networkx, d3) in ``graphs/``: ``round_01.graphml`` … and ``final.graphml``."""
+    import networkx as nx
+
+    tracker = getattr(model, "coalition_tracker", None)
+    if tracker is None:
+        return []
+    folder = out / "graphs"
+    if folder.is_dir():  # files of an earlier, longer run in the same folder would mislead
+        for old in [*folder.glob("round_*.graphml"), *folder.glob("round_*.json")]:
+            old.unlink()
+    written = []
+    for k, snap in enumerate(tracker.snapshots):
+        g = tracker.graph(k)
+        stem = graph_file_stem(snap)
+        graphml, js = folder / f"{stem}.graphml", folder / f"{stem}.json"
+        output.write_atomic(graphml, lambda tmp, g=g: nx.write_graphml(g, tmp))
+        output.write_json(js, nx.node_link_data(g))
+        written += [graphml, js]
+    return written
+
+
+def write_coalition_plots(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
+    """coalition_network.png (the network at the chosen rounds, ``coalitions.plot_rounds``) and
+    coalition_membership.png (membership over the rounds)."""
+    import matplotlib.pyplot as plt
+    from bargaining_chips.experiments.report import coalition_plots as cp
+
+    if getattr(model, "coalition_tracker", None) is None:
+        return []
+    data = cp.network_table(model)
+    panels = data["panels"]
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 5.2), squeeze=False)
+    for ax, panel in zip(axes[0], panels, strict=True):
+        cp.plot_network(panel, ax=ax, threshold=data["threshold"])
+    fig.suptitle("Coalitions on the offer on the table (size: lobbying power; colour: coalition; "
+                 "edges: alignment)", fontsize=11)
+    network = out / "coalition_network.png"
+    output.save_figure(network, fig)
+    table = cp.membership_table(model)
+    fig, ax = plt.subplots(figsize=(9, 0.45 * table["actor"].nunique() + 1.8))
+    cp.plot_membership(table, ax=ax)
+    membership = out / "coalition_membership.png"
+    output.save_figure(membership, fig)
+    return [network, membership]
+
+
+WRITERS: list[Callable[[NegotiationModel, dict, Path], list[Path]]] = [
+    write_summary,
+    write_rounds,
+    write_transcript,
+    write_plots,
+    write_coalitions,
+    write_coalition_graphs,
+    write_coalition_plots,
+]
+
+
+#: Writers that draw pictures (skipped by ``run --no-plots``).
+PLOT_WRITERS: set = {write_plots, write_coalition_plots}
+
+
+def write_all(model: NegotiationModel, result: dict, out: Path, plots: bool = True) -> list[Path]:
+    """Write every file of the run into ``out`` (the plots only if ``plots``); returns the paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    written = []
+    for writer in WRITERS:
+        if plots or writer not in PLOT_WRITERS:
+            written.extend(writer(model, result, out))
+    return written

@@ -1,0 +1,373 @@
+"""The human-readable story of a run: the dated transcript and the summary table.
+
+Everything printed is read from the model's records — its rows, lobbying moves, coalition
+snapshots and typed events (:mod:`bargaining_chips.model.events`); the model stores no words. The
+wording lives here alone, so the command line, the files and the dashboard tell the same story.
+Rounds are numbered from 1 here, where they are printed (0-based inside the model).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from bargaining_chips.model import events as ev
+from bargaining_chips.model.events import EndReason
+
+if TYPE_CHECKING:
+    from bargaining_chips.model.negotiation import NegotiationModel
+
+VERBS = {"accept": "accepts", "reject": "rejects", "walk_away": "walks away"}
+
+
+def format_terms(model: NegotiationModel, terms) -> str:
+    """Terms in the issues' own units: "auto tariff 12.5%, chips ¥0.60T, ..."."""
+    issues = model.spec.issues.values()
+    return ", ".join(
+        f"{i.label} {i.render(v if isinstance(v, str) else float(v))}"
+        for i, v in zip(issues, terms, strict=True)
+    )
+
+
+def round_heading(model: NegotiationModel, round_no: int) -> str:
+    rnd = model.setup.rounds[round_no - 1]
+    if rnd.date is None:
+        return f"Round {round_no}"
+    where = f" · {rnd.place}" if rnd.place else ""
+    return f"{rnd.date:%a %d %b %Y} · {rnd.label or f'Round {round_no}'}{where}"
+
+
+def round_lines(model: NegotiationModel, round_no: int) -> list[str]:
+    """The transcript lines of one round (heading included)."""
+    names = model.setup.actor_names
+    lines = [round_heading(model, round_no)]
+    lines.extend(f"  {text}" for text in coalition_lines(model, round_no))
+    moves = [m for m in model.lobby_moves if m.round_no == round_no]
+    by_gov = defaultdict(list)
+    for m in moves:
+        by_gov[m.government].append(m)
+    for gov, ms in by_gov.items():
+        pushes = "; ".join(
+            f"{m.firm} for {model.spec.issues[m.issue].label}" + _stance(m.stance, round_no)
+            + _backing(model, m)
+            for m in ms
+        )
+        lines.append(f"  lobbying {gov}: {pushes}")
+    lines.extend(f"  {text}" for text in reservation_lines(model, round_no))
+    lines.extend(f"  {text}" for text in extra_lines(model, round_no, "before"))
+    for row in rows_of_round(model, round_no):
+        terms = [row[n] for n in model.setup.space.issue_names]
+        lines.append(f"  {row['proposer']} proposes: {format_terms(model, terms)}")
+        worth = " · ".join(f"{names[g]} {row[f'u_{names[g]}']:.2f}" for g in model.setup.governments)
+        lines.append(f"    worth to {worth}")
+        for who, answer in row["responses"].items():
+            value = row[f"u_{who}"]
+            threshold = row["thresholds"].get(who)
+            why = f"worth {value:.2f} to it"
+            if threshold is not None:
+                cmp = "≥" if value >= threshold - 1e-12 else "<"
+                why += f" {cmp} the {threshold:.2f} it asks for now"
+            lines.append(f"  {who} {VERBS[answer]} ({why})")
+    lines.extend(f"  {text}" for text in extra_lines(model, round_no, "after"))
+    for e in events_of_round(model, round_no):
+        if isinstance(e, ev.DeadlinePassed):
+            lines.append(f"  {deadline_sentence(model, e)}")
+    return lines
+
+
+def events_of_round(model: NegotiationModel, round_no: int) -> list[ev.Event]:
+    """The typed events of round ``round_no`` (1-based), in the order they happened."""
+    return [e for e in model.events if e.round_index == round_no - 1]
+
+
+def deadline_sentence(model: NegotiationModel, e: ev.DeadlinePassed) -> str:
+    d = next(d for d in model.setup.deadlines if d.name == e.deadline)
+    if e.hard:
+        return f"⏱ {d.label}: a hard deadline — the talks end without a deal"
+    if e.extended:
+        return f"⏱ {d.label} passes without a deal — the talks are extended"
+    return f"⏱ {d.label} passes without a deal — no extension, the talks end"
+
+
+def event_sentence(model: NegotiationModel, e: ev.Event) -> str | None:
+    """The transcript's sentence for one event (None for those the transcript tells otherwise:
+    a deadline, after the round; a walk-away, in the answers)."""
+    names = model.setup.actor_names
+    rs = model.setup.ratification
+    if isinstance(e, ev.ElectionHeld):
+        election = next(x for x in rs.elections if x.name == e.election)
+        when = f" ({election.date:%d %b %Y})" if election.date else ""
+        return (f"🗳 {election.label}{when}: {e.government}'s ratification threshold moves from "
+                f"{e.threshold_before:.2f} to {e.threshold_after:.2f} of political weight")
+    if isinstance(e, ev.KeptToWinSet):
+        body = rs.constituencies[names.index(e.government)].body
+        return (f"{e.government} keeps its offer to what {body} will ratify: "
+                f"{changed_terms(model, e.before, e.after)}")
+    if isinstance(e, ev.TableVeto):
+        body = rs.constituencies[names.index(e.government)].body
+        return (f"  … {e.government} cannot sign it: {body} would not ratify it "
+                f"(approval {e.approval:.2f} < {e.threshold:.2f}; against: "
+                f"{', '.join(e.against) or 'nobody'})")
+    if isinstance(e, ev.HomeVote):
+        body = rs.constituencies[names.index(e.government)].body
+        cmp = "≥" if e.passed else "<"
+        verdict = "ratified" if e.passed else "rejected"
+        text = (f"{'✓' if e.passed else '✗'} {verdict} at home by {body}: approval "
+                f"{e.approval:.2f} {cmp} {e.threshold:.2f} needed (against: "
+                f"{', '.join(e.against) or 'nobody'})")
+        return text if e.passed else text + " — the talks go on"
+    if isinstance(e, ev.AnticipationBegins):
+        body = rs.constituencies[names.index(e.government)].body
+        return f"{e.government}'s negotiators will now offer and accept only what {body} will ratify"
+    if isinstance(e, ev.NotMonotone):
+        return f"{e.actor} may not withdraw a concession: its previous proposal stands"
+    if isinstance(e, ev.Recognised):
+        return f"{e.actor} is recognised to propose"
+    return None
+
+
+def changed_terms(model: NegotiationModel, before, after) -> str:
+    """"auto tariff 12.5% instead of 10%, …": the issues on which ``after`` differs."""
+    issues = list(model.spec.issues.values())
+    parts = [
+        f"{issue.label} {issue.render(float(a))} instead of {issue.render(float(b))}"
+        for issue, b, a in zip(issues, before, after, strict=True)
+        if not math.isclose(a, b, rel_tol=0, abs_tol=1e-9)
+    ]
+    return ", ".join(parts)
+
+
+#: Why the talks ended without a deal, in words (``{deadline}`` is the deadline's label).
+NO_DEAL_WORDS = {
+    EndReason.HARD_DEADLINE: "the hard deadline ({deadline}) passed",
+    EndReason.NOT_EXTENDED: "the {deadline} deadline passed and was not extended",
+    EndReason.WALKED_AWAY: "a government walked away",
+    EndReason.CALENDAR_END: "the calendar ran out",
+    EndReason.NO_CONCESSION: "neither side conceded",
+}
+
+
+def why_no_deal(model: NegotiationModel) -> str:
+    """Why the finished talks ended without a deal, in words."""
+    out = model.outcome
+    deadline = next((d for d in model.setup.deadlines if d.name == out.deadline), None)
+    label = deadline.label if deadline else out.deadline
+    return NO_DEAL_WORDS.get(out.reason, str(out.reason)).format(deadline=label)
+
+
+def rows_of_round(model: NegotiationModel, round_no: int) -> list[dict]:
+    """The records of one round: one per offer (two when both sides propose at once)."""
+    return [row for row in model.rows if row["round"] == round_no]
+
+
+def _stance(stance: float, round_no: int) -> str:
+    if round_no == 1:
+        return ""
+    word = "gains" if stance >= 0 else "loses"
+    return f" ({word} {abs(stance):.2f} by the offer on the table)"
+
+
+def _backing(model: NegotiationModel, move) -> str:
+    """", backed by X, Y (push ×1.6)" when coalition partners amplified a firm's push."""
+    boost = getattr(move, "boost", 1.0)
+    if boost < 1.005:
+        return ""
+    partners = coalition_partners(model, move.round_no, move.firm)
+    return f", pushing ×{boost:.1f} with its coalition" if partners else ""
+
+
+def coalition_partners(model: NegotiationModel, round_no: int, actor: str) -> list[str]:
+    """The other members of ``actor``'s coalition when round ``round_no`` opened."""
+    tracker = getattr(model, "coalition_tracker", None)
+    if tracker is None or round_no > len(tracker.snapshots):
+        return []
+    snap = tracker.snapshots[round_no - 1]
+    names = model.setup.actor_names
+    me = names.index(actor)
+    return [n for j, n in enumerate(names) if snap.labels[j] == snap.labels[me] and j != me]
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+STANCE_WORDS = {"pro-deal": "for it", "anti-deal": "against it", "undecided": "undecided"}
+
+
+def describe_coalitions(model: NegotiationModel, coalitions) -> str:
+    """"for it, chiefly over chips: US, NVIDIA, SoftBank [across the border] · alone: Toyota"."""
+    names = model.setup.actor_names
+    tracker = model.coalition_tracker
+    issues = list(model.spec.issues.values())
+    parts, alone = [], []
+    for c in coalitions:
+        if len(c.members) == 1:
+            alone.append(names[c.members[0]])
+            continue
+        border = " [across the border]" if tracker.cross_border(c.members) else ""
+        parts.append(f"{STANCE_WORDS[c.stance]}, chiefly over {issues[c.issue].label}: "
+                     f"{', '.join(names[i] for i in c.members)}{border}")
+    if alone:
+        parts.append("alone: " + ", ".join(alone))
+    return " · ".join(parts)
+
+
+def coalition_lines(model: NegotiationModel, round_no: int) -> list[str]:
+    """Who lines up with whom when round ``round_no`` opens, and who joined or left whom."""
+    tracker = getattr(model, "coalition_tracker", None)
+    if tracker is None or round_no > len(tracker.snapshots):
+        return []
+    k = round_no - 1
+    snap = tracker.snapshots[k]
+    if snap.phase != "table":
+        return []
+    if round_no == 1 and not snap.stance.any():
+        return ["coalitions: none yet (no offer on the table to line up behind)"]
+    history = tracker.history()
+    now, prev = history[k], history[k - 1] if k else []
+    if k and [c.members for c in now] == [c.members for c in prev]:
+        return ["coalitions unchanged"]
+    return [f"coalitions on the offer on the table — {describe_coalitions(model, now)}",
+            *(f"  {t}" for t in coalition_changes(model, prev, now))]
+
+
+def coalition_changes(model: NegotiationModel, prev, now) -> list[str]:
+    """Plain-words changes between two partitions, matched by stable coalition ids."""
+    names = model.setup.actor_names
+    before = {c.id: set(c.members) for c in prev}
+    after = {c.id: set(c.members) for c in now}
+
+    def nm(members) -> list[str]:
+        return [names[i] for i in sorted(members)]
+
+    out = []
+    for cid, members in after.items():
+        old = before.get(cid)
+        if old is None or len(old) == 1:
+            if len(members) > 1:
+                out.append(f"{_and(nm(members))} line up together")
+            continue
+        stay, joined, left = members & old, members - old, old - members
+        if left and stay:
+            out.append(f"{_and(nm(left))} {'leaves' if len(left) == 1 else 'leave'} "
+                       f"{_and(nm(stay))}")
+        if joined and stay and len(members) > 1:
+            out.append(f"{_and(nm(joined))} {'joins' if len(joined) == 1 else 'join'} "
+                       f"{_and(nm(stay))}")
+    for cid, old in before.items():
+        if cid not in after and len(old) > 1:
+            out.append(f"the coalition of {_and(nm(old))} breaks up")
+    return out
+
+
+def reservation_lines(model: NegotiationModel, round_no: int) -> list[str]:
+    """A government whose reservation utility lobbying moved in this round."""
+    tracker = getattr(model, "coalition_tracker", None)
+    if tracker is None or round_no >= len(tracker.snapshots):
+        return []
+    before = tracker.snapshots[round_no - 1].reservation
+    after = tracker.snapshots[round_no].reservation
+    names = model.setup.actor_names
+    out = []
+    for g in model.setup.governments:
+        if abs(after[g] - before[g]) >= 0.005:
+            verb = "will now settle for" if after[g] < before[g] else "now holds out for"
+            out.append(f"{names[g]}, pressed by its firms, {verb} a deal worth {after[g]:.2f} to "
+                       f"it (was {before[g]:.2f})")
+    return out
+
+
+def extra_lines(model: NegotiationModel, round_no: int, when: str) -> list[str]:
+    """The sentences of the round's events that happen ``when`` ("before" or "after") its
+    offers (:data:`~bargaining_chips.model.events.BEFORE_OFFERS`), in the order they happened."""
+    before = when == "before"
+    out = []
+    for e in events_of_round(model, round_no):
+        if isinstance(e, ev.BEFORE_OFFERS) == before:
+            text = event_sentence(model, e)
+            if text is not None:
+                out.append(text)
+    return out
+
+
+def transcript(model: NegotiationModel) -> list[str]:
+    """The whole dated transcript, one string per line."""
+    spec = model.spec
+    lines = [f"{spec.meta.get('title', spec.name)} — seed {model.seed}"]
+    for d in model.setup.deadlines:
+        when = d.date.isoformat() if d.date else f"round {d.index + 1}"
+        extra = f", extended with probability {d.extension_probability:.2f}" if d.kind == "soft" else ""
+        lines.append(f"deadline: {d.label}, {when} ({d.kind}{extra})")
+    lines.extend(two_level_header(model))
+    lines.append("")
+    for round_no in range(1, (model.rows[-1]["round"] if model.rows else 0) + 1):
+        lines.extend(round_lines(model, round_no))
+        lines.append("")
+    return lines
+
+
+def summary_lines(model: NegotiationModel, result: dict) -> list[str]:
+    """The summary table printed after the transcript."""
+    setup, spec = model.setup, model.spec
+    lines = ["Summary", "-------"]
+    if result["agreement"]:
+        rnd = setup.rounds[result["agreement_round"] - 1]
+        when = f"round {rnd.number}" + (f", {rnd.date:%d %b %Y} ({rnd.label})" if rnd.date else "")
+        lines.append(f"outcome      agreement in {when}")
+    else:
+        lines.append(f"outcome      no deal after {result['rounds_played']} rounds ({result['end_reason']})")
+    width = max(len(issue.label) for issue in spec.issues.values())
+    lines.append("terms" + " " * (width + 3) + "agreed".rjust(10) + "no deal".rjust(10))
+    final = model.outcome.terms
+    for i, issue in enumerate(spec.issues.values()):
+        agreed = issue.render(float(final[i])) if result["agreement"] else "—"
+        lines.append(
+            f"  {issue.label:<{width}}      {agreed:>10}{issue.render(issue.no_deal):>10}"
+        )
+    lines.append("utilities" + " " * (width - 1) + "outcome".rjust(10) + "reserve".rjust(10))
+    for i, name in enumerate(setup.actor_names):
+        lines.append(
+            f"  {name:<{width}}      {result['utilities'][name]:>10.3f}{model.reservation[i]:>10.3f}"
+        )
+    lines.append(f"Nash product {result['nash_product']:.4f}")
+    if result["pareto_distance"] is not None:
+        lines.append(f"distance to the Pareto frontier {result['pareto_distance']:.4f}")
+    conc = ", ".join(f"{k} {v:.2f}" for k, v in result["concessions"].items())
+    lines.append(f"concessions (utility given up from first to last offer): {conc}")
+    lines.append("coalitions   " + " | ".join(", ".join(c) for c in result["coalitions"]))
+    if "coalition_changes" in result:
+        decisive = " | ".join(", ".join(c) for c in result["decisive_coalitions"]) or "none"
+        border = "across the border" if result["cross_border_decisive"] else "within one country"
+        lines.append(f"             {result['coalition_changes']} changes of coalitions; decided by "
+                     f"{decisive} ({border})")
+        lines.append(f"ratification {result['home_rejections']} deal(s) rejected at home")
+    return lines
+
+
+def two_level_header(model: NegotiationModel) -> list[str]:
+    """The domestic side of each government, the pledges and the dated elections, in words."""
+    setup = model.setup
+    names = setup.actor_names
+    rs = setup.ratification
+    lines = []
+    for g, c in rs.constituencies.items():
+        members = ", ".join(
+            f"{names[m]} {w:.2f}" for m, w in zip(c.members.tolist(), c.weight.tolist(), strict=True)
+        )
+        lines.append(f"ratification: {names[g]} needs {c.threshold:.2f} of the political weight of "
+                     f"{c.body} ({members})")
+    for p in setup.lobbying.pledges:
+        what = p.label or f"pledges on {p.issue}"
+        lines.append(f"pledge: {p.firm} {what} — {p.share:.0%} of what "
+                     f"{model.spec.issues[p.issue].label} costs {p.government}")
+    for election in rs.elections:
+        gov = names[election.government]
+        when = election.date.isoformat() if election.date else f"before round {election.round_index + 1}"
+        if election.round_index is None:
+            lines.append(f"event: {election.label}, {when}, after the last round: {gov}'s threshold "
+                         f"stays {rs.constituencies[election.government].threshold:.2f} throughout "
+                         f"({election.threshold:.2f} after it)")
+        else:
+            lines.append(f"event: {election.label}, {when}: {gov}'s threshold becomes {election.threshold:.2f}")
+    return lines

@@ -1,0 +1,100 @@
+"""Plots of one run (experiments/report/plots.py): tested data preparation, and plot functions that return
+their Axes and write nothing."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from bargaining_chips.experiments.report import plots  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def model(play):
+    return play("us_japan_2025", seed=0)
+
+
+@pytest.fixture
+def nothing_written(tmp_path, monkeypatch):
+    """Run in an empty folder where saving or showing a figure fails; check it stays empty."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("a plot function saved or showed a figure")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(Figure, "savefig", refuse)
+    monkeypatch.setattr(plt, "savefig", refuse)
+    monkeypatch.setattr(plt, "show", refuse)
+    yield
+    assert list(tmp_path.iterdir()) == []
+    plt.close("all")
+
+
+def test_dance_table_has_one_row_per_offer_and_government(model):
+    table = plots.dance_table(model)
+    assert len(table) == 2 * len(model.rows)
+    assert list(table.columns) == ["round", "date", "proposer", "government", "utility",
+                                   "reservation", "agreed"]
+    for row in model.rows:
+        part = table[table["round"] == row["round"]].set_index("government")
+        for gov in ("US", "Japan"):
+            assert part.loc[gov, "utility"] == row[f"u_{gov}"]
+            assert part.loc[gov, "proposer"] == row["proposer"]
+    # the reservation at the end of the run: 0.6 in the scenario, lowered by lobbying for the deal
+    # to its bound (0.6 − coalitions.reservation_bound = 0.5)
+    assert table.loc[table["government"] == "Japan", "reservation"].unique().tolist() == [0.5]
+    assert table["agreed"].tolist() == [False] * (len(table) - 2) + [True, True]
+    assert table.attrs["deadlines"] == [(7, "G7 leaders' summit")]
+
+
+def test_utility_space_table(model):
+    data = plots.utility_space_table(model)
+    assert (data["x"], data["y"]) == ("US", "Japan")
+    assert len(data["offers"]) == len(model.rows)
+    assert [o[0] for o in data["offers"]] == [row["proposer"] for row in model.rows]
+    assert data["offers"][-1][3] is True
+    assert data["disagreement"] == pytest.approx((0.4, 0.5))  # scenario 0.5, 0.6 less lobbying
+    frontier = np.asarray(data["frontier"])
+    assert frontier.shape[1] == 2
+    assert np.all(np.diff(frontier[:, 0]) >= 0)
+    dx, dy = data["disagreement"]
+    for point in (data["nash"], data["ks"]):
+        assert dx <= point[0] <= 1 and dy <= point[1] <= 1
+    for _, ua, ub, _ in data["offers"]:
+        assert -1e-12 <= ua <= 1 + 1e-12 and -1e-12 <= ub <= 1 + 1e-12
+
+
+def test_plot_dance_draws_on_the_axes_it_is_given(model, nothing_written):
+    fig, ax = plt.subplots()
+    out = plots.plot_dance(plots.dance_table(model), ax=ax, title="t")
+    assert out is ax
+    assert ax.get_title() == "t"
+    assert len(ax.lines) >= 2
+    assert ax.get_ylabel() == "utility of the offer"
+
+
+def test_plot_utility_space_draws_on_the_axes_it_is_given(model, nothing_written):
+    fig, ax = plt.subplots()
+    out = plots.plot_utility_space(plots.utility_space_table(model), ax=ax)
+    assert out is ax
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert {"Pareto frontier", "Nash point", "Kalai–Smorodinsky", "agreement"} <= set(labels)
+
+
+def test_without_axes_a_new_one_is_made(model, nothing_written):
+    assert isinstance(plots.plot_dance(plots.dance_table(model)), Axes)
+    assert isinstance(plots.plot_utility_space(plots.utility_space_table(model)), Axes)
+
+
+def test_a_run_without_a_deal_plots_without_an_agreement_marker(play, nothing_written):
+    model = play("bilateral", {"actors.A.strategy": {"name": "hardliner"},
+                               "actors.B.strategy": {"name": "hardliner"}})
+    ax = plots.plot_utility_space(plots.utility_space_table(model))
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert "agreement" not in labels
+    assert not plots.dance_table(model)["agreed"].any()

@@ -1,0 +1,148 @@
+"""The transcript and summary text (experiments/report/transcript.py): dated rounds, terms in the issues' own
+units, answers with their reasons, lobbying, deadlines and the summary table.
+
+Expected lines are built from the model's own records, so these tests check the wording and the
+units, not the numbers of a particular run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from bargaining_chips.experiments.report import transcript
+from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.metrics import summary
+
+
+@pytest.fixture(scope="module")
+def model(play):
+    return play("us_japan_2025", seed=0)
+
+
+def test_terms_are_written_in_the_issues_own_units():
+    model = NegotiationModel("us_japan_2025", seed=0)
+    text = transcript.format_terms(model, model.setup.space.no_deal)
+    assert text == (
+        "reciprocal tariff 24.0%, auto tariff 27.5%, chips ¥0.00T, Alaska LNG $0.0B, "
+        "investment fund $0B, shipbuilding 0%, farm access 0%"
+    )
+    terms = model.setup.space.no_deal.copy()
+    terms[1], terms[2] = 12.5, 0.6
+    assert "auto tariff 12.5%, chips ¥0.60T" in transcript.format_terms(model, terms)
+
+
+def test_rounds_are_headed_by_their_date_label_and_place(model):
+    assert transcript.round_heading(model, 1) == "Wed 16 Apr 2025 · Round 1 · Washington"
+    assert transcript.round_heading(model, 7) == "Mon 16 Jun 2025 · Leaders at the G7 summit · Kananaskis"
+
+
+def test_undated_rounds_are_numbered(play):
+    assert transcript.round_heading(play("bilateral"), 3) == "Round 3"
+
+
+def test_each_round_shows_the_offer_its_worth_and_the_answers_with_reasons(model):
+    names = model.setup.actor_names
+    for row in model.rows:
+        lines = transcript.round_lines(model, row["round"])
+        terms = [row[i] for i in model.setup.space.issue_names]
+        assert f"  {row['proposer']} proposes: {transcript.format_terms(model, terms)}" in lines
+        worth = " · ".join(f"{names[g]} {row[f'u_{names[g]}']:.2f}" for g in model.setup.governments)
+        assert f"    worth to {worth}" in lines
+        for who, answer in row["responses"].items():
+            u, threshold = row[f"u_{who}"], row["thresholds"][who]
+            sign = "≥" if u >= threshold - 1e-12 else "<"
+            verb = {"accept": "accepts", "reject": "rejects"}[answer]
+            reason = f"worth {u:.2f} to it {sign} the {threshold:.2f} it asks for now"
+            assert f"  {who} {verb} ({reason})" in lines
+
+
+def test_the_first_offer_reads_as_japans_opening(model):
+    lines = transcript.round_lines(model, 1)
+    assert lines[0] == "Wed 16 Apr 2025 · Round 1 · Washington"
+    assert any(line.startswith("  Japan proposes: reciprocal tariff 0.0%, auto tariff 2.5%")
+               for line in lines)
+    assert any(line.startswith("  US rejects (worth ") for line in lines)
+
+
+def test_lobbying_is_reported_per_government_with_the_firms_stance(model):
+    first, second = transcript.round_lines(model, 1), transcript.round_lines(model, 2)
+    assert "  lobbying US: NVIDIA for chips; LNG_Developer for Alaska LNG; US_Farm for farm access" in first
+    move = next(m for m in model.lobby_moves if m.round_no == 2 and m.firm == "Toyota")
+    word = "gains" if move.stance >= 0 else "loses"
+    assert f"Toyota for auto tariff ({word} {abs(move.stance):.2f} by the offer on the table)" in (
+        next(line for line in second if line.startswith("  lobbying Japan:"))
+    )
+
+
+def test_deadlines_are_announced_with_their_fate(play):
+    lines = {}
+    for seed in range(10):
+        m = play("us_japan_2025", {"deadlines.G7.extension_probability": 0.5,
+                                   "actors.US.strategy": {"name": "hardliner"}}, seed)
+        for e in m.events:
+            lines[e.extended] = transcript.round_lines(m, e.round_index + 1)[-1]
+    assert lines[True] == "  ⏱ G7 leaders' summit passes without a deal — the talks are extended"
+    assert lines[False] in (
+        "  ⏱ G7 leaders' summit passes without a deal — no extension, the talks end",
+        "  ⏱ end of the 90-day pause: a hard deadline — the talks end without a deal",
+    )
+
+
+def test_walking_away_is_worded(play):
+    m = play("bilateral", {"actors.A.strategy": {"name": "hardliner", "walk_away": True},
+                           "actors.B.strategy": {"name": "hardliner"}})
+    assert m.outcome.reason == "walked away"
+    assert transcript.round_lines(m, len(m.rows))[-1].startswith("  A walks away (worth ")
+
+
+def test_events_are_told_before_or_after_the_offer_by_their_kind(model):
+    """The model records what happened (typed events, no words); the report words each one and
+    places it before the round's offers (an election) or after them (a vote at home)."""
+    from bargaining_chips.model.events import AnticipationBegins, NotMonotone
+
+    model.events.append(NotMonotone(1, "US"))
+    model.events.append(AnticipationBegins(1, "Japan"))
+    try:
+        lines = transcript.round_lines(model, 2)
+    finally:
+        del model.events[-2:]
+    proposes = next(i for i, line in enumerate(lines) if " proposes: " in line)
+    before = lines.index("  US may not withdraw a concession: its previous proposal stands")
+    after = next(i for i, line in enumerate(lines)
+                 if line.startswith("  Japan's negotiators will now offer and accept only what "))
+    assert before < proposes < after
+
+
+def test_the_transcript_opens_with_the_title_and_the_deadlines(model):
+    lines = transcript.transcript(model)
+    assert lines[0] == "US–Japan tariff talks, April–July 2025 — seed 0"
+    assert lines[1] == "deadline: G7 leaders' summit, 2025-06-17 (soft, extended with probability 0.50)"
+    assert lines[2] == "deadline: end of the 90-day pause, 2025-07-09 (hard)"
+    headings = [line for line in lines if line.endswith("Washington") or line.endswith("Kananaskis")]
+    assert len(headings) == len(model.rows)
+
+
+def test_the_summary_table(model, play):
+    lines = transcript.summary_lines(model, summary(model))
+    rnd = model.setup.rounds[model.outcome.round_index]
+    assert f"outcome      agreement in round {rnd.number}, {rnd.date:%d %b %Y} ({rnd.label})" in lines
+    auto = next(line for line in lines if line.strip().startswith("auto tariff"))
+    assert auto.split()[-1] == "27.5%"  # the no-deal column
+    assert any(line.startswith("Nash product ") for line in lines)
+    assert any(line.startswith("coalitions   ") for line in lines)
+
+    no_deal = play("bilateral", {"actors.A.strategy": {"name": "hardliner"},
+                                 "actors.B.strategy": {"name": "hardliner"}})
+    lines = transcript.summary_lines(no_deal, summary(no_deal))
+    assert "outcome      no deal after 10 rounds (hard deadline)" in lines
+    x = next(line for line in lines if line.strip().startswith("issue x"))
+    assert "—" in x and x.split()[-1] == "5.0%"
+
+
+def test_a_round_without_an_offer_prints_only_its_heading_and_lobbying():
+    model = NegotiationModel(load_scenario("us_japan_2025"), seed=0)
+    model.lobby()
+    lines = transcript.round_lines(model, 1)
+    assert lines[0].startswith("Wed 16 Apr 2025")
+    assert not any("proposes" in line for line in lines)
+    assert np.isfinite(model.lobby_moves[0].stance)
