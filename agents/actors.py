@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from bargaining_chips.agents.messages import Offer, Response
 from bargaining_chips.agents.strategies import Strategy, make_strategy
 from bargaining_chips.agents.view import NegotiationView
-from bargaining_chips.model.messages import Offer, Response
 
 if TYPE_CHECKING:
     from bargaining_chips.model.negotiation import NegotiationModel

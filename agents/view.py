@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from bargaining_chips.model.messages import Offer
+from bargaining_chips.agents.messages import Offer
 
 if TYPE_CHECKING:
     from bargaining_chips.model.negotiation import NegotiationModel

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from bargaining_chips.agents.messages import Offer
 from bargaining_chips.model import lobbying
 from bargaining_chips.model.coalitions import CoalitionTracker
 from bargaining_chips.model.loader import load_scenario
-from bargaining_chips.model.messages import Offer
 from bargaining_chips.model.protocols import PROTOCOLS
 from bargaining_chips.model.ratification import Domestic
 from bargaining_chips.model.scenario import Scenario

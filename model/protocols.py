@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-from bargaining_chips.model.messages import Offer, Response
+from bargaining_chips.agents.messages import Offer, Response
 
 if TYPE_CHECKING:
     from bargaining_chips.model.negotiation import NegotiationModel

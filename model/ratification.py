@@ -43,8 +43,8 @@ import numpy as np
 from bargaining_chips.floats import dot
 
 if TYPE_CHECKING:
+    from bargaining_chips.agents.messages import Offer
     from bargaining_chips.model.compiled import Compiled
-    from bargaining_chips.model.messages import Offer
     from bargaining_chips.model.negotiation import NegotiationModel
 
 GRID = np.linspace(0.0, 1.0, 17)

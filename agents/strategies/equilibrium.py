@@ -18,8 +18,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from bargaining_chips.agents.messages import Offer, Response
 from bargaining_chips.agents.strategies.base import Strategy
-from bargaining_chips.model.messages import Offer, Response
 
 from bargaining_chips.floats import ordered_sum
 

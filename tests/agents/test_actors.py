@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
+from bargaining_chips.agents.messages import Response
 from bargaining_chips.agents.strategies import REGISTRY
 from bargaining_chips.model import NegotiationModel, load_scenario
-from bargaining_chips.model.messages import Response
 
 
 def test_governments_get_the_strategy_named_in_the_scenario():
