@@ -24,18 +24,20 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
 from bargaining_chips.agents.messages import Offer
+from bargaining_chips.agents.strategies import make_strategy
 from bargaining_chips.model import lobbying
 from bargaining_chips.model.coalitions import CoalitionTracker
 from bargaining_chips.model.loader import load_scenario
 from bargaining_chips.model.protocols import PROTOCOLS
 from bargaining_chips.model.ratification import Domestic
 from bargaining_chips.model.scenario import Scenario
+from bargaining_chips.model.view import TableView
 
 from bargaining_chips.floats import dot
 
 if TYPE_CHECKING:
-    from bargaining_chips.agents.actors import GovernmentAgent
     from bargaining_chips.model.compiled import Compiled
 
 
@@ -111,12 +113,19 @@ class NegotiationModel(mesa.Model):
         self._lobby_moves: list[lobbying.LobbyMove] = []
         self.events: list[dict] = []
         self.outcome: Outcome | None = None
-        # Imported here, not at the top: the agents package imports model (its messages), so a
-        # top-level import made `import agents` fail on a fresh interpreter (a circular import).
-        from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
-
-        self.governments = [GovernmentAgent(self, i) for i in self.setup.governments]
-        self.firms = [FirmAgent(self, i) for i in self.setup.firms]
+        # The model builds its agents and hands each what it needs (the agents import nothing of
+        # the model): a government its view of the talks and a fresh strategy object from the
+        # scenario's strategy table, a firm its home and lobbying power.
+        names, actors = self.setup.actor_names, self.spec.actors
+        self.governments: list[GovernmentAgent] = []
+        for i in self.setup.governments:
+            plan = actors[names[i]].strategy
+            strategy = make_strategy(plan.name, **plan.params)
+            self.governments.append(GovernmentAgent(self, i, TableView(self, i), strategy))
+        self.firms = [
+            FirmAgent(self, i, names[i], self.setup.home[i], float(self.setup.lobbying_power[i]))
+            for i in self.setup.firms
+        ]
         self._by_index = {g.index: g for g in self.governments}
         self._row_keys = start.row_keys
         self.lobbying = self.setup.lobbying

@@ -5,24 +5,58 @@ asks the governments' strategies for offers and answers (through the agents), re
 ``model.record_offer`` and ends the talks with ``model.finish`` when a deal is struck or someone walks
 away. Lobbying before the round and the calendar after it belong to the model, the same for every
 protocol. ``protocol.type`` in the scenario picks the protocol from :data:`PROTOCOLS`.
+
+A protocol plays on a :class:`Table`: the members of the model it uses, declared as a structural
+type that :class:`~model.negotiation.NegotiationModel` satisfies, so this module does not import
+the model's (which imports this one).
 """
 
 from __future__ import annotations
 
+import typing
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from bargaining_chips.agents.messages import Offer, Response
 
 if TYPE_CHECKING:
-    from bargaining_chips.model.negotiation import NegotiationModel
+    from bargaining_chips.agents.actors import GovernmentAgent
+    from bargaining_chips.model.compiled import Compiled
     from bargaining_chips.model.scenario import Scenario
+
+
+class Table(typing.Protocol):
+    """What a protocol uses of the model: the compiled scenario, the round, the governments'
+    agents and the model's generator; it values terms, has a deal ratified, records offers and
+    events, and ends the talks."""
+
+    setup: Compiled
+    spec: Scenario
+    round_index: int  # 0-based index of the round being played
+    governments: list[GovernmentAgent]  # in file order
+    rng: np.random.Generator
+
+    def government(self, index: int) -> GovernmentAgent: ...
+
+    def utility(self, actor: int, terms: np.ndarray) -> float: ...
+
+    def ratify(self, offer: Offer) -> bool: ...
+
+    def record_offer(
+        self, offer: Offer, responses: dict, thresholds: dict, accepted: bool, ratified: bool
+    ) -> None: ...
+
+    def finish(self, agreement: bool, terms: np.ndarray, reason: str) -> None: ...
+
+    def event(self, kind: str, **data) -> None: ...
 
 
 class Protocol:
     name: ClassVar[str] = ""
+    #: The protocol in prose, as an error message names it ("alternating offers").
+    label: ClassVar[str] = ""
 
-    def play_round(self, model: NegotiationModel) -> None:
+    def play_round(self, model: Table) -> None:
         raise NotImplementedError
 
     @classmethod
@@ -31,18 +65,18 @@ class Protocol:
         None when the scenario can be played under it."""
         return None
 
-    def proposer(self, model: NegotiationModel, round_index: int) -> int | None:
+    def proposer(self, model: Table, round_index: int) -> int | None:
         """The actor who proposes in round ``round_index``, if the protocol fixes it in advance
         (None when every government proposes, or when the proposer is drawn)."""
         return None
 
-    def recognition(self, model: NegotiationModel) -> dict[int, float]:
+    def recognition(self, model: Table) -> dict[int, float]:
         """Each government's probability of being the proposer in a round (the rotation's share
         of rounds under a fixed order)."""
         order = model.setup.proposer_order
         return {g: order.count(g) / len(order) for g in model.setup.governments}
 
-    def votes_needed(self, model: NegotiationModel) -> int:
+    def votes_needed(self, model: Table) -> int:
         """How many governments (the proposer included) must say yes: all, unless a rule says."""
         return len(model.setup.governments)
 
@@ -56,12 +90,13 @@ class AlternatingOffers(Protocol):
     """
 
     name = "alternating"
+    label = "alternating offers"
 
-    def proposer(self, model: NegotiationModel, round_index: int) -> int | None:
+    def proposer(self, model: Table, round_index: int) -> int | None:
         order = model.setup.proposer_order
         return order[round_index % len(order)]
 
-    def play_round(self, model: NegotiationModel) -> None:
+    def play_round(self, model: Table) -> None:
         order = model.setup.proposer_order
         proposer = model.government(order[model.round_index % len(order)])
         space = model.setup.space
@@ -100,6 +135,7 @@ class MonotonicConcession(Protocol):
     """
 
     name = "monotonic_concession"
+    label = "monotonic concession"
 
     @classmethod
     def scenario_problem(cls, spec: Scenario) -> tuple[str, str] | None:
@@ -107,7 +143,7 @@ class MonotonicConcession(Protocol):
             return ("actors", "the monotonic concession protocol is for two governments")
         return None
 
-    def play_round(self, model: NegotiationModel) -> None:
+    def play_round(self, model: Table) -> None:
         space = model.setup.space
         first, second = model.governments
         previous = {g: g.view.last_offer_by() for g in (first, second)}
@@ -171,6 +207,7 @@ class MajorityRule(Protocol):
     """
 
     name = "majority"
+    label = "majority rule"
 
     @classmethod
     def scenario_problem(cls, spec: Scenario) -> tuple[str, str] | None:
@@ -199,14 +236,14 @@ class MajorityRule(Protocol):
                 return (f"issues.{name}", f"a share ranges over [0, budget] = [0, {budget:g}]")
         return None
 
-    def recognition(self, model: NegotiationModel) -> dict[int, float]:
+    def recognition(self, model: Table) -> dict[int, float]:
         govs = model.setup.governments
         return {g: 1.0 / len(govs) for g in govs}
 
-    def votes_needed(self, model: NegotiationModel) -> int:
+    def votes_needed(self, model: Table) -> int:
         return len(model.setup.governments) // 2 + 1
 
-    def play_round(self, model: NegotiationModel) -> None:
+    def play_round(self, model: Table) -> None:
         setup = model.setup
         space = setup.space
         recognised = setup.governments[int(model.rng.integers(len(setup.governments)))]
