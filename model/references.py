@@ -4,8 +4,8 @@ The second layer of a scenario's validation (:mod:`model.scenario` holds the sch
 weights name known issues, a firm's home government exists, a deadline is not before the first
 round, the strategy and its parameters exist, the two-level tables name domestic actors, and the
 game fits: the protocol's needs (:meth:`model.protocols.Protocol.scenario_problem`), the deal
-space's (:func:`model.categorical.deal_space_problem`) and each equilibrium strategy's declared games
-(:attr:`agents.strategies.base.Strategy.games`). Every check raises
+space's (:func:`model.categorical.deal_space_problem`) and each equilibrium strategy's declared
+games (:attr:`agents.strategies.base.Strategy.games`). Every check raises
 :class:`~model.errors.ScenarioError` naming the file, the field and what is expected.
 
 The checks read the schema and the parts that interpret it, so they live above both: the schema

@@ -2,7 +2,8 @@
 
 These tables extend :mod:`model.scenario` (which includes them in its frozen models) and are
 checked the same way: pydantic validates each field and range;
-:func:`model.references.check_two_level` then checks what refers to what. Every value has a dotted path, so ``--set`` and sweeps reach all of them:
+:func:`model.references.check_two_level` then checks what refers to what. Every value has a
+dotted path, so ``--set`` and sweeps reach all of them:
 
 ``coalitions.edge_threshold``, ``coalitions.issue_weight``, ``coalitions.partner_boost``,
 ``coalitions.reservation_rate``, ``coalitions.reservation_bound``, ``coalitions.plot_rounds``;

@@ -1,4 +1,4 @@
-"""The model's side of what a strategy sees: :class:`TableView`, one government's window on the talks.
+"""The model's side of what a strategy sees: :class:`TableView`, a government's window on the talks.
 
 :class:`~agents.view.NegotiationView` (on the agents' side) declares what a strategy may read;
 :class:`TableView` implements it by reading the model's public state, live (the round, the offers,
@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
 
 class Viewed(Table, typing.Protocol):
-    """What a view reads of the model, beyond what a protocol uses (:class:`~model.protocols.Table`):
+    """What a view reads of the model beyond what a protocol uses (:class:`~model.protocols.Table`):
     the current weights and reservations, the offers so far, the deadline in force, the protocol
-    and the domestic side, and the model's utility queries."""
+    and the domestic side, and the model's offer and calendar queries."""
 
     weights: np.ndarray
     reservation: np.ndarray

@@ -151,7 +151,7 @@ def layer_of(module: str) -> int:
     for rank, layer in enumerate(LAYERS):
         if module == layer or module.startswith(layer + "."):
             return rank
-    raise AssertionError(f"{module} is in no layer: add it to the layers contract in pyproject.toml")
+    raise AssertionError(f"{module} is in no layer: add it to the layers contract (pyproject.toml)")
 
 
 @pytest.fixture(scope="module")
@@ -176,8 +176,8 @@ def test_every_import_runs_down_the_layers(graph):
         f"{_short(a)} (line {graph.edges[a, b]['line']}) imports {_short(b)}"
         for a, b in graph.edges if layer_of(b) < layer_of(a)
     ]
-    assert not against, "imports against the layers (" + " > ".join(map(_short, LAYERS)) + "):\n" + \
-        "\n".join(against)
+    order = " > ".join(map(_short, LAYERS))
+    assert not against, f"imports against the layers ({order}):\n" + "\n".join(against)
 
 
 def test_no_import_cycle_but_the_known_ones(graph):

@@ -34,4 +34,6 @@ def make_strategy(name: str, **params: object) -> Strategy:
     return REGISTRY[name](**params)
 
 
-__all__ = ["REGISTRY", "STRATEGIES", "Game", "LevelStrategy", "ParameterError", "Strategy", "make_strategy"]
+__all__ = [
+    "REGISTRY", "STRATEGIES", "Game", "LevelStrategy", "ParameterError", "Strategy", "make_strategy",
+]
