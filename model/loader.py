@@ -10,7 +10,8 @@ from typing import Any
 
 from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.overrides import apply_overrides
-from bargaining_chips.model.scenario import Scenario, check_references
+from bargaining_chips.model.references import check_references
+from bargaining_chips.model.scenario import Scenario
 from pydantic import ValidationError
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"

@@ -22,23 +22,22 @@ per typed event of :mod:`model.events`), turned into tables only when asked.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
+from bargaining_chips.agents.messages import Offer
+from bargaining_chips.agents.strategies import make_strategy
 from bargaining_chips.model.coalitions import CoalitionTracker
 from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.events import DeadlinePassed, EndReason, Event
 from bargaining_chips.model.loader import load_scenario
 from bargaining_chips.model.lobbying import LobbyMove, LobbyRound
-from bargaining_chips.model.messages import Offer
 from bargaining_chips.model.protocols import PROTOCOLS
 from bargaining_chips.model.ratification import Domestic
 from bargaining_chips.model.scenario import Scenario
 from bargaining_chips.model.utility import Preferences
-
-if TYPE_CHECKING:
-    from bargaining_chips.agents.actors import GovernmentAgent
+from bargaining_chips.model.view import TableView
 
 
 @dataclass(frozen=True)
@@ -87,12 +86,19 @@ class NegotiationModel(mesa.Model):
         self.coalition_tracker = CoalitionTracker(setup.coalitions)
         self.domestic = Domestic(setup.ratification, setup.actor_names, setup.space, self.prefs,
                                  self.reservation)
-        # Imported here, not at the top: the agents package imports model (its messages), so a
-        # top-level import made `import agents` fail on a fresh interpreter (a circular import).
-        from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
-
-        self.governments = [GovernmentAgent(self, i) for i in setup.governments]
-        self.firms = [FirmAgent(self, i) for i in setup.firms]
+        # The model builds its agents and hands each what it needs (the agents import nothing of
+        # the model): a government its view of the talks and a fresh strategy object from the
+        # scenario's strategy table, a firm its home and lobbying power.
+        names, actors = setup.actor_names, self.spec.actors
+        self.governments: list[GovernmentAgent] = []
+        for i in setup.governments:
+            plan = actors[names[i]].strategy
+            strategy = make_strategy(plan.name, **plan.params)
+            self.governments.append(GovernmentAgent(self, i, TableView(self, i), strategy))
+        self.firms = [
+            FirmAgent(self, i, names[i], setup.home[i], float(setup.lobbying_power[i]))
+            for i in setup.firms
+        ]
         self._by_index = {g.index: g for g in self.governments}
 
     @property

@@ -5,6 +5,10 @@ asks the governments' strategies for offers and answers (through the agents), re
 ``model.record_offer`` and ends the talks with ``model.finish`` when a deal is struck or someone walks
 away. Lobbying before the round and the calendar after it belong to the model, the same for every
 protocol. ``protocol.type`` in the scenario picks the protocol from :data:`PROTOCOLS`.
+
+A protocol plays on a :class:`Table`: the members of the model it uses, declared as a structural
+type that :class:`~model.negotiation.NegotiationModel` satisfies, so this module does not import
+the model's (which imports this one).
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import numpy as np
+from bargaining_chips.agents.messages import Offer, Response
 from bargaining_chips.model.events import EndReason, NotMonotone, Recognised, WalkedAway
-from bargaining_chips.model.messages import Offer, Response
 
 if TYPE_CHECKING:
     from bargaining_chips.model.compiled import Compiled
@@ -43,6 +47,7 @@ class Table(Protocol):
 
 class Protocol:
     name: ClassVar[str] = ""
+    label: ClassVar[str] = ""  # how an error message names it ("alternating offers")
 
     def play_round(self, model: Table) -> None:
         raise NotImplementedError
@@ -78,6 +83,7 @@ class AlternatingOffers(Protocol):
     """
 
     name = "alternating"
+    label = "alternating offers"
 
     def proposer(self, setup: Compiled, round_index: int) -> int | None:
         order = setup.proposer_order
@@ -125,6 +131,7 @@ class MonotonicConcession(Protocol):
     """
 
     name = "monotonic_concession"
+    label = "monotonic concession"
 
     @classmethod
     def scenario_problem(cls, spec: Scenario) -> tuple[str, str] | None:
@@ -194,6 +201,7 @@ class MajorityRule(Protocol):
     """
 
     name = "majority"
+    label = "majority rule"
 
     @classmethod
     def scenario_problem(cls, spec: Scenario) -> tuple[str, str] | None:

@@ -50,8 +50,8 @@ from bargaining_chips.model.events import (
 from bargaining_chips.floats import dot
 
 if TYPE_CHECKING:
+    from bargaining_chips.agents.messages import Offer
     from bargaining_chips.model.calendar import Round
-    from bargaining_chips.model.messages import Offer
     from bargaining_chips.model.scenario import Scenario
     from bargaining_chips.model.utility import Preferences, UtilitySpace
 

@@ -7,26 +7,25 @@ the deadlines and the protocol. Tables are keyed by name so that every value has
 ``actors.Japan.strategy.beta``, ``deadlines.G7.extension_probability`` — which ``--set`` and sweeps
 use (see :mod:`model.overrides`).
 
-Validation has two layers: pydantic checks types and ranges field by field; :func:`check_references`
-then checks what refers to what (weights name known issues, a firm's home government exists, a
-deadline is not before the first round, the strategy and its parameters exist). Either layer raises
-:class:`~model.errors.ScenarioError` naming the file, the field and what is expected.
+Validation has two layers: pydantic checks types and ranges field by field, here;
+:func:`model.references.check_references` then checks what refers to what (weights name known
+issues, a firm's home government exists, a deadline is not before the first round, the strategy
+and its parameters exist, the game fits). The loader runs both (:func:`model.loader.load_scenario`)
+and either raises :class:`~model.errors.ScenarioError` naming the file, the field and what is
+expected. This module is the schema only: it imports none of the parts that interpret it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import math
 from typing import Any, Literal
 
-from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.scenario_two_level import (
     CoalitionSpec,
     EventSpec,
     PledgeSpec,
     RatificationSpec,
-    check_two_level,
 )
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -284,121 +283,3 @@ class Scenario(_Frozen):
     @property
     def firms(self) -> tuple[str, ...]:
         return tuple(n for n, a in self.actors.items() if a.kind == "firm")
-
-
-def check_references(spec: Scenario) -> None:
-    """Cross-reference checks pydantic cannot do field by field; raises ScenarioError."""
-    from bargaining_chips.agents.strategies import REGISTRY
-    from bargaining_chips.model.categorical import check_values
-
-    src = spec.origin
-    issues = set(spec.issues)
-    known = ", ".join(spec.issues)
-    governments = spec.governments
-    if len(governments) < 2:
-        raise ScenarioError(src, "actors", "at least two actors of kind 'government' are needed")
-    for name, actor in spec.actors.items():
-        where = f"actors.{name}"
-        for table in ("weights", "prefers", "curvature"):
-            for issue in getattr(actor, table):
-                if issue not in issues:
-                    raise ScenarioError(
-                        src, f"{where}.{table}.{issue}", f"unknown issue; expected one of {known}"
-                    )
-        check_values(spec, name, actor)
-        for issue, w in actor.weights.items():
-            if w > 0 and issue not in actor.prefers and not spec.issues[issue].categorical:
-                raise ScenarioError(
-                    src, f"{where}.prefers.{issue}",
-                    'missing: an issue with a weight needs a direction, "high" or "low"',
-                )
-        if actor.kind == "firm":
-            if actor.home not in governments:
-                raise ScenarioError(
-                    src, f"{where}.home",
-                    f"{actor.home!r} is not a government; expected one of {', '.join(governments)}",
-                )
-        elif actor.home is not None:
-            raise ScenarioError(src, f"{where}.home", "only firms have a home government")
-        if actor.kind == "government":
-            if actor.strategy is None:
-                raise ScenarioError(src, f"{where}.strategy", "a government needs a strategy table")
-            _check_strategy(src, f"{where}.strategy", actor.strategy, REGISTRY)
-        if actor.deadline_belief is not None and actor.deadline_belief not in spec.deadlines:
-            raise ScenarioError(
-                src, f"{where}.deadline_belief",
-                f"unknown deadline {actor.deadline_belief!r}; expected one of "
-                f"{', '.join(spec.deadlines) or '(no deadlines defined)'}",
-            )
-    order = spec.protocol.order
-    if order is not None:
-        for i, who in enumerate(order):
-            if who not in governments:
-                raise ScenarioError(
-                    src, f"protocol.order.{i}",
-                    f"{who!r} is not a government; expected one of {', '.join(governments)}",
-                )
-    _check_game(spec, REGISTRY)
-    rounds = spec.calendar.rounds
-    if not rounds and spec.protocol.max_rounds is None:
-        raise ScenarioError(src, "calendar.rounds", "give dated rounds, or protocol.max_rounds")
-    for name, deadline in spec.deadlines.items():
-        where = f"deadlines.{name}"
-        if deadline.date is not None:
-            if not rounds:
-                raise ScenarioError(src, f"{where}.date", "an undated scenario needs round = N")
-            if deadline.date < rounds[0].date:
-                raise ScenarioError(
-                    src, f"{where}.date",
-                    f"{deadline.date} is before the first round ({rounds[0].date}); "
-                    "a deadline must fall on or after it",
-                )
-        else:
-            available = len(rounds) if rounds else spec.protocol.max_rounds
-            if deadline.round > available:
-                raise ScenarioError(
-                    src, f"{where}.round",
-                    f"round {deadline.round} does not exist: the talks have {available} rounds",
-                )
-    check_two_level(spec)
-
-
-def _check_game(spec: Scenario, registry: dict) -> None:
-    """What the protocol, the deal space and each government's strategy need from the scenario
-    (each answers with a problem, or None): e.g. majority rule needs a budget, an equilibrium
-    strategy its game."""
-    from bargaining_chips.model.categorical import deal_space_problem
-    from bargaining_chips.model.protocols import PROTOCOLS
-
-    for problem in (deal_space_problem(spec), PROTOCOLS[spec.protocol.type].scenario_problem(spec)):
-        if problem:
-            raise ScenarioError(spec.origin, *problem)
-    for name in spec.governments:
-        strategy = spec.actors[name].strategy
-        problem = registry[strategy.name].scenario_problem(spec, name)
-        if problem:
-            raise ScenarioError(spec.origin, f"actors.{name}.strategy.name", problem)
-
-
-def _check_strategy(src: str, where: str, strategy: StrategySpec, registry: dict) -> None:
-    cls = registry.get(strategy.name)
-    if cls is None:
-        raise ScenarioError(
-            src, f"{where}.name",
-            f"unknown strategy {strategy.name!r}; expected one of {', '.join(sorted(registry))}",
-        )
-    accepted = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
-    for key in strategy.params:
-        if key not in accepted:
-            raise ScenarioError(
-                src, f"{where}.{key}",
-                f"not a parameter of {strategy.name}; expected one of {', '.join(accepted) or '(none)'}",
-            )
-    from bargaining_chips.agents.strategies.base import ParameterError
-
-    try:
-        cls(**strategy.params)
-    except ParameterError as err:
-        raise ScenarioError(src, f"{where}.{err.param}", err.expected) from None
-    except (ValueError, TypeError) as err:
-        raise ScenarioError(src, where, str(err)) from None

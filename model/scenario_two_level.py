@@ -1,8 +1,9 @@
 """Scenario schema of the two-level game: coalitions, lobbying through them, pledges, ratification.
 
 These tables extend :mod:`model.scenario` (which includes them in its frozen models) and are
-checked the same way: pydantic validates each field and range; :func:`check_two_level` then checks
-what refers to what. Every value has a dotted path, so ``--set`` and sweeps reach all of them:
+checked the same way: pydantic validates each field and range;
+:func:`model.references.check_two_level` then checks what refers to what. Every value has a
+dotted path, so ``--set`` and sweeps reach all of them:
 
 ``coalitions.edge_threshold``, ``coalitions.issue_weight``, ``coalitions.partner_boost``,
 ``coalitions.reservation_rate``, ``coalitions.reservation_bound``, ``coalitions.plot_rounds``;
@@ -18,13 +19,9 @@ lobbying and ratification") and in the docstrings of :mod:`model.coalitions`,
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from bargaining_chips.model.errors import ScenarioError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
-if TYPE_CHECKING:
-    from bargaining_chips.model.scenario import Scenario
 
 
 class _Frozen(BaseModel):
@@ -125,60 +122,3 @@ class EventSpec(_Frozen):
         if (self.date is None) == (self.round is None):
             raise ValueError("give exactly one of date or round")
         return self
-
-
-def check_two_level(spec: Scenario) -> None:
-    """Cross-references of the two-level tables; raises ScenarioError naming file and field."""
-    src = spec.origin
-    issues = spec.issues
-    governments = spec.governments
-    for name, actor in spec.actors.items():
-        where = f"actors.{name}"
-        if actor.ratification is not None:
-            if actor.kind != "government":
-                raise ScenarioError(src, f"{where}.ratification", "only governments ratify deals")
-            domestic = [name] + [f for f in spec.firms if spec.actors[f].home == name]
-            for member in actor.ratification.weights:
-                if member not in domestic:
-                    raise ScenarioError(
-                        src, f"{where}.ratification.weights.{member}",
-                        f"{member!r} is not a domestic actor of {name}; expected one of "
-                        f"{', '.join(domestic)}",
-                    )
-        for k, pledge in enumerate(actor.pledges):
-            at = f"{where}.pledges.{k}"
-            if actor.kind != "firm":
-                raise ScenarioError(src, f"{where}.pledges", "only firms pledge")
-            if pledge.issue not in issues:
-                raise ScenarioError(
-                    src, f"{at}.issue",
-                    f"unknown issue {pledge.issue!r}; expected one of {', '.join(issues)}",
-                )
-            if pledge.government is not None and pledge.government not in governments:
-                raise ScenarioError(
-                    src, f"{at}.government",
-                    f"{pledge.government!r} is not a government; expected one of "
-                    f"{', '.join(governments)}",
-                )
-    rounds = spec.calendar.rounds
-    for name, event in spec.events.items():
-        where = f"events.{name}"
-        gov = spec.actors.get(event.government)
-        if gov is None or gov.kind != "government":
-            raise ScenarioError(
-                src, f"{where}.government",
-                f"{event.government!r} is not a government; expected one of {', '.join(governments)}",
-            )
-        if gov.ratification is None:
-            raise ScenarioError(
-                src, f"{where}.government",
-                f"{event.government} has no ratification table; an election moves its threshold",
-            )
-        if event.date is not None and not rounds:
-            raise ScenarioError(src, f"{where}.date", "an undated scenario needs round = N")
-    for k, r in enumerate(spec.coalitions.plot_rounds):
-        n_rounds = len(rounds) if rounds else spec.protocol.max_rounds
-        if n_rounds is not None and r > n_rounds:
-            raise ScenarioError(
-                src, f"coalitions.plot_rounds.{k}", f"round {r}; the calendar has {n_rounds} rounds"
-            )

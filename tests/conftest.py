@@ -19,9 +19,9 @@ from typing import Any
 import mesa
 import numpy as np
 import pytest
+from bargaining_chips.agents.messages import Response
 from bargaining_chips.agents.strategies import Strategy
 from bargaining_chips.model import NegotiationModel, load_scenario
-from bargaining_chips.model.messages import Response
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -4,7 +4,7 @@ Every strategy class is listed here once; ``tests/agents/test_registry.py`` chec
 unique, every Strategy subclass is registered and every entry is documented.
 """
 
-from bargaining_chips.agents.strategies.base import LevelStrategy, ParameterError, Strategy
+from bargaining_chips.agents.strategies.base import Game, LevelStrategy, ParameterError, Strategy
 from bargaining_chips.agents.strategies.concession import Boulware, Conceder, Linear, TimeDependent
 from bargaining_chips.agents.strategies.equilibrium import BaronFerejohn, Rubinstein, Stahl
 from bargaining_chips.agents.strategies.hardliner import Hardliner
@@ -34,4 +34,6 @@ def make_strategy(name: str, **params: object) -> Strategy:
     return REGISTRY[name](**params)
 
 
-__all__ = ["REGISTRY", "STRATEGIES", "LevelStrategy", "ParameterError", "Strategy", "make_strategy"]
+__all__ = [
+    "REGISTRY", "STRATEGIES", "Game", "LevelStrategy", "ParameterError", "Strategy", "make_strategy",
+]

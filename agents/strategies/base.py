@@ -13,14 +13,14 @@ follow, accept anything at least as good as no deal.
 from __future__ import annotations
 
 import inspect
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-from bargaining_chips.model.messages import Offer, Response
+from bargaining_chips.agents.messages import Offer, Response
 
 if TYPE_CHECKING:
     from bargaining_chips.agents.view import NegotiationView
-    from bargaining_chips.model.scenario import Scenario
 
 
 class ParameterError(ValueError):
@@ -43,10 +43,26 @@ def check_range(param: str, value: float, lo: float, hi: float, *, open_lo: bool
     return float(value)
 
 
+@dataclass(frozen=True)
+class Game:
+    """A game a strategy is the equilibrium play of, in the terms a scenario states it: the
+    protocol (``protocol.type``), how many governments sit at the table (None: any number) and
+    whether they must all have the same discount factor."""
+
+    protocol: str
+    governments: int | None = None
+    common_discount: bool = False
+
+
 class Strategy:
     """Base class: subclasses set ``name`` and implement ``propose`` and ``respond``."""
 
     name: ClassVar[str] = ""
+    #: The games the strategy is the equilibrium play of, the one to suggest first; None: it plays
+    #: in any scenario (the heuristic strategies). Equilibrium strategies are defined for their
+    #: games only and declare them here; the model checks a scenario against the declaration when
+    #: it loads it (model.references), so a mismatch is a scenario error, not a crash.
+    games: ClassVar[tuple[Game, ...] | None] = None
 
     def propose(self, view: NegotiationView) -> np.ndarray:
         """Terms to offer this round, one value per issue in the issues' own units."""
@@ -63,13 +79,6 @@ class Strategy:
     def answer(self, view: NegotiationView, offer: Offer) -> tuple[Response, float | None]:
         """The response and the threshold it was judged by (what the model records)."""
         return self.respond(view, offer), self.acceptance_threshold(view, offer)
-
-    @classmethod
-    def scenario_problem(cls, spec: Scenario, actor: str) -> str | None:
-        """What the strategy needs from the scenario (as the strategy of government ``actor``) and
-        does not find there, in words; None when it can play. Equilibrium strategies are defined
-        for one game each and say so here, so a mismatch is a scenario error, not a crash."""
-        return None
 
     def params(self) -> dict[str, object]:
         """The constructor's parameters and their current values."""

@@ -5,7 +5,8 @@ the horizon, the proposer rotation or recognition rule, the utilities — throug
 :class:`~agents.view.NegotiationView`, and reasons on the utility frontier the view exposes
 (:meth:`~agents.view.NegotiationView.offer_for`), so it plays any two-party scenario of its game,
 not only the unit pie. Run on the theory scenarios, they reproduce the classic closed forms (see
-``docs/theory.md`` and ``python run.py validate``).
+``docs/theory.md`` and ``python run.py validate``). Each declares the games it is an equilibrium of
+(:attr:`~agents.strategies.base.Strategy.games`); a scenario outside them is refused when loaded.
 
 Conventions. Utilities of agreements are "round-k currency": an agreement in round k (0-based) is
 worth δ^k times its utility, as in the summary (:func:`model.metrics.outcome_utilities`), and the
@@ -18,14 +19,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from bargaining_chips.agents.strategies.base import Strategy
-from bargaining_chips.model.messages import Offer, Response
+from bargaining_chips.agents.messages import Offer, Response
+from bargaining_chips.agents.strategies.base import Game, Strategy
 
 from bargaining_chips.floats import ordered_sum
 
 if TYPE_CHECKING:
     from bargaining_chips.agents.view import NegotiationView
-    from bargaining_chips.model.scenario import Scenario
 
 #: A responder accepts an offer worth its threshold up to this much less (indifference).
 TOLERANCE = 1e-9
@@ -59,12 +59,8 @@ def best_terms_giving(view: NegotiationView, proposer: int, responder: int, floo
     return best
 
 
-def _two_party_problem(spec: Scenario, game: str) -> str | None:
-    if spec.protocol.type != "alternating":
-        return f"{game} is an equilibrium of alternating offers; set protocol.type = \"alternating\""
-    if len(spec.governments) != 2:
-        return f"{game} is an equilibrium between two governments; the scenario has {len(spec.governments)}"
-    return None
+#: Alternating offers between two governments: Rubinstein's and Ståhl's game.
+BILATERAL = Game("alternating", governments=2)
 
 
 def _at_least_reservation(view: NegotiationView, terms: np.ndarray) -> np.ndarray:
@@ -102,13 +98,10 @@ class Rubinstein(Strategy):
     """
 
     name = "rubinstein"
+    games = (BILATERAL,)
 
     def __init__(self) -> None:
         self._cache: dict[bytes, tuple[float, float]] = {}
-
-    @classmethod
-    def scenario_problem(cls, spec: Scenario, actor: str) -> str | None:
-        return _two_party_problem(spec, "Rubinstein's strategy")
 
     def proposer_values(self, view: NegotiationView) -> tuple[float, float]:
         """(V_me, V_other): each side's utility of its own equilibrium proposal."""
@@ -163,13 +156,10 @@ class Stahl(Strategy):
     """
 
     name = "stahl"
+    games = (BILATERAL,)
 
     def __init__(self) -> None:
         self._cache: dict[tuple[bytes, int], dict[int, tuple[float, np.ndarray]]] = {}
-
-    @classmethod
-    def scenario_problem(cls, spec: Scenario, actor: str) -> str | None:
-        return _two_party_problem(spec, "Ståhl's strategy")
 
     def plan(self, view: NegotiationView) -> dict[int, tuple[float, np.ndarray]]:
         """Round index → (the responder's threshold, the equilibrium proposal) for every round."""
@@ -242,6 +232,7 @@ class BaronFerejohn(Strategy):
     """
 
     name = "baron_ferejohn"
+    games = (Game("majority", common_discount=True), BILATERAL)
 
     def __init__(self) -> None:
         self._cache: dict[bytes, dict[int, float]] = {}
@@ -252,19 +243,6 @@ class BaronFerejohn(Strategy):
         return view.budget is not None and all(
             view.share_issue_of(g) is not None for g in view.governments
         )
-
-    @classmethod
-    def scenario_problem(cls, spec: Scenario, actor: str) -> str | None:
-        if spec.protocol.type == "majority":
-            deltas = {spec.actors[g].discount for g in spec.governments}
-            if len(deltas) > 1:
-                return ("the stationary equilibrium played here assumes a common discount factor; "
-                        "give every member the same discount")
-            return None
-        if _two_party_problem(spec, "") is None:
-            return None  # alternating offers between two: Rubinstein's play
-        return ("Baron–Ferejohn play is an equilibrium of majority rule (or, between two "
-                'governments, of alternating offers); set protocol.type = "majority"')
 
     def continuation_values(self, view: NegotiationView) -> dict[int, float]:
         """Each member's stationary expected utility (its share of the budget) before a round."""

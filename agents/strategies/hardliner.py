@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from bargaining_chips.agents.messages import Offer, Response
 from bargaining_chips.agents.strategies.base import Strategy, check_range
-from bargaining_chips.model.messages import Offer, Response
 
 if TYPE_CHECKING:
     from bargaining_chips.agents.view import NegotiationView

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bargaining_chips.agents.messages import Offer
 from bargaining_chips.agents.strategies.base import check_range
 from bargaining_chips.agents.strategies.concession import TimeDependent
-from bargaining_chips.model.messages import Offer
 
 if TYPE_CHECKING:
     from bargaining_chips.agents.view import NegotiationView

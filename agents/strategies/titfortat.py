@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bargaining_chips.agents.messages import Offer
 from bargaining_chips.agents.strategies.base import LevelStrategy, check_range
-from bargaining_chips.model.messages import Offer
 
 if TYPE_CHECKING:
     from bargaining_chips.agents.view import NegotiationView

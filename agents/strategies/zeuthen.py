@@ -25,8 +25,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from bargaining_chips.agents.messages import Offer
 from bargaining_chips.agents.strategies.base import LevelStrategy
-from bargaining_chips.model.messages import Offer
 
 if TYPE_CHECKING:
     from bargaining_chips.agents.view import NegotiationView

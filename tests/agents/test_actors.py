@@ -3,11 +3,13 @@ stance and lobby."""
 
 from __future__ import annotations
 
+import mesa
+import numpy as np
 import pytest
 from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
+from bargaining_chips.agents.messages import Offer, Response
 from bargaining_chips.agents.strategies import REGISTRY
 from bargaining_chips.model import NegotiationModel, load_scenario
-from bargaining_chips.model.messages import Response
 
 
 def test_governments_get_the_strategy_named_in_the_scenario():
@@ -53,3 +55,35 @@ def test_firms_know_their_home_and_power():
     # After round 2 began, Toyota's stance is its utility of Japan's first offer (cars at 2.5%: 1.0)
     # minus its reservation (0.4 in the scenario).
     assert toyota.stance == pytest.approx(0.6)
+
+
+class _Home:
+    """A view scripted for the domestic constraint: home pulls every proposal to ``pulled`` and
+    vetoes every offer at the table (only the members the agent and the strategy below use)."""
+
+    name = "A"
+
+    def __init__(self, pulled: np.ndarray) -> None:
+        self.pulled = pulled
+        self.asked: list[str] = []
+
+    def keep_to_win_set(self, terms: np.ndarray) -> np.ndarray:
+        self.asked.append("keep_to_win_set")
+        return self.pulled
+
+    def vetoes_at_table(self, offer: Offer) -> bool:
+        self.asked.append("vetoes_at_table")
+        return True
+
+
+def test_a_government_applies_its_home_through_the_view_it_is_handed(scripted):
+    """The agent needs no model of ours: any mesa.Model, the view it is handed and a strategy."""
+    pulled = np.array([0.25])
+    view = _Home(pulled)
+    agent = GovernmentAgent(mesa.Model(rng=0), 0, view, scripted(terms=[[1.0]],
+                                                                  responses=[Response.ACCEPT]))
+    assert agent.actor_name == "A"
+    assert agent.propose() is pulled
+    answer, threshold = agent.respond(Offer("B", 1, np.array([0.5])))
+    assert answer is Response.REJECT and threshold is None
+    assert view.asked == ["keep_to_win_set", "vetoes_at_table"]

@@ -13,6 +13,7 @@ round). The scripted B asks for its best terms throughout and rejects everything
 from __future__ import annotations
 
 import pytest
+from bargaining_chips.agents.messages import Response
 from bargaining_chips.agents.strategies.concession import (
     PRESETS,
     Boulware,
@@ -21,7 +22,6 @@ from bargaining_chips.agents.strategies.concession import (
     TimeDependent,
     concession,
 )
-from bargaining_chips.model.messages import Response
 
 
 def test_concession_runs_from_k_to_one():

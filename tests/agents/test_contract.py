@@ -13,8 +13,8 @@ import inspect
 
 import numpy as np
 import pytest
+from bargaining_chips.agents.messages import Offer, Response
 from bargaining_chips.agents.strategies import REGISTRY, ParameterError, make_strategy
-from bargaining_chips.model.messages import Offer, Response
 
 # Non-default parameters, so the repr and the play test exercise them.
 PARAMS: dict[str, dict] = {

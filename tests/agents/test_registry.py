@@ -60,3 +60,16 @@ def test_the_strategy_package_imports_on_its_own():
                           cwd=strategies.__file__.rsplit("/agents/", 1)[0], timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(len(REGISTRY))
+
+
+def test_declared_games_name_protocols_the_model_plays():
+    """An equilibrium strategy declares its games (Strategy.games); the heuristics play anywhere."""
+    from bargaining_chips.model.protocols import PROTOCOLS
+
+    declared = {cls.name: cls.games for cls in STRATEGIES if cls.games is not None}
+    assert set(declared) == {"rubinstein", "stahl", "baron_ferejohn"}
+    for name, games in declared.items():
+        assert games, name
+        for game in games:
+            assert game.protocol in PROTOCOLS, (name, game)
+            assert game.governments is None or game.governments >= 2, (name, game)

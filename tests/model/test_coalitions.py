@@ -18,6 +18,7 @@ import random
 import networkx as nx
 import numpy as np
 import pytest
+from bargaining_chips.agents.messages import Offer
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.coalitions import (
     _match,
@@ -26,7 +27,6 @@ from bargaining_chips.model.coalitions import (
     components_stacked,
     groups,
 )
-from bargaining_chips.model.messages import Offer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from bargaining_chips.agents.messages import Offer
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.lobbying import pledged_weights
-from bargaining_chips.model.messages import Offer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

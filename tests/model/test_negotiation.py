@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
+from bargaining_chips.agents.messages import Response
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.events import DeadlinePassed
-from bargaining_chips.model.messages import Response
 
 
 def test_every_actor_is_a_mesa_agent_of_its_kind():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from bargaining_chips.model.messages import Response
+from bargaining_chips.agents.messages import Response
 from bargaining_chips.model.protocols import PROTOCOLS, AlternatingOffers
 
 ACCEPT, REJECT, WALK = Response.ACCEPT, Response.REJECT, Response.WALK_AWAY

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bargaining_chips.agents.messages import Response
 from bargaining_chips.experiments.report import transcript
 from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.events import NotMonotone
 from bargaining_chips.model.loader import load_scenario
-from bargaining_chips.model.messages import Response
 from bargaining_chips.model.metrics import summary
 from bargaining_chips.model.negotiation import NegotiationModel
 

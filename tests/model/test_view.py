@@ -1,10 +1,26 @@
-"""What a strategy sees (agents/view.py): time, preferences, history and the seeded generator, all
-read from the model, never written."""
+"""The model's view of the talks (model/view.py): time, preferences, history and the seeded
+generator, all read from the model, never written; it implements what a strategy may see
+(agents/view.py), no more and no less."""
 
 from __future__ import annotations
 
 import pytest
+from bargaining_chips.agents.view import NegotiationView
 from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.view import TableView
+
+
+def _members(cls: type) -> set[str]:
+    return {n for n in (*vars(cls), *getattr(cls, "__annotations__", {})) if not n.startswith("_")}
+
+
+def test_the_table_view_implements_every_member_of_the_protocol_and_nothing_else(fixture_path):
+    declared = _members(NegotiationView)
+    assert {"utility", "offer_at", "history", "keep_to_win_set", "vetoes_at_table"} <= declared
+    view = NegotiationModel(load_scenario(fixture_path("bilateral")), seed=0).government(0).view
+    assert isinstance(view, TableView)
+    defined = _members(TableView) | {n for n in vars(view) if not n.startswith("_")}
+    assert defined == declared
 
 
 @pytest.fixture

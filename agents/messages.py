@@ -1,4 +1,8 @@
-"""Protocol messages: the small frozen types negotiators exchange."""
+"""Protocol messages: the small frozen types negotiators exchange.
+
+A leaf module: it imports nothing of the package, so the strategies and the model (whose
+protocols carry these messages between the governments) both import it without importing each
+other."""
 
 from __future__ import annotations
 

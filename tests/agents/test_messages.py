@@ -1,4 +1,4 @@
-"""Protocol messages (model/messages.py): small frozen types, never strings or tuple positions."""
+"""Protocol messages (agents/messages.py): small frozen types, never strings or tuple positions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from bargaining_chips.model.messages import Offer, Response
+from bargaining_chips.agents.messages import Offer, Response
 
 
 def test_responses_are_an_enum_of_three():
