@@ -13,10 +13,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+
 from bargaining_chips.agents.messages import Offer, Response
 
 if TYPE_CHECKING:
     import numpy as np
+
     from bargaining_chips.agents.strategies import Strategy
     from bargaining_chips.agents.view import NegotiationView
 

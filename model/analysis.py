@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
 from bargaining_chips.model.utility import UtilitySpace
 
 _GOLDEN = (math.sqrt(5) - 1) / 2

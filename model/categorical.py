@@ -21,10 +21,10 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
-from bargaining_chips.model.errors import ScenarioError
-from bargaining_chips.model.utility import UtilitySpace
 
 from bargaining_chips.floats import dot
+from bargaining_chips.model.errors import ScenarioError
+from bargaining_chips.model.utility import UtilitySpace
 
 if TYPE_CHECKING:
     from bargaining_chips.model.scenario import ActorSpec, Scenario

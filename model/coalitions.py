@@ -58,6 +58,7 @@ from bargaining_chips.floats import dot
 
 if TYPE_CHECKING:
     import networkx as nx
+
     from bargaining_chips.model.scenario import Scenario
     from bargaining_chips.model.utility import Preferences, UtilitySpace
 

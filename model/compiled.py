@@ -18,6 +18,7 @@ import weakref
 from dataclasses import dataclass
 
 import numpy as np
+
 from bargaining_chips.model.calendar import (
     Deadline,
     Round,

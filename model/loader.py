@@ -8,11 +8,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.overrides import apply_overrides
 from bargaining_chips.model.references import check_references
 from bargaining_chips.model.scenario import Scenario
-from pydantic import ValidationError
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 DEFAULT_SCENARIO = "us_japan_2025"

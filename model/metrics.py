@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from bargaining_chips.model.analysis import Frontier
-from bargaining_chips.model.coalitions import groups
 
 from bargaining_chips.floats import dot
+from bargaining_chips.model.analysis import Frontier
+from bargaining_chips.model.coalitions import groups
 
 if TYPE_CHECKING:
     from bargaining_chips.model.negotiation import NegotiationModel

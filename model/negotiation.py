@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import mesa
 import numpy as np
+
 from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
 from bargaining_chips.agents.messages import Offer
 from bargaining_chips.agents.strategies import make_strategy

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import numpy as np
+
 from bargaining_chips.agents.messages import Offer, Response
 from bargaining_chips.model.events import EndReason, NotMonotone, Recognised, WalkedAway
 

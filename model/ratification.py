@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from bargaining_chips.floats import dot
 from bargaining_chips.model.events import (
     AnticipationBegins,
     ElectionHeld,
@@ -46,8 +48,6 @@ from bargaining_chips.model.events import (
     KeptToWinSet,
     TableVeto,
 )
-
-from bargaining_chips.floats import dot
 
 if TYPE_CHECKING:
     from bargaining_chips.agents.messages import Offer

@@ -21,13 +21,14 @@ import datetime as dt
 import math
 from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
 from bargaining_chips.model.scenario_two_level import (
     CoalitionSpec,
     EventSpec,
     PledgeSpec,
     RatificationSpec,
 )
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _Frozen(BaseModel):

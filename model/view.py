@@ -16,6 +16,7 @@ import typing
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from bargaining_chips.agents.view import NegotiationView
 from bargaining_chips.model.protocols import Protocol, Table
 

@@ -19,6 +19,7 @@ from typing import Any
 import mesa
 import numpy as np
 import pytest
+
 from bargaining_chips.agents.messages import Response
 from bargaining_chips.agents.strategies import Strategy
 from bargaining_chips.model import NegotiationModel, load_scenario

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from bargaining_chips.experiments import run_once
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,13 +22,14 @@ import os
 from typing import Any
 
 import solara
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
+
 from bargaining_chips.experiments.report import transcript
 from bargaining_chips.model import load_scenario, scenario_names
 from bargaining_chips.model.loader import DEFAULT_SCENARIO
 from bargaining_chips.viz import controls, figures, panels
 from bargaining_chips.viz.session import DashboardModel, release
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
 
 #: Set by ``python run.py demo --scenario``: the scenario the page opens with.
 SCENARIO_ENV = "BARGAINING_CHIPS_DEMO_SCENARIO"

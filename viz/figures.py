@@ -12,13 +12,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from bargaining_chips.experiments.report import plots
 from matplotlib.figure import Figure
+
+from bargaining_chips.experiments.report import plots
 
 if TYPE_CHECKING:
     import pandas as pd
-    from bargaining_chips.viz.panels import CoalitionNetwork
     from matplotlib.axes import Axes
+
+    from bargaining_chips.viz.panels import CoalitionNetwork
 
 #: Figure size (inches at 100 dpi) of one dashboard panel: one tile of Mesa's grid at 1280x720,
 #: so the image is shown pixel for pixel, unscaled.

@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from bargaining_chips.experiments.report import plots, transcript
 
 if TYPE_CHECKING:
     import pandas as pd
+
     from bargaining_chips.model.negotiation import NegotiationModel
 
 

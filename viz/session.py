@@ -20,6 +20,7 @@ import logging
 from typing import Any
 
 import mesa
+
 from bargaining_chips.model import NegotiationModel, ScenarioError, load_scenario
 from bargaining_chips.model.loader import DEFAULT_SCENARIO
 from bargaining_chips.viz.controls import overrides_from

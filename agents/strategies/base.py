@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
+
 from bargaining_chips.agents.messages import Offer, Response
 
 if TYPE_CHECKING:

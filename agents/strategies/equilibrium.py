@@ -19,9 +19,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from bargaining_chips.agents.messages import Offer, Response
 from bargaining_chips.agents.strategies.base import Game, Strategy
-
 from bargaining_chips.floats import ordered_sum
 
 if TYPE_CHECKING:

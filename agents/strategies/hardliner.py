@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from bargaining_chips.agents.messages import Offer, Response
 from bargaining_chips.agents.strategies.base import Strategy, check_range
 

@@ -67,6 +67,7 @@ def write_deadline_plot(rounds: tuple[list[int | None], int], out: Path) -> Path
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     from bargaining_chips.experiments.report import output
     from bargaining_chips.experiments.theory import plots as theory_plots
 

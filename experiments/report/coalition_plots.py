@@ -18,9 +18,10 @@ import numpy as np
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.axes import Axes
+
     from bargaining_chips.model.coalitions import CoalitionTracker
     from bargaining_chips.model.negotiation import NegotiationModel
-    from matplotlib.axes import Axes
 
 COALITION_COLOURS = ("#1f4e79", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#17a2b8",
                      "#7f6000", "#e84393")

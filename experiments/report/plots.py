@@ -12,8 +12,9 @@ import numpy as np
 
 if TYPE_CHECKING:
     import pandas as pd
-    from bargaining_chips.model.negotiation import NegotiationModel
     from matplotlib.axes import Axes
+
+    from bargaining_chips.model.negotiation import NegotiationModel
 
 PALETTE = ("#1f4e79", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#566573")
 

@@ -115,6 +115,7 @@ def write_coalition_plots(model: NegotiationModel, result: dict, out: Path) -> l
     """coalition_network.png (the network at the chosen rounds, ``coalitions.plot_rounds``) and
     coalition_membership.png (membership over the rounds)."""
     import matplotlib.pyplot as plt
+
     from bargaining_chips.experiments.report import coalition_plots as cp
 
     if getattr(model, "coalition_tracker", None) is None:

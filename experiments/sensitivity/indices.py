@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from bargaining_chips.experiments.sweep.design import Design
 from bargaining_chips.model.errors import UserError
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from bargaining_chips.experiments.sweep.plots import axes_or_new, parameter_label
 
 if TYPE_CHECKING:

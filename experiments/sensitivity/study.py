@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
 from bargaining_chips.experiments.sensitivity.indices import analyze, tornado_table
 from bargaining_chips.experiments.sweep.config import DesignSpec, SweepConfig, load_config
 from bargaining_chips.experiments.sweep.design import Design

@@ -48,8 +48,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from bargaining_chips.model.errors import UserError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from bargaining_chips.model.errors import UserError
 
 DEFAULT_MODEL = "bargaining_chips.experiments.single:run_once"
 # Bumped whenever the mapping from a config to its runs (points, seeds, keys) changes, so a folder

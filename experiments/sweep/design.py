@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
 from bargaining_chips.experiments.sweep.config import ParameterSpec, Scalar, SweepConfig
 
 # Entropy tag of the stream that seeds design sampling (distinct from the per-run seed stream).

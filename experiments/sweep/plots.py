@@ -22,12 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
 from bargaining_chips.experiments.sweep.store import PARAM_PREFIX
 
 if TYPE_CHECKING:
     import pandas as pd
-    from bargaining_chips.experiments.sweep.config import PlotSpec
     from matplotlib.axes import Axes
+
+    from bargaining_chips.experiments.sweep.config import PlotSpec
 
 
 def axes_or_new(ax: Axes | None, width: float = 7.0) -> Axes:

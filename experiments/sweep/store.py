@@ -37,6 +37,7 @@ from bargaining_chips.model.errors import UserError
 
 if TYPE_CHECKING:
     import pandas as pd
+
     from bargaining_chips.experiments.sweep.config import SweepConfig
 
 MANIFEST = "manifest.json"

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from bargaining_chips.experiments.sweep.store import META_COLUMNS, parameter_columns
 
 if TYPE_CHECKING:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
+
 from bargaining_chips.experiments.single import play
 from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.loader import load_scenario

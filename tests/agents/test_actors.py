@@ -6,6 +6,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 import pytest
+
 from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
 from bargaining_chips.agents.messages import Offer, Response
 from bargaining_chips.agents.strategies import REGISTRY

@@ -13,6 +13,7 @@ round). The scripted B asks for its best terms throughout and rejects everything
 from __future__ import annotations
 
 import pytest
+
 from bargaining_chips.agents.messages import Response
 from bargaining_chips.agents.strategies.concession import (
     PRESETS,

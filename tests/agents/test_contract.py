@@ -13,6 +13,7 @@ import inspect
 
 import numpy as np
 import pytest
+
 from bargaining_chips.agents.messages import Offer, Response
 from bargaining_chips.agents.strategies import REGISTRY, ParameterError, make_strategy
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from bargaining_chips.agents.strategies import REGISTRY, STRATEGIES
 from bargaining_chips.agents.strategies.equilibrium import (
     BaronFerejohn,
@@ -22,8 +25,6 @@ from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.loader import load_scenario
 from bargaining_chips.model.metrics import summary
 from bargaining_chips.model.negotiation import NegotiationModel
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 DELTA = st.floats(min_value=0.05, max_value=0.99)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from bargaining_chips.agents.strategies.hardliner import Hardliner
 
 BELIEF = {

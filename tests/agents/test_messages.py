@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+
 from bargaining_chips.agents.messages import Offer, Response
 
 

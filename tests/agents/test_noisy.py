@@ -11,6 +11,7 @@ import random
 
 import numpy as np
 import pytest
+
 from bargaining_chips.agents.strategies.concession import TimeDependent
 from bargaining_chips.agents.strategies.noisy import Noisy
 

@@ -10,6 +10,7 @@ while B has made only one offer.
 from __future__ import annotations
 
 import pytest
+
 from bargaining_chips.agents.strategies.titfortat import TitForTat
 
 B_LEVELS = [1.0, 0.9, 0.8, 0.85, 0.2]

@@ -7,6 +7,7 @@ Hand-computed cases use the bilateral fixture, whose frontier is (1, 0) — (0.8
 from __future__ import annotations
 
 import pytest
+
 from bargaining_chips.agents.messages import Offer
 from bargaining_chips.agents.strategies.zeuthen import Zeuthen, risk
 

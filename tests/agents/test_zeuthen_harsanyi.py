@@ -4,12 +4,13 @@ checked in the monotonic concession protocol on finite deal sets and on a unit p
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bargaining_chips.agents.strategies.zeuthen import boldness, risk
 from bargaining_chips.experiments.single import run_once
 from bargaining_chips.model.loader import load_scenario
 from bargaining_chips.model.solutions import solutions
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 OPTIONS = "ABCDE"
 utilities = st.lists(st.integers(1, 99), min_size=5, max_size=5, unique=True)

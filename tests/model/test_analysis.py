@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 import pytest
+
 from bargaining_chips.model import load_scenario
 from bargaining_chips.model.analysis import Frontier
 from bargaining_chips.model.compiled import compile_scenario

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from bargaining_chips.model.analysis import Frontier
 from bargaining_chips.model.categorical import DiscreteSpace, grid
 from bargaining_chips.model.compiled import compile_scenario

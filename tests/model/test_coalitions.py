@@ -18,6 +18,10 @@ import random
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
 from bargaining_chips.agents.messages import Offer
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.coalitions import (
@@ -27,9 +31,6 @@ from bargaining_chips.model.coalitions import (
     components_stacked,
     groups,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 
 def model_with_offer(fixture_path, terms, overrides=None) -> NegotiationModel:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from bargaining_chips.model import load_scenario
 from bargaining_chips.model.compiled import Deadline, compile_scenario, expected_horizon
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.metrics import summary
 

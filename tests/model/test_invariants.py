@@ -15,10 +15,11 @@ at the table — is checked with δ drawn too.
 from __future__ import annotations
 
 import numpy as np
-from bargaining_chips.agents.strategies import REGISTRY
-from bargaining_chips.model.metrics import summary
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from bargaining_chips.agents.strategies import REGISTRY
+from bargaining_chips.model.metrics import summary
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SEEDS = st.integers(0, 2**32 - 1)

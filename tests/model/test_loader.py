@@ -4,6 +4,7 @@ malformed, with overrides, and the cache that makes sweeps pay for validation on
 from __future__ import annotations
 
 import pytest
+
 from bargaining_chips.model import ScenarioError, load_scenario, scenario_names
 from bargaining_chips.model.loader import DEFAULT_SCENARIO, SCENARIO_DIR, resolve_scenario
 

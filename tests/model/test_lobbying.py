@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.lobbying import lobbying_target
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 
 @pytest.fixture(scope="module")

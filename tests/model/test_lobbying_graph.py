@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bargaining_chips.agents.messages import Offer
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.lobbying import pledged_weights
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 def lobby_once(fixture_path, overrides=None, terms=(1.0, 1.0)) -> NegotiationModel:

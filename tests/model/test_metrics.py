@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+
 from bargaining_chips.model.metrics import concessions, outcome_utilities, summary
 
 # DESIGN.md: "The summary (JSON of --json, summary.json, one row of a sweep)".

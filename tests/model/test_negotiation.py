@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
 from bargaining_chips.agents.messages import Response
 from bargaining_chips.model import NegotiationModel, load_scenario

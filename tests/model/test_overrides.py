@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.overrides import apply_overrides, parse_assignment, parse_value
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from bargaining_chips.agents.messages import Response
 from bargaining_chips.model.protocols import PROTOCOLS, AlternatingOffers
 

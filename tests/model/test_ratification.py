@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from bargaining_chips.experiments.report.transcript import transcript
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.compiled import compile_scenario

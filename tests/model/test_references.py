@@ -7,6 +7,7 @@ The messages name the strategy, what its game needs and the fix; the fields are 
 from __future__ import annotations
 
 import pytest
+
 from bargaining_chips.agents.strategies import Game, Strategy
 from bargaining_chips.model import load_scenario
 from bargaining_chips.model.references import game_problem

@@ -12,6 +12,7 @@ import random
 
 import numpy as np
 import pandas as pd
+
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.metrics import summary

@@ -11,6 +11,7 @@ import datetime as dt
 
 import pydantic
 import pytest
+
 from bargaining_chips.model import ScenarioError, load_scenario
 
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+
 from bargaining_chips.model import ScenarioError, load_scenario
 
 BAD = [

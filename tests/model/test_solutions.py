@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from bargaining_chips.model.errors import UserError
 from bargaining_chips.model.loader import load_scenario
 from bargaining_chips.model.solutions import nash_power, solutions
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 
 def solve(overrides: dict) -> dict:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from bargaining_chips.model.metrics import summary
 
 SEEDS = range(100)

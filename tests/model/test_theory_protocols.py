@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from bargaining_chips.agents.messages import Response
 from bargaining_chips.experiments.report import transcript
 from bargaining_chips.model.errors import ScenarioError

@@ -4,12 +4,13 @@ exists and is validated like any other."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from bargaining_chips.experiments.single import run_once
 from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.loader import load_scenario, scenario_names
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 THEORY = ("rubinstein", "stahl", "nash_split", "zeuthen", "faratin", "baron_ferejohn",
           "baron_ferejohn_3", "deadline_effect")

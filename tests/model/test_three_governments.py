@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from bargaining_chips.experiments.report import transcript
 from bargaining_chips.experiments.report.run_files import write_all
 from bargaining_chips.model import load_scenario

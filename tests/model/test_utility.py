@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from bargaining_chips.model import load_scenario
-from bargaining_chips.model.compiled import compile_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from bargaining_chips.model import load_scenario
+from bargaining_chips.model.compiled import compile_scenario
 
 SETTINGS = settings(max_examples=50, deadline=None)
 

@@ -5,6 +5,7 @@ generator, all read from the model, never written; it implements what a strategy
 from __future__ import annotations
 
 import pytest
+
 from bargaining_chips.agents.view import NegotiationView
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.view import TableView

@@ -21,6 +21,7 @@ solara = pytest.importorskip("solara")
 v = pytest.importorskip("ipyvuetify")
 
 import mesa  # noqa: E402
+
 from bargaining_chips.model import NegotiationModel, load_scenario  # noqa: E402
 from bargaining_chips.viz.session import DashboardModel  # noqa: E402
 

@@ -6,6 +6,7 @@ import inspect
 from pathlib import Path
 
 import pytest
+
 from bargaining_chips.model import load_scenario
 from bargaining_chips.viz import controls
 

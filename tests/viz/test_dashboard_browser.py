@@ -238,8 +238,9 @@ def test_two_browser_sessions_do_not_share_a_model(open_session):
 
 
 def test_snapshot_pictures_the_page_at_projector_size(dashboard, browser, tmp_path):
-    from bargaining_chips.viz.snapshot import capture
     from PIL import Image
+
+    from bargaining_chips.viz.snapshot import capture
 
     paths = capture(browser, dashboard.url, tmp_path, rounds=1)
     assert [p.name for p in paths] == ["dashboard-top.png", "dashboard-lower.png"]

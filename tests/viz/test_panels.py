@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from bargaining_chips.experiments.report import transcript
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.viz import panels

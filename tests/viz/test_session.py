@@ -6,6 +6,7 @@ import gc
 import weakref
 
 import pytest
+
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.viz.session import DashboardModel, parse_seed, release
 

@@ -9,6 +9,7 @@ import json
 import networkx as nx
 import pandas as pd
 import pytest
+
 from bargaining_chips.experiments.report import coalition_plots as cp
 from bargaining_chips.experiments.report.run_files import (
     graph_file_stem,

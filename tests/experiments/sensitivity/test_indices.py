@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sweep_helpers import ishigami_config, linear_config
+
 from bargaining_chips.experiments.sensitivity.indices import (
     analyze,
     point_means,
@@ -13,7 +15,6 @@ from bargaining_chips.experiments.sensitivity.indices import (
 from bargaining_chips.experiments.sweep.design import Design
 from bargaining_chips.experiments.sweep.runner import run_sweep
 from bargaining_chips.experiments.sweep.store import load_results
-from sweep_helpers import ishigami_config, linear_config
 
 
 def test_second_order_index_of_ishigami(tmp_path):

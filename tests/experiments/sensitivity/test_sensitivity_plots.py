@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-from bargaining_chips.experiments.sensitivity import plots as sp
 from matplotlib.axes import Axes
+
+from bargaining_chips.experiments.sensitivity import plots as sp
 
 
 def test_sensitivity_plots_return_axes():

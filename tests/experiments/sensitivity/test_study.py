@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from sweep_helpers import ishigami_config, linear_config
+
 from bargaining_chips.experiments import RunOptions
 from bargaining_chips.experiments.sensitivity.study import run_sensitivity
 from bargaining_chips.experiments.sensitivity.toys import ishigami_indices
 from bargaining_chips.model.errors import UserError
-from sweep_helpers import ishigami_config, linear_config
 
 
 def test_ishigami_sobol_indices_through_the_runner(tmp_path):

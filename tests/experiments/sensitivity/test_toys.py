@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+
 from bargaining_chips.experiments.sensitivity.toys import ishigami, ishigami_indices, noisy_linear
 
 

@@ -13,6 +13,7 @@ import io
 
 import pandas as pd
 import pytest
+
 from bargaining_chips.experiments.sweep.backends import (
     DaskBackend,
     ProcessBackend,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+
 from bargaining_chips.experiments.sweep.chunks import (
     MAX_ATTEMPTS,
     Chunk,

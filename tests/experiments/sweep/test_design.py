@@ -7,9 +7,10 @@ import math
 
 import numpy as np
 import pytest
+from sweep_helpers import ishigami_config, linear_config
+
 from bargaining_chips.experiments.sweep.config import ParameterSpec
 from bargaining_chips.experiments.sweep.design import Design, from_unit, run_key, run_seed
-from sweep_helpers import ishigami_config, linear_config
 
 
 def test_grid_size_is_the_product_times_replications():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+
 from bargaining_chips.experiments import RunOptions
 from bargaining_chips.model.errors import UserError
 

@@ -7,6 +7,7 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
+
 from bargaining_chips.experiments.sensitivity.study import run_sensitivity
 from bargaining_chips.experiments.sweep.config import parse_config
 from bargaining_chips.experiments.sweep.runner import run_sweep

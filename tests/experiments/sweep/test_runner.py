@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sweep_helpers import linear_config
+
 from bargaining_chips.experiments.sweep.design import Design
 from bargaining_chips.experiments.sweep.options import RunOptions
 from bargaining_chips.experiments.sweep.runner import run_sweep
 from bargaining_chips.experiments.sweep.store import ResultStore, load_results
 from bargaining_chips.model.errors import UserError
-from sweep_helpers import linear_config
 
 ROOT = Path(__file__).resolve().parents[3]
 

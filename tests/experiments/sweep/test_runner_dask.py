@@ -11,10 +11,11 @@ import socket
 
 import pandas as pd
 import pytest
+from sweep_helpers import linear_config
+
 from bargaining_chips.experiments.sweep.runner import run_sweep
 from bargaining_chips.experiments.sweep.store import load_results
 from bargaining_chips.model.errors import UserError
-from sweep_helpers import linear_config
 
 pytest.importorskip("distributed", reason="the dask extra is not installed")
 

@@ -6,6 +6,8 @@ import json
 import os
 
 import pytest
+from sweep_helpers import linear_config
+
 from bargaining_chips.experiments.sweep.store import (
     ResultStore,
     flatten,
@@ -13,7 +15,6 @@ from bargaining_chips.experiments.sweep.store import (
     rows_to_parquet,
 )
 from bargaining_chips.model.errors import UserError
-from sweep_helpers import linear_config
 
 
 def test_flatten_nested_dicts_and_lists():

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sweep_helpers import linear_config
+
 from bargaining_chips.experiments.sweep.runner import run_sweep
 from bargaining_chips.experiments.sweep.store import load_results
 from bargaining_chips.experiments.sweep.summarize import (
@@ -13,7 +15,6 @@ from bargaining_chips.experiments.sweep.summarize import (
     t_interval,
     wilson_interval,
 )
-from sweep_helpers import linear_config
 
 
 def test_wilson_interval_textbook_values():

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sweep_helpers import linear_config
+
 from bargaining_chips.experiments.sweep.config import load_config, parse_config
 from bargaining_chips.model.errors import UserError
-from sweep_helpers import linear_config
 
 BASE = {
     "model": "bargaining_chips.experiments.sensitivity.toys:noisy_linear",

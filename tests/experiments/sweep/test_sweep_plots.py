@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from matplotlib.axes import Axes
+
 from bargaining_chips.experiments.sweep import plots as sweep_plots
 from bargaining_chips.experiments.sweep.config import PlotSpec
-from matplotlib.axes import Axes
 
 
 @pytest.fixture

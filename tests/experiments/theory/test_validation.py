@@ -11,11 +11,10 @@ import pytest
 
 matplotlib.use("Agg")
 
+import run  # noqa: E402
 from bargaining_chips.experiments.theory import plots as theory_plots  # noqa: E402
 from bargaining_chips.experiments.theory import validation  # noqa: E402
 from bargaining_chips.experiments.theory.validation import Check  # noqa: E402
-
-import run  # noqa: E402
 
 
 @pytest.fixture(scope="module")
