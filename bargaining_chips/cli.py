@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # Each module adds one or more sub-commands; the order is the order of `--help`.
@@ -90,4 +91,10 @@ def main(argv: list[str] | None = None, prog: str = "bargaining-chips") -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of stdout went away (`… | head`): stop quietly, as Unix tools do. Python
+        # would otherwise report the failed flush of stdout at exit; point it at devnull.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a tool a pipe cut off
 

@@ -204,3 +204,15 @@ def _namespace(handler):
     import argparse
 
     return argparse.Namespace(handler=handler)
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
+    """``python run.py | head`` must not print a BrokenPipeError traceback."""
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    proc = subprocess.Popen([sys.executable, str(RUN), "run", "--no-plots", "--out",
+                             str(tmp_path / "out")], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before the first line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
