@@ -86,7 +86,7 @@ def solutions_command(args: argparse.Namespace) -> int:
     spec = load_scenario(args.scenario, parse_overrides(args.overrides))
     result = solutions(spec)
     if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(json.dumps(result, ensure_ascii=False, allow_nan=False))
     else:
         print("\n".join(solution_lines(result)))
     return 0
