@@ -107,7 +107,7 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
     deep = tmp_path / "deep.toml"
     deep.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
     dotted = tmp_path / "dotted.toml"
-    dotted.write_text("a" + ".a" * 3000 + " = 1\n")
+    dotted.write_text("a" + ".a" * 200 + " = 1\n")
     return {"malformed": malformed, "wrong_type": wrong_type, "unknown_actor": unknown_home,
             "binary": binary, "utf16": utf16, "deep": deep, "dotted": dotted}
 
