@@ -170,10 +170,16 @@ def summarize_command(args: argparse.Namespace) -> int:
 def _config_outcomes(directory: Path) -> list[str] | None:
     import json
 
+    from bargaining_chips.model.errors import UserError
+
     for manifest in (directory / "manifest.json", directory / "runs" / "manifest.json"):
         if manifest.exists():
-            outcomes = json.loads(manifest.read_text(encoding="utf-8"))["config"].get("outcomes")
-            return list(outcomes) or None
+            try:
+                outcomes = json.loads(manifest.read_text(encoding="utf-8"))["config"].get("outcomes")
+            except (ValueError, KeyError, TypeError, AttributeError) as err:  # bad JSON or text
+                raise UserError(f"{manifest}: not a readable sweep manifest ({type(err).__name__}); "
+                                "run the sweep again into a new --out") from None
+            return list(outcomes or ()) or None
     return None
 
 

@@ -133,3 +133,22 @@ def test_an_existing_or_new_folder_is_accepted_and_left_as_it_was(tmp_path):
     arguments.check_output_folder(tmp_path)
     arguments.check_output_folder(tmp_path / "new" / "deeper")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("content", [b"{bad", b"\xff\xfe", b"[1]", b'{"config": 3}'])
+def test_summarize_with_an_unreadable_manifest_is_one_line(tmp_path, capsys, content):
+    (tmp_path / "manifest.json").write_bytes(content)
+    assert main(["summarize", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {tmp_path / 'manifest.json'}: not a readable")
+
+
+def test_validate_plots_into_a_file_is_refused_before_the_runs(tmp_path, capsys, monkeypatch):
+    from bargaining_chips.experiments.theory import validation
+
+    monkeypatch.setattr(validation, "deadline_rounds", lambda n: pytest.fail("ran first"))
+    target = tmp_path / "plots.png"
+    target.write_bytes(b"keep")
+    assert main(["validate", "--plots", str(target)]) == 2
+    assert capsys.readouterr().err == (f"error: --plots {target}: is a file, not a folder; "
+                                       "name a folder for the results\n")
