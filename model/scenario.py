@@ -114,6 +114,14 @@ class IssueSpec(_Frozen):
             raise ValueError(f"no_deal {no_deal!r} is not an option; expected one of {', '.join(options)}")
         return {**data, "min": 0.0, "max": float(len(options) - 1), "step": 1.0, "no_deal": position}
 
+    @field_validator("format")
+    @classmethod
+    def _safe_format(cls, value: str) -> str:
+        problem = format_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
     @property
     def categorical(self) -> bool:
         return self.options is not None
@@ -132,9 +140,6 @@ class IssueSpec(_Frozen):
             raise ValueError(
                 f"step ({self.step:g}) is larger than the range max - min ({self.max - self.min:g})"
             )
-        problem = format_problem(self.format)
-        if problem:
-            raise ValueError(problem)
         try:
             self.format.format(self.min)
         except (ValueError, IndexError, KeyError) as err:

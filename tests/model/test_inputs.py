@@ -106,7 +106,7 @@ def test_unsafe_display_formats_are_refused_on_loading(fixture_path, fmt, messag
     assert message in format_problem(fmt)
     with pytest.raises(ScenarioError) as err:
         load_scenario(fixture_path("bilateral"), {"issues.x.format": fmt})
-    assert err.value.field == "issues.x" and message in err.value.expected
+    assert err.value.field == "issues.x.format" and message in err.value.expected
 
 
 def test_every_bundled_scenario_uses_a_safe_format():
