@@ -152,3 +152,19 @@ def test_validate_plots_into_a_file_is_refused_before_the_runs(tmp_path, capsys,
     assert main(["validate", "--plots", str(target)]) == 2
     assert capsys.readouterr().err == (f"error: --plots {target}: is a file, not a folder; "
                                        "name a folder for the results\n")
+
+
+@pytest.mark.parametrize("name", ["us_japan_2025", "zeuthen"])
+def test_a_run_writes_only_strict_json(tmp_path, capsys, name):
+    """No file a run writes holds a bare NaN or Infinity (the zeuthen scenario's coalition graph
+    has an undefined alignment, against a no-deal that is none of the options: it is null)."""
+    import json
+
+    def refuse(constant):
+        raise ValueError(f"{constant} in a JSON file")
+
+    out = tmp_path / name
+    assert main(["run", "--scenario", name, "--no-plots", "--json", "--out", str(out)]) == 0
+    json.loads(capsys.readouterr().out, parse_constant=refuse)
+    for path in out.rglob("*.json"):
+        json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
