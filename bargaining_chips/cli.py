@@ -53,8 +53,16 @@ examples:
 """
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (``error: PROG: MESSAGE; see PROG --help``)
+    with exit status 2, like every other bad input; argparse's own prints the usage first."""
+
+    def error(self, message: str):  # noqa: ANN201 - never returns
+        self.exit(2, f"error: {self.prog}: {message}; see {self.prog} --help\n")
+
+
 def build_parser(prog: str = "bargaining-chips") -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog=prog,
         description=DESCRIPTION,
         epilog=EPILOG,

@@ -13,11 +13,11 @@ class UserError(Exception):
     """Bad input, reported to the user as one line; exit status 2."""
 
 
-class ScenarioError(UserError):
-    """A scenario file or override that does not validate.
+class InputFileError(UserError):
+    """A file a user gave (a scenario, a sweep config) or a value in it that does not validate.
 
     ``source`` is the file (or ``--set`` for an override), ``field`` the dotted path of the offending
-    value, ``expected`` what would be valid.
+    value (empty for the file as a whole), ``expected`` what would be valid.
     """
 
     def __init__(self, source: str, field: str, expected: str) -> None:
@@ -26,3 +26,7 @@ class ScenarioError(UserError):
         self.expected = expected
         where = f"{source}: {field}" if field else source
         super().__init__(f"{where}: {expected}")
+
+
+class ScenarioError(InputFileError):
+    """A scenario file or override that does not validate (see :class:`InputFileError`)."""

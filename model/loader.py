@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -10,7 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bargaining_chips.model.errors import ScenarioError
+from bargaining_chips.model import inputs
+from bargaining_chips.model.errors import InputFileError, ScenarioError
 from bargaining_chips.model.overrides import apply_overrides
 from bargaining_chips.model.references import check_references
 from bargaining_chips.model.scenario import Scenario
@@ -42,13 +42,11 @@ def resolve_scenario(source: str | Path) -> Path:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    """A scenario file's tables, read as untrusted input (see :mod:`model.inputs`)."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(str(path), "", f"malformed TOML: {err}") from None
-    except OSError as err:
-        raise ScenarioError(str(path), "", f"cannot read the file ({err.strerror})") from None
+        return inputs.read_toml(path, "scenario")
+    except InputFileError as err:
+        raise ScenarioError(err.source, err.field, err.expected) from None
 
 
 def load_scenario(
@@ -100,8 +98,10 @@ def scenario_from_dict(
     Not cached: load files with :func:`load_scenario`.
     """
     overrides = dict(overrides or {})
-    data = apply_overrides(raw, overrides, origin) if overrides else raw
     path = origin
+    _check_tree(raw, path, {})  # before the deep copy: its depth and numbers
+    data = apply_overrides(raw, overrides, origin) if overrides else raw
+    _check_tree(data, path, overrides)  # and what the overrides put in
     try:
         spec = Scenario.model_validate({**data, "origin": origin})
     except ValidationError as err:
@@ -118,6 +118,13 @@ def scenario_from_dict(
     except ScenarioError as err:
         raise ScenarioError(_blame(path, overrides, err.field), err.field, err.expected) from None
     return spec
+
+
+def _check_tree(data: Any, path: str, overrides: Mapping[str, Any]) -> None:
+    try:
+        inputs.check_tree(data, path)
+    except InputFileError as err:
+        raise ScenarioError(_blame(path, overrides, err.field), err.field, err.expected) from None
 
 
 def _blame(path: str, overrides: Mapping[str, Any], field: str) -> str:

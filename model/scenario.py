@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -29,6 +30,36 @@ from bargaining_chips.model.scenario_two_level import (
     PledgeSpec,
     RatificationSpec,
 )
+
+# Ceilings on what one scenario may ask for (docs/ODD.md, "The scenario file"): a run builds its
+# rounds, and a table per round, up front, so a mistyped max_rounds = 100000000 would take gigabytes
+# before the first offer; the default scenario has 7 issues, 8 actors and 7 dated rounds.
+MAX_ROUNDS = 10_000
+MAX_ISSUES = 64
+MAX_ACTORS = 256
+
+# The display formats an issue may use: literal text around exactly one replacement field with no
+# attribute or index access and no width, i.e. {}, {:g}, {:.2f}, {:,.0f}, {:.1%}, {:+.3e} ...
+# (precision 0-15). str.format would otherwise run {0.__class__} lookups, or pad a value to
+# {:>2000000000} characters.
+_LITERAL = r"(?:[^{}]|\{\{|\}\})*"
+SAFE_FORMAT = re.compile(
+    rf"{_LITERAL}\{{(?::(?P<sign>[+ -]?)(?P<comma>,?)(?:\.(?P<precision>\d{{1,2}}))?(?P<type>[fge%]?))?\}}{_LITERAL}"
+)
+MAX_PRECISION = 15
+
+
+def format_problem(fmt: str) -> str | None:
+    """Why ``fmt`` is not one of the safe display formats, or None."""
+    match = SAFE_FORMAT.fullmatch(fmt)
+    if match is None:
+        return (
+            f"format {fmt!r} is not a safe display format; use text around one field such as "
+            "{}, {:g}, {:.1f}, {:,.0f}, {:.0%} or {:.2e} (docs/ODD.md)"
+        )
+    if match["precision"] is not None and int(match["precision"]) > MAX_PRECISION:
+        return f"format {fmt!r}: precision {match['precision']} is above {MAX_PRECISION}"
+    return None
 
 
 class _Frozen(BaseModel):
@@ -83,6 +114,14 @@ class IssueSpec(_Frozen):
             raise ValueError(f"no_deal {no_deal!r} is not an option; expected one of {', '.join(options)}")
         return {**data, "min": 0.0, "max": float(len(options) - 1), "step": 1.0, "no_deal": position}
 
+    @field_validator("format")
+    @classmethod
+    def _safe_format(cls, value: str) -> str:
+        problem = format_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
     @property
     def categorical(self) -> bool:
         return self.options is not None
@@ -96,6 +135,10 @@ class IssueSpec(_Frozen):
         if not self.min <= self.no_deal <= self.max:
             raise ValueError(
                 f"no_deal ({self.no_deal:g}) must lie in [min, max] = [{self.min:g}, {self.max:g}]"
+            )
+        if self.step is not None and self.step > self.max - self.min:
+            raise ValueError(
+                f"step ({self.step:g}) is larger than the range max - min ({self.max - self.min:g})"
             )
         try:
             self.format.format(self.min)
@@ -201,6 +244,8 @@ class CalendarSpec(_Frozen):
     @field_validator("rounds")
     @classmethod
     def _ordered(cls, value: tuple[RoundSpec, ...]) -> tuple[RoundSpec, ...]:
+        if len(value) > MAX_ROUNDS:
+            raise ValueError(f"{len(value)} rounds; a scenario has at most {MAX_ROUNDS:,}")
         for before, after in zip(value, value[1:], strict=False):
             if not after.date > before.date:
                 raise ValueError(f"rounds must be in date order ({after.date} after {before.date})")
@@ -247,6 +292,13 @@ class ProtocolSpec(_Frozen):
     max_rounds: int | None = Field(default=None, ge=1)
     lobbying_rate: float = Field(default=0.1, ge=0.0, le=1.0)
 
+    @field_validator("max_rounds")
+    @classmethod
+    def _ceiling(cls, value: int | None) -> int | None:
+        if value is not None and value > MAX_ROUNDS:
+            raise ValueError(f"{value:,} rounds; a scenario has at most {MAX_ROUNDS:,}")
+        return value
+
 
 class Scenario(_Frozen):
     """A validated, frozen scenario. Build it with :func:`model.load_scenario`."""
@@ -267,6 +319,20 @@ class Scenario(_Frozen):
     def _non_empty(cls, value: dict) -> dict:
         if not value:
             raise ValueError("must define at least one entry")
+        return value
+
+    @field_validator("issues")
+    @classmethod
+    def _issue_ceiling(cls, value: dict) -> dict:
+        if len(value) > MAX_ISSUES:
+            raise ValueError(f"{len(value)} issues; a scenario has at most {MAX_ISSUES}")
+        return value
+
+    @field_validator("actors")
+    @classmethod
+    def _actor_ceiling(cls, value: dict) -> dict:
+        if len(value) > MAX_ACTORS:
+            raise ValueError(f"{len(value)} actors; a scenario has at most {MAX_ACTORS}")
         return value
 
     @property

@@ -100,7 +100,16 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
     unknown_home = tmp_path / "unknown_actor.toml"
     unknown_home.write_text((ROOT / "tests/fixtures/lobbying.toml").read_text()
                             .replace('home = "G"\nlobbying_power = 0.5', 'home = "K"\nlobbying_power = 0.5'))
-    return {"malformed": malformed, "wrong_type": wrong_type, "unknown_actor": unknown_home}
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(bytes(range(256)))
+    utf16 = tmp_path / "utf16.toml"
+    utf16.write_bytes((ROOT / "tests/fixtures/bilateral.toml").read_text().encode("utf-16"))
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    dotted = tmp_path / "dotted.toml"
+    dotted.write_text("a" + ".a" * 200 + " = 1\n")
+    return {"malformed": malformed, "wrong_type": wrong_type, "unknown_actor": unknown_home,
+            "binary": binary, "utf16": utf16, "deep": deep, "dotted": dotted}
 
 
 # (arguments, what the one stderr line must contain besides "error: ")
@@ -122,14 +131,45 @@ BAD_INPUTS = [
     (["--set", "actors.US.strategy.gamma=1"], ["actors.US.strategy.gamma", "not a parameter of boulware"]),
     (["--set", "actors.Japan.strategy.sigma=2"], ["actors.Japan.strategy.sigma", "out of range"]),
     (["--set", "actors.Japan.strategy.beta"], ["--set", "PATH=VALUE"]),
+    # issue 11: untrusted files and numbers
+    (["--scenario", "{binary}"], ["{binary}", "not a UTF-8 text file"]),
+    (["--scenario", "{utf16}"], ["{utf16}", "not a UTF-8 text file"]),
+    (["--scenario", "{deep}"], ["{deep}", "nested too deeply"]),
+    (["--scenario", "{dotted}"], ["{dotted}", "nested too deeply"]),
+    (["--set", "actors.US.bargaining_power=inf"], ["us_japan_2025.toml", "actors.US.bargaining_power", "not a finite number"]),
+    (["--set", "issues.auto_tariff.step=inf"], ["issues.auto_tariff.step", "not a finite number"]),
+    (["--set", "issues.investment_fund.min=-inf"], ["issues.investment_fund.min", "not a finite number"]),
+    (["--set", "issues.investment_fund.min=nan"], ["issues.investment_fund.min", "not a finite number"]),
+    (["--set", "actors.Japan.strategy.beta=nan"], ["actors.Japan.strategy.beta", "not a finite number"]),
+    (["--set", "issues.investment_fund.min=-1e308", "--set", "issues.investment_fund.max=1e308"],
+     ["issues.investment_fund.m", "too large"]),
+    (["--set", "issues.auto_tariff.step=100"], ["issues.auto_tariff", "step (100) is larger than the range"]),
+    (["--set", "issues.auto_tariff.format={{0.foo}}"], ["issues.auto_tariff", "not a safe display format"]),
+    (["--set", "issues.auto_tariff.format={{0[0]}}"], ["issues.auto_tariff", "not a safe display format"]),
+    (["--set", "issues.auto_tariff.format={{:>2000000000}}"], ["issues.auto_tariff", "not a safe display format"]),
+    (["--set", "issues.auto_tariff.format={{:.99f}}"], ["issues.auto_tariff", "precision 99"]),
+    (["--set", "protocol.max_rounds=100000000"], ["protocol.max_rounds", "at most 10,000"]),
+    (["--scenario", "rubinstein", "--set", "protocol.max_rounds=100000000"], ["rubinstein.toml", "protocol.max_rounds", "at most 10,000"]),
+    (["--set", "actors.US.weights.auto_tariff=" + "[" * 3000 + "]" * 3000], ["actors.US.weights.auto_tariff"]),
+    (["--seed", "-1"], ["--seed", "-1 is out of range", "run --help"]),
+    (["--seed", str(2**64)], ["--seed", "out of range"]),
+    (["--seed", "1.5"], ["--seed", "not a whole number"]),
+    (["--bogus"], ["unrecognized arguments: --bogus"]),
+    (["--out", "{tmp}/file.txt"], ["--out {tmp}/file.txt", "is a file, not a folder"]),
+    (["--out", "{tmp}/file.txt/below"], ["--out {tmp}/file.txt/below", "is a file, not a folder"]),
 ]
 
 
 @pytest.mark.parametrize(("args", "needles"), BAD_INPUTS, ids=[" ".join(a) for a, _ in BAD_INPUTS])
 def test_bad_input_is_one_line_and_exit_2_with_no_files(tmp_path, run_main, capsys, args, needles):
     names = {k: str(v) for k, v in _bad_files(tmp_path).items()} | {"tmp": str(tmp_path)}
+    (tmp_path / "file.txt").write_text("not a folder\n")
     out = tmp_path / "out"
-    status = run_main(["run", *(a.format(**names) for a in args), "--out", str(out)])
+    argv = ["run", *("--out", str(out)), *(a.format(**names) for a in args)]
+    try:
+        status = run_main(argv)
+    except SystemExit as done:  # argparse's own errors
+        status = done.code
     captured = capsys.readouterr()
     assert status == 2
     assert captured.out == ""

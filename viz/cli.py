@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import ipaddress
 import os
 import shutil
 import signal
@@ -76,6 +77,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="scenario to open with: a bundled name or a .toml path (default: us_japan_2025)",
     )
     parser.set_defaults(handler=run_demo)
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine reaches (127.0.0.0/8, ::1, "localhost")."""
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to any interface
+        return False
+
+
+def network_warning(host: str) -> str | None:
+    """The one-line warning for a bind other machines can reach, or None on a loopback one."""
+    if is_loopback(host):
+        return None
+    return (f"warning: --host {host} opens the dashboard to the network: anyone who can reach "
+            "this machine can open the page and play; use --host 127.0.0.1 to keep it local")
 
 
 def free_port(host: str) -> int:
@@ -172,6 +191,9 @@ def run_demo(args: argparse.Namespace) -> int:
     _check_ready(args.scenario)
     if not 0 <= args.port <= 65535:
         raise UserError(f"--port {args.port}: expected 0 (a free port) or 1-65535")
+    warning = network_warning(args.host)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     try:
         port = args.port or free_port(args.host)
     except OSError as err:

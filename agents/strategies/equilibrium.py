@@ -16,6 +16,7 @@ indifferent (up to :data:`TOLERANCE`), the convention that makes the equilibria 
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -172,7 +173,7 @@ class Stahl(Strategy):
                 responder = next(g for g in view.governments if g != proposer)
                 delta = view.discount_of(responder)
                 if k == last:
-                    threshold = view.reservation_of(responder) / delta**k
+                    threshold = _undiscounted(view.reservation_of(responder), delta**k)
                 else:
                     threshold = delta * view.utility_of(responder, plan[k + 1][1])
                 plan[k] = (threshold, best_terms_giving(view, proposer, responder, threshold))
@@ -189,6 +190,14 @@ class Stahl(Strategy):
 
     def respond(self, view: NegotiationView, offer: Offer) -> Response:
         return _answer(view, offer, self.acceptance_threshold(view, offer))
+
+
+def _undiscounted(value: float, factor: float) -> float:
+    """``value / factor``, where a discount factor δ^k that underflows to 0 over a long horizon
+    (k in the thousands) leaves a no-deal value of 0 at 0 and makes any other one unreachable."""
+    if factor > 0.0:
+        return value / factor
+    return 0.0 if value == 0.0 else math.inf
 
 
 def inclusion_probabilities(costs: dict[int, float], slots: int) -> dict[int, float]:

@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from bargaining_chips.experiments.cli import arguments
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
@@ -22,7 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_scenario_arguments(p)
-    p.add_argument("--seed", type=int, default=0, help="the run's seed (default 0)")
+    p.add_argument("--seed", type=arguments.seed, default=0,
+                   help=f"the run's seed, 0 to {arguments.MAX_SEED} (default 0)")
     p.add_argument("--out", type=Path, default=Path("results"),
                    help="folder for the result files (default results/)")
     p.add_argument("--json", action="store_true",
@@ -56,12 +59,13 @@ def run_command(args: argparse.Namespace) -> int:
     from bargaining_chips.model.negotiation import NegotiationModel
 
     spec = load_scenario(args.scenario, parse_overrides(args.overrides))
+    arguments.check_output_folder(args.out)
     model = NegotiationModel(spec, seed=args.seed)
     model.run()
     result = summary(model)
     written = write_all(model, result, args.out, plots=not args.no_plots)
     if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(json.dumps(result, ensure_ascii=False, allow_nan=False))
         return 0
     out = sys.stdout
     for line in transcript.transcript(model) + transcript.summary_lines(model, result):

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bargaining_chips.experiments.cli import arguments
+
 if TYPE_CHECKING:
     from bargaining_chips.experiments.sweep.options import RunOptions
 
@@ -108,6 +110,7 @@ def sweep_command(args: argparse.Namespace) -> int:
 
     options = run_options(args)
     config = load_config(args.config)
+    arguments.check_output_folder(args.out)
     report = run_sweep(args.config, args.out, options)
     written = write_sweep_outputs(config, args.out)
     if not args.quiet:
@@ -167,17 +170,26 @@ def summarize_command(args: argparse.Namespace) -> int:
 def _config_outcomes(directory: Path) -> list[str] | None:
     import json
 
+    from bargaining_chips.model.errors import UserError
+
     for manifest in (directory / "manifest.json", directory / "runs" / "manifest.json"):
         if manifest.exists():
-            outcomes = json.loads(manifest.read_text(encoding="utf-8"))["config"].get("outcomes")
-            return list(outcomes) or None
+            try:
+                outcomes = json.loads(manifest.read_text(encoding="utf-8"))["config"].get("outcomes")
+            except (ValueError, KeyError, TypeError, AttributeError) as err:  # bad JSON or text
+                raise UserError(f"{manifest}: not a readable sweep manifest ({type(err).__name__}); "
+                                "run the sweep again into a new --out") from None
+            return list(outcomes or ()) or None
     return None
 
 
 def sensitivity_command(args: argparse.Namespace) -> int:
     """``run.py sensitivity``: run the study, print the indices, write tables and plots."""
     from bargaining_chips.experiments.sensitivity.study import run_sensitivity
+    from bargaining_chips.experiments.sweep.config import load_config
 
+    load_config(args.config)  # a bad config is named before the output folder is looked at
+    arguments.check_output_folder(args.out)
     report = run_sensitivity(args.config, args.out, run_options(args), tornado=args.tornado)
     if not args.quiet:
         import pandas as pd

@@ -44,9 +44,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def validate_command(args: argparse.Namespace) -> int:
+    from bargaining_chips.experiments.cli.arguments import check_output_folder
     from bargaining_chips.experiments.theory import validation
 
     if args.plots is not None:
+        check_output_folder(args.plots, "--plots")
         rounds = validation.deadline_rounds(500)
         path = write_deadline_plot(rounds, args.plots)
         checks = [c for case in validation.CASES if case is not validation.deadline_checks
@@ -86,7 +88,7 @@ def solutions_command(args: argparse.Namespace) -> int:
     spec = load_scenario(args.scenario, parse_overrides(args.overrides))
     result = solutions(spec)
     if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(json.dumps(result, ensure_ascii=False, allow_nan=False))
     else:
         print("\n".join(solution_lines(result)))
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable
@@ -27,7 +28,21 @@ def write_text(path: Path, text: str) -> None:
 
 
 def write_json(path: Path, data: object) -> None:
-    write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """Strict JSON (RFC 8259): a NaN or an infinity is an error, never a bare ``NaN`` in the file."""
+    write_text(path, json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def finite_or_null(data: object) -> object:
+    """``data`` with every NaN or infinite float replaced by None (``null`` in JSON): for tables
+    where a value can be undefined, such as an alignment with a categorical no-deal that is none
+    of the options."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: finite_or_null(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [finite_or_null(v) for v in data]
+    return data
 
 
 def save_figure(path: Path, fig) -> None:

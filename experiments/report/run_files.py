@@ -106,7 +106,7 @@ def write_coalition_graphs(model: NegotiationModel, result: dict, out: Path) -> 
         stem = graph_file_stem(snap)
         graphml, js = folder / f"{stem}.graphml", folder / f"{stem}.json"
         output.write_atomic(graphml, lambda tmp, g=g: nx.write_graphml(g, tmp))
-        output.write_json(js, nx.node_link_data(g))
+        output.write_json(js, output.finite_or_null(nx.node_link_data(g)))
         written += [graphml, js]
     return written
 

@@ -43,13 +43,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from bargaining_chips.model import inputs
 from bargaining_chips.model.errors import UserError
 
 DEFAULT_MODEL = "bargaining_chips.experiments.single:run_once"
@@ -196,7 +196,7 @@ class SweepConfig(_Frozen):
     description: str = ""
     model: str = DEFAULT_MODEL
     scenario: str | None = None
-    root_seed: int = Field(default=0, ge=0)
+    root_seed: int = Field(default=0, ge=0, le=2**63 - 1)
     replications: int = Field(default=1, ge=1)
     common_random_numbers: bool = False
     outcomes: tuple[str, ...] = ()
@@ -260,7 +260,11 @@ class SweepConfig(_Frozen):
 
 
 def parse_config(data: Mapping[str, Any], source: str = "<config>") -> SweepConfig:
-    """Validate a mapping (as read from TOML) into a :class:`SweepConfig`, or raise ``UserError``."""
+    """Validate a mapping (as read from TOML) into a :class:`SweepConfig`, or raise ``UserError``.
+
+    Every number in it must be finite and of a sane size, as in a scenario (:mod:`model.inputs`).
+    """
+    inputs.check_tree(dict(data), source)
     try:
         return SweepConfig.model_validate(dict(data))
     except ValidationError as err:
@@ -273,14 +277,4 @@ def parse_config(data: Mapping[str, Any], source: str = "<config>") -> SweepConf
 def load_config(path: str | Path) -> SweepConfig:
     """Read and validate a sweep config file (TOML)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such sweep config file") from None
-    except OSError as err:
-        raise UserError(f"{path}: cannot read: {err.strerror}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise UserError(f"{path}: not valid TOML: {err}") from None
-    return parse_config(data, source=str(path))
+    return parse_config(inputs.read_toml(path, "sweep config"), source=str(path))

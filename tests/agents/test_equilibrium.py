@@ -169,3 +169,14 @@ def test_an_equilibrium_strategy_outside_its_game_is_a_scenario_error(scenario, 
     with pytest.raises(ScenarioError) as err:
         load_scenario(scenario, overrides)
     assert err.value.field.endswith("strategy.name") and message in err.value.expected
+
+
+def test_stahl_over_a_horizon_where_the_discount_underflows_plays_rubinstein():
+    """δ^k underflows to 0 over a long horizon (0.5^1100 < 5e-324): the last round's no-deal
+    value of 0 stays 0 (it raised ZeroDivisionError) and the first-round share is Rubinstein's
+    1 / (1 + δ)."""
+    delta = 0.5
+    result = run_once({"scenario": "stahl", "protocol.max_rounds": 1100,
+                       "actors.P1.discount": delta, "actors.P2.discount": delta}, 0)
+    assert result["agreement_round"] == 1
+    assert abs(result["terms"]["share"] - 1 / (1 + delta)) < 1e-6

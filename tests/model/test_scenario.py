@@ -44,7 +44,7 @@ def bilateral(fixture_path):
         ({"actors.B.kind": "firm", "actors.B.home": "A"}, "actors", "at least two actors"),
         ({"issues.x.max": -1.0}, "issues.x", "max (-1) must be greater than min (0)"),
         ({"issues.x.no_deal": 11.0}, "issues.x", "no_deal (11) must lie in [min, max]"),
-        ({"issues.x.format": "{:d}"}, "issues.x", "cannot render a number"),
+        ({"issues.x.format": "{:d}"}, "issues.x.format", "not a safe display format"),
         ({"issues.x.step": 0.0}, "issues.x.step", "greater than 0"),
         ({"deadlines.end.round": 0}, "deadlines.end.round", "greater than or equal to 1"),
         ({"deadlines.end.kind": "firm"}, "deadlines.end.kind", "'soft' or 'hard'"),

@@ -131,3 +131,38 @@ def test_demo_warns_when_the_assets_cannot_be_fetched(asset_cache, capsys):
     cli._check_ready(None)
     assert len(calls) == 1
     assert "the page stays blank" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("host", "warns"),
+    [("127.0.0.1", False), ("127.0.1.1", False), ("::1", False), ("[::1]", False),
+     ("localhost", False), ("0.0.0.0", True), ("::", True), ("192.168.1.20", True),
+     ("lab-pc.local", True)],
+)
+def test_a_bind_open_to_the_network_is_warned_about(host, warns):
+    warning = cli.network_warning(host)
+    assert (warning is not None) == warns
+    if warns:
+        assert warning.startswith(f"warning: --host {host} opens the dashboard to the network")
+        assert "\n" not in warning
+
+
+def test_demo_on_every_interface_warns_on_stderr_before_it_starts(monkeypatch, capsys):
+    class Exited:  # a server that stops at once: nothing listens, nothing is bound
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def poll(self):
+            return 0
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr(cli, "_check_ready", lambda scenario: None)
+    monkeypatch.setattr(cli.subprocess, "Popen", Exited)
+    args = _parse("--host", "0.0.0.0", "--port", "8765")
+    assert cli.run_demo(args) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "open" in err[0] and "network" in err[0]
+    assert cli.run_demo(_parse("--port", "8765")) == 0
+    assert capsys.readouterr().err == ""

@@ -76,7 +76,7 @@ def test_load_config_reads_toml(tmp_path):
     )
     assert load_config(path).replications == 2
     path.write_text("replications = [")
-    with pytest.raises(UserError, match="not valid TOML"):
+    with pytest.raises(UserError, match="malformed TOML"):
         load_config(path)
     with pytest.raises(UserError, match="no such sweep config"):
         load_config(tmp_path / "missing.toml")
