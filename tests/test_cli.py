@@ -186,6 +186,8 @@ def test_bad_input_is_one_line_and_exit_2_with_no_files(tmp_path, run_main, caps
     [
         ["--scenario", "missing.toml"],
         ["--set", "actors.Japan.strategy.beta=0"],
+        ["--seed", "-1"],
+        ["--no-such-option"],
     ],
 )
 def test_bad_input_as_a_process(tmp_path, args):
