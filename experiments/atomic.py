@@ -10,6 +10,7 @@ of a folder calls it when it starts. Files are created with the user's umask (``
 
 from __future__ import annotations
 
+import errno
 import os
 import uuid
 from collections.abc import Callable
@@ -76,3 +77,10 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def why(err: OSError) -> str:
+    """A few words for a write that failed: "the disk is full", "permission denied", …"""
+    return {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+            errno.EACCES: "permission denied", errno.EROFS: "the file system is read-only",
+            errno.EPERM: "operation not permitted"}.get(err.errno, err.strerror or str(err))

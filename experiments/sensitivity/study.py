@@ -77,11 +77,12 @@ def run_sensitivity(
     from bargaining_chips.experiments.sweep.summarize import outcome_columns
 
     options = RunOptions.of(options, **changes)
+    source = config.name if isinstance(config, SweepConfig) else str(config)
     if not isinstance(config, SweepConfig):
         config = load_config(config)
     if config.design.kind not in ("sobol", "morris"):
         raise UserError(
-            f"{config.name}: sensitivity needs a 'sobol' or 'morris' design, not "
+            f"{source}: design.kind: sensitivity needs a 'sobol' or 'morris' design, not "
             f"{config.design.kind!r}"
         )
     out = Path(out)

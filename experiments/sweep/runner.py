@@ -20,7 +20,6 @@ resumes once the disk has room.
 
 from __future__ import annotations
 
-import errno
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -215,9 +214,9 @@ def _flush_quietly(writer: _PartWriter) -> None:
 
 def _write_error(out: str | Path, err: OSError) -> UserError:
     """The one line for an output folder that cannot be written (full, read-only, gone)."""
-    reason = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
-              errno.EACCES: "permission denied", errno.EROFS: "the file system is read-only",
-              errno.EPERM: "operation not permitted"}.get(err.errno, err.strerror or str(err))
+    from bargaining_chips.experiments.atomic import why
+
+    reason = why(err)
     where = err.filename or out
     return UserError(
         f"{where}: cannot write ({reason}); the finished runs are kept; make room (or fix the "

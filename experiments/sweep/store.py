@@ -406,8 +406,14 @@ class ResultStore:
     def write_manifest(self, manifest: Mapping[str, Any]) -> None:
         """Replace the manifest atomically."""
         self.root.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(manifest, indent=2, sort_keys=False, default=_json_default,
-                          allow_nan=False)
+        try:
+            text = json.dumps(manifest, indent=2, sort_keys=False, default=_json_default,
+                              allow_nan=False)
+        except ValueError:  # strict JSON: a NaN or infinity has no place in the record
+            raise UserError(
+                f"{self.root / MANIFEST}: the sweep holds a value that is not a finite number "
+                "(NaN or infinity); give finite numbers in the config"
+            ) from None
         _atomic_write(self.root / MANIFEST, (text + "\n").encode())
 
     def start_session(

@@ -176,3 +176,11 @@ def test_a_sweep_whose_runs_all_fail_still_writes_its_table(tmp_path, capsys):
     assert "plot heatmap skipped: no outcome 'y'" in capsys.readouterr().err
     assert (out / "means.csv").exists()
     assert json.loads((out / "manifest.json").read_text())["counts"]["runs_error"] == 72
+
+
+def test_sensitivity_of_a_grid_names_the_config_file(tmp_path, capsys):
+    config = write(tmp_path / "grid.toml", TOY)
+    assert run.main(["sensitivity", str(config), "--out", str(tmp_path / "s"), *LINEAR]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "grid.toml: design.kind: sensitivity needs" in err
+    assert not (tmp_path / "s").exists()
