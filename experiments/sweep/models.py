@@ -88,3 +88,21 @@ def validate_parameters(
             load_scenario(scenario, overrides=overrides)
         except UserError as err:
             raise UserError(f"{source}: {err}") from None
+
+
+def declared_outcomes(func: ModelFunction, config: SweepConfig) -> dict[str, str]:
+    """Outcome columns whose type is known before any run (a :class:`~.store.TableSchema` type
+    name each): for the negotiation model, those that are null in a run without a deal (the round
+    and date of agreement, the agreed terms of each of the scenario's issues); for another model,
+    its ``outputs`` attribute if it declares one."""
+    if model_name(func) != DEFAULT_MODEL:
+        return dict(getattr(func, "outputs", None) or {})
+    from bargaining_chips.model import load_scenario
+
+    try:
+        scenario = load_scenario(config.scenario or "us_japan_2025", overrides=dict(config.constants))
+    except UserError:
+        return {}  # reported with its field by validate_parameters
+    declared = {"agreement_round": "int64", "agreement_date": "date32[day]"}
+    declared.update({f"terms.{issue}": "double" for issue in scenario.issues})
+    return declared

@@ -38,6 +38,7 @@ from bargaining_chips.experiments.sweep.config import (
 from bargaining_chips.experiments.sweep.design import Design, RunSpec
 from bargaining_chips.experiments.sweep.models import (
     ModelFunction,
+    declared_outcomes,
     default_model,
     model_name,
     validate_parameters,
@@ -112,6 +113,7 @@ def run_sweep(
         manifest = store.start_session(
             config, runs_planned=design.runs_total, points=design.points,
             session=_session(options, backend), model=name,
+            outcomes=declared_outcomes(func, config),
         )
     except OSError as err:
         backend.close()

@@ -185,8 +185,11 @@ class TableSchema:
         self.columns = dict(columns)
 
     @classmethod
-    def of_config(cls, config: SweepConfig) -> TableSchema:
-        """The columns known before any run: the run's identity, its status and its parameters."""
+    def of_config(
+        cls, config: SweepConfig, outcomes: Mapping[str, str] | None = None
+    ) -> TableSchema:
+        """The columns known before any run: the run's identity, its status, its parameters and
+        the ``outcomes`` the model declares (``{column: type name}``)."""
         columns = {"run_key": "string", "run_index": "int64", "point": "int64",
                    "replication": "int64", "seed": "int64", "status": "string", "error": "string"}
         for path, spec in config.parameters.items():
@@ -195,6 +198,10 @@ class TableSchema:
             columns[f"{PARAM_PREFIX}{path}"] = _value_type([value])
         if config.scenario is not None:
             columns[f"{PARAM_PREFIX}scenario"] = "string"
+        for name, type_name in (outcomes or {}).items():
+            if type_name not in _TYPES:
+                raise ValueError(f"outcome {name!r}: type {type_name!r} is not one of {_TYPES}")
+            columns.setdefault(name, type_name)
         return cls(columns)
 
     def names(self) -> list[str]:
@@ -418,10 +425,11 @@ class ResultStore:
 
     def start_session(
         self, config: SweepConfig, *, runs_planned: int, points: int, session: Mapping[str, Any],
-        model: str | None = None,
+        model: str | None = None, outcomes: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Create or extend the manifest with a new session; returns the manifest. ``model``
-        names the function under study (default the negotiation model)."""
+        names the function under study (default the negotiation model), ``outcomes`` the outcome
+        columns it declares (fixed in the table's schema before the first part)."""
         from bargaining_chips.experiments.sweep.config import DEFAULT_MODEL
 
         model = model or DEFAULT_MODEL
@@ -445,7 +453,7 @@ class ResultStore:
         manifest["set_aside"] += getattr(self, "_set_aside_notes", [])
         self._set_aside_notes = []
         if "table_schema" not in manifest:
-            manifest["table_schema"] = TableSchema.of_config(config).columns
+            manifest["table_schema"] = TableSchema.of_config(config, outcomes).columns
         self.schema = TableSchema(manifest["table_schema"])
         self._manifest = manifest
         manifest.update(  # outcomes, plots and names may change between sessions of one sweep

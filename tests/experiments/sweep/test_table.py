@@ -64,3 +64,13 @@ def test_export_writes_the_per_run_table(failed_sweep, tmp_path, capsys):
     pd.testing.assert_frame_equal(pd.read_parquet(parquet), load_results(failed_sweep))
     assert run.main(["export", str(tmp_path), "--out", str(parquet)]) == 2
     assert "no sweep results here" in capsys.readouterr().err
+
+
+def test_declared_outcomes_are_in_the_table_before_any_run_has_a_value(tmp_path):
+    from bargaining_chips.experiments.sensitivity.toys import noisy_linear
+
+    cfg = linear_config(levers={"x": {"values": [0.0]}})  # P(deal) = 0: terms never set
+    run_sweep(cfg, tmp_path, backend="serial", quiet=True, model=noisy_linear)
+    types = {f.name: str(f.type) for f in pq.read_schema(tmp_path / RESULTS)}
+    assert types["terms.x"] == "double" and types["round"] == "int64"
+    assert pd.read_parquet(tmp_path / RESULTS)["terms.x"].isna().all()
