@@ -7,7 +7,8 @@ Layout of an output folder::
                          sweep adds a session), parts set aside as corrupt
     results.parquet      the whole table, one row per run in run order: written when the sweep
                          completes (the parts are then removed)
-    parts/part-*.parquet while the sweep runs: parts of about ``part_rows`` rows each
+    parts/part-*.parquet while the sweep runs: parts of at most ``part_rows`` rows each (the
+                         folder goes when they are compacted)
     parts/_corrupt/      parts that did not read back (set aside; their runs are run again)
     .lock                held by the sweep writing here, so two cannot write at once
 
@@ -541,6 +542,10 @@ class ResultStore:
         pq.write_table(table, buffer)
         _atomic_write(self.root / RESULTS, buffer.getvalue())
         self._remove_parts()
+        try:
+            self.parts.rmdir()  # empty now (unless it holds parts set aside as corrupt)
+        except OSError:
+            pass
         return self.root / RESULTS
 
     def _remove_parts(self) -> None:
