@@ -67,8 +67,8 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         help="go ahead with a design of more than 1,000,000 runs (or set max_runs in the config)",
     )
     parser.add_argument(
-        "--part-rows", type=int, default=50_000, metavar="N",
-        help="rows per Parquet part while the sweep runs (default 50000)",
+        "--part-rows", type=int, default=10_000, metavar="N",
+        help="rows per Parquet part while the sweep runs (default 10000)",
     )
     parser.add_argument(
         "--worker-timeout", type=float, default=60.0, metavar="SECONDS",

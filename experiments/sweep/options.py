@@ -46,7 +46,7 @@ class RunOptions:
     max_chunk: int = 2000
     connect_timeout: float = 10.0
     mp_start_method: str = "auto"
-    part_rows: int = 50_000
+    part_rows: int = 10_000
     part_seconds: float = 30.0
     worker_timeout: float = 60.0
     yes: bool = False
@@ -59,7 +59,7 @@ class RunOptions:
         if self.workers is not None and self.workers < 1:
             raise UserError(f"--workers must be at least 1, got {self.workers}")
         if self.part_rows < 1:
-            raise UserError(f"part_rows must be at least 1, got {self.part_rows}")
+            raise UserError(f"--part-rows must be at least 1, got {self.part_rows}")
         if not self.worker_timeout > 0:
             raise UserError(f"--worker-timeout must be above 0 seconds, got {self.worker_timeout}")
         if self.address and self.backend != "dask":
