@@ -156,7 +156,12 @@ def sweep_command(args: argparse.Namespace) -> int:
     options = run_options(args)
     config = load_config(args.config)
     report = run_sweep(args.config, args.out, options, model=model_option(args))
-    written = write_sweep_outputs(config, args.out)
+    try:
+        written = write_sweep_outputs(config, args.out)
+    except OSError as err:  # a full disk while drawing: one line; the runs are all kept
+        from bargaining_chips.experiments.sweep.runner import _write_error
+
+        raise _write_error(args.out, err) from None
     if not args.quiet:
         rate = report.runs_done / report.elapsed if report.elapsed else 0.0
         print(
@@ -180,12 +185,7 @@ def write_sweep_outputs(config, out: Path) -> list[Path]:  # noqa: ANN001 - Swee
     frame = ResultStore(out).load()
     table = summarize(frame, outcomes=list(config.outcomes) or None)
     path = Path(out) / "means.csv"
-    try:
-        write_atomic(path, lambda tmp: table.to_csv(tmp, index=False))
-    except OSError as err:
-        from bargaining_chips.experiments.sweep.runner import _write_error
-
-        raise _write_error(out, err) from None
+    write_atomic(path, lambda tmp: table.to_csv(tmp, index=False))
     written = [Path(out) / RESULTS, path]
     from bargaining_chips.model.errors import UserError
 
@@ -261,9 +261,15 @@ def sensitivity_command(args: argparse.Namespace) -> int:
     """``run.py sensitivity``: run the study, print the indices, write tables and plots."""
     from bargaining_chips.experiments.sensitivity.study import run_sensitivity
 
-    report = run_sensitivity(
-        args.config, args.out, run_options(args), tornado=args.tornado, model=model_option(args)
-    )
+    try:
+        report = run_sensitivity(
+            args.config, args.out, run_options(args), tornado=args.tornado,
+            model=model_option(args),
+        )
+    except OSError as err:  # writing the tables or plots: one line; the runs are kept
+        from bargaining_chips.experiments.sweep.runner import _write_error
+
+        raise _write_error(args.out, err) from None
     if not args.quiet:
         import pandas as pd
 

@@ -215,3 +215,21 @@ def test_a_plot_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         save(ax, tmp_path / "p.png")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_while_drawing_the_plots_is_one_line(tmp_path, capsys, monkeypatch):
+    import matplotlib.figure
+
+    config = tmp_path / "toy.toml"
+    config.write_text(TOY + '[[plots]]\nkind = "p_deal"\nx = "x"\noutcome = "deal"\n')
+
+    def full(self, fname, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(fname))
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", full)
+    out = tmp_path / "out"
+    assert run.main(["sweep", str(config), "--out", str(out), "--backend", "serial", "--quiet",
+                     *LINEAR]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the disk is full" in err
+    assert len(load_results(out)) == 72 and not list(out.rglob("*.tmp"))
