@@ -537,7 +537,7 @@ class ResultStore:
         else:
             table = pa.concat_tables(tables, promote_options="permissive")
         if len(table):
-            table = table.sort_by("run_index")
+            table = _first_of_each_run(table.sort_by("run_index"))
         buffer = io.BytesIO()
         pq.write_table(table, buffer)
         _atomic_write(self.root / RESULTS, buffer.getvalue())
@@ -654,6 +654,16 @@ class ResultStore:
         if "run_index" in frame.columns:
             frame = frame.sort_values("run_index", kind="stable").reset_index(drop=True)
         return frame
+
+
+def _first_of_each_run(table: pa.Table) -> pa.Table:
+    """``table`` with one row per ``run_key``. A run's row depends only on its parameters and seed,
+    so two rows of one run are the same row: a part written again by an interrupt that landed
+    between its rename and the driver's note of it is harmless."""
+    keys = table.column("run_key").to_pylist()
+    seen: set[str] = set()
+    keep = [i for i, key in enumerate(keys) if not (key in seen or seen.add(key))]
+    return table if len(keep) == len(keys) else table.take(keep)
 
 
 def _ours(path: Path) -> bool:

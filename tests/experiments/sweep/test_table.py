@@ -74,3 +74,23 @@ def test_declared_outcomes_are_in_the_table_before_any_run_has_a_value(tmp_path)
     types = {f.name: str(f.type) for f in pq.read_schema(tmp_path / RESULTS)}
     assert types["terms.x"] == "double" and types["round"] == "int64"
     assert pd.read_parquet(tmp_path / RESULTS)["terms.x"].isna().all()
+
+
+def test_a_part_written_twice_still_gives_each_run_once(tmp_path):
+    from bargaining_chips.experiments.sensitivity.toys import noisy_linear
+    from bargaining_chips.experiments.sweep.store import ResultStore
+
+    cfg = linear_config()
+    out = tmp_path / "out"
+    run_sweep(cfg, out, backend="serial", quiet=True, model=noisy_linear)
+    reference = load_results(out)
+    store = ResultStore(out)
+    store.schema = None
+    table = pq.read_table(out / RESULTS)
+    (out / "parts").mkdir()
+    store.write_part(table.slice(0, 10))
+    store.write_part(table.slice(0, 10))  # the same runs again
+    store.write_part(table.slice(10))
+    (out / RESULTS).unlink()
+    store.compact()
+    pd.testing.assert_frame_equal(load_results(out), reference)
