@@ -76,8 +76,9 @@ def test_a_cluster_with_no_workers_fails_after_the_timeout_and_resumes(tmp_path)
         assert time.monotonic() - started < 30
         assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
         cluster.scale(1)  # a worker is back: the same call resumes and completes
+        cluster.wait_for_workers(1, timeout=60)
         report = run_sweep(cfg, out, backend="dask", address=cluster.scheduler_address,
-                           worker_timeout=1, quiet=True, model=noisy_linear)
+                           worker_timeout=30, quiet=True, model=noisy_linear)
         assert report.complete and len(load_results(out)) == 12
     finally:
         cluster.close()
