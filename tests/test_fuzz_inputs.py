@@ -227,7 +227,7 @@ def test_a_mutated_sweep_config_runs_or_is_one_line(content):
         path.write_bytes(content)
         status, stdout, stderr = outcome(
             ["sweep", str(path), "--out", str(out), "--backend", "serial", "--quiet"], out)
-        assert_clean(status, stdout, stderr, out, {"manifest.json", "summary.csv"})
+        assert_clean(status, stdout, stderr, out, {"manifest.json", "results.parquet", "means.csv"})
 
 
 def test_mutated_files_as_real_processes(tmp_path):

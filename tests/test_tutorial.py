@@ -66,7 +66,7 @@ def test_a_boulware_japan_gets_no_deal_after_a_rejection_at_home(ran):
 
 def test_the_sweep_wrote_its_table_and_heatmap(ran):
     deadline = ran / "deadline"
-    assert (deadline / "summary.csv").exists()
+    assert (deadline / "means.csv").exists()
     assert any(p.name.startswith("heatmap") for p in (deadline / "plots").glob("*.png"))
 
 

@@ -1,4 +1,4 @@
-"""Sub-commands ``sweep``, ``summarize`` and ``sensitivity`` of ``run.py``.
+"""Sub-commands ``sweep``, ``summarize``, ``export`` and ``sensitivity`` of ``run.py``.
 
 Only argument parsing lives here; the work is done by :mod:`experiments.sweep.runner`,
 :mod:`experiments.sweep.summarize` and :mod:`experiments.sensitivity.study`, imported inside the
@@ -25,8 +25,14 @@ examples:
   python run.py sweep CONFIG --out DIR --backend dask              a local Dask cluster
   python run.py sweep CONFIG --out DIR --backend dask --address tcp://scheduler:8786
 
-A sweep interrupted at any moment (Ctrl-C, a killed process) continues where it stopped when the
-same command is run again: runs already in DIR are skipped (--no-resume refuses a DIR with runs).
+A sweep interrupted at any moment (Ctrl-C, a killed process, a full disk) continues where it
+stopped when the same command is run again: runs already in DIR are skipped (--no-resume refuses a
+DIR with runs). When every run is in, DIR/results.parquet holds one row per run, DIR/means.csv the
+outcome means per parameter point, DIR/plots/ the config's plots.
+
+A config describes a study (a scenario and parameters), never code. --model MODULE:FUNCTION sweeps
+another function f(params, seed) -> dict instead of the negotiation model: it imports that module
+and runs its code, so use it only with code you trust.
 """
 
 SENSITIVITY_EPILOG = """\
@@ -53,6 +59,23 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         help="skip runs already in --out (default: on)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--model", default=None, metavar="MODULE:FUNCTION",
+        help="sweep this function f(params, seed) -> dict instead of the negotiation model "
+        "(imports and RUNS that code: only code you trust)",
+    )
+    parser.add_argument(
+        "--yes", action="store_true",
+        help="go ahead with a design of more than 1,000,000 runs (or set max_runs in the config)",
+    )
+    parser.add_argument(
+        "--part-rows", type=int, default=10_000, metavar="N",
+        help="rows per Parquet part while the sweep runs (default 10000)",
+    )
+    parser.add_argument(
+        "--worker-timeout", type=float, default=60.0, metavar="SECONDS",
+        help="dask: stop (resumable) after this long with no worker at all (default 60)",
+    )
 
 
 def run_options(args: argparse.Namespace) -> RunOptions:
@@ -61,8 +84,18 @@ def run_options(args: argparse.Namespace) -> RunOptions:
 
     return RunOptions(
         backend=args.backend, workers=args.workers, address=args.address, resume=args.resume,
-        quiet=args.quiet,
+        quiet=args.quiet, yes=args.yes, worker_timeout=args.worker_timeout,
+        part_rows=args.part_rows,
     )
+
+
+def model_option(args: argparse.Namespace):  # noqa: ANN201 - a ModelFunction or None
+    """The function ``--model`` names (imported now: this runs its module's code), or None."""
+    if args.model is None:
+        return None
+    from bargaining_chips.experiments.sweep.models import import_model
+
+    return import_model(args.model)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -70,7 +103,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sweep = subparsers.add_parser(
         "sweep", help="run a seeded parameter sweep from a config file",
         description="Run every run of a sweep config (seeded, chunked, resumable) into --out; "
-        "then write summary.csv and the config's plots there.",
+        "then write results.parquet, means.csv and the config's plots there.",
         epilog=SWEEP_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_run_options(sweep)
@@ -88,6 +121,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="outcome column to show (repeatable; default: the config's outcomes, else all)",
     )
     summarize.set_defaults(handler=summarize_command)
+
+    export = subparsers.add_parser(
+        "export", help="write a sweep's per-run table as Parquet or CSV",
+        description="Write the per-run table of a sweep (one row per run: run columns, "
+        "param.<path> columns, outcomes) as one Parquet or CSV file.",
+    )
+    export.add_argument("dir", type=Path, help="a sweep's output folder")
+    export.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    export.add_argument(
+        "--out", type=Path, default=None,
+        help="file to write (default: DIR/results.parquet's table as DIR/runs.csv or "
+        "DIR/runs.parquet)",
+    )
+    export.set_defaults(handler=export_command)
 
     sensitivity = subparsers.add_parser(
         "sensitivity", help="Sobol' or Morris sensitivity study: indices, tables and plots",
@@ -111,8 +158,13 @@ def sweep_command(args: argparse.Namespace) -> int:
     options = run_options(args)
     config = load_config(args.config)
     arguments.check_output_folder(args.out)
-    report = run_sweep(args.config, args.out, options)
-    written = write_sweep_outputs(config, args.out)
+    report = run_sweep(args.config, args.out, options, model=model_option(args))
+    try:
+        written = write_sweep_outputs(config, args.out)
+    except OSError as err:  # a full disk while drawing: one line; the runs are all kept
+        from bargaining_chips.experiments.sweep.runner import _write_error
+
+        raise _write_error(args.out, err) from None
     if not args.quiet:
         rate = report.runs_done / report.elapsed if report.elapsed else 0.0
         print(
@@ -126,16 +178,18 @@ def sweep_command(args: argparse.Namespace) -> int:
 
 
 def write_sweep_outputs(config, out: Path) -> list[Path]:  # noqa: ANN001 - SweepConfig, lazily imported
-    """Write ``summary.csv`` and the config's ``[[plots]]`` (under ``plots/``) for a finished sweep."""
+    """Write ``means.csv`` (outcome means per parameter point) and the config's ``[[plots]]``
+    (under ``plots/``) for a finished sweep; ``results.parquet`` holds the per-run rows."""
+    from bargaining_chips.experiments.atomic import write_atomic
     from bargaining_chips.experiments.sweep.plots import render_plots
-    from bargaining_chips.experiments.sweep.store import ResultStore
+    from bargaining_chips.experiments.sweep.store import RESULTS, ResultStore
     from bargaining_chips.experiments.sweep.summarize import summarize
 
     frame = ResultStore(out).load()
     table = summarize(frame, outcomes=list(config.outcomes) or None)
-    path = Path(out) / "summary.csv"
-    table.to_csv(path, index=False)
-    written = [path]
+    path = Path(out) / "means.csv"
+    write_atomic(path, lambda tmp: table.to_csv(tmp, index=False))
+    written = [Path(out) / RESULTS, path]
     from bargaining_chips.model.errors import UserError
 
     for spec in config.plots if len(frame) else ():
@@ -161,9 +215,38 @@ def summarize_command(args: argparse.Namespace) -> int:
     table = summarize(frame, outcomes=outcomes)
     print(format_summary(table))
     if args.csv is not None:
-        args.csv.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(args.csv, index=False)
+        _write_table(args.csv, lambda tmp: table.to_csv(tmp, index=False))
         print(f"wrote {args.csv}", file=sys.stderr)
+    return 0
+
+
+def _write_table(path: Path, write) -> None:  # noqa: ANN001 - Callable[[Path], None]
+    """Write a file atomically; a folder that cannot be written is one line, exit 2."""
+    from bargaining_chips.experiments.atomic import write_atomic
+    from bargaining_chips.model.errors import UserError
+
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder; name a file to write")
+    try:
+        write_atomic(path, write)
+    except OSError as err:
+        raise UserError(f"{path}: cannot write ({err.strerror or err})") from None
+
+
+def export_command(args: argparse.Namespace) -> int:
+    """``run.py export``: the per-run table of a sweep as one Parquet or CSV file."""
+    from bargaining_chips.experiments.sweep.store import load_table
+
+    table = load_table(args.dir)
+    out = args.out or args.dir / f"runs.{args.format}"
+    if args.format == "parquet":
+        import pyarrow.parquet as pq
+
+        _write_table(out, lambda tmp: pq.write_table(table, tmp))
+    else:
+        frame = table.to_pandas()
+        _write_table(out, lambda tmp: frame.to_csv(tmp, index=False))
+    print(f"wrote {table.num_rows} runs to {out}", file=sys.stderr)
     return 0
 
 
@@ -190,7 +273,15 @@ def sensitivity_command(args: argparse.Namespace) -> int:
 
     load_config(args.config)  # a bad config is named before the output folder is looked at
     arguments.check_output_folder(args.out)
-    report = run_sensitivity(args.config, args.out, run_options(args), tornado=args.tornado)
+    try:
+        report = run_sensitivity(
+            args.config, args.out, run_options(args), tornado=args.tornado,
+            model=model_option(args),
+        )
+    except OSError as err:  # writing the tables or plots: one line; the runs are kept
+        from bargaining_chips.experiments.sweep.runner import _write_error
+
+        raise _write_error(args.out, err) from None
     if not args.quiet:
         import pandas as pd
 

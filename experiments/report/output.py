@@ -1,30 +1,15 @@
-"""Writing result files atomically: each file is complete or absent, never half-written."""
+"""Writing result files atomically: each file is complete or absent, never half-written
+(:mod:`bargaining_chips.experiments.atomic`)."""
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
+from bargaining_chips.experiments.atomic import write_atomic, write_text
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_text(path: Path, text: str) -> None:
-    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+__all__ = ["save_figure", "write_atomic", "write_json", "write_text"]
 
 
 def write_json(path: Path, data: object) -> None:
@@ -45,11 +30,11 @@ def finite_or_null(data: object) -> object:
     return data
 
 
-def save_figure(path: Path, fig) -> None:
-    """Save a matplotlib figure as PNG atomically and close it."""
+def save_figure(path: Path, fig, fmt: str = "png", dpi: int = 120) -> None:
+    """Save a matplotlib figure atomically (``fmt``: png, svg, pdf) and close it."""
     import matplotlib.pyplot as plt
 
     try:
-        write_atomic(path, lambda tmp: fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight"))
+        write_atomic(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight"))
     finally:
         plt.close(fig)

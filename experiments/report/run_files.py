@@ -1,7 +1,12 @@
 """The files of one run, written to the output folder the user names (default ``results/``).
 
 Each writer takes the finished model, its summary and the folder; :data:`WRITERS` lists them in
-order. Every file is written atomically (see :mod:`experiments.report.output`).
+order. Every file is written atomically (see :mod:`experiments.report.output`), and
+:func:`write_all` never leaves two runs mixed in one folder: the files are written into a fresh
+temporary folder beside ``out``, then the earlier run's files (:data:`RUN_ENTRIES`) are removed from
+``out`` and the new ones moved in. While that swap happens ``out/.run-incomplete`` exists; a kill
+in between leaves files of one run only (and the marker), and the next run into ``out`` cleans up.
+Other files in ``out`` (a sweep's folder inside ``results/``) are left alone.
 """
 
 from __future__ import annotations
@@ -152,13 +157,71 @@ WRITERS: list[Callable[[NegotiationModel, dict, Path], list[Path]]] = [
 PLOT_WRITERS: set = {write_plots, write_coalition_plots}
 
 
+#: What a run writes into its folder: removed from ``out`` before a new run's files move in.
+RUN_ENTRIES = (
+    "summary.json", "rounds.csv", "lobbying.csv", "transcript.txt", "negotiation_dance.png",
+    "utility_space.png", "coalitions.csv", "coalition_edges.csv", "ratification.csv", "graphs",
+    "coalition_network.png", "coalition_membership.png",
+)
+INCOMPLETE = ".run-incomplete"
+
+
 def write_all(model: NegotiationModel, result: dict, out: Path, plots: bool = True) -> list[Path]:
-    """Write every file of the run into ``out`` (the plots only if ``plots``); returns the paths."""
+    """Write every file of the run into ``out`` (the plots only if ``plots``); returns the paths.
+
+    The files are written into a temporary folder beside ``out`` and moved in at the end, so
+    ``out`` never holds files of two runs (module docstring).
+    """
+    import shutil
+    import uuid
+
     import matplotlib
 
     matplotlib.use("Agg")
-    written = []
-    for writer in WRITERS:
-        if plots or writer not in PLOT_WRITERS:
-            written.extend(writer(model, result, out))
-    return written
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{out.name}.*.tmp"):  # left by a run killed while writing
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+    stage = out.parent / f".{out.name}.{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        stage.mkdir()
+        staged = []
+        for writer in WRITERS:
+            if plots or writer not in PLOT_WRITERS:
+                staged.extend(writer(model, result, stage))
+        _move_in(stage, out)
+    except OSError as err:
+        from bargaining_chips.experiments.atomic import why
+        from bargaining_chips.model.errors import UserError
+
+        raise UserError(
+            f"{err.filename or out}: cannot write the run's files ({why(err)}); "
+            f"{out} still holds the earlier run's files, if any"
+        ) from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return [out / path.relative_to(stage) for path in staged]
+
+
+def _move_in(stage: Path, out: Path) -> None:
+    """Replace the earlier run's files in ``out`` by the staged ones (see the module docstring)."""
+    import os
+    import shutil
+
+    from bargaining_chips.experiments.atomic import clean_leftovers
+
+    out.mkdir(parents=True, exist_ok=True)
+    marker = out / INCOMPLETE
+    output.write_text(marker, "a run is being moved into this folder; its files may be partial\n")
+    trash = stage / ".earlier-run"
+    trash.mkdir()
+    for name in RUN_ENTRIES:
+        if (out / name).exists():
+            os.replace(out / name, trash / name)
+    clean_leftovers(out)
+    for entry in stage.iterdir():
+        if entry != trash:
+            os.replace(entry, out / entry.name)
+    marker.unlink()
+    shutil.rmtree(trash, ignore_errors=True)

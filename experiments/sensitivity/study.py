@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from bargaining_chips.experiments.atomic import clean_leftovers
 from bargaining_chips.experiments.sensitivity.indices import analyze, tornado_table
 from bargaining_chips.experiments.sweep.config import DesignSpec, SweepConfig, load_config
 from bargaining_chips.experiments.sweep.design import Design
@@ -58,15 +59,19 @@ def run_sensitivity(
     *,
     tornado: bool = True,
     plots: bool = True,
+    model: Any = None,
     **changes: Any,
 ) -> SensitivityReport:
     """Run a Sobol' or Morris study (and its one-at-a-time companion) and write tables and plots.
 
     ``options`` say where and how the runs execute, as for :func:`~..sweep.runner.run_sweep`
     (and, as there, its fields may be given by name: ``backend="serial"``); both sweeps use them.
+    ``model`` is the function under study, as for ``run_sweep`` (default the negotiation model).
     Outcomes are the config's ``outcomes``, or every numeric outcome of the model when it lists
-    none. See the module docstring for the method and the files written.
+    none. See the module docstring for the method and the files written (each atomically).
     """
+    from bargaining_chips.experiments.atomic import write_atomic, write_text
+    from bargaining_chips.experiments.sweep.models import default_model, model_name
     from bargaining_chips.experiments.sweep.runner import run_sweep
     from bargaining_chips.experiments.sweep.store import MANIFEST, ResultStore
     from bargaining_chips.experiments.sweep.summarize import outcome_columns
@@ -84,26 +89,29 @@ def run_sensitivity(
     if (out / MANIFEST).exists():
         raise UserError(f"{out}: holds a sweep's results; choose another --out")
     if out.is_dir():
+        clean_leftovers(out)
         foreign = sorted(p.name for p in out.iterdir()
                          if p.name not in _OWN_FILES and p.suffix != ".png")
         if foreign:
             raise UserError(f"{out}: holds other files ({foreign[0]}); choose another --out")
     companion = oat_config(config) if tornado else None
-    ResultStore.check(out / "runs", config, resume=options.resume)
+    name = model_name(model or default_model())
+    ResultStore.check(out / "runs", config, resume=options.resume, model=name)
     if companion is not None:
-        ResultStore.check(out / "oat", companion, resume=options.resume)
+        ResultStore.check(out / "oat", companion, resume=options.resume, model=name)
 
     report = SensitivityReport(out, None, None)
-    report.sweeps.append(run_sweep(config, out / "runs", options))
+    report.sweeps.append(run_sweep(config, out / "runs", options, model=model))
     if companion is not None:
-        report.sweeps.append(run_sweep(companion, out / "oat", options))
+        report.sweeps.append(run_sweep(companion, out / "oat", options, model=model))
 
     frame = ResultStore(out / "runs").load()
     outcomes = list(config.outcomes) or outcome_columns(frame)
     design = Design(config)
     seed = int(np.random.SeedSequence([_ANALYSIS_STREAM, config.root_seed]).generate_state(1)[0])
     report.indices, report.skipped = analyze(frame, design, outcomes, seed)
-    report.indices.to_csv(out / "indices.csv", index=False)
+    indices = report.indices
+    write_atomic(out / "indices.csv", lambda tmp: indices.to_csv(tmp, index=False))
     report.files.append(out / "indices.csv")
     if companion is not None:
         import pandas as pd
@@ -114,15 +122,17 @@ def run_sensitivity(
                  if o in oat_frame.columns]
         report.tornado = pd.concat(parts, ignore_index=True) if parts else None
         if report.tornado is not None:
-            report.tornado.to_csv(out / "tornado.csv", index=False)
+            tornado_frame = report.tornado
+            write_atomic(out / "tornado.csv", lambda tmp: tornado_frame.to_csv(tmp, index=False))
             report.files.append(out / "tornado.csv")
-    (out / "sensitivity.json").write_text(
+    write_text(
+        out / "sensitivity.json",
         json.dumps(
-            {"name": config.name, "method": config.design.kind, "fingerprint": config.fingerprint,
-             "outcomes": outcomes, "skipped": report.skipped},
+            {"name": config.name, "method": config.design.kind,
+             "fingerprint": config.fingerprint_for(name), "outcomes": outcomes,
+             "skipped": report.skipped},
             indent=2,
         ) + "\n",
-        encoding="utf-8",
     )
     report.files.append(out / "sensitivity.json")
     if plots:

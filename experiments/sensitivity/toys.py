@@ -82,3 +82,5 @@ def noisy_linear(params: dict[str, Any], seed: int) -> dict[str, Any]:
 noisy_linear.parameters = frozenset(  # type: ignore[attr-defined]
     {"x", "z", "noise", "label", "fail_above", "delay"}
 )
+# The outcomes that are null without a deal, typed for the sweep table before any run.
+noisy_linear.outputs = {"round": "int64", "terms.x": "double", "terms.z": "double"}  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bargaining_chips.experiments.sweep.design import RunSpec
-from bargaining_chips.experiments.sweep.models import ModelFunction, resolve_model
+from bargaining_chips.experiments.sweep.models import ModelFunction
 from bargaining_chips.experiments.sweep.store import PARAM_PREFIX, flatten, rows_to_parquet
 
 MAX_ATTEMPTS = 3  # sends of one chunk before it is split (or, for one run, recorded as an error)
@@ -72,9 +72,8 @@ def run_one(func: ModelFunction, run: RunSpec) -> dict[str, Any]:
     return row
 
 
-def run_chunk(model: str, runs: list[RunSpec]) -> ChunkResult:
-    """Run a chunk of runs and encode their rows as one Parquet part."""
-    func = resolve_model(model)
+def run_chunk(func: ModelFunction, runs: list[RunSpec]) -> ChunkResult:
+    """Run a chunk of runs of ``func`` and encode their rows as Parquet."""
     start = time.perf_counter()
     rows = [run_one(func, run) for run in runs]
     seconds = time.perf_counter() - start

@@ -1,9 +1,16 @@
 """Sweep configuration: one validated, frozen description of an experiment, read from TOML.
 
-A sweep names the function under study (``model``, default the negotiation model as a function,
-``experiments.single:run_once``), the scenario it plays, the parameters that vary (by their ``--set``
-path), how points are chosen from them (the ``design``), how many seeded replications run at each
-point, and the single ``root_seed`` from which every run's seed is derived.
+A sweep config describes a study and never names code: the scenario it plays (a bundled name or a
+path), the parameters that vary (by their ``--set`` path), how points are chosen from them (the
+``design``), how many seeded replications run at each point, and the single ``root_seed`` from which
+every run's seed is derived. Sweep configs are what researchers share, so a file can only describe
+runs of the negotiation model; a different function under study is given by the person who runs the
+sweep (``run_sweep(config, out, model=callable)``, or ``--model package.module:function``), never by
+the file (a ``model`` key is refused).
+
+A design may plan at most :data:`MAX_RUNS` runs; one of more than :data:`CONFIRM_RUNS` runs is
+refused unless the config sets ``max_runs`` at or above its size (or the command line says
+``--yes``), so a typo such as ``replications = 1000000000`` is caught before anything runs.
 
 Parameters come in two roles, as in the EMA workbench (Kwakkel 2017): **levers** are choices a
 negotiator controls (a strategy's concession exponent), **uncertainties** are facts of the world the
@@ -56,6 +63,10 @@ DEFAULT_MODEL = "bargaining_chips.experiments.single:run_once"
 # Bumped whenever the mapping from a config to its runs (points, seeds, keys) changes, so a folder
 # written by an older mapping is not resumed with runs it does not hold.
 DESIGN_VERSION = 1
+#: The most runs one sweep may plan (a design larger than this is refused whatever the config says).
+MAX_RUNS = 100_000_000
+#: Designs with more runs than this need ``max_runs`` in the config (or ``--yes``) to go ahead.
+CONFIRM_RUNS = 1_000_000
 
 Scalar = bool | int | float | str
 
@@ -194,7 +205,6 @@ class SweepConfig(_Frozen):
 
     name: str = "sweep"
     description: str = ""
-    model: str = DEFAULT_MODEL
     scenario: str | None = None
     root_seed: int = Field(default=0, ge=0, le=2**63 - 1)
     replications: int = Field(default=1, ge=1)
@@ -206,6 +216,7 @@ class SweepConfig(_Frozen):
     constants: dict[str, Scalar] = Field(default_factory=dict)
     plots: tuple[PlotSpec, ...] = ()
     fill: dict[str, float] = Field(default_factory=dict)
+    max_runs: int | None = Field(default=None, ge=1, le=MAX_RUNS)
 
     @model_validator(mode="after")
     def _parameters(self) -> SweepConfig:
@@ -242,18 +253,25 @@ class SweepConfig(_Frozen):
 
     @property
     def fingerprint(self) -> str:
-        """A hash of everything that decides which runs the sweep makes and what they compute.
+        """:meth:`fingerprint_for` the negotiation model (the default model)."""
+        return self.fingerprint_for(DEFAULT_MODEL)
 
-        Names, descriptions, outcomes and plots are left out: changing how results are read does not
-        make them a different sweep.
+    def fingerprint_for(self, model: str) -> str:
+        """A hash of everything that decides which runs the sweep makes and what they compute:
+        this config's design, seeds and parameters, and ``model``, the name of the function under
+        study (``package.module:function``).
+
+        Names, descriptions, outcomes, plots and ``max_runs`` are left out: changing how results
+        are read does not make them a different sweep.
         """
         data = self.model_dump(
             mode="json",
             include={
-                "model", "scenario", "root_seed", "replications", "common_random_numbers",
+                "scenario", "root_seed", "replications", "common_random_numbers",
                 "design", "levers", "uncertainties", "constants",
             },
         )
+        data["model"] = model
         data["design_version"] = DESIGN_VERSION
         text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
@@ -263,7 +281,13 @@ def parse_config(data: Mapping[str, Any], source: str = "<config>") -> SweepConf
     """Validate a mapping (as read from TOML) into a :class:`SweepConfig`, or raise ``UserError``.
 
     Every number in it must be finite and of a sane size, as in a scenario (:mod:`model.inputs`).
+    A ``model`` key is refused: a config describes a study, never code to run (module docstring).
     """
+    if "model" in data:
+        raise UserError(
+            f"{source}: model: a sweep config cannot name code to run; remove the 'model' key "
+            "(to study another function, pass --model package.module:function, which runs it)"
+        )
     inputs.check_tree(dict(data), source)
     try:
         return SweepConfig.model_validate(dict(data))

@@ -30,7 +30,11 @@ class RunOptions:
     at per chunk of runs, measured as the sweep goes, at most ``max_chunk`` runs.
     ``connect_timeout``: seconds to wait for the scheduler at ``address``. ``mp_start_method``:
     the process pool's start method (``auto``, ``fork``, ``spawn``, ``forkserver``; see
-    :func:`~.backends.process.start_method`).
+    :func:`~.backends.process.start_method`). ``part_rows``: rows per Parquet part (a part is
+    also written after ``part_seconds`` without one, so a killed driver loses little work).
+    ``worker_timeout``: seconds a dask sweep waits with no worker at all before it stops (one
+    line; the finished runs are kept and the same command resumes). ``yes``: go ahead with a
+    design of more than :data:`~.config.CONFIRM_RUNS` runs (up to :data:`~.config.MAX_RUNS`).
     """
 
     backend: str = "process"
@@ -42,6 +46,10 @@ class RunOptions:
     max_chunk: int = 2000
     connect_timeout: float = 10.0
     mp_start_method: str = "auto"
+    part_rows: int = 10_000
+    part_seconds: float = 30.0
+    worker_timeout: float = 60.0
+    yes: bool = False
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -50,6 +58,10 @@ class RunOptions:
             )
         if self.workers is not None and self.workers < 1:
             raise UserError(f"--workers must be at least 1, got {self.workers}")
+        if self.part_rows < 1:
+            raise UserError(f"--part-rows must be at least 1, got {self.part_rows}")
+        if not self.worker_timeout > 0:
+            raise UserError(f"--worker-timeout must be above 0 seconds, got {self.worker_timeout}")
         if self.address and self.backend != "dask":
             raise UserError("--address is for the dask backend; add --backend dask")
 

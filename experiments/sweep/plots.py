@@ -216,9 +216,16 @@ def plot_deadline_effect(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
 # -- writing --------------------------------------------------------------------------------------
 def save(ax: Axes, path: str | Path) -> Path:
-    """Write the figure holding ``ax`` as a PNG."""
+    """Write the figure holding ``ax`` as a PNG, atomically (complete or absent), and close it."""
+    import matplotlib.pyplot as plt
+
+    from bargaining_chips.experiments.atomic import write_atomic
+
     path = Path(path)
-    ax.figure.savefig(path, dpi=120)
+    try:
+        write_atomic(path, lambda tmp: ax.figure.savefig(tmp, format="png", dpi=120))
+    finally:
+        plt.close(ax.figure)
     return path
 
 

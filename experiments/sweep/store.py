@@ -1,17 +1,32 @@
-"""The results store of a sweep: one folder of Parquet parts plus a manifest.
+"""The results store of a sweep: one table of runs, in Parquet parts while it runs, plus a manifest.
 
 Layout of an output folder::
 
     manifest.json        what was run: config, fingerprint, root seed, code and package versions,
-                         start/end time and counts of every session (a resumed sweep adds a session)
-    parts/part-*.parquet one file per finished chunk of runs; one row per run
+                         the table's schema, start/end time and counts of every session (a resumed
+                         sweep adds a session), parts set aside as corrupt
+    results.parquet      the whole table, one row per run in run order: written when the sweep
+                         completes (the parts are then removed)
+    parts/part-*.parquet while the sweep runs: parts of at most ``part_rows`` rows each (the
+                         folder goes when they are compacted)
+    parts/_corrupt/      parts that did not read back (set aside; their runs are run again)
     .lock                held by the sweep writing here, so two cannot write at once
 
-A part is written to a temporary file in the same folder and renamed into place (``os.replace`` is
-atomic on POSIX and Windows), so after any crash a part is either complete or absent; leftover
-temporary files are removed on the next open. Resume reads the ``run_key`` column of every part and
-skips those runs, so a sweep interrupted at any moment and started again ends with every run exactly
-once.
+Every file is written to a temporary name in the same folder and renamed into place
+(:mod:`bargaining_chips.experiments.atomic`), so after any crash a file is either complete or absent;
+leftover temporary files are removed on the next open. Resume reads the ``run_key`` column of every
+part and skips those runs, so a sweep interrupted at any moment and started again ends with every run
+exactly once. A part whose file does not read back, or whose row count disagrees with the count in
+its name, is moved to ``parts/_corrupt/`` with a note in the manifest, and its runs are run again.
+
+**One table.** Every part has the sweep's one schema (:class:`TableSchema`, kept in the manifest):
+the run columns and the parameters are typed from the config before any run; an outcome column is
+typed from its first non-null values and keeps that type (an integer column that later meets a
+fraction becomes float64) and comes after the parameters in name order, ``error`` is always a
+string, a column of ISO dates (``*_date``) is a
+date, a column that is always null where a nested value is missing (``terms`` of a run without a
+deal, beside ``terms.<issue>``) is left out. ``results.parquet`` is read by pandas, polars, duckdb
+and R's arrow with no options.
 
 A row holds ``run_key``, ``run_index``, ``point``, ``replication``, ``seed``, ``status`` ("ok" or
 "error"), ``error`` (the exception, or null), the parameters as ``param.<path>`` columns and the
@@ -26,24 +41,30 @@ import io
 import json
 import os
 import platform
+import re
 import subprocess
+import sys
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bargaining_chips.experiments.atomic import clean_leftovers, is_leftover, write_bytes
 from bargaining_chips.model.errors import UserError
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
     from bargaining_chips.experiments.sweep.config import SweepConfig
 
 MANIFEST = "manifest.json"
 PARTS = "parts"
+RESULTS = "results.parquet"
+CORRUPT = "_corrupt"
 LOCK = ".lock"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 PARAM_PREFIX = "param."
 META_COLUMNS = ("run_key", "run_index", "point", "replication", "seed", "status", "error")
 _PACKAGES = (
@@ -140,13 +161,142 @@ def package_versions() -> dict[str, str | None]:
     return versions
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+_atomic_write = write_bytes
+_PART_NAME = re.compile(r"part-(\d+)-(\d+)r-[0-9a-f]+\.parquet$")
+
+# The types a column of the sweep table may have, by the name the manifest stores.
+_TYPES = ("string", "int64", "double", "bool", "date32[day]")
+
+
+def _arrow_type(name: str) -> pa.DataType:
+    import pyarrow as pa
+
+    return {"string": pa.string(), "int64": pa.int64(), "double": pa.float64(),
+            "bool": pa.bool_(), "date32[day]": pa.date32()}[name]
+
+
+class TableSchema:
+    """The one schema of a sweep's table: ordered ``{column: type name}`` (see the module docstring).
+
+    The run columns and the ``param.<path>`` columns are fixed from the config; outcome columns are
+    added as they first appear and keep their type.
+    """
+
+    def __init__(self, columns: Mapping[str, str]) -> None:
+        self.columns = dict(columns)
+
+    @classmethod
+    def of_config(
+        cls, config: SweepConfig, outcomes: Mapping[str, str] | None = None
+    ) -> TableSchema:
+        """The columns known before any run: the run's identity, its status, its parameters and
+        the ``outcomes`` the model declares (``{column: type name}``)."""
+        columns = {"run_key": "string", "run_index": "int64", "point": "int64",
+                   "replication": "int64", "seed": "int64", "status": "string", "error": "string"}
+        for path, spec in config.parameters.items():
+            columns[f"{PARAM_PREFIX}{path}"] = _spec_type(spec)
+        for path, value in config.constants.items():
+            columns[f"{PARAM_PREFIX}{path}"] = _value_type([value])
+        if config.scenario is not None:
+            columns[f"{PARAM_PREFIX}scenario"] = "string"
+        for name, type_name in (outcomes or {}).items():
+            if type_name not in _TYPES:
+                raise ValueError(f"outcome {name!r}: type {type_name!r} is not one of {_TYPES}")
+            columns.setdefault(name, type_name)
+        return cls(columns)
+
+    def names(self) -> list[str]:
+        """The column order: the run columns and parameters as declared, then the outcomes by
+        name (so the table does not depend on which part first held a value)."""
+        fixed = [c for c in self.columns if c in META_COLUMNS or c.startswith(PARAM_PREFIX)]
+        return fixed + sorted(c for c in self.columns if c not in set(fixed))
+
+    def arrow(self) -> pa.Schema:
+        import pyarrow as pa
+
+        return pa.schema([pa.field(n, _arrow_type(self.columns[n])) for n in self.names()])
+
+    def conform(self, table: pa.Table) -> tuple[pa.Table, bool]:
+        """``table`` cast to this schema (columns added as they first appear; missing ones null);
+        returns the table and whether the schema changed."""
+        import pyarrow as pa
+
+        changed = False
+        names = set(table.column_names)
+        for name in table.column_names:
+            column = table.column(name)
+            if name not in self.columns:
+                if column.null_count == len(column) and any(n.startswith(f"{name}.") for n in names):
+                    continue  # ``terms`` of a run without a deal, beside ``terms.<issue>``
+                if column.null_count == len(column) and len(column):
+                    continue  # typed when it first holds a value
+                self.columns[name] = _column_type(name, column)
+                changed = True
+            elif self.columns[name] == "int64" and pa.types.is_floating(column.type):
+                self.columns[name] = "double"
+                changed = True
+        arrays = []
+        for name in self.names():
+            target = _arrow_type(self.columns[name])
+            if name not in names:
+                arrays.append(pa.nulls(len(table), target))
+                continue
+            arrays.append(_cast(table.column(name), target, name))
+        return pa.Table.from_arrays(arrays, schema=self.arrow()), changed
+
+
+def _cast(column: pa.ChunkedArray, target: pa.DataType, name: str) -> pa.ChunkedArray:
+    import pyarrow as pa
+
+    if column.type == target:
+        return column
+    try:
+        return column.cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        if pa.types.is_string(target):
+            values = column.to_pylist()
+            return pa.chunked_array(
+                [pa.array([None if v is None else str(v) for v in values], pa.string())]
+            )
+        raise UserError(
+            f"column {name!r}: the model returned {column.type} values where earlier runs "
+            f"returned {target}; a sweep's columns keep one type"
+        ) from None
+
+
+def _column_type(name: str, column: pa.ChunkedArray) -> str:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_boolean(kind):
+        return "bool"
+    if pa.types.is_integer(kind):
+        return "int64"
+    if pa.types.is_floating(kind):
+        return "double"
+    if pa.types.is_date(kind):
+        return "date32[day]"
+    if pa.types.is_string(kind) and name.endswith("_date"):
+        values = column.drop_null()
+        if len(values) and pc.all(pc.match_substring_regex(values, r"^\d{4}-\d{2}-\d{2}$")).as_py():
+            return "date32[day]"
+    return "string"
+
+
+def _value_type(values: Iterable[Any]) -> str:
+    values = [v for v in values if v is not None]
+    if values and all(isinstance(v, bool) for v in values):
+        return "bool"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "int64"
+    if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return "double"
+    return "string"
+
+
+def _spec_type(spec: Any) -> str:
+    return _value_type(spec.values) if spec.discrete else "double"
 
 
 class ResultStore:
@@ -158,24 +308,32 @@ class ResultStore:
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
-    def check(cls, root: str | Path, config: SweepConfig, *, resume: bool = True) -> ResultStore:
+    def check(
+        cls, root: str | Path, config: SweepConfig, *, resume: bool = True, model: str | None = None
+    ) -> ResultStore:
         """Refuse (``UserError``) a folder that may not take ``config``'s runs; write nothing.
 
-        A new or empty folder is fine. A folder with this sweep's manifest is resumed (or refused
-        with ``resume=False`` if it holds finished runs); a folder with another sweep's manifest, or
-        with files but no manifest, is refused.
+        A new or empty folder is fine, and so is one holding only what an interrupted first write
+        left (temporary files, an empty ``parts/``). A folder with this sweep's manifest is resumed
+        (or refused with ``resume=False`` if it holds finished runs); a folder with another sweep's
+        manifest (``model``: the name of the function under study, default the negotiation
+        model), or with other files but no manifest, is refused.
         """
+        from bargaining_chips.experiments.sweep.config import DEFAULT_MODEL
+
+        model = model or DEFAULT_MODEL
         store = cls(root)
         if store.root.exists() and not store.root.is_dir():
             raise UserError(f"{store.root}: exists and is not a folder; choose another --out")
         manifest = store.read_manifest()
+        fingerprint = config.fingerprint_for(model)
         if manifest is None:
-            if store.root.exists() and any(p.name != LOCK for p in store.root.iterdir()):
+            if store.root.exists() and any(not _ours(p) for p in store.root.iterdir()):
                 raise UserError(
                     f"{store.root}: folder is not empty and holds no sweep manifest; "
                     "choose a new or empty --out"
                 )
-        elif manifest.get("fingerprint") != config.fingerprint:
+        elif manifest.get("fingerprint") != fingerprint:
             raise UserError(
                 f"{store.root}: holds results of a different sweep "
                 f"({manifest.get('name', '?')!r}, fingerprint {manifest.get('fingerprint')}); "
@@ -189,21 +347,25 @@ class ResultStore:
         return store
 
     @classmethod
-    def open(cls, root: str | Path, config: SweepConfig, *, resume: bool = True) -> ResultStore:
+    def open(
+        cls, root: str | Path, config: SweepConfig, *, resume: bool = True, model: str | None = None
+    ) -> ResultStore:
         """:meth:`check` the folder, take its lock and clear half-written parts of a killed session.
 
         The lock (an exclusive ``flock`` on ``.lock``, released by the system when the process
         ends, however it ends) keeps a second sweep from writing into the folder at the same time;
         it is held until :meth:`end_session` or :meth:`close`.
         """
-        store = cls.check(root, config, resume=resume)
+        store = cls.check(root, config, resume=resume, model=model)
         store.root.mkdir(parents=True, exist_ok=True)
         store._lock()
         try:
-            cls.check(root, config, resume=resume)  # again, now that no one else can write
-            if store.parts.is_dir():
-                for tmp in store.parts.glob(".*.tmp"):
-                    tmp.unlink()  # half-written part of a killed session
+            cls.check(root, config, resume=resume, model=model)  # again, now no one else writes
+            clean_leftovers(store.root)  # half-written files of a killed session
+            clean_leftovers(store.parts)
+            if (store.root / RESULTS).exists():  # compacted, then killed before the parts went
+                store._remove_parts()
+            store.set_aside_corrupt()
         except BaseException:
             store.close()
             raise
@@ -252,20 +414,33 @@ class ResultStore:
     def write_manifest(self, manifest: Mapping[str, Any]) -> None:
         """Replace the manifest atomically."""
         self.root.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(manifest, indent=2, sort_keys=False, default=_json_default)
+        try:
+            text = json.dumps(manifest, indent=2, sort_keys=False, default=_json_default,
+                              allow_nan=False)
+        except ValueError:  # strict JSON: a NaN or infinity has no place in the record
+            raise UserError(
+                f"{self.root / MANIFEST}: the sweep holds a value that is not a finite number "
+                "(NaN or infinity); give finite numbers in the config"
+            ) from None
         _atomic_write(self.root / MANIFEST, (text + "\n").encode())
 
     def start_session(
-        self, config: SweepConfig, *, runs_planned: int, points: int, session: Mapping[str, Any]
+        self, config: SweepConfig, *, runs_planned: int, points: int, session: Mapping[str, Any],
+        model: str | None = None, outcomes: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """Create or extend the manifest with a new session; returns the manifest."""
+        """Create or extend the manifest with a new session; returns the manifest. ``model``
+        names the function under study (default the negotiation model), ``outcomes`` the outcome
+        columns it declares (fixed in the table's schema before the first part)."""
+        from bargaining_chips.experiments.sweep.config import DEFAULT_MODEL
+
+        model = model or DEFAULT_MODEL
         manifest = self.read_manifest() or {
             "format": FORMAT_VERSION,
             "name": config.name,
             "description": config.description,
-            "fingerprint": config.fingerprint,
+            "fingerprint": config.fingerprint_for(model),
             "root_seed": config.root_seed,
-            "model": config.model,
+            "model": model,
             "scenario": config.scenario,
             "points": points,
             "replications": config.replications,
@@ -273,7 +448,15 @@ class ResultStore:
             "config": config.model_dump(mode="json"),
             "started": _now(),
             "sessions": [],
+            "set_aside": [],
         }
+        manifest.setdefault("set_aside", [])
+        manifest["set_aside"] += getattr(self, "_set_aside_notes", [])
+        self._set_aside_notes = []
+        if "table_schema" not in manifest:
+            manifest["table_schema"] = TableSchema.of_config(config, outcomes).columns
+        self.schema = TableSchema(manifest["table_schema"])
+        self._manifest = manifest
         manifest.update(  # outcomes, plots and names may change between sessions of one sweep
             name=config.name,
             description=config.description,
@@ -296,23 +479,111 @@ class ResultStore:
         manifest["sessions"][-1].update(finished=now, status=status, **counts)
         manifest["status"] = status
         manifest["finished"] = now if status == "complete" else None
-        manifest["counts"] = self.counts()
-        self.write_manifest(manifest)
-        self.close()
+        manifest["table_schema"] = self.schema.columns
+        try:
+            manifest["counts"] = self.counts()
+            self.write_manifest(manifest)
+        finally:
+            self.close()
         return manifest
 
     # -- parts -------------------------------------------------------------------------------
     def part_files(self) -> list[Path]:
-        """Finished parts, in name order (which is the order of their first run)."""
+        """The files holding runs: ``results.parquet`` once the sweep is complete, else the
+        finished parts in name order (which is the order of their first run)."""
+        if (self.root / RESULTS).exists():
+            return [self.root / RESULTS]
         if not self.parts.is_dir():
             return []
         return sorted(self.parts.glob("part-*.parquet"))
 
-    def write_part(self, data: bytes, first_index: int) -> Path:
-        """Write one finished chunk (Parquet bytes) atomically; returns its path."""
-        path = self.parts / f"part-{first_index:012d}-{uuid.uuid4().hex[:8]}.parquet"
-        _atomic_write(path, data)
+    def write_part(self, data: bytes | pa.Table, first_index: int | None = None) -> Path:
+        """Write one part (a table, or Parquet bytes) atomically in the sweep's schema; returns
+        its path. The part's row count is in its name, so a part that lost rows is noticed."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = data if isinstance(data, pa.Table) else pq.read_table(io.BytesIO(data))
+        schema = getattr(self, "schema", None)
+        if schema is not None:
+            table, changed = schema.conform(table)
+            if changed and getattr(self, "_manifest", None) is not None:
+                self._manifest["table_schema"] = schema.columns
+                self.write_manifest(self._manifest)  # the schema, before a part that uses it
+        if first_index is None:
+            first_index = min(table.column("run_index").to_pylist(), default=0)
+        name = f"part-{first_index:012d}-{len(table)}r-{uuid.uuid4().hex[:8]}.parquet"
+        buffer = io.BytesIO()
+        pq.write_table(table, buffer)
+        path = self.parts / name
+        self.parts.mkdir(parents=True, exist_ok=True)
+        _atomic_write(path, buffer.getvalue())
         return path
+
+    def compact(self) -> Path:
+        """Write every part, in run order and in the final schema, as ``results.parquet``, then
+        remove the parts (a kill in between leaves both; the next open removes the parts)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = getattr(self, "schema", None)
+        tables = []
+        for path in self.part_files():
+            table = pq.read_table(path)
+            tables.append(schema.conform(table)[0] if schema is not None else table)
+        if schema is not None:  # conform again: a column added by a later part reaches all
+            tables = [schema.conform(t)[0] for t in tables]
+            table = pa.concat_tables(tables) if tables else schema.arrow().empty_table()
+        else:
+            table = pa.concat_tables(tables, promote_options="permissive")
+        if len(table):
+            table = _first_of_each_run(table.sort_by("run_index"))
+        buffer = io.BytesIO()
+        pq.write_table(table, buffer)
+        _atomic_write(self.root / RESULTS, buffer.getvalue())
+        self._remove_parts()
+        try:
+            self.parts.rmdir()  # empty now (unless it holds parts set aside as corrupt)
+        except OSError:
+            pass
+        return self.root / RESULTS
+
+    def _remove_parts(self) -> None:
+        if self.parts.is_dir():
+            for path in self.parts.glob("part-*.parquet"):
+                path.unlink()
+
+    # -- corrupt parts -----------------------------------------------------------------------
+    def verify(self) -> list[tuple[Path, str]]:
+        """Parts that do not read back, or whose row count disagrees with their name, with why."""
+        import pyarrow.parquet as pq
+
+        bad = []
+        for path in self.part_files():
+            try:
+                rows = pq.read_table(path, columns=["run_key"]).num_rows
+            except Exception as err:  # noqa: BLE001 - any failure to read back is corruption
+                bad.append((path, f"does not read back ({type(err).__name__}: {err})"))
+                continue
+            match = _PART_NAME.search(path.name)
+            if match and int(match.group(2)) != rows:
+                bad.append((path, f"holds {rows} rows, {match.group(2)} were written"))
+        return bad
+
+    def set_aside_corrupt(self) -> list[dict[str, str]]:
+        """Move corrupt parts to ``parts/_corrupt/`` (their runs are then run again), noting each
+        in the manifest's ``set_aside`` when the session starts."""
+        notes = []
+        for path, reason in self.verify():
+            target = self.parts / CORRUPT / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.replace(target)
+            notes.append({"file": str(target.relative_to(self.root)), "reason": reason,
+                          "at": _now()})
+            print(f"{path}: {reason}; set aside in {target.parent}, its runs will run again",
+                  file=sys.stderr)
+        self._set_aside_notes = getattr(self, "_set_aside_notes", []) + notes
+        return notes
 
     def done_keys(self) -> set[str]:
         """Keys of every run on disk."""
@@ -329,7 +600,10 @@ class ResultStore:
 
         total = errors = 0
         for path in self.part_files():
-            status = pq.read_table(path, columns=["status"]).column(0).to_pylist()
+            try:
+                status = pq.read_table(path, columns=["status"]).column(0).to_pylist()
+            except Exception:  # noqa: BLE001 - corrupt: not counted (and set aside on resume)
+                continue
             total += len(status)
             errors += sum(1 for s in status if s != "ok")
         return {"runs_done": total, "runs_ok": total - errors, "runs_error": errors}
@@ -340,30 +614,66 @@ class ResultStore:
 
         names: dict[str, None] = {}
         for path in self.part_files():
-            names.update(dict.fromkeys(pq.read_schema(path).names))
+            try:
+                names.update(dict.fromkeys(pq.read_schema(path).names))
+            except Exception:  # noqa: BLE001 - corrupt: reported when the data is read
+                continue
         return list(names)
+
+    def tables(self) -> Iterator[pa.Table]:
+        """Each readable file of runs as an Arrow table; one that does not read back is reported
+        on stderr and skipped (the next ``sweep`` sets it aside and runs its runs again)."""
+        import pyarrow.parquet as pq
+
+        for path in self.part_files():
+            try:
+                yield pq.read_table(path)
+            except Exception as err:  # noqa: BLE001 - a corrupt part is reported, not fatal
+                print(f"warning: {path}: does not read back ({type(err).__name__}); its runs are "
+                      "left out; run the same sweep command again to set it aside and redo them",
+                      file=sys.stderr)
 
     def load(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
         """All runs as one DataFrame, ordered by run index."""
         import pandas as pd
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         files = self.part_files()
         if not files:
             return pd.DataFrame(columns=list(META_COLUMNS))
         wanted = list(columns) if columns is not None else None
         tables = []
-        for path in files:
-            table = pq.read_table(path)
+        for table in self.tables():
             if wanted is not None:
                 table = table.select([c for c in wanted if c in table.column_names])
             tables.append(table)
+        if not tables:
+            return pd.DataFrame(columns=list(META_COLUMNS))
         table = pa.concat_tables(tables, promote_options="permissive")
         frame = table.to_pandas()
         if "run_index" in frame.columns:
             frame = frame.sort_values("run_index", kind="stable").reset_index(drop=True)
         return frame
+
+
+def _first_of_each_run(table: pa.Table) -> pa.Table:
+    """``table`` with one row per ``run_key``. A run's row depends only on its parameters and seed,
+    so two rows of one run are the same row: a part written again by an interrupt that landed
+    between its rename and the driver's note of it is harmless."""
+    keys = table.column("run_key").to_pylist()
+    seen: set[str] = set()
+    keep = [i for i, key in enumerate(keys) if not (key in seen or seen.add(key))]
+    return table if len(keep) == len(keys) else table.take(keep)
+
+
+def _ours(path: Path) -> bool:
+    """What a folder with no manifest may hold and still be a sweep's: the lock, leftovers of an
+    interrupted write, an empty ``parts/`` (or one holding only leftovers)."""
+    if path.name == LOCK or is_leftover(path):
+        return True
+    if path.name == PARTS and path.is_dir():
+        return all(is_leftover(p) for p in path.iterdir())
+    return False
 
 
 def load_results(out: str | Path, columns: Iterable[str] | None = None) -> pd.DataFrame:
@@ -382,6 +692,29 @@ def load_results(out: str | Path, columns: Iterable[str] | None = None) -> pd.Da
     if columns is not None:
         columns = ["run_index", *(c for c in columns if c != "run_index")]
     return ResultStore(root).load(columns)
+
+
+def load_table(out: str | Path) -> pa.Table:
+    """A sweep's per-run table as one Arrow table in run order (``results.parquet`` once it is
+    complete; the readable parts, in the sweep's schema, while it runs)."""
+    import pyarrow as pa
+
+    root = Path(out)
+    if not (root / MANIFEST).exists() and (root / "runs" / MANIFEST).exists():
+        root = root / "runs"
+    if not (root / MANIFEST).exists():
+        raise UserError(f"{root}: no sweep results here (no {MANIFEST})")
+    store = ResultStore(root)
+    manifest = store.read_manifest() or {}
+    schema = TableSchema(manifest["table_schema"]) if "table_schema" in manifest else None
+    tables = [t for t in store.tables() if len(t)]
+    if schema is not None:
+        tables = [schema.conform(t)[0] for t in tables]
+        tables = [schema.conform(t)[0] for t in tables]  # columns a later part added reach all
+        table = pa.concat_tables(tables) if tables else schema.arrow().empty_table()
+    else:
+        table = pa.concat_tables(tables, promote_options="permissive") if tables else pa.table({})
+    return table.sort_by("run_index") if len(table) else table
 
 
 def parameter_columns(frame: pd.DataFrame) -> list[str]:

@@ -29,10 +29,10 @@ die_once.parameters = noisy_linear.parameters | {"marker", "kill_at"}  # type: i
 
 
 def linear_config(**overrides: Any) -> SweepConfig:
-    """A small grid over the toy linear model: 3 x 2 points x ``replications``."""
+    """A small grid for the toy linear model (``model=noisy_linear``): 3 x 2 points x
+    ``replications``."""
     data: dict[str, Any] = {
         "name": "linear",
-        "model": "bargaining_chips.experiments.sensitivity.toys:noisy_linear",
         "root_seed": 11,
         "replications": 5,
         "design": {"kind": "grid"},
@@ -45,13 +45,13 @@ def linear_config(**overrides: Any) -> SweepConfig:
 
 
 def ishigami_config(samples: int = 1024, kind: str = "sobol", **overrides: Any) -> SweepConfig:
-    """The Ishigami function over [-pi, pi]^3 with a Sobol' (or other) design."""
+    """The Ishigami function's inputs (``model=ishigami``) over [-pi, pi]^3 with a Sobol' (or
+    other) design."""
     import math
 
     box = {"range": [-math.pi, math.pi]}
     data: dict[str, Any] = {
         "name": "ishigami",
-        "model": "bargaining_chips.experiments.sensitivity.toys:ishigami",
         "root_seed": 3,
         "design": {"kind": kind, "samples": samples},
         "uncertainties": {"x1": box, "x2": box, "x3": box},
@@ -59,3 +59,14 @@ def ishigami_config(samples: int = 1024, kind: str = "sobol", **overrides: Any) 
     }
     data.update(overrides)
     return parse_config(data)
+
+
+def dated(params: dict[str, Any], seed: int) -> dict[str, Any]:
+    """``noisy_linear`` plus an ``agreement_date`` (an ISO date with a deal, else null), like the
+    negotiation summary: the sweep table must store it as a date."""
+    row = noisy_linear({k: v for k, v in params.items() if k in noisy_linear.parameters}, seed)
+    row["agreement_date"] = f"2025-06-{row['round'] + 10:02d}" if row["deal"] else None
+    return row
+
+
+dated.parameters = noisy_linear.parameters  # type: ignore[attr-defined]

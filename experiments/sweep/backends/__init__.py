@@ -18,16 +18,19 @@ from bargaining_chips.experiments.sweep.backends.process import ProcessBackend
 from bargaining_chips.experiments.sweep.backends.serial import SerialBackend
 
 if TYPE_CHECKING:
+    from bargaining_chips.experiments.sweep.models import ModelFunction
     from bargaining_chips.experiments.sweep.options import RunOptions
 
 __all__ = ["Backend", "DaskBackend", "ProcessBackend", "SerialBackend", "make_backend"]
 
 
-def make_backend(options: RunOptions, model: str) -> Backend:
+def make_backend(options: RunOptions, model: ModelFunction) -> Backend:
     """Start the backend ``options`` names, ready to run chunks of ``model`` (its workers start
     now; :meth:`~.base.Backend.close` stops them)."""
     if options.backend == "serial":
         return SerialBackend(model)
     if options.backend == "process":
         return ProcessBackend(model, options.workers or default_workers(), options.mp_start_method)
-    return DaskBackend(model, options.workers, options.address, options.connect_timeout)
+    return DaskBackend(
+        model, options.workers, options.address, options.connect_timeout, options.worker_timeout
+    )

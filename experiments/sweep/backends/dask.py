@@ -4,7 +4,9 @@ With an ``address`` the backend connects to that scheduler (this package, and th
 must be installed on the scheduler and every worker; checked at once, in one line); without one it
 starts a ``LocalCluster`` of single-threaded worker processes on 127.0.0.1. The scheduler
 reschedules the chunks of a dead worker by itself and reports ``KilledWorker`` for a chunk that
-keeps killing them; only that chunk is resent.
+keeps killing them; only that chunk is resent. A cluster left with no worker at all for
+``worker_timeout`` seconds stops the sweep with one line (``UserError``); the finished runs are kept
+and the same command resumes once workers are back.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from bargaining_chips.experiments.sweep.backends.base import WorkerLost, default_workers
 from bargaining_chips.experiments.sweep.backends.pool import PoolBackend
 from bargaining_chips.experiments.sweep.chunks import Chunk, ChunkResult, run_chunk
+from bargaining_chips.experiments.sweep.models import ModelFunction
 from bargaining_chips.model.errors import UserError
 
 
@@ -24,7 +27,8 @@ class DaskBackend(PoolBackend):
     name = "dask"
 
     def __init__(
-        self, model: str, workers: int | None, address: str | None, timeout: float = 10.0
+        self, model: ModelFunction, workers: int | None, address: str | None,
+        timeout: float = 10.0, worker_timeout: float = 60.0,
     ) -> None:
         try:
             import distributed
@@ -38,6 +42,10 @@ class DaskBackend(PoolBackend):
         self.model = model
         self.cluster = None
         self.restarts = 0
+        self.address = address
+        self.worker_timeout = worker_timeout
+        self._no_workers_since: float | None = None
+        self._checked = 0.0
         if address:
             try:
                 self.client = distributed.Client(address, timeout=timeout, set_as_default=False)
@@ -61,7 +69,7 @@ class DaskBackend(PoolBackend):
         worker must have this package (and the model's module) installed. The check runs the
         built-in ``exec`` there, which any environment can deserialize.
         """
-        modules = [run_chunk.__module__, self.model.partition(":")[0]]
+        modules = [run_chunk.__module__, self.model.__module__]
         code = "; ".join(f"import {name}" for name in dict.fromkeys(modules))
         try:
             self.client.run_on_scheduler(exec, code)
@@ -81,9 +89,36 @@ class DaskBackend(PoolBackend):
         deadline = time.monotonic() + 0.5
         while True:
             done = [f for f in futures if f.done()]
-            if done or time.monotonic() > deadline:
+            if done:
+                self._no_workers_since = None
+                return done
+            if time.monotonic() > deadline:
+                self._check_workers()
                 return done
             time.sleep(0.005)
+
+    def _check_workers(self) -> None:
+        """Stop the sweep (one line) when the cluster has had no worker for ``worker_timeout``."""
+        now = time.monotonic()
+        if now - self._checked < 1.0:
+            return
+        self._checked = now
+        try:
+            alive = len(self.client.nthreads())
+        except Exception:  # noqa: BLE001 - a scheduler that does not answer has no workers for us
+            alive = 0
+        if alive:
+            self._no_workers_since = None
+            return
+        if self._no_workers_since is None:
+            self._no_workers_since = now
+        elif now - self._no_workers_since >= self.worker_timeout:
+            where = f"at {self.address!r}" if self.address else "(local)"
+            raise UserError(
+                f"the Dask cluster {where} has had no workers for {self.worker_timeout:g} s; "
+                "the finished runs are kept; start workers and run the same command again to "
+                "resume (--worker-timeout sets the wait)"
+            )
 
     def result(self, future: Any) -> ChunkResult:
         try:

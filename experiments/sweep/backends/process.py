@@ -2,7 +2,7 @@
 
 Workers start with an explicit start method (:func:`start_method`): Mesa 3.3 changes the global
 default on import, so it is never relied on. Each worker ignores Ctrl-C (the driver handles it),
-exits when the driver dies (a killed driver leaves no workers behind) and imports the model once.
+exits when the driver dies (a killed driver leaves no workers behind).
 One dead worker breaks the whole pool: the pool is replaced and every chunk in flight sent again.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 from bargaining_chips.experiments.sweep.backends.base import WorkerLost
 from bargaining_chips.experiments.sweep.backends.pool import PoolBackend
 from bargaining_chips.experiments.sweep.chunks import Chunk, ChunkResult, run_chunk
-from bargaining_chips.experiments.sweep.models import resolve_model
+from bargaining_chips.experiments.sweep.models import ModelFunction
 from bargaining_chips.model.errors import UserError
 
 
@@ -37,9 +37,9 @@ def start_method(requested: str = "auto") -> str:
     return "spawn"
 
 
-def _init_worker(model: str) -> None:
-    """Pool initializer: leave Ctrl-C to the driver, exit if the driver dies (a killed driver must
-    not leave workers behind), and import the model once."""
+def _init_worker() -> None:
+    """Pool initializer: leave Ctrl-C to the driver, and exit if the driver dies (a killed driver
+    must not leave workers behind)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
 
@@ -49,7 +49,6 @@ def _init_worker(model: str) -> None:
         os._exit(1)
 
     threading.Thread(target=watch_parent, name="watch-driver", daemon=True).start()
-    resolve_model(model)
 
 
 def _ping() -> int:
@@ -61,7 +60,7 @@ class ProcessBackend(PoolBackend):
 
     name = "process"
 
-    def __init__(self, model: str, workers: int, method: str = "auto") -> None:
+    def __init__(self, model: ModelFunction, workers: int, method: str = "auto") -> None:
         self.model = model
         self.workers = workers
         self.method = method
@@ -72,7 +71,7 @@ class ProcessBackend(PoolBackend):
         self.start_method = start_method(self.method)
         pool = cf.ProcessPoolExecutor(
             max_workers=self.workers, mp_context=multiprocessing.get_context(self.start_method),
-            initializer=_init_worker, initargs=(self.model,),
+            initializer=_init_worker,
         )
         for _ in range(self.workers):  # start the workers now, while the driver gets ready
             pool.submit(_ping)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from bargaining_chips.experiments.sweep.chunks import Chunk, ChunkResult, run_chunk
+from bargaining_chips.experiments.sweep.models import ModelFunction
 
 
 class SerialBackend:
@@ -16,7 +17,7 @@ class SerialBackend:
 
     name = "serial"
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: ModelFunction) -> None:
         self.model = model
         self.workers = 1
         self.restarts = 0

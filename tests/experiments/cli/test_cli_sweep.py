@@ -16,7 +16,6 @@ def write(path, text):
 
 TOY = """
 name = "toy"
-model = "bargaining_chips.experiments.sensitivity.toys:noisy_linear"
 root_seed = 5
 replications = 8
 outcomes = ["y", "deal"]
@@ -41,6 +40,10 @@ outcome = "deal"
 """
 
 
+LINEAR = ["--model", "bargaining_chips.experiments.sensitivity.toys:noisy_linear"]
+ISHIGAMI = ["--model", "bargaining_chips.experiments.sensitivity.toys:ishigami"]
+
+
 def test_help_lists_the_commands(capsys):
     with pytest.raises(SystemExit):
         run.main(["--help"])
@@ -51,18 +54,18 @@ def test_help_lists_the_commands(capsys):
 def test_sweep_then_summarize(tmp_path, capsys):
     config = write(tmp_path / "toy.toml", TOY)
     out = tmp_path / "out"
-    assert run.main(["sweep", str(config), "--out", str(out), "--backend", "serial"]) == 0
+    assert run.main(["sweep", str(config), "--out", str(out), *LINEAR, "--backend", "serial"]) == 0
     printed = capsys.readouterr()
     assert "toy: 72 runs" in printed.out and "0 errors" in printed.out
     assert "72/72" in printed.err  # the progress bar
-    assert (out / "summary.csv").exists()
+    assert (out / "means.csv").exists()
     assert sorted(p.name for p in (out / "plots").iterdir()) == [
         "heatmap_y_x_z.png", "p_deal_deal_x.png",
     ]
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
 
     # Started again: nothing to do, nothing added.
-    assert run.main(["sweep", str(config), "--out", str(out), "--backend", "serial",
+    assert run.main(["sweep", str(config), "--out", str(out), *LINEAR, "--backend", "serial",
                      "--quiet"]) == 0
     assert capsys.readouterr().out == ""
 
@@ -87,7 +90,7 @@ def test_sweep_then_summarize(tmp_path, capsys):
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, change, message):
     config = write(tmp_path / "bad.toml", TOY.replace(*change))
     out = tmp_path / "out"
-    assert run.main(["sweep", str(config), "--out", str(out)]) == 2
+    assert run.main(["sweep", str(config), "--out", str(out), *LINEAR]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
     assert not out.exists()
@@ -95,22 +98,21 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, ch
 
 def test_bad_backend_and_foreign_out_dir(tmp_path, capsys):
     config = write(tmp_path / "toy.toml", TOY)
-    assert run.main(["sweep", str(config), "--out", str(tmp_path / "o"), "--backend", "gpu"]) == 2
+    assert run.main(["sweep", str(config), "--out", str(tmp_path / "o"), *LINEAR, "--backend", "gpu"]) == 2
     assert "unknown backend 'gpu'" in capsys.readouterr().err
     other = tmp_path / "other"
-    assert run.main(["sweep", str(config), "--out", str(other), "--backend", "serial",
+    assert run.main(["sweep", str(config), "--out", str(other), *LINEAR, "--backend", "serial",
                      "--quiet"]) == 0
     changed = write(tmp_path / "changed.toml", TOY.replace("root_seed = 5", "root_seed = 6"))
-    before = sorted(p.name for p in (other / "parts").iterdir())
-    assert run.main(["sweep", str(changed), "--out", str(other)]) == 2
+    before = sorted(p.name for p in other.rglob("*"))
+    assert run.main(["sweep", str(changed), "--out", str(other), *LINEAR]) == 2
     assert "holds results of a different sweep" in capsys.readouterr().err
-    assert sorted(p.name for p in (other / "parts").iterdir()) == before
+    assert sorted(p.name for p in other.rglob("*")) == before
 
 
 def test_sensitivity_command_writes_tables_and_plots(tmp_path, capsys):
     config = write(tmp_path / "ish.toml", """
 name = "ishigami"
-model = "bargaining_chips.experiments.sensitivity.toys:ishigami"
 outcomes = ["y"]
 [design]
 kind = "morris"
@@ -124,7 +126,7 @@ range = [-3.14159, 3.14159]
 """)
     out = tmp_path / "sens"
     assert run.main(["sensitivity", str(config), "--out", str(out), "--backend", "serial",
-                     "--quiet"]) == 0
+                     "--quiet", *ISHIGAMI]) == 0
     names = sorted(p.name for p in out.iterdir())
     assert names == ["indices.csv", "morris_y.png", "oat", "runs", "sensitivity.json",
                      "tornado.csv", "tornado_y.png"]
@@ -144,7 +146,8 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_completes(tmp_path, root):
     config = write(tmp_path / "slow.toml", TOY.replace("noise = 0.1", "noise = 0.1\ndelay = 0.004")
                    .replace("replications = 8", "replications = 150"))
     out = tmp_path / "out"
-    cmd = [sys.executable, "run.py", "sweep", str(config), "--out", str(out), "--quiet"]
+    cmd = [sys.executable, "run.py", "sweep", str(config), "--out", str(out), "--quiet", *LINEAR,
+           "--part-rows", "20"]
     # A shell's background job inherits SIGINT as ignored; give the sweep the default disposition,
     # as a terminal would, so Python turns the signal into KeyboardInterrupt.
     proc = subprocess.Popen(cmd, cwd=root, stderr=subprocess.PIPE, text=True,
@@ -160,7 +163,7 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_completes(tmp_path, root):
     assert manifest["status"] == "interrupted"
     done = manifest["counts"]["runs_done"]
     assert 0 < done < 1350
-    assert run.main(["sweep", str(config), "--out", str(out), "--quiet"]) == 0
+    assert run.main(["sweep", str(config), "--out", str(out), *LINEAR, "--quiet"]) == 0
     keys = load_results(out)["run_key"]
     assert len(keys) == 1350 and keys.is_unique
 
@@ -168,8 +171,16 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_completes(tmp_path, root):
 def test_a_sweep_whose_runs_all_fail_still_writes_its_table(tmp_path, capsys):
     config = write(tmp_path / "fail.toml", TOY.replace("noise = 0.1", "noise = 0.1\nfail_above = -1"))
     out = tmp_path / "out"
-    assert run.main(["sweep", str(config), "--out", str(out), "--backend", "serial",
+    assert run.main(["sweep", str(config), "--out", str(out), *LINEAR, "--backend", "serial",
                      "--quiet"]) == 0
     assert "plot heatmap skipped: no outcome 'y'" in capsys.readouterr().err
-    assert (out / "summary.csv").exists()
+    assert (out / "means.csv").exists()
     assert json.loads((out / "manifest.json").read_text())["counts"]["runs_error"] == 72
+
+
+def test_sensitivity_of_a_grid_names_the_config_file(tmp_path, capsys):
+    config = write(tmp_path / "grid.toml", TOY)
+    assert run.main(["sensitivity", str(config), "--out", str(tmp_path / "s"), *LINEAR]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "grid.toml: design.kind: sensitivity needs" in err
+    assert not (tmp_path / "s").exists()

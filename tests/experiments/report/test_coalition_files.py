@@ -101,3 +101,30 @@ def test_plots_are_written(run, tmp_path):
     paths = write_coalition_plots(model, result, tmp_path)
     assert [p.name for p in paths] == ["coalition_network.png", "coalition_membership.png"]
     assert all(p.stat().st_size > 10_000 for p in paths)
+
+
+def test_a_run_never_mixes_its_files_with_an_earlier_runs(tmp_path, capsys, monkeypatch):
+    import run
+    from bargaining_chips.experiments.report import run_files
+
+    out = tmp_path / "results"
+    (out / "my_sweep").mkdir(parents=True)  # someone else's files in the folder stay
+    assert run.main(["run", "--out", str(out), "--seed", "1"]) == 0
+    assert (out / "negotiation_dance.png").exists()
+    assert run.main(["run", "--out", str(out), "--seed", "2", "--no-plots"]) == 0
+    names = {p.name for p in out.iterdir()}
+    assert not any(name.endswith(".png") for name in names)  # the first run's plots are gone
+    assert "my_sweep" in names and run_files.INCOMPLETE not in names
+    assert '"seed": 2' in (out / "summary.json").read_text()
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+    def broken(model, result, folder):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(run_files, "WRITERS", [*run_files.WRITERS[:2], broken])
+    capsys.readouterr()
+    assert run.main(["run", "--out", str(out), "--seed", "3", "--no-plots"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the disk is full" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]  # no staging folder left

@@ -12,6 +12,7 @@ from bargaining_chips.experiments.sensitivity.indices import (
     point_means,
     tornado_table,
 )
+from bargaining_chips.experiments.sensitivity.toys import ishigami, noisy_linear
 from bargaining_chips.experiments.sweep.design import Design
 from bargaining_chips.experiments.sweep.runner import run_sweep
 from bargaining_chips.experiments.sweep.store import load_results
@@ -20,7 +21,7 @@ from bargaining_chips.experiments.sweep.store import load_results
 def test_second_order_index_of_ishigami(tmp_path):
     cfg = ishigami_config(samples=2048, design={"kind": "sobol", "samples": 2048,
                                                 "second_order": True})
-    run_sweep(cfg, tmp_path, backend="serial", quiet=True)
+    run_sweep(cfg, tmp_path, backend="serial", quiet=True, model=ishigami)
     indices, _ = analyze(load_results(tmp_path), Design(cfg), ["y"], seed=1)
     s2 = indices[indices["index"] == "S2"].set_index(["parameter", "parameter_2"])["value"]
     # Only x1 and x3 interact: S13 = ST1 - S1 = 0.2437.
@@ -35,7 +36,7 @@ def test_morris_ranks_the_linear_toy(tmp_path):
         levers={"x": {"range": [0.0, 1.0]}}, uncertainties={"z": {"range": [0.0, 1.0]}},
         design={"kind": "morris", "samples": 20, "levels": 4},
     )
-    run_sweep(cfg, tmp_path, backend="serial", quiet=True)
+    run_sweep(cfg, tmp_path, backend="serial", quiet=True, model=noisy_linear)
     indices, _ = analyze(load_results(tmp_path), Design(cfg), ["y"], seed=1)
     wide = indices.pivot_table(index="parameter", columns="index", values="value")
     assert wide.loc["x", "mu_star"] == pytest.approx(2.0)
@@ -45,7 +46,7 @@ def test_morris_ranks_the_linear_toy(tmp_path):
 
 def test_point_means_average_replications_by_key(tmp_path):
     cfg = linear_config(replications=3, constants={"noise": 0.0})
-    run_sweep(cfg, tmp_path, backend="serial", quiet=True)
+    run_sweep(cfg, tmp_path, backend="serial", quiet=True, model=noisy_linear)
     frame = load_results(tmp_path).sample(frac=1.0, random_state=0)  # any row order
     design = Design(cfg)
     means = point_means(frame, design, "y")
@@ -60,7 +61,7 @@ def test_tornado_table_swings(tmp_path):
         replications=1, constants={"noise": 0.0}, design={"kind": "oat", "steps": 3},
         levers={"x": {"range": [0.0, 1.0]}}, uncertainties={"z": {"range": [0.0, 1.0]}},
     )
-    run_sweep(cfg, tmp_path, backend="serial", quiet=True)
+    run_sweep(cfg, tmp_path, backend="serial", quiet=True, model=noisy_linear)
     table = tornado_table(load_results(tmp_path), Design(cfg), "y").set_index("parameter")
     assert table.loc["x", "swing"] == pytest.approx(2.0)
     assert table.loc["z", "swing"] == pytest.approx(3.0)

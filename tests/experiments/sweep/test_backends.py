@@ -14,6 +14,7 @@ import io
 import pandas as pd
 import pytest
 
+from bargaining_chips.experiments.sensitivity.toys import noisy_linear
 from bargaining_chips.experiments.sweep.backends import (
     DaskBackend,
     ProcessBackend,
@@ -28,7 +29,7 @@ from bargaining_chips.experiments.sweep.design import RunSpec
 from bargaining_chips.experiments.sweep.options import RunOptions
 from bargaining_chips.model.errors import UserError
 
-TOY = "bargaining_chips.experiments.sensitivity.toys:noisy_linear"
+TOY = noisy_linear
 
 
 def chunks(n: int, size: int = 1) -> list[Chunk]:

@@ -7,6 +7,7 @@ import io
 
 import pandas as pd
 
+from bargaining_chips.experiments.sensitivity.toys import noisy_linear
 from bargaining_chips.experiments.sweep.chunks import (
     MAX_ATTEMPTS,
     Chunk,
@@ -17,7 +18,7 @@ from bargaining_chips.experiments.sweep.chunks import (
 )
 from bargaining_chips.experiments.sweep.design import RunSpec
 
-TOY = "bargaining_chips.experiments.sensitivity.toys:noisy_linear"
+TOY = noisy_linear
 
 
 def test_chunks_follow_measured_time_and_shrink_at_the_end():

@@ -41,6 +41,16 @@ def test_default_scenario_sweep_rows_and_backends_agree(tmp_path):
         assert column in frame.columns, column
     assert (frame["scenario"] == "us_japan_2025").all()
     assert frame["coalitions"].str.startswith("[[").all()
+    import json
+
+    import pyarrow.parquet as pq
+
+    types = {f.name: str(f.type) for f in pq.read_schema(tmp_path / "s" / "results.parquet")}
+    assert types["agreement_date"] == "date32[day]" and types["error"] == "string"
+    assert types["terms.auto_tariff"] == "double" and "terms" not in types
+    schema = json.loads((tmp_path / "s" / "manifest.json").read_text())["table_schema"]
+    assert list(schema)[:7] == ["run_key", "run_index", "point", "replication", "seed",
+                                "status", "error"]
     np.random.seed(123)  # global state must not matter
     random.seed(123)
     run_sweep(cfg, tmp_path / "p", backend="process", workers=2, quiet=True)

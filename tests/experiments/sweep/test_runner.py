@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sweep_helpers import linear_config
+from sweep_helpers import die_once, linear_config
 
+from bargaining_chips.experiments.sensitivity.toys import noisy_linear
 from bargaining_chips.experiments.sweep.design import Design
 from bargaining_chips.experiments.sweep.options import RunOptions
 from bargaining_chips.experiments.sweep.runner import run_sweep
@@ -30,7 +31,7 @@ def keys_on_disk(out: Path) -> list[str]:
 
 def test_serial_sweep_writes_every_run_once_with_its_seed(tmp_path):
     cfg = linear_config()
-    report = run_sweep(cfg, tmp_path, backend="serial", quiet=True)
+    report = run_sweep(cfg, tmp_path, backend="serial", quiet=True, model=noisy_linear)
     assert report.complete and report.runs_done == 30 and report.errors == 0
     frame = load_results(tmp_path)
     design = Design(cfg)
@@ -42,18 +43,18 @@ def test_serial_sweep_writes_every_run_once_with_its_seed(tmp_path):
 
 def test_process_backend_writes_the_same_rows_as_serial(tmp_path):
     cfg = linear_config(replications=20)
-    run_sweep(cfg, tmp_path / "serial", backend="serial", quiet=True)
+    run_sweep(cfg, tmp_path / "serial", backend="serial", quiet=True, model=noisy_linear)
     options = RunOptions(backend="process", workers=2, quiet=True)
-    report = run_sweep(cfg, tmp_path / "process", options)
+    report = run_sweep(cfg, tmp_path / "process", options, model=noisy_linear)
     assert report.complete and report.workers == 2
     pd.testing.assert_frame_equal(load_results(tmp_path / "serial"), load_results(tmp_path / "process"))
 
 
 def test_resume_skips_finished_runs_and_adds_nothing_twice(tmp_path):
     small = linear_config()
-    run_sweep(small, tmp_path, backend="serial", quiet=True)
+    run_sweep(small, tmp_path, backend="serial", quiet=True, model=noisy_linear)
     first = load_results(tmp_path)
-    again = run_sweep(small, tmp_path, backend="serial", quiet=True)
+    again = run_sweep(small, tmp_path, backend="serial", quiet=True, model=noisy_linear)
     assert again.runs_done == 0 and again.runs_before == 30
     pd.testing.assert_frame_equal(first, load_results(tmp_path))
     # Remove one part: resume redoes exactly its runs.
@@ -61,7 +62,7 @@ def test_resume_skips_finished_runs_and_adds_nothing_twice(tmp_path):
     lost = store.part_files()[-1]
     n_lost = len(pd.read_parquet(lost))
     lost.unlink()
-    redo = run_sweep(small, tmp_path, backend="serial", quiet=True)
+    redo = run_sweep(small, tmp_path, backend="serial", quiet=True, model=noisy_linear)
     assert redo.runs_done == n_lost
     pd.testing.assert_frame_equal(first, load_results(tmp_path))
     manifest = store.read_manifest()
@@ -70,7 +71,7 @@ def test_resume_skips_finished_runs_and_adds_nothing_twice(tmp_path):
 
 def test_a_run_that_raises_is_an_error_row(tmp_path):
     cfg = linear_config(constants={"noise": 0.5, "fail_above": 0.6})
-    report = run_sweep(cfg, tmp_path, backend="serial", quiet=True)
+    report = run_sweep(cfg, tmp_path, backend="serial", quiet=True, model=noisy_linear)
     assert report.complete and report.errors == 10
     frame = load_results(tmp_path)
     bad = frame[frame["status"] == "error"]
@@ -86,7 +87,7 @@ def test_common_random_numbers_duplicates_run_once(tmp_path):
     )
     design = Design(cfg)
     assert design.points == 3  # baseline, x moved to its one value, z likewise: all one point
-    report = run_sweep(cfg, tmp_path, backend="serial", quiet=True)
+    report = run_sweep(cfg, tmp_path, backend="serial", quiet=True, model=noisy_linear)
     assert report.runs_done == cfg.replications
     assert len(set(keys_on_disk(tmp_path))) == len(keys_on_disk(tmp_path)) == cfg.replications
 
@@ -94,24 +95,24 @@ def test_common_random_numbers_duplicates_run_once(tmp_path):
 def test_bad_input_fails_before_anything_is_written(tmp_path):
     out = tmp_path / "out"
     with pytest.raises(UserError, match="unknown parameter 'y'"):
-        run_sweep(linear_config(uncertainties={"y": {"values": [1]}}), out, quiet=True)
+        run_sweep(linear_config(uncertainties={"y": {"values": [1]}}), out, quiet=True, model=noisy_linear)
     with pytest.raises(UserError, match="unknown backend 'gpu'"):
-        run_sweep(linear_config(), out, backend="gpu", quiet=True)
-    with pytest.raises(UserError, match="cannot import"):
-        run_sweep(linear_config(model="nowhere.at_all:f"), out, quiet=True)
+        run_sweep(linear_config(), out, backend="gpu", quiet=True, model=noisy_linear)
     with pytest.raises(UserError, match="--address is for the dask backend"):
-        run_sweep(linear_config(), out, address="tcp://127.0.0.1:1", quiet=True)
+        run_sweep(linear_config(), out, address="tcp://127.0.0.1:1", quiet=True, model=noisy_linear)
     assert not out.exists()
 
 
 def test_a_worker_killed_mid_sweep_is_replaced_and_every_run_lands_once(tmp_path):
     marker = tmp_path / "killed"
     cfg = linear_config(
-        model="sweep_helpers:die_once", replications=40,
+        replications=40,
         levers={"x": {"values": [0.0, 0.25, 0.5, 0.75, 1.0]}},
         constants={"noise": 0.5, "marker": str(marker), "kill_at": 0.5},
     )
-    report = run_sweep(cfg, tmp_path / "out", backend="process", workers=2, quiet=True)
+    report = run_sweep(
+        cfg, tmp_path / "out", backend="process", workers=2, quiet=True, model=die_once
+    )
     assert marker.exists(), "no worker was killed: the test did not test anything"
     assert report.complete and report.restarts >= 1 and report.errors == 0
     keys = keys_on_disk(tmp_path / "out")
@@ -124,10 +125,12 @@ DRIVER = textwrap.dedent(
     sys.path.insert(0, {root!r})
     from bargaining_chips.experiments.sweep.runner import run_sweep
     from bargaining_chips.experiments.sweep.config import parse_config
+    from bargaining_chips.experiments.sensitivity.toys import noisy_linear
     import json
     if __name__ == "__main__":
         run_sweep(parse_config(json.loads(sys.argv[1])), sys.argv[2], backend="process",
-                  workers=2, quiet=True, chunk_seconds=0.1)
+                  workers=2, quiet=True, chunk_seconds=0.1, part_rows=10, part_seconds=0.05,
+                  model=noisy_linear)
     """
 )
 
@@ -163,7 +166,7 @@ def test_a_driver_killed_mid_sweep_resumes_to_every_run_exactly_once(tmp_path):
     while any(Path(f"/proc/{w}").exists() and "zombie" not in _state(w) for w in workers):
         assert time.monotonic() < deadline, "workers outlived their driver"
         time.sleep(0.1)
-    report = run_sweep(cfg, out, backend="serial", quiet=True)
+    report = run_sweep(cfg, out, backend="serial", quiet=True, model=noisy_linear)
     assert report.complete and report.runs_before == done_before
     keys = keys_on_disk(out)
     assert len(keys) == len(set(keys)) == 300

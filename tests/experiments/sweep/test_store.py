@@ -8,6 +8,7 @@ import os
 import pytest
 from sweep_helpers import linear_config
 
+from bargaining_chips.experiments.sensitivity.toys import noisy_linear
 from bargaining_chips.experiments.sweep.store import (
     ResultStore,
     flatten,
@@ -101,7 +102,7 @@ def test_two_sweeps_cannot_write_to_one_folder_at_once(tmp_path):
 def test_load_only_some_columns(tmp_path):
     from bargaining_chips.experiments.sweep.runner import run_sweep
 
-    run_sweep(linear_config(), tmp_path, backend="serial", quiet=True)
+    run_sweep(linear_config(), tmp_path, backend="serial", quiet=True, model=noisy_linear)
     frame = load_results(tmp_path, columns=["param.x", "y"])
     assert list(frame.columns) == ["run_index", "param.x", "y"] and len(frame) == 30
     assert list(frame["run_index"]) == list(range(30))

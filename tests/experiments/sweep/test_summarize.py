@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from sweep_helpers import linear_config
 
+from bargaining_chips.experiments.sensitivity.toys import noisy_linear
 from bargaining_chips.experiments.sweep.runner import run_sweep
 from bargaining_chips.experiments.sweep.store import load_results
 from bargaining_chips.experiments.sweep.summarize import (
@@ -37,7 +38,7 @@ def test_t_interval_textbook_value():
 def test_summary_of_the_toy_model_has_its_known_means(tmp_path):
     # Without noise y = 2x + 3z exactly; deal ~ Bernoulli(x): never at x = 0, always at x = 1.
     cfg = linear_config(replications=50, constants={"noise": 0.0})
-    run_sweep(cfg, tmp_path, backend="serial", quiet=True)
+    run_sweep(cfg, tmp_path, backend="serial", quiet=True, model=noisy_linear)
     table = summarize(load_results(tmp_path))
     y = table[table["outcome"] == "y"].set_index(["param.x", "param.z"])
     for (x, z), row in y.iterrows():
@@ -54,7 +55,7 @@ def test_summary_of_the_toy_model_has_its_known_means(tmp_path):
 
 def test_noisy_means_fall_inside_their_intervals(tmp_path):
     cfg = linear_config(replications=400, constants={"noise": 1.0})
-    run_sweep(cfg, tmp_path, backend="serial", quiet=True)
+    run_sweep(cfg, tmp_path, backend="serial", quiet=True, model=noisy_linear)
     y = summarize(load_results(tmp_path), outcomes=["y"])
     truth = 2 * y["param.x"] + 3 * y["param.z"]
     assert ((y["ci_low"] < truth) & (truth < y["ci_high"])).all()
@@ -62,7 +63,7 @@ def test_noisy_means_fall_inside_their_intervals(tmp_path):
 
 def test_errors_are_counted_not_averaged(tmp_path):
     cfg = linear_config(replications=4, constants={"noise": 0.0, "fail_above": 0.6})
-    run_sweep(cfg, tmp_path, backend="serial", quiet=True)
+    run_sweep(cfg, tmp_path, backend="serial", quiet=True, model=noisy_linear)
     table = summarize(load_results(tmp_path), outcomes=["y"])
     failed = table[table["param.x"] == 1.0]
     assert (failed["errors"] == 4).all() and (failed["n"] == 0).all()

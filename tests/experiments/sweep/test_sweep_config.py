@@ -9,7 +9,6 @@ from bargaining_chips.experiments.sweep.config import load_config, parse_config
 from bargaining_chips.model.errors import UserError
 
 BASE = {
-    "model": "bargaining_chips.experiments.sensitivity.toys:noisy_linear",
     "levers": {"x": {"values": [0.0, 1.0]}},
 }
 
@@ -71,8 +70,7 @@ def test_fingerprint_follows_the_runs_not_the_presentation():
 def test_load_config_reads_toml(tmp_path):
     path = tmp_path / "s.toml"
     path.write_text(
-        'model = "bargaining_chips.experiments.sensitivity.toys:noisy_linear"\nreplications = 2\n'
-        '[levers.x]\nvalues = [0.1, 0.2]\n'
+        'replications = 2\n[levers.x]\nvalues = [0.1, 0.2]\n'
     )
     assert load_config(path).replications == 2
     path.write_text("replications = [")
@@ -99,3 +97,19 @@ def test_the_documented_example_is_a_valid_config():
     cfg = parse_config(tomllib.loads(example))
     assert cfg.role("deadlines.G7.extension_probability") == "uncertainty"
     assert cfg.replications == 50 and cfg.design.kind == "grid"
+
+
+@pytest.mark.parametrize("spec", ["subprocess:run", "bargaining_chips.experiments.single:run_once"])
+def test_a_config_cannot_name_code_to_run(tmp_path, spec):
+    # Any ``model`` key is refused, the harmless default included: a shared file describes a
+    # study, never code (before, "subprocess:run" ran a program named by a lever).
+    path = tmp_path / "shared.toml"
+    path.write_text(f'model = "{spec}"\n[levers.PWNED]\nvalues = ["x"]\n')
+    with pytest.raises(UserError, match=r"shared.toml: model: a sweep config cannot name code"):
+        load_config(path)
+
+
+def test_the_fingerprint_names_the_model_under_study():
+    cfg = linear_config()
+    assert cfg.fingerprint == cfg.fingerprint_for("bargaining_chips.experiments.single:run_once")
+    assert cfg.fingerprint_for("a:f") != cfg.fingerprint_for("a:g")
