@@ -51,6 +51,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bargaining_chips.model.errors import UserError
+from bargaining_chips.model.suggest import unknown_field
 
 DEFAULT_MODEL = "bargaining_chips.experiments.single:run_once"
 # Bumped whenever the mapping from a config to its runs (points, seeds, keys) changes, so a folder
@@ -267,6 +268,8 @@ def parse_config(data: Mapping[str, Any], source: str = "<config>") -> SweepConf
         first = err.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top level)"
         message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = unknown_field(SweepConfig, first["loc"], "the sweep config (README)")
         raise UserError(f"{source}: {where}: {message}") from None
 
 
