@@ -51,6 +51,10 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         help="skip runs already in --out (default: on)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--format", dest="plot_format", choices=("png", "svg", "pdf"),
+                        default="png", help="the plots' file format (default: png)")
+    parser.add_argument("--dpi", type=int, default=200,
+                        help="resolution of raster plots, dots per inch (default: 200)")
 
 
 def run_options(args: argparse.Namespace) -> RunOptions:
@@ -109,7 +113,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     options = run_options(args)
     config = load_config(args.config)
     report = run_sweep(args.config, args.out, options)
-    written = write_sweep_outputs(config, args.out)
+    written = write_sweep_outputs(config, args.out, args.plot_format, args.dpi)
     if not args.quiet:
         rate = report.runs_done / report.elapsed if report.elapsed else 0.0
         print(
@@ -122,8 +126,11 @@ def sweep_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_sweep_outputs(config, out: Path) -> list[Path]:  # noqa: ANN001 - SweepConfig, lazily imported
-    """Write ``summary.csv`` and the config's ``[[plots]]`` (under ``plots/``) for a finished sweep."""
+def write_sweep_outputs(config, out: Path, fmt: str = "png", dpi: int = 200) -> list[Path]:  # noqa: ANN001 - SweepConfig, lazily imported
+    """Write ``summary.csv`` and the config's ``[[plots]]`` (under ``plots/``, as ``fmt`` at
+    ``dpi``) for a finished sweep, labelled from the sweep's scenario."""
+    from bargaining_chips.experiments.labels import labels_for
+    from bargaining_chips.experiments.sweep.config import DEFAULT_MODEL
     from bargaining_chips.experiments.sweep.plots import render_plots
     from bargaining_chips.experiments.sweep.store import ResultStore
     from bargaining_chips.experiments.sweep.summarize import summarize
@@ -135,9 +142,10 @@ def write_sweep_outputs(config, out: Path) -> list[Path]:  # noqa: ANN001 - Swee
     written = [path]
     from bargaining_chips.model.errors import UserError
 
+    labels = labels_for(config.scenario or "us_japan_2025" if config.model == DEFAULT_MODEL else None)
     for spec in config.plots if len(frame) else ():
         try:
-            written += render_plots(frame, [spec], Path(out) / "plots")
+            written += render_plots(frame, [spec], Path(out) / "plots", labels, fmt, dpi)
         except UserError as err:  # e.g. every run failed: the table is still worth having
             print(f"plot {spec.kind} skipped: {err}", file=sys.stderr)
     return written
@@ -178,7 +186,8 @@ def sensitivity_command(args: argparse.Namespace) -> int:
     """``run.py sensitivity``: run the study, print the indices, write tables and plots."""
     from bargaining_chips.experiments.sensitivity.study import run_sensitivity
 
-    report = run_sensitivity(args.config, args.out, run_options(args), tornado=args.tornado)
+    report = run_sensitivity(args.config, args.out, run_options(args), tornado=args.tornado,
+                             plot_format=args.plot_format, dpi=args.dpi)
     if not args.quiet:
         import pandas as pd
 

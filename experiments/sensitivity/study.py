@@ -58,6 +58,8 @@ def run_sensitivity(
     *,
     tornado: bool = True,
     plots: bool = True,
+    plot_format: str = "png",
+    dpi: int = 200,
     **changes: Any,
 ) -> SensitivityReport:
     """Run a Sobol' or Morris study (and its one-at-a-time companion) and write tables and plots.
@@ -65,7 +67,8 @@ def run_sensitivity(
     ``options`` say where and how the runs execute, as for :func:`~..sweep.runner.run_sweep`
     (and, as there, its fields may be given by name: ``backend="serial"``); both sweeps use them.
     Outcomes are the config's ``outcomes``, or every numeric outcome of the model when it lists
-    none. See the module docstring for the method and the files written.
+    none. See the module docstring for the method and the files written; the plots are
+    ``plot_format`` files (png, svg or pdf) at ``dpi``, labelled from the study's scenario.
     """
     from bargaining_chips.experiments.sweep.runner import run_sweep
     from bargaining_chips.experiments.sweep.store import MANIFEST, ResultStore
@@ -125,11 +128,20 @@ def run_sensitivity(
     )
     report.files.append(out / "sensitivity.json")
     if plots:
-        report.files += write_sensitivity_plots(report, config.design.kind, out)
+        report.files += write_sensitivity_plots(report, config.design.kind, out, plot_format, dpi,
+                                                _labels(config))
     return report
 
 
-def write_sensitivity_plots(report: SensitivityReport, method: str, out: Path) -> list[Path]:
+def _labels(config: SweepConfig):
+    from bargaining_chips.experiments.labels import labels_for
+    from bargaining_chips.experiments.sweep.config import DEFAULT_MODEL
+
+    return labels_for(config.scenario or "us_japan_2025" if config.model == DEFAULT_MODEL else None)
+
+
+def write_sensitivity_plots(report: SensitivityReport, method: str, out: Path,
+                            fmt: str = "png", dpi: int = 200, labels=None) -> list[Path]:  # noqa: ANN001
     """Write the Sobol'/Morris chart and the tornado chart of every analysed outcome."""
     from bargaining_chips.experiments.sensitivity.plots import (
         plot_morris,
@@ -141,9 +153,10 @@ def write_sensitivity_plots(report: SensitivityReport, method: str, out: Path) -
     written = []
     for outcome in dict.fromkeys(report.indices["outcome"]):
         draw = plot_sobol if method == "sobol" else plot_morris
-        written.append(save(draw(report.indices, outcome), out / f"{file_stem(method, outcome)}.png"))
+        ax = draw(report.indices, outcome, labels=labels)
+        written.append(save(ax, out / f"{file_stem(method, outcome)}.{fmt}", dpi))
     if report.tornado is not None:
         for outcome in dict.fromkeys(report.tornado["outcome"]):
-            ax = plot_tornado(report.tornado, outcome)
-            written.append(save(ax, out / f"{file_stem('tornado', outcome)}.png"))
+            ax = plot_tornado(report.tornado, outcome, labels=labels)
+            written.append(save(ax, out / f"{file_stem('tornado', outcome)}.{fmt}", dpi))
     return written

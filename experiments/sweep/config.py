@@ -163,6 +163,8 @@ class PlotSpec(_Frozen):
     (``outcome`` per combination of the parameters in ``by``), ``p_deal`` (P(``outcome``) against
     parameter ``x`` with a confidence band), ``deadline_effect`` (round of agreement relative to the
     first deadline); ``p_deal`` draws one curve per value of ``by[0]`` when ``by`` is given.
+    ``title`` and ``label`` replace the words drawn from the scenario (:mod:`experiments.labels`),
+    ``name`` the file's name (without its suffix).
     """
 
     kind: Literal["heatmap", "distribution", "p_deal", "deadline_effect"]
@@ -170,6 +172,9 @@ class PlotSpec(_Frozen):
     y: str | None = None
     by: tuple[str, ...] = ()
     outcome: str | None = None
+    title: str | None = None  # the plot's title (default: from the outcome's label)
+    label: str | None = None  # the outcome's axis or colour-bar label (default: from the scenario)
+    name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,60}$")  # the file's name
 
     @model_validator(mode="after")
     def _needs(self) -> PlotSpec:
