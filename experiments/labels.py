@@ -96,7 +96,9 @@ class Labels:
         return text if self.is_probability(name) else f"mean {text}"
 
     def _actor(self, name: str) -> str:
-        return name.replace("_", " ")
+        """An actor's name as the subject of a possessive: "the US", "Japan", "JA Farm"."""
+        text = name.replace("_", " ")
+        return f"the {text}" if text.isupper() and len(text) <= 3 else text
 
     def _issue(self, name: str) -> str:
         issue = self.spec.issues.get(name) if self.spec is not None else None

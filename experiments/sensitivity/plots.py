@@ -46,7 +46,7 @@ def plot_tornado(table: pd.DataFrame, outcome: str, ax: Axes | None = None,
     name = labels.mean(outcome)
     ax.set_xlabel(f"{name} (baseline {baseline:.3g})")
     ax.set_title(f"One at a time: {name}")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="best", fontsize=8)
     return ax
 
 
@@ -67,7 +67,7 @@ def plot_sobol(indices: pd.DataFrame, outcome: str, ax: Axes | None = None,
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("Sobol' index (share of the outcome's variance)")
     ax.set_title(f"Sobol' indices: {labels.outcome(outcome)}")
-    ax.legend(loc="lower right")
+    ax.legend(loc="best")
     return ax
 
 
