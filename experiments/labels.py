@@ -96,9 +96,7 @@ class Labels:
         return text if self.is_probability(name) else f"mean {text}"
 
     def _actor(self, name: str) -> str:
-        """An actor's name as the subject of a possessive: "the US", "Japan", "JA Farm"."""
-        text = name.replace("_", " ")
-        return f"the {text}" if text.isupper() and len(text) <= 3 else text
+        return actor_words(name)
 
     def _issue(self, name: str) -> str:
         issue = self.spec.issues.get(name) if self.spec is not None else None
@@ -110,6 +108,12 @@ class Labels:
         if self.spec is None or not self.spec.deadlines:
             return None
         return next(iter(self.spec.deadlines))
+
+
+def actor_words(name: str) -> str:
+    """An actor's name as the subject of a possessive: "the US", "Japan", "JA Farm"."""
+    text = name.replace("_", " ")
+    return f"the {text}" if text.isupper() and len(text) <= 3 else text
 
 
 def labels_for(scenario: str | None) -> Labels:
