@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "bargaining_chips.experiments.cli.run",
     "bargaining_chips.experiments.cli.sweep",
     "bargaining_chips.experiments.cli.theory",
+    "bargaining_chips.experiments.cli.author",
     "bargaining_chips.viz.cli",
 )
 
@@ -48,6 +49,8 @@ examples:
   python run.py summarize results/deadline       outcome means with confidence intervals
   python run.py sensitivity experiments/configs/sobol_default.toml --out results/sobol
   python run.py validate                         the classic bargaining results, PASS/FAIL
+  python run.py check my_scenario.toml           validate a scenario or config without running it
+  python run.py schema > scenario.schema.json    the scenario's JSON Schema, for editors
   python run.py demo                             the browser dashboard on 127.0.0.1
   python run.py <command> --help                 the options of one command
 """

@@ -51,7 +51,7 @@ def play(spec, seeds) -> None:
     from bargaining_chips.model.negotiation import NegotiationModel
 
     for seed in seeds:
-        model = NegotiationModel(spec, seed)
+        model = NegotiationModel(spec, seed, collect=False)
         model.run()
         summary(model)
         model.release()

@@ -28,23 +28,25 @@ from bargaining_chips.model.loader import scenario_from_dict  # noqa: E402
 from bargaining_chips.model.metrics import summary  # noqa: E402
 
 
-def one_run(spec, seed: int) -> None:
-    model = NegotiationModel(spec, seed=seed)
+def one_run(spec, seed: int, collect: bool = False) -> None:
+    """One run as a sweep's ``run_once`` plays it (no DataCollector), or, with ``collect``, as
+    ``mesa.batch_run`` does (collected every round)."""
+    model = NegotiationModel(spec, seed=seed, collect=collect)
     model.run()
     summary(model)
     model.release()
 
 
-def time_runs(spec, runs: int, batches: int = 5) -> tuple[float, float]:
+def time_runs(spec, runs: int, batches: int = 5, collect: bool = False) -> tuple[float, float]:
     """Median seconds per run over ``batches`` batches, and runs per second at that median."""
     per_batch = max(1, runs // batches)
-    one_run(spec, 0)  # warm caches (compiled scenario, imports)
+    one_run(spec, 0, collect)  # warm caches (compiled scenario, imports)
     times = []
     seed = 0
     for _ in range(batches):
         start = time.perf_counter()
         for _ in range(per_batch):
-            one_run(spec, seed)
+            one_run(spec, seed, collect)
             seed += 1
         times.append((time.perf_counter() - start) / per_batch)
     median = statistics.median(times)
@@ -116,6 +118,9 @@ def main() -> None:
     med, rate = time_runs(default, args.runs)
     print(f"default scenario (us_japan_2025): median {med * 1e3:.3f} ms/run, {rate:,.0f} runs/s "
           f"in one process (target >= 500)")
+    med_c, rate_c = time_runs(default, args.runs, collect=True)
+    print(f"default scenario with mesa.DataCollector collecting every round: median "
+          f"{med_c * 1e3:.3f} ms/run, {rate_c:,.0f} runs/s ({med_c / med - 1:+.0%})")
 
     bilateral = scenario_from_dict(synthetic(2, 3, 20), "bilateral")
     med_b, rate_b = time_runs(bilateral, args.runs)

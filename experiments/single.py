@@ -19,7 +19,7 @@ def play(params: Mapping[str, Any] | None = None, seed: int = 0) -> NegotiationM
     overrides = dict(params or {})
     source = overrides.pop("scenario", DEFAULT_SCENARIO)
     spec = load_scenario(source, overrides)
-    model = NegotiationModel(spec, seed=seed)
+    model = NegotiationModel(spec, seed=seed, collect=False)  # a summary needs no collector
     model.run()
     return model
 

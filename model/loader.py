@@ -14,6 +14,7 @@ from bargaining_chips.model.errors import InputFileError, ScenarioError
 from bargaining_chips.model.overrides import apply_overrides
 from bargaining_chips.model.references import check_references
 from bargaining_chips.model.scenario import Scenario
+from bargaining_chips.model.suggest import unknown_field
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 DEFAULT_SCENARIO = "us_japan_2025"
@@ -109,7 +110,7 @@ def scenario_from_dict(
         field = ".".join(str(p) for p in first["loc"])
         msg = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
-            msg = "unknown field; check its spelling against the scenario schema (docs/ODD.md)"
+            msg = unknown_field(Scenario, first["loc"])
         elif first["type"] == "missing":
             msg = "missing: this field is required"
         raise ScenarioError(_blame(path, overrides, field), field, msg) from None

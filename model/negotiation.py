@@ -21,7 +21,9 @@ per typed event of :mod:`model.events`), turned into tables only when asked.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import mesa
 import numpy as np
@@ -30,15 +32,59 @@ from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
 from bargaining_chips.agents.messages import Offer
 from bargaining_chips.agents.strategies import make_strategy
 from bargaining_chips.model.coalitions import CoalitionTracker
+from bargaining_chips.model.collect import make_datacollector
 from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.events import DeadlinePassed, EndReason, Event
-from bargaining_chips.model.loader import load_scenario
+from bargaining_chips.model.loader import load_scenario, scenario_from_dict
 from bargaining_chips.model.lobbying import LobbyMove, LobbyRound
+from bargaining_chips.model.overrides import scenario_tables
 from bargaining_chips.model.protocols import PROTOCOLS
 from bargaining_chips.model.ratification import Domestic
 from bargaining_chips.model.scenario import Scenario
 from bargaining_chips.model.utility import Preferences
 from bargaining_chips.model.view import TableView
+
+
+def _root_seed(seed: Any, rng: Any) -> Any:
+    """Mesa's two names for one seed → the seed (a fresh one from OS entropy if neither is given)."""
+    if seed is not None and rng is not None and not (seed is rng or _same(seed, rng)):
+        raise ValueError("give the seed as rng= or seed=, not both")
+    root = rng if rng is not None else seed
+    if root is None:  # not the global random state: a new seed, recorded in model.seed
+        root = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
+    return root
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+def override_paths(overrides: Mapping[str, Any] | None, paths: Mapping[str, Any]) -> dict[str, Any]:
+    """Keyword overrides → dotted ``--set`` paths: ``actors__Japan__strategy__beta`` and
+    ``"actors.Japan.strategy.beta"`` both name ``actors.Japan.strategy.beta``. A keyword with
+    neither a dot nor ``__`` is no path: TypeError, as for any unknown keyword."""
+    out = dict(overrides or {})
+    for key, value in paths.items():
+        if "." not in key and "__" not in key:
+            raise TypeError(
+                f"NegotiationModel() got an unexpected keyword argument {key!r}; scenario "
+                "overrides are --set paths, with __ for the dots (actors__Japan__strategy__beta=0.5)"
+            )
+        out[key.replace("__", ".")] = value
+    return out
+
+
+def _scenario(scenario: Scenario | str, overrides: dict[str, Any]) -> Scenario:
+    """The scenario to play: loaded by name or path, with ``overrides`` applied (a loaded
+    :class:`Scenario` is overridden through its fields, validated again as a file would be)."""
+    if isinstance(scenario, str):
+        return load_scenario(scenario, overrides)
+    if not overrides:
+        return scenario
+    return scenario_from_dict(scenario_tables(scenario), scenario.origin, overrides)
 
 
 @dataclass(frozen=True)
@@ -55,19 +101,46 @@ class Outcome:
 class NegotiationModel(mesa.Model):
     """The negotiation world for one scenario and one seed.
 
-    ``scenario`` is a loaded :class:`~model.scenario.Scenario` or a name/path to load. Attributes a
-    user reads: ``rows`` (per-offer records), ``lobby_moves``, ``events`` (typed,
+    ``scenario`` is a loaded :class:`~model.scenario.Scenario` or a name/path to load. The seed is
+    Mesa's: ``rng=`` (or ``seed=``, the same thing; give one of them), an int or anything
+    ``numpy.random.default_rng`` takes. With neither, a fresh seed is drawn from the operating
+    system's entropy and kept in :attr:`seed`, so every run can be replayed.
+
+    Scenario overrides are keyword arguments named by their ``--set`` paths, with ``__`` for
+    the dots where the name must be a Python identifier, or a mapping ``overrides=``::
+
+        NegotiationModel(actors__Japan__strategy__beta=0.5, rng=3)
+        NegotiationModel(overrides={"actors.Japan.strategy.beta": 0.5}, rng=3)
+        mesa.batch_run(NegotiationModel, parameters={"actors__Japan__strategy__beta": [0.2, 5.0]},
+                       iterations=3, max_steps=20)
+
+    ``datacollector`` is a ``mesa.DataCollector`` (:mod:`model.collect` lists its columns),
+    collected when the model is built and after every round, so ``mesa.batch_run`` and Mesa's plot
+    components read it. ``collect=False`` leaves it out (``datacollector`` is None): the
+    sweeps' path, where a run's summary is all that is kept.
+
+    Attributes a user reads: ``rows`` (per-offer records), ``lobby_moves``, ``events`` (typed,
     :mod:`model.events`), ``offers``, ``outcome`` (None while talks go on), ``weights`` and
     ``reservation`` (current, after lobbying), ``prefs`` (the actors' utility functions now),
     ``coalition_tracker`` (the coalition graph's snapshots) and ``domestic`` (thresholds and
     votes).
     """
 
-    def __init__(self, scenario: Scenario | str = "us_japan_2025", seed: int = 0) -> None:
-        super().__init__(rng=seed)
-        self.spec = load_scenario(scenario) if isinstance(scenario, str) else scenario
+    def __init__(
+        self,
+        scenario: Scenario | str = "us_japan_2025",
+        seed: Any = None,
+        rng: Any = None,
+        *,
+        overrides: Mapping[str, Any] | None = None,
+        collect: bool = True,
+        **paths: Any,
+    ) -> None:
+        root = _root_seed(seed, rng)
+        super().__init__(rng=root)
+        self.seed = int(root) if isinstance(root, int | np.integer) else None
+        self.spec = _scenario(scenario, override_paths(overrides, paths))
         self.setup = setup = compile_scenario(self.spec)
-        self.seed = seed
         start = setup.start
         # Until lobbying moves the weights, a run shares the utility form and the offer plans of
         # the scenario's start (Preferences re-derives its own when they move).
@@ -101,6 +174,10 @@ class NegotiationModel(mesa.Model):
             for i in setup.firms
         ]
         self._by_index = {g.index: g for g in self.governments}
+        self.datacollector: mesa.DataCollector | None = None
+        if collect:
+            self.datacollector = make_datacollector(self)
+            self.datacollector.collect(self)
 
     @property
     def weights(self) -> np.ndarray:
@@ -109,8 +186,13 @@ class NegotiationModel(mesa.Model):
 
     # -- the round ----------------------------------------------------------------------------
     def step(self) -> None:
-        """One dated round: lobbying, the protocol's play at the table, then the calendar."""
+        """One dated round: lobbying, the protocol's play at the table, then the calendar; the
+        data collector (if any) records the round's end."""
+        if self.outcome is not None:
+            return
         self._play_round()
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
 
     def _play_round(self) -> None:
         if self.outcome is not None:
@@ -128,10 +210,12 @@ class NegotiationModel(mesa.Model):
         The rounds are the ones :meth:`step` plays, called directly: ``steps`` counts them as
         Mesa counts calls of ``step()``, but Mesa's scheduler (its ``time`` on Mesa ≥ 3.5) is
         not involved — a run to the end needs no event list, and goes faster without it. A
-        subclass that overrides ``step()`` is run through its ``step()``.
+        subclass that overrides ``step()``, and a model with a data collector (which Mesa 3.5
+        keys by ``time``), are run through ``step()``.
         """
         limit = len(self.setup.rounds) if max_steps is None else max_steps
-        direct = type(self).step is NegotiationModel.step  # else a subclass's step() is honoured
+        # else a subclass's step() is honoured, and the collector sees Mesa's own clock
+        direct = type(self).step is NegotiationModel.step and self.datacollector is None
         for _ in range(limit):
             if self.outcome is not None:
                 break
@@ -290,6 +374,12 @@ class NegotiationModel(mesa.Model):
         r, _, _, responses, _, accepted, ratified = self._raw_rows[-1]
         return (self.setup.rounds[r].number, accepted, ratified,
                 {k: v.value for k, v in responses.items()})
+
+    @property
+    def table_utilities(self) -> np.ndarray | None:
+        """Every actor's utility of the offer on the table, as recorded when it was made (under
+        the weights of that moment, as in :attr:`rows`); None before the first offer."""
+        return self._raw_rows[-1][2] if self._raw_rows else None
 
     @property
     def rows(self) -> list[dict]:

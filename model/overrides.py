@@ -71,3 +71,21 @@ def _set_path(tree: dict[str, Any], path: str, value: Any, source: str) -> None:
             node[key] = value
         else:
             node = node[key]
+
+
+def scenario_tables(spec: Any) -> dict[str, Any]:
+    """A loaded scenario back as the tables its file would parse to (the fields it was given,
+    categorical issues by their option names), so overrides can be applied to a scenario already
+    loaded and validated again as if they had been in its file."""
+    raw = spec.model_dump(mode="python", exclude_unset=True)
+    for name, issue in spec.issues.items():
+        if issue.options is None:
+            continue
+        table = raw["issues"][name]
+        for key in ("min", "max", "step"):
+            table.pop(key, None)
+        if issue.no_deal == issue.no_deal:  # not NaN: no deal is one of the options
+            table["no_deal"] = issue.options[int(issue.no_deal)]
+        else:
+            table.pop("no_deal", None)
+    return raw

@@ -14,6 +14,7 @@ imports none of them.
 
 from __future__ import annotations
 
+import difflib
 import inspect
 from typing import TYPE_CHECKING
 
@@ -160,7 +161,9 @@ def _check_strategy(src: str, where: str, strategy: StrategySpec, registry: dict
         if key not in accepted:
             raise ScenarioError(
                 src, f"{where}.{key}",
-                f"not a parameter of {strategy.name}; expected one of {', '.join(accepted) or '(none)'}",
+                f"not a parameter of {strategy.name}; "
+                + (f"did you mean {near[0]!r}? " if (near := difflib.get_close_matches(key, accepted, 1)) else "")
+                + f"expected one of {', '.join(accepted) or '(none)'}",
             )
     try:
         cls(**strategy.params)

@@ -76,6 +76,10 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         "--worker-timeout", type=float, default=60.0, metavar="SECONDS",
         help="dask: stop (resumable) after this long with no worker at all (default 60)",
     )
+    parser.add_argument("--format", dest="plot_format", choices=("png", "svg", "pdf"),
+                        default="png", help="the plots' file format (default: png)")
+    parser.add_argument("--dpi", type=int, default=200,
+                        help="resolution of raster plots, dots per inch (default: 200)")
 
 
 def run_options(args: argparse.Namespace) -> RunOptions:
@@ -158,9 +162,11 @@ def sweep_command(args: argparse.Namespace) -> int:
     options = run_options(args)
     config = load_config(args.config)
     arguments.check_output_folder(args.out)
-    report = run_sweep(args.config, args.out, options, model=model_option(args))
+    model = model_option(args)
+    report = run_sweep(args.config, args.out, options, model=model)
     try:
-        written = write_sweep_outputs(config, args.out)
+        written = write_sweep_outputs(config, args.out, args.plot_format, args.dpi,
+                                      labelled=model is None)
     except OSError as err:  # a full disk while drawing: one line; the runs are all kept
         from bargaining_chips.experiments.sweep.runner import _write_error
 
@@ -177,10 +183,13 @@ def sweep_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_sweep_outputs(config, out: Path) -> list[Path]:  # noqa: ANN001 - SweepConfig, lazily imported
+def write_sweep_outputs(config, out: Path, fmt: str = "png", dpi: int = 200,  # noqa: ANN001 - SweepConfig, lazily imported
+                        labelled: bool = True) -> list[Path]:
     """Write ``means.csv`` (outcome means per parameter point) and the config's ``[[plots]]``
-    (under ``plots/``) for a finished sweep; ``results.parquet`` holds the per-run rows."""
+    (under ``plots/``, as ``fmt`` at ``dpi``) for a finished sweep; ``results.parquet`` holds the
+    per-run rows. With ``labelled`` (the negotiation model), axes are labelled from the scenario."""
     from bargaining_chips.experiments.atomic import write_atomic
+    from bargaining_chips.experiments.labels import labels_for
     from bargaining_chips.experiments.sweep.plots import render_plots
     from bargaining_chips.experiments.sweep.store import RESULTS, ResultStore
     from bargaining_chips.experiments.sweep.summarize import summarize
@@ -192,9 +201,10 @@ def write_sweep_outputs(config, out: Path) -> list[Path]:  # noqa: ANN001 - Swee
     written = [Path(out) / RESULTS, path]
     from bargaining_chips.model.errors import UserError
 
+    labels = labels_for(config.scenario or "us_japan_2025" if labelled else None)
     for spec in config.plots if len(frame) else ():
         try:
-            written += render_plots(frame, [spec], Path(out) / "plots")
+            written += render_plots(frame, [spec], Path(out) / "plots", labels, fmt, dpi)
         except UserError as err:  # e.g. every run failed: the table is still worth having
             print(f"plot {spec.kind} skipped: {err}", file=sys.stderr)
     return written
@@ -276,7 +286,7 @@ def sensitivity_command(args: argparse.Namespace) -> int:
     try:
         report = run_sensitivity(
             args.config, args.out, run_options(args), tornado=args.tornado,
-            model=model_option(args),
+            model=model_option(args), plot_format=args.plot_format, dpi=args.dpi,
         )
     except OSError as err:  # writing the tables or plots: one line; the runs are kept
         from bargaining_chips.experiments.sweep.runner import _write_error

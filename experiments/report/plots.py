@@ -6,9 +6,12 @@ plot functions draw on the Axes they are given (or a new one), never show or sav
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from bargaining_chips.experiments.labels import actor_words
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,15 +64,18 @@ def plot_dance(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> 
     """
     ax = _axes(ax)
     rounds = sorted(table["round"].unique())
-    labels = {r: (d[5:] if isinstance(d, str) else str(r)) for r, d in zip(table["round"], table["date"], strict=True)}
+    labels = {r: (f"{dt.date.fromisoformat(d):%d %b}" if isinstance(d, str) else str(r))
+              for r, d in zip(table["round"], table["date"], strict=True)}
     for k, (gov, part) in enumerate(table.groupby("government", sort=False)):
         color = PALETTE[k % len(PALETTE)]
-        ax.plot(part["round"], part["utility"], color=color, lw=1.5, label=f"{gov}'s utility")
+        who = actor_words(gov)
+        ax.plot(part["round"], part["utility"], color=color, lw=1.5, label=f"{who}'s utility")
         own = part["proposer"] == gov
         ax.scatter(part["round"][own], part["utility"][own], color=color, s=36, zorder=3)
         ax.scatter(part["round"][~own], part["utility"][~own], facecolors="white",
                    edgecolors=color, s=36, zorder=3)
-        ax.axhline(part["reservation"].iloc[0], color=color, ls="--", lw=1, alpha=0.7)
+        ax.axhline(part["reservation"].iloc[0], color=color, ls="--", lw=1, alpha=0.7,
+                   label=f"{who}'s reservation")
         deal = part[part["agreed"]]
         if len(deal):
             ax.scatter(deal["round"], deal["utility"], marker="*", s=260, color=color,
@@ -83,7 +89,7 @@ def plot_dance(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> 
     ax.set_xlabel("round (date)")
     ax.set_ylabel("utility of the offer")
     ax.set_title(title or "The negotiation dance (filled: own offers; dashed: reservation)")
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)  # outside: hides no data
     ax.grid(alpha=0.3)
     return ax
 

@@ -48,12 +48,20 @@ def round_lines(model: NegotiationModel, round_no: int) -> list[str]:
     for m in moves:
         by_gov[m.government].append(m)
     for gov, ms in by_gov.items():
-        pushes = "; ".join(
-            f"{m.firm} for {model.spec.issues[m.issue].label}" + _stance(m.stance, round_no)
+        if round_no == 1:  # no offer on the table yet: who pushes for what, on one line
+            pushes = "; ".join(f"{m.firm} for {model.spec.issues[m.issue].label}" for m in ms)
+            lines.append(f"  lobbying {gov}: {pushes}")
+            continue
+        lines.append(f"  lobbying {gov}:")  # one short line per firm; the indifferent together
+        level = [m for m in ms if abs(m.stance) < 0.005 and not _backing(model, m)]
+        lines.extend(
+            f"    {m.firm} for {model.spec.issues[m.issue].label}, {_stance(m.stance)}"
             + _backing(model, m)
-            for m in ms
+            for m in ms if m not in level
         )
-        lines.append(f"  lobbying {gov}: {pushes}")
+        if level:
+            firms = ", ".join(f"{m.firm} (for {model.spec.issues[m.issue].label})" for m in level)
+            lines.append(f"    {_stance(0.0)}: {firms}")
     lines.extend(f"  {text}" for text in reservation_lines(model, round_no))
     lines.extend(f"  {text}" for text in extra_lines(model, round_no, "before"))
     for row in rows_of_round(model, round_no):
@@ -161,11 +169,11 @@ def rows_of_round(model: NegotiationModel, round_no: int) -> list[dict]:
     return [row for row in model.rows if row["round"] == round_no]
 
 
-def _stance(stance: float, round_no: int) -> str:
-    if round_no == 1:
-        return ""
-    word = "gains" if stance >= 0 else "loses"
-    return f" ({word} {abs(stance):.2f} by the offer on the table)"
+def _stance(stance: float) -> str:
+    """What the offer on the table is worth to a firm against no deal, in a few words."""
+    if abs(stance) < 0.005:
+        return "no better off than without a deal"
+    return f"{'better' if stance > 0 else 'worse'} off by {abs(stance):.2f} than without a deal"
 
 
 def _backing(model: NegotiationModel, move) -> str:
@@ -298,13 +306,29 @@ def transcript(model: NegotiationModel) -> list[str]:
     for d in model.setup.deadlines:
         when = d.date.isoformat() if d.date else f"round {d.index + 1}"
         extra = f", extended with probability {d.extension_probability:.2f}" if d.kind == "soft" else ""
-        lines.append(f"deadline: {d.label}, {when} ({d.kind}{extra})")
+        lines.append(f"deadline: {d.label}, {when} ({d.kind}{extra}){_binds(model, d)}")
     lines.extend(two_level_header(model))
     lines.append("")
     for round_no in range(1, (model.rows[-1]["round"] if model.rows else 0) + 1):
         lines.extend(round_lines(model, round_no))
         lines.append("")
     return lines
+
+
+def _binds(model: NegotiationModel, d) -> str:  # noqa: ANN001 - a calendar Deadline
+    """Where a dated deadline falls between rounds: the round it binds, if on another day."""
+    if d.date is None or d.index >= len(model.setup.rounds):
+        return ""
+    rnd = model.setup.rounds[d.index]
+    if rnd.date is None or rnd.date == d.date:
+        return ""
+    return f"; it binds in round {rnd.number}, {rnd.date:%a %d %b}, the last round on or before it"
+
+
+NASH_NOTE = ("the product of the governments' gains over no deal: the Nash bargaining solution "
+             "maximises it; 0 without a deal")
+PARETO_NOTE = ("how far the governments' utilities fall short of the Pareto frontier (the best "
+               "trade-offs): 0 means no other deal gives both more")
 
 
 def summary_lines(model: NegotiationModel, result: dict) -> list[str]:
@@ -331,8 +355,10 @@ def summary_lines(model: NegotiationModel, result: dict) -> list[str]:
             f"  {name:<{width}}      {result['utilities'][name]:>10.3f}{model.reservation[i]:>10.3f}"
         )
     lines.append(f"Nash product {result['nash_product']:.4f}")
+    lines.append(f"  {NASH_NOTE}")
     if result["pareto_distance"] is not None:
         lines.append(f"distance to the Pareto frontier {result['pareto_distance']:.4f}")
+        lines.append(f"  {PARETO_NOTE}")
     conc = ", ".join(f"{k} {v:.2f}" for k, v in result["concessions"].items())
     lines.append(f"concessions (utility given up from first to last offer): {conc}")
     lines.append("coalitions   " + " | ".join(", ".join(c) for c in result["coalitions"]))

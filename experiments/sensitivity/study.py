@@ -60,6 +60,8 @@ def run_sensitivity(
     tornado: bool = True,
     plots: bool = True,
     model: Any = None,
+    plot_format: str = "png",
+    dpi: int = 200,
     **changes: Any,
 ) -> SensitivityReport:
     """Run a Sobol' or Morris study (and its one-at-a-time companion) and write tables and plots.
@@ -68,7 +70,8 @@ def run_sensitivity(
     (and, as there, its fields may be given by name: ``backend="serial"``); both sweeps use them.
     ``model`` is the function under study, as for ``run_sweep`` (default the negotiation model).
     Outcomes are the config's ``outcomes``, or every numeric outcome of the model when it lists
-    none. See the module docstring for the method and the files written (each atomically).
+    none. See the module docstring for the method and the files written (each atomically); the
+    plots are ``plot_format`` files (png, svg or pdf) at ``dpi``, labelled from the study's scenario.
     """
     from bargaining_chips.experiments.atomic import write_atomic, write_text
     from bargaining_chips.experiments.sweep.models import default_model, model_name
@@ -136,11 +139,20 @@ def run_sensitivity(
     )
     report.files.append(out / "sensitivity.json")
     if plots:
-        report.files += write_sensitivity_plots(report, config.design.kind, out)
+        report.files += write_sensitivity_plots(report, config.design.kind, out, plot_format, dpi,
+                                                _labels(config, labelled=model is None))
     return report
 
 
-def write_sensitivity_plots(report: SensitivityReport, method: str, out: Path) -> list[Path]:
+def _labels(config: SweepConfig, labelled: bool):
+    """Words for the plots from the study's scenario (the negotiation model's), else none."""
+    from bargaining_chips.experiments.labels import labels_for
+
+    return labels_for(config.scenario or "us_japan_2025" if labelled else None)
+
+
+def write_sensitivity_plots(report: SensitivityReport, method: str, out: Path,
+                            fmt: str = "png", dpi: int = 200, labels=None) -> list[Path]:  # noqa: ANN001
     """Write the Sobol'/Morris chart and the tornado chart of every analysed outcome."""
     from bargaining_chips.experiments.sensitivity.plots import (
         plot_morris,
@@ -152,9 +164,10 @@ def write_sensitivity_plots(report: SensitivityReport, method: str, out: Path) -
     written = []
     for outcome in dict.fromkeys(report.indices["outcome"]):
         draw = plot_sobol if method == "sobol" else plot_morris
-        written.append(save(draw(report.indices, outcome), out / f"{file_stem(method, outcome)}.png"))
+        ax = draw(report.indices, outcome, labels=labels)
+        written.append(save(ax, out / f"{file_stem(method, outcome)}.{fmt}", dpi))
     if report.tornado is not None:
         for outcome in dict.fromkeys(report.tornado["outcome"]):
-            ax = plot_tornado(report.tornado, outcome)
-            written.append(save(ax, out / f"{file_stem('tornado', outcome)}.png"))
+            ax = plot_tornado(report.tornado, outcome, labels=labels)
+            written.append(save(ax, out / f"{file_stem('tornado', outcome)}.{fmt}", dpi))
     return written

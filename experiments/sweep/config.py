@@ -58,6 +58,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from bargaining_chips.model import inputs
 from bargaining_chips.model.errors import UserError
+from bargaining_chips.model.suggest import unknown_field
 
 DEFAULT_MODEL = "bargaining_chips.experiments.single:run_once"
 # Bumped whenever the mapping from a config to its runs (points, seeds, keys) changes, so a folder
@@ -173,6 +174,8 @@ class PlotSpec(_Frozen):
     (``outcome`` per combination of the parameters in ``by``), ``p_deal`` (P(``outcome``) against
     parameter ``x`` with a confidence band), ``deadline_effect`` (round of agreement relative to the
     first deadline); ``p_deal`` draws one curve per value of ``by[0]`` when ``by`` is given.
+    ``title`` and ``label`` replace the words drawn from the scenario (:mod:`experiments.labels`),
+    ``name`` the file's name (without its suffix).
     """
 
     kind: Literal["heatmap", "distribution", "p_deal", "deadline_effect"]
@@ -180,6 +183,9 @@ class PlotSpec(_Frozen):
     y: str | None = None
     by: tuple[str, ...] = ()
     outcome: str | None = None
+    title: str | None = None  # the plot's title (default: from the outcome's label)
+    label: str | None = None  # the outcome's axis or colour-bar label (default: from the scenario)
+    name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,60}$")  # the file's name
 
     @model_validator(mode="after")
     def _needs(self) -> PlotSpec:
@@ -295,6 +301,8 @@ def parse_config(data: Mapping[str, Any], source: str = "<config>") -> SweepConf
         first = err.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top level)"
         message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = unknown_field(SweepConfig, first["loc"], "the sweep config (README)")
         raise UserError(f"{source}: {where}: {message}") from None
 
 

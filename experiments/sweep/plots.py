@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from bargaining_chips.experiments.labels import Labels, short_name
 from bargaining_chips.experiments.sweep.store import PARAM_PREFIX
 
 if TYPE_CHECKING:
@@ -63,9 +64,17 @@ def _outcome(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.to_numeric(frame[name], errors="coerce").astype("float64")
 
 
-def parameter_label(name: str) -> str:
-    """A column's name as an axis label: a parameter by its path, without ``param.``."""
-    return name.removeprefix(PARAM_PREFIX)
+PLAIN = Labels()
+FORMATS = ("png", "svg", "pdf")
+
+
+def parameter_label(name: str, labels: Labels | None = None) -> str:
+    """A parameter column's axis label ("Japan's concession exponent β"; see :mod:`..labels`)."""
+    return (labels or PLAIN).parameter(name)
+
+
+def _tick(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _ok(frame: pd.DataFrame) -> pd.DataFrame:
@@ -136,18 +145,21 @@ def distribution_groups(
 
 
 # -- sweep plots ----------------------------------------------------------------------------------
-def plot_heatmap(frame: pd.DataFrame, x: str, y: str, outcome: str, ax: Axes | None = None) -> Axes:
-    """Mean of ``outcome`` over a grid of two parameters, each cell annotated."""
+def plot_heatmap(frame: pd.DataFrame, x: str, y: str, outcome: str, ax: Axes | None = None,
+                 labels: Labels | None = None, title: str | None = None,
+                 label: str | None = None) -> Axes:
+    """Mean of ``outcome`` over a grid of two parameters, each cell annotated; ``label`` names
+    the outcome on the colour bar and ``title`` heads the plot (defaults from ``labels``)."""
+    labels = labels or PLAIN
     ax = axes_or_new(ax)
     table = heatmap_table(frame, x, y, outcome)
     image = ax.imshow(table.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
-    ax.set_xticks(range(table.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v)
-                                          for v in table.columns])
-    ax.set_yticks(range(table.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v)
-                                          for v in table.index])
-    ax.set_xlabel(parameter_label(x))
-    ax.set_ylabel(parameter_label(y))
-    ax.set_title(f"mean {outcome}")
+    ax.set_xticks(range(table.shape[1]), [_tick(v) for v in table.columns])
+    ax.set_yticks(range(table.shape[0]), [_tick(v) for v in table.index])
+    ax.set_xlabel(parameter_label(x, labels))
+    ax.set_ylabel(parameter_label(y, labels))
+    label = label or labels.mean(outcome)
+    ax.set_title(title or label)
     values = table.to_numpy()
     if values.size <= 400:
         for (i, j), v in np.ndenumerate(values):
@@ -155,22 +167,27 @@ def plot_heatmap(frame: pd.DataFrame, x: str, y: str, outcome: str, ax: Axes | N
                 bright = image.norm(v) > 0.6  # viridis is light at the top: write in black there
                 ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7,
                         color="black" if bright else "white")
-    ax.figure.colorbar(image, ax=ax, label=outcome)
+    ax.figure.colorbar(image, ax=ax, label=label)
     return ax
 
 
 def plot_distributions(
-    frame: pd.DataFrame, by: Sequence[str], outcome: str, ax: Axes | None = None
+    frame: pd.DataFrame, by: Sequence[str], outcome: str, ax: Axes | None = None,
+    labels: Labels | None = None, title: str | None = None, label: str | None = None,
 ) -> Axes:
     """Box plots of ``outcome`` per combination of ``by`` (e.g. per strategy pair)."""
+    labels = labels or PLAIN
     groups = distribution_groups(frame, by, outcome)
     ax = axes_or_new(ax, width=max(7.0, 0.4 * len(groups)))
-    labels = list(groups)
-    ax.boxplot([groups[k] for k in labels], tick_labels=labels, showmeans=True)
-    ax.set_xlabel(" / ".join(parameter_label(_column(frame, b)) for b in by))
-    ax.set_ylabel(outcome)
+    names = list(groups)
+    ax.boxplot([groups[k] for k in names], tick_labels=names, showmeans=True)
+    ax.set_xlabel(" / ".join(parameter_label(_column(frame, b), labels) for b in by))
+    label = label or labels.outcome(outcome)
+    ax.set_ylabel(label)
     ax.tick_params(axis="x", labelrotation=45)
-    ax.set_title(f"{outcome} by {', '.join(by)}")
+    for text in ax.get_xticklabels():
+        text.set_horizontalalignment("right")
+    ax.set_title(title or f"{label} by {' and '.join(parameter_label(b, labels) for b in by)}")
     return ax
 
 
@@ -181,82 +198,106 @@ def plot_p_deal(
     conf: float = 0.95,
     by: str | None = None,
     ax: Axes | None = None,
+    labels: Labels | None = None,
+    title: str | None = None,
+    label: str | None = None,
 ) -> Axes:
     """P(``outcome``) against parameter ``x`` with a ``conf`` Wilson band; one curve per value of
     parameter ``by`` when given."""
+    labels = labels or PLAIN
     ax = axes_or_new(ax)
     table = p_deal_table(frame, x, outcome, conf, by)
     groups = table.groupby("group", sort=True) if by else [(None, table)]
+    label = label or labels.mean(outcome)
     for value, part in groups:
-        label = f"{parameter_label(by)} = {value}" if by else f"P({outcome})"
-        (line,) = ax.plot(part["x"], part["mean"], marker="o", label=label)
+        name = f"{_tick(value)}" if by else label
+        (line,) = ax.plot(part["x"], part["mean"], marker="o", label=name)
         ax.fill_between(part["x"], part["low"], part["high"], alpha=0.2, color=line.get_color())
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel(parameter_label(_column(frame, x)))
-    ax.set_ylabel(f"P({outcome})")
-    ax.set_title(f"P({outcome}) with {conf:.0%} Wilson bands")
-    ax.legend(loc="best", fontsize=8)
+    ax.set_xlabel(parameter_label(_column(frame, x), labels))
+    ax.set_ylabel(label)
+    ax.set_title(title or f"{label}, with {conf:.0%} Wilson intervals")
+    ax.legend(loc="best", fontsize=8, title=parameter_label(by, labels) if by else None)
     return ax
 
 
-def plot_deadline_effect(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Histogram of agreement rounds relative to the first deadline (0 = the deadline round)."""
+def plot_deadline_effect(frame: pd.DataFrame, ax: Axes | None = None,
+                         labels: Labels | None = None, title: str | None = None,
+                         label: str | None = None) -> Axes:
+    """Histogram of agreement rounds relative to the first deadline (0 = the deadline round), on
+    whole-number ticks."""
+    from matplotlib.ticker import MaxNLocator
+
+    labels = labels or PLAIN
+    deadline = labels._first_deadline() or "first"
     ax = axes_or_new(ax)
     offsets = deadline_offsets(frame)
     if len(offsets):
         bins = np.arange(offsets.min() - 0.5, offsets.max() + 1.5)
         ax.hist(offsets, bins=bins, edgecolor="black")
-    ax.axvline(0, color="red", linestyle="--", label="first deadline")
-    ax.set_xlabel("round of agreement − deadline round")
-    ax.set_ylabel("runs")
-    ax.set_title(f"deadline effect ({len(offsets)} agreements)")
+    ax.axvline(0, color="red", linestyle="--", label=f"the {deadline} deadline's round")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(label or f"rounds from the {deadline} deadline to agreement (0: in its round)")
+    ax.set_ylabel("runs (count)")
+    ax.set_title(title or f"The deadline effect: {len(offsets):,} agreements")
     ax.legend(loc="best")
     return ax
 
 
 # -- writing --------------------------------------------------------------------------------------
-def save(ax: Axes, path: str | Path) -> Path:
-    """Write the figure holding ``ax`` as a PNG, atomically (complete or absent), and close it."""
+def save(ax: Axes, path: str | Path, dpi: int = 200) -> Path:
+    """Write the figure holding ``ax`` in the format its suffix names (png, svg or pdf), atomically
+    (complete or absent), and close it; ``dpi`` applies to the raster (PNG) and to images embedded
+    in vector formats."""
     import matplotlib.pyplot as plt
 
     from bargaining_chips.experiments.atomic import write_atomic
 
     path = Path(path)
+    fmt = path.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        from bargaining_chips.model.errors import UserError
+
+        raise UserError(f"{path}: unknown plot format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    metadata = {"Software": None} if fmt == "png" else None  # identical files for identical plots
     try:
-        write_atomic(path, lambda tmp: ax.figure.savefig(tmp, format="png", dpi=120))
+        write_atomic(path, lambda tmp: ax.figure.savefig(tmp, dpi=dpi, format=fmt, metadata=metadata))
     finally:
         plt.close(ax.figure)
     return path
 
 
 def file_stem(*parts: str) -> str:
-    """A file name from parts such as ``("heatmap", "terms.auto_tariff")``."""
-    text = "_".join(p.removeprefix(PARAM_PREFIX) for p in parts if p)
-    return "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in text)
+    """A short file name from parts such as ``("heatmap", "terms.auto_tariff")``: each part by its
+    short name (:func:`~experiments.labels.short_name`), so names stay well under 80 characters."""
+    return "_".join(short_name(p) for p in parts if p)
 
 
-def render_plots(frame: pd.DataFrame, specs: Sequence[PlotSpec], directory: str | Path) -> list[Path]:
-    """Draw each configured plot of a sweep and write it to ``directory`` as PNG."""
+def render_plots(frame: pd.DataFrame, specs: Sequence[PlotSpec], directory: str | Path,
+                 labels: Labels | None = None, fmt: str = "png", dpi: int = 200) -> list[Path]:
+    """Draw each configured plot of a sweep and write it to ``directory`` as ``fmt`` (png, svg or
+    pdf) at ``dpi``; a plot's ``title`` and ``label`` fields override the ones ``labels`` give."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for spec in specs:
-        kwargs: dict[str, Any]
+        words: dict[str, Any] = {"labels": labels, "title": spec.title, "label": spec.label}
         if spec.kind == "heatmap":
-            ax = plot_heatmap(frame, spec.x, spec.y, spec.outcome)  # type: ignore[arg-type]
+            ax = plot_heatmap(frame, spec.x, spec.y, spec.outcome, **words)  # type: ignore[arg-type]
             stem = file_stem("heatmap", spec.outcome or "", spec.x or "", spec.y or "")
         elif spec.kind == "distribution":
-            ax = plot_distributions(frame, spec.by, spec.outcome)  # type: ignore[arg-type]
+            ax = plot_distributions(frame, spec.by, spec.outcome, **words)  # type: ignore[arg-type]
             stem = file_stem("distribution", spec.outcome or "", *spec.by)
         elif spec.kind == "p_deal":
             kwargs = {"outcome": spec.outcome} if spec.outcome else {}
             by = spec.by[0] if spec.by else None
-            ax = plot_p_deal(frame, spec.x, by=by, **kwargs)  # type: ignore[arg-type]
+            ax = plot_p_deal(frame, spec.x, by=by, **kwargs, **words)  # type: ignore[arg-type]
             stem = file_stem(
                 "p_deal", spec.outcome or "agreement_by_first_deadline", spec.x or "", by or ""
             )
         else:
-            ax = plot_deadline_effect(frame)
+            ax = plot_deadline_effect(frame, **words)
             stem = "deadline_effect"
-        written.append(save(ax, directory / f"{stem}.png"))
+        written.append(save(ax, directory / f"{spec.name or stem}.{fmt}", dpi))
     return written

@@ -69,10 +69,20 @@ def test_lobbying_is_reported_per_government_with_the_firms_stance(model):
     first, second = transcript.round_lines(model, 1), transcript.round_lines(model, 2)
     assert "  lobbying US: NVIDIA for chips; LNG_Developer for Alaska LNG; US_Farm for farm access" in first
     move = next(m for m in model.lobby_moves if m.round_no == 2 and m.firm == "Toyota")
-    word = "gains" if move.stance >= 0 else "loses"
-    assert f"Toyota for auto tariff ({word} {abs(move.stance):.2f} by the offer on the table)" in (
-        next(line for line in second if line.startswith("  lobbying Japan:"))
-    )
+    word = "better" if move.stance >= 0 else "worse"
+    japan = second.index("  lobbying Japan:")
+    assert any(line.startswith(f"    Toyota for auto tariff, {word} off by {abs(move.stance):.2f} "
+                               "than without a deal") for line in second[japan:])
+
+
+def test_lobbying_lines_are_short_and_say_indifference_once(play):
+    for seed in range(5):
+        model = play("us_japan_2025", {}, seed)
+        lines = transcript.transcript(model)
+        lobbying = [line for line in lines if line.startswith("    ") and " for " in line]
+        assert lobbying and max(map(len, lobbying)) <= 120
+        assert not any("0.00" in line for line in lobbying)
+        assert all(line.count("no better off than without a deal") <= 1 for line in lines)
 
 
 def test_deadlines_are_announced_with_their_fate(play):
@@ -117,8 +127,11 @@ def test_events_are_told_before_or_after_the_offer_by_their_kind(model):
 def test_the_transcript_opens_with_the_title_and_the_deadlines(model):
     lines = transcript.transcript(model)
     assert lines[0] == "US–Japan tariff talks, April–July 2025 — seed 0"
-    assert lines[1] == "deadline: G7 leaders' summit, 2025-06-17 (soft, extended with probability 0.50)"
-    assert lines[2] == "deadline: end of the 90-day pause, 2025-07-09 (hard)"
+    # The summit's deadline is its last day (17 June); its round, 16 June: the header says so.
+    assert lines[1] == ("deadline: G7 leaders' summit, 2025-06-17 (soft, extended with probability "
+                        "0.50); it binds in round 7, Mon 16 Jun, the last round on or before it")
+    assert lines[2].startswith("deadline: end of the 90-day pause, 2025-07-09 (hard); it binds in "
+                               "round 10, Mon 07 Jul")
     headings = [line for line in lines if line.endswith("Washington") or line.endswith("Kananaskis")]
     assert len(headings) == len(model.rows)
 
@@ -129,7 +142,10 @@ def test_the_summary_table(model, play):
     assert f"outcome      agreement in round {rnd.number}, {rnd.date:%d %b %Y} ({rnd.label})" in lines
     auto = next(line for line in lines if line.strip().startswith("auto tariff"))
     assert auto.split()[-1] == "27.5%"  # the no-deal column
-    assert any(line.startswith("Nash product ") for line in lines)
+    nash = next(i for i, line in enumerate(lines) if line.startswith("Nash product "))
+    assert "Nash bargaining solution maximises it" in lines[nash + 1]
+    pareto = next(i for i, line in enumerate(lines) if line.startswith("distance to the Pareto"))
+    assert "0 means no other deal gives both more" in lines[pareto + 1]
     assert any(line.startswith("coalitions   ") for line in lines)
 
     no_deal = play("bilateral", {"actors.A.strategy": {"name": "hardliner"},
