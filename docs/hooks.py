@@ -13,11 +13,14 @@ import shutil
 import sys
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
+
 ROOT = Path(__file__).resolve().parents[1]
 TREE = ROOT / "build" / "api-src" / "bargaining_chips"
 SUBPACKAGES = ("model", "agents", "experiments", "viz")
 
 
+@event_priority(100)  # before mkdocstrings' own on_config, which reads the paths it is given
 def on_config(config, **kwargs):  # noqa: ANN001, ANN201 - mkdocs' hook signature
     if TREE.exists():
         shutil.rmtree(TREE)
