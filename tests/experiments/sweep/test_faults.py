@@ -35,6 +35,16 @@ noise = 0.1
 LINEAR = ["--model", "bargaining_chips.experiments.sensitivity.toys:noisy_linear"]
 
 
+def toy_sweep(tmp_path) -> tuple:
+    """``TOY`` written to a file, its output folder, and the serial command that sweeps it in
+    parts of ten rows."""
+    config = tmp_path / "toy.toml"
+    config.write_text(TOY)
+    out = tmp_path / "out"
+    return out, ["sweep", str(config), "--out", str(out), "--backend", "serial", "--quiet",
+                 "--part-rows", "10", *LINEAR]
+
+
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
     """The uninterrupted serial sweep of ``TOY``: what every faulty sweep must end up equal to."""
@@ -63,11 +73,7 @@ def disk_full_after(monkeypatch, parts: int) -> None:
 
 def test_a_full_disk_is_one_line_and_the_same_command_resumes(tmp_path, capsys, monkeypatch,
                                                               reference):
-    config = tmp_path / "toy.toml"
-    config.write_text(TOY)
-    out = tmp_path / "out"
-    command = ["sweep", str(config), "--out", str(out), "--backend", "serial", "--quiet",
-               "--part-rows", "10", *LINEAR]
+    out, command = toy_sweep(tmp_path)
     disk_full_after(monkeypatch, parts=2)
     assert run.main(command) == 2
     err = capsys.readouterr().err
@@ -96,11 +102,7 @@ def test_a_folder_left_by_a_failed_first_manifest_write_is_resumed(tmp_path, ref
 
 def test_a_corrupt_part_is_set_aside_and_its_runs_run_again_once(tmp_path, capsys, monkeypatch,
                                                                  reference):
-    config = tmp_path / "toy.toml"
-    config.write_text(TOY)
-    out = tmp_path / "out"
-    command = ["sweep", str(config), "--out", str(out), "--backend", "serial", "--quiet",
-               "--part-rows", "10", *LINEAR]
+    out, command = toy_sweep(tmp_path)
     disk_full_after(monkeypatch, parts=4)
     assert run.main(command) == 2
     monkeypatch.undo()
