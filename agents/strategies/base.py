@@ -8,11 +8,20 @@ Most strategies think in utility levels: :class:`LevelStrategy` turns "ask for l
 efficient terms worth L and answers offers with the acceptance rule of Faratin, Sierra & Jennings
 (1998): accept an offer at least as good as the counter-offer one would make next; when no round can
 follow, accept anything at least as good as no deal.
+
+Discounting. An agreement in round k (0-based) is worth δ^k times its utility, while no deal is
+worth the reservation utility r whenever the talks end (undiscounted: the engine's definition,
+``model.metrics.outcome_utilities``). So in round k an agreement is worth at least no deal only if
+its undiscounted utility is at least r / δ^k, the *discounted floor* (:func:`reservation_now`).
+Every strategy proposes and accepts only terms at or above it; once no terms can reach it in the
+next round (r / δ^(k+1) > 1), no later agreement is worth having and a level strategy walks away
+instead of rejecting. With δ = 1 the floor is r in every round and play is unchanged.
 """
 
 from __future__ import annotations
 
 import inspect
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,6 +31,28 @@ from bargaining_chips.agents.messages import Offer, Response
 
 if TYPE_CHECKING:
     from bargaining_chips.agents.view import NegotiationView
+
+
+#: Utilities are normalised: the best terms for an actor are worth 1 to it.
+BEST = 1.0
+
+
+def reservation_now(view: NegotiationView, round_index: int | None = None) -> float:
+    """The discounted floor r / δ^k in round ``round_index`` (default: the current round): the least
+    undiscounted utility an agreement in that round must have to be worth the reservation r, which
+    no deal pays undiscounted. ∞ when δ^k underflows to 0 and r > 0; exactly r when δ = 1."""
+    k = view.round_index if round_index is None else round_index
+    r, delta = view.reservation, view.discount
+    if delta == 1.0 or r == 0.0:
+        return r
+    factor = delta**k
+    return r / factor if factor > 0.0 else math.inf
+
+
+def no_deal_ahead(view: NegotiationView) -> bool:
+    """True when no agreement in a later round can be worth the reservation: the talks end now in
+    effect (the last round, or a discounted floor beyond every agreement next round)."""
+    return view.is_last_round or reservation_now(view, view.round_index + 1) > BEST
 
 
 class ParameterError(ValueError):
@@ -92,7 +123,15 @@ class Strategy:
 
 
 class LevelStrategy(Strategy):
-    """A strategy that chooses a utility level to ask for; terms follow efficiently."""
+    """A strategy that chooses a utility level to ask for; terms follow efficiently.
+
+    Under discounting the level is read in undiscounted utility and floored by the discounted
+    floor: in round k it asks for u* = max(level, r / δ^k) (see the module docstring), so a
+    concession curve that would fall below what no deal is worth stops there. It accepts an offer
+    worth at least its next counter-offer and never one worth less than r / δ^k; when no later round
+    can give it r (:func:`no_deal_ahead`), it accepts anything worth r / δ^k now and, before the
+    last round, walks away from anything less.
+    """
 
     def level(self, view: NegotiationView, round_index: int, their_last: Offer | None) -> float:
         """The utility this actor asks for in round ``round_index``, given the others' latest offer."""
@@ -100,24 +139,35 @@ class LevelStrategy(Strategy):
 
     def propose(self, view: NegotiationView) -> np.ndarray:
         their = _latest_from_others(view)
-        target = max(self.level(view, view.round_index, their), view.reservation)
-        return view.offer_at(min(target, 1.0))
+        target = max(self.level(view, view.round_index, their), reservation_now(view))
+        return view.offer_at(min(target, BEST))
 
     def acceptance_threshold(self, view: NegotiationView, offer: Offer) -> float:
-        """The utility of the counter-offer this actor would make next (its reservation when no
-        round can follow)."""
-        if view.is_last_round:
-            return view.reservation
-        next_level = self.level(view, view.round_index + 1, offer)
-        return min(max(next_level, view.reservation), 1.0)
+        """The utility of the counter-offer this actor would make next, at least the discounted
+        floor now (the floor alone when no later agreement can be worth the reservation)."""
+        floor = reservation_now(view)
+        if no_deal_ahead(view):
+            return floor
+        k = view.round_index + 1
+        next_level = max(self.level(view, k, offer), reservation_now(view, k))
+        return max(min(next_level, BEST), floor)
 
     def respond(self, view: NegotiationView, offer: Offer) -> Response:
         return self.answer(view, offer)[0]
 
     def answer(self, view: NegotiationView, offer: Offer) -> tuple[Response, float]:
         threshold = self.acceptance_threshold(view, offer)
-        accept = view.utility(offer.terms) >= threshold - 1e-12
-        return (Response.ACCEPT if accept else Response.REJECT), threshold
+        if view.utility(offer.terms) >= threshold - 1e-12:
+            return Response.ACCEPT, threshold
+        return _refusal(view), threshold
+
+
+def _refusal(view: NegotiationView) -> Response:
+    """Reject, or walk away when waiting cannot help: no later agreement is worth the reservation
+    and a round would still follow (in the last round a rejection ends the talks anyway)."""
+    if not view.is_last_round and reservation_now(view, view.round_index + 1) > BEST:
+        return Response.WALK_AWAY
+    return Response.REJECT
 
 
 def _latest_from_others(view: NegotiationView) -> Offer | None:

@@ -12,17 +12,37 @@ Conventions. Utilities of agreements are "round-k currency": an agreement in rou
 worth δ^k times its utility, as in the summary (:func:`model.metrics.outcome_utilities`), and the
 no-deal outcome is worth the reservation utility, undiscounted. A responder accepts when
 indifferent (up to :data:`TOLERANCE`), the convention that makes the equilibria exist.
+
+Outside options. The engine's alternating-offers game lets *a responder* opt out: instead of
+accepting or rejecting the offer on the table it may walk away, which ends the talks with no deal;
+the proposer cannot. No deal — by a walk-away, at the horizon or at a hard deadline — pays each
+side its reservation r, undiscounted, whenever it comes. So a reservation is an outside option that
+does not depreciate: in round k it is worth r / δ^k in that round's currency, more every round,
+and once no agreement can give both sides their floors no agreement is possible at all. With some
+r > 0 and δ < 1 the game therefore has an effective horizon, and its subgame-perfect equilibrium is
+found by backward induction from it (:func:`outside_option_plan`); agreement is immediate. On the
+unit pie, with δ common, P1 proposing first, r1 = 0 and P2's outside option b, let K be the first
+round (0-based) in which δ^K < b; P2's share is
+
+    x2 = δ (1 − δ^(2m)) / (1 + δ) + tail,   m = ⌊(K − 1) / 2⌋,
+    tail = b if K is odd (P1 proposes in round K − 1), δ^(K−1) if K is even (P2 does),
+
+which tends to Rubinstein's δ / (1 + δ) as b → 0. Binmore, Shaked & Sutton (1989) and Osborne &
+Rubinstein (1990, §3.12) study the other variant, where opting out in round k pays δ^k b: there the
+outside-option principle holds, x2 = max(b, δ / (1 + δ)). The two agree without discounting: with
+δ = 1 (played as the limit δ → 1) P2's share is max(b, 1/2), the outside-option principle.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bargaining_chips.agents.messages import Offer, Response
-from bargaining_chips.agents.strategies.base import Game, Strategy
+from bargaining_chips.agents.strategies.base import Game, Strategy, reservation_now
 from bargaining_chips.floats import ordered_sum
 
 if TYPE_CHECKING:
@@ -65,17 +85,117 @@ BILATERAL = Game("alternating", governments=2)
 
 
 def _at_least_reservation(view: NegotiationView, terms: np.ndarray) -> np.ndarray:
-    """An equilibrium proposal, unless it is worth less than the proposer's reservation utility:
-    then the efficient terms worth the reservation (a negotiator never offers what it would
-    rather not sign). In the theory scenarios no deal is worth 0 and this never binds."""
-    if view.utility(terms) >= view.reservation - TOLERANCE:
+    """An equilibrium proposal, unless it is worth less than the proposer's discounted floor
+    r / δ^k (:func:`~agents.strategies.base.reservation_now`): then the efficient terms worth the
+    floor (a negotiator never offers what it would rather not sign). Where no deal is worth 0, as
+    in most theory scenarios, this never binds."""
+    floor = reservation_now(view)
+    if view.utility(terms) >= floor - TOLERANCE:
         return terms
-    return view.offer_at(view.reservation)
+    return view.offer_at(min(floor, 1.0))
 
 
-def _answer(view: NegotiationView, offer: Offer, threshold: float) -> Response:
-    accept = view.utility(offer.terms) >= threshold - TOLERANCE
-    return Response.ACCEPT if accept else Response.REJECT
+def _floor_of(view: NegotiationView, actor: int, round_index: int) -> float:
+    """Actor ``actor``'s discounted floor r / δ^k in round ``round_index``."""
+    r, delta = view.reservation_of(actor), view.discount_of(actor)
+    if delta == 1.0 or r == 0.0:
+        return r
+    return _undiscounted(r, delta**round_index)
+
+
+def has_outside_options(view: NegotiationView) -> bool:
+    """Whether a reservation acts as a growing outside option: some government at the table has
+    r > 0 and δ < 1 (then the game has an effective horizon, see the module docstring)."""
+    return any(
+        view.reservation_of(g) > 0.0 and view.discount_of(g) < 1.0 for g in view.governments
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One round of an equilibrium plan: the responder's threshold (in the round's currency: the
+    least undiscounted utility it accepts), the proposal, and whether the responder walks away from
+    an offer below the threshold (rejecting gains it nothing over no deal)."""
+
+    threshold: float
+    proposal: np.ndarray
+    walks: bool
+
+
+def effective_horizon(view: NegotiationView, cap: int) -> int:
+    """The last round (0-based, at most ``cap``) in which some agreement gives both governments
+    their discounted floors r / δ^k; −1 if none does. The floors rise every round, so the rounds
+    that admit an agreement are the first few."""
+    for k in range(cap + 1):
+        p = view.proposer_at(k)
+        q = next(g for g in view.governments if g != p)
+        need_p, need_q = _floor_of(view, p, k), _floor_of(view, q, k)
+        if need_p > 1.0 or need_q > 1.0:
+            return k - 1
+        if view.utility_of(q, view.offer_for(p, need_p)) < need_q - TOLERANCE:
+            return k - 1
+    return cap
+
+
+def outside_option_plan(view: NegotiationView, last: int) -> dict[int, Step]:
+    """The subgame-perfect plan of two-party alternating offers in which a responder may opt out,
+    no deal pays each side its reservation r undiscounted, and no round follows ``last``.
+
+    Backward induction in round-0 currency: V_i(last + 1) = r_i. In round k the proposer p makes
+    the responder q an offer worth exactly what q can get otherwise, T_q = max(r_q, V_q(k + 1))
+    (walk away or reject), i.e. q's threshold T_q / δ_q^k, keeping the rest, unless p does better
+    by letting the round pass (its alternative: r_p if q would then walk away, else V_p(k + 1)).
+    The proposer never offers what leaves it below its own floor; q walks away from a refused
+    offer when rejecting is worth no more than no deal.
+    """
+    a, b = view.governments
+    value = {a: view.reservation_of(a), b: view.reservation_of(b)}
+    plan: dict[int, Step] = {}
+    for k in range(last, -1, -1):
+        p = view.proposer_at(k)
+        q = b if p == a else a
+        r_p, r_q = view.reservation_of(p), view.reservation_of(q)
+        d_p, d_q = view.discount_of(p) ** k, view.discount_of(q) ** k
+        walks = r_q >= value[q] - TOLERANCE
+        target = max(r_q, value[q])
+        threshold = _undiscounted(target, d_q)
+        alternative = r_p if walks else value[p]
+        terms = best_terms_giving(view, p, q, threshold)
+        mine = d_p * view.utility_of(p, terms)
+        if threshold <= 1.0 and view.utility_of(q, terms) >= threshold - TOLERANCE \
+                and mine >= alternative - TOLERANCE:
+            value = {p: mine, q: d_q * view.utility_of(q, terms)}
+        else:  # no agreement this round: p asks for its best terms, q refuses
+            terms = view.offer_for(p, 1.0)
+            value = {p: alternative, q: target}
+        plan[k] = Step(threshold, terms, walks)
+    return plan
+
+
+def _answer(view: NegotiationView, offer: Offer, threshold: float, walks: bool = False) -> Response:
+    if view.utility(offer.terms) >= threshold - TOLERANCE:
+        return Response.ACCEPT
+    return Response.WALK_AWAY if walks else Response.REJECT
+
+
+class _Planner:
+    """The backward-induction plan of a two-party game with outside options, per weights and
+    horizon (:func:`outside_option_plan`), with what a round past the plan means: nothing can be
+    agreed any more, so a responder walks away and a proposer asks for its best terms."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[bytes, int], dict[int, Step]] = {}
+
+    def step(self, view: NegotiationView, cap: int) -> Step:
+        key = (view.weights_key, cap)
+        if key not in self._cache:
+            last = min(effective_horizon(view, cap) + 1, cap)
+            self._cache[key] = outside_option_plan(view, max(last, 0))
+        plan = self._cache[key]
+        k = view.round_index
+        if k in plan:
+            return plan[k]
+        return Step(reservation_now(view), view.offer_at(1.0), True)
 
 
 class Rubinstein(Strategy):
@@ -95,7 +215,14 @@ class Rubinstein(Strategy):
     the simulation and never binds in equilibrium. Without discounting (δ_a δ_b = 1) every split is
     an equilibrium; the strategy then plays the limit δ → 1, where the equilibrium tends to the
     Nash solution (Binmore, Rubinstein & Wolinsky 1986), computed at δ = :data:`PATIENT`.
-    A responder never accepts less than its reservation utility.
+
+    Reservations are outside options a responder takes by walking away (see the module
+    docstring). Where they do not grow (r = 0, or δ = 1) the game stays stationary and each
+    threshold becomes max(r, δ · V): without discounting this is the outside-option principle of
+    Binmore, Shaked & Sutton (1989), P2's share max(b, 1/2) on the unit pie. Where some r > 0 and
+    δ < 1 the no-deal value grows in each round's currency, the game has an effective horizon,
+    and the strategy plays its backward-induction equilibrium (:func:`outside_option_plan`),
+    still agreeing at once. A responder never accepts less than its discounted floor r / δ^k.
     """
 
     name = "rubinstein"
@@ -103,6 +230,7 @@ class Rubinstein(Strategy):
 
     def __init__(self) -> None:
         self._cache: dict[bytes, tuple[float, float]] = {}
+        self._planner = _Planner()
 
     def proposer_values(self, view: NegotiationView) -> tuple[float, float]:
         """(V_me, V_other): each side's utility of its own equilibrium proposal."""
@@ -110,14 +238,17 @@ class Rubinstein(Strategy):
         if key not in self._cache:
             me, other = view.actor, view.opponents[0]
             d_me, d_other = view.discount, view.discount_of(other)
+            r_me, r_other = view.reservation, view.reservation_of(other)
             if d_me * d_other > PATIENT:  # no discounting: play the limit δ → 1 (see above)
                 d_me = d_other = PATIENT
 
             def theirs(v_me: float) -> float:
-                return view.utility_of(other, best_terms_giving(view, other, me, d_me * v_me))
+                floor = max(r_me, d_me * v_me)
+                return view.utility_of(other, best_terms_giving(view, other, me, floor))
 
             def mine(v_me: float) -> float:
-                return view.utility(best_terms_giving(view, me, other, d_other * theirs(v_me)))
+                floor = max(r_other, d_other * theirs(v_me))
+                return view.utility(best_terms_giving(view, me, other, floor))
 
             lo, hi = 0.0, 1.0  # mine(v) − v falls in v, from ≥ 0 at 0 to ≤ 0 at 1
             for _ in range(_BISECTIONS):
@@ -130,17 +261,24 @@ class Rubinstein(Strategy):
         return self._cache[key]
 
     def propose(self, view: NegotiationView) -> np.ndarray:
+        if has_outside_options(view):
+            return _at_least_reservation(view, self._planner.step(view, view.last_round_index).proposal.copy())
         other = view.opponents[0]
         _, v_other = self.proposer_values(view)
-        terms = best_terms_giving(view, view.actor, other, view.discount_of(other) * v_other)
+        floor = max(view.reservation_of(other), view.discount_of(other) * v_other)
+        terms = best_terms_giving(view, view.actor, other, floor)
         return _at_least_reservation(view, terms)
 
     def acceptance_threshold(self, view: NegotiationView, offer: Offer) -> float:
-        """The discounted value of proposing next round, δ · V_me (at least the reservation)."""
+        """The discounted value of proposing next round, δ · V_me, at least the outside option
+        (with growing outside options: the plan's threshold for this round)."""
+        if has_outside_options(view):
+            return max(reservation_now(view), self._planner.step(view, view.last_round_index).threshold)
         return max(view.reservation, min(view.discount, PATIENT) * self.proposer_values(view)[0])
 
     def respond(self, view: NegotiationView, offer: Offer) -> Response:
-        return _answer(view, offer, self.acceptance_threshold(view, offer))
+        walks = has_outside_options(view) and self._planner.step(view, view.last_round_index).walks
+        return _answer(view, offer, self.acceptance_threshold(view, offer), walks)
 
 
 class Stahl(Strategy):
@@ -154,6 +292,9 @@ class Stahl(Strategy):
     Solving from the last round back gives each round's equilibrium terms, and the first-round
     proposal is accepted. With the unit pie, common δ and no deal worth 0, P1's share after a
     horizon of T rounds is x1(T) = (1 − (−δ)^T) / (1 + δ), which tends to Rubinstein's 1 / (1 + δ).
+    Where some reservation r > 0 and δ < 1, a responder's outside option (walking away, worth r
+    undiscounted) enters every round, not only the last, and the plan is
+    :func:`outside_option_plan` over the horizon.
     """
 
     name = "stahl"
@@ -161,6 +302,7 @@ class Stahl(Strategy):
 
     def __init__(self) -> None:
         self._cache: dict[tuple[bytes, int], dict[int, tuple[float, np.ndarray]]] = {}
+        self._planner = _Planner()
 
     def plan(self, view: NegotiationView) -> dict[int, tuple[float, np.ndarray]]:
         """Round index → (the responder's threshold, the equilibrium proposal) for every round."""
@@ -181,15 +323,21 @@ class Stahl(Strategy):
         return self._cache[key]
 
     def propose(self, view: NegotiationView) -> np.ndarray:
+        if has_outside_options(view):
+            return _at_least_reservation(view, self._planner.step(view, view.last_round_index).proposal.copy())
         return _at_least_reservation(view, self.plan(view)[view.round_index][1].copy())
 
     def acceptance_threshold(self, view: NegotiationView, offer: Offer) -> float:
         """What rejecting is worth now: the discounted next-round agreement, or no deal (capped
-        at 1: a no-deal value beyond every agreement makes every offer unacceptable but the best)."""
+        at 1: a no-deal value beyond every agreement makes every offer unacceptable but the best).
+        With growing outside options, the plan's threshold, never below the discounted floor."""
+        if has_outside_options(view):
+            return max(reservation_now(view), self._planner.step(view, view.last_round_index).threshold)
         return min(1.0, max(view.reservation, self.plan(view)[view.round_index][0]))
 
     def respond(self, view: NegotiationView, offer: Offer) -> Response:
-        return _answer(view, offer, self.acceptance_threshold(view, offer))
+        walks = has_outside_options(view) and self._planner.step(view, view.last_round_index).walks
+        return _answer(view, offer, self.acceptance_threshold(view, offer), walks)
 
 
 def _undiscounted(value: float, factor: float) -> float:
@@ -301,7 +449,7 @@ class BaronFerejohn(Strategy):
         """The price of this member's vote: δ · v, its discounted continuation value."""
         if not self._division(view):
             return self._alternating.acceptance_threshold(view, offer)
-        return view.discount * self.continuation_values(view)[view.actor]
+        return max(view.discount * self.continuation_values(view)[view.actor], reservation_now(view))
 
     def respond(self, view: NegotiationView, offer: Offer) -> Response:
         return _answer(view, offer, self.acceptance_threshold(view, offer))

@@ -8,7 +8,9 @@ conflict it would bear rather than accept the other's offer:
 
 (1 when its own offer is worth no more than no deal, d_a). The side with the smaller risk (both, when
 equal) concedes — just enough that the other's risk becomes the smaller; the other stands firm.
-Preferences are common knowledge, so each side can compute both risks.
+Preferences are common knowledge, so each side can compute both risks. Under discounting the
+conflict point of round k is what no deal is worth in that round's currency, d / δ^k for each side
+(no deal pays its reservation d undiscounted; see :func:`~agents.strategies.base.reservation_now`).
 
 With bargaining powers α_a, α_b (``actors.X.bargaining_power``) the comparison is weighted:
 a stands firm while α_a · ln(1 − risk_a) < α_b · ln(1 − risk_b), which is exactly "a's offer has the
@@ -26,7 +28,7 @@ import math
 from typing import TYPE_CHECKING
 
 from bargaining_chips.agents.messages import Offer
-from bargaining_chips.agents.strategies.base import LevelStrategy
+from bargaining_chips.agents.strategies.base import LevelStrategy, reservation_now
 
 if TYPE_CHECKING:
     from bargaining_chips.agents.view import NegotiationView
@@ -56,9 +58,9 @@ class Zeuthen(LevelStrategy):
         mine = view.last_offer_by()
         if mine is None or their_last is None:
             return 1.0
-        me, d_me = view.actor, view.reservation
+        me, d_me = view.actor, reservation_now(view, round_index)
         other = view.index_of(their_last.proposer)
-        d_other = view.reservation_of(other)
+        d_other = _floor_of(view, other, round_index)
         my_level = view.utility(mine.terms)
         mine_to_me, theirs_to_me = my_level, view.utility(their_last.terms)
         theirs_to_them = view.utility_of(other, their_last.terms)
@@ -97,3 +99,12 @@ class Zeuthen(LevelStrategy):
                 return lo
             above = level
         return floor
+
+
+def _floor_of(view: NegotiationView, actor: int, round_index: int) -> float:
+    """Actor ``actor``'s discounted floor d / δ^k in round ``round_index``."""
+    d, delta = view.reservation_of(actor), view.discount_of(actor)
+    if delta == 1.0 or d == 0.0:
+        return d
+    factor = delta**round_index
+    return d / factor if factor > 0.0 else math.inf
