@@ -95,6 +95,27 @@ def stahl_share(delta: float, horizon: int) -> float:
     return (1.0 - (-delta) ** horizon) / (1.0 + delta)
 
 
+def outside_option_share(delta: float, b: float) -> float:
+    """P2's share in the engine's alternating-offers game over a unit pie (P1 first, common δ < 1)
+    when P2 may walk away to an outside option b ∈ (0, 1) paid undiscounted and P1 has none.
+
+    Let K be the first round (0-based) with δ^K < b: from then on no agreement gives P2 b. Solving
+    back from round K − 1 (in which the proposer leaves the other just its no-deal value),
+    x2 = δ (1 − δ^(2m)) / (1 + δ) + tail with m = ⌊(K − 1) / 2⌋, tail = b when K is odd (P1 makes
+    the last acceptable offer) and δ^(K−1) when K is even (P2 does). See agents/strategies/
+    equilibrium.py and docs/theory.md."""
+    horizon = math.floor(math.log(b) / math.log(delta)) + 1
+    m = (horizon - 1) // 2
+    tail = b if horizon % 2 == 1 else delta ** (horizon - 1)
+    return delta * (1.0 - delta ** (2 * m)) / (1.0 + delta) + tail
+
+
+def outside_option_principle(b: float, rubinstein: float) -> float:
+    """P2's share by the outside-option principle (Binmore, Shaked & Sutton 1989): its Rubinstein
+    share if the outside option b is worth no more, else b."""
+    return max(b, rubinstein)
+
+
 def baron_ferejohn_proposer_share(n: int, delta: float) -> float:
     """The proposer's share in Baron & Ferejohn's (1989) equilibrium: 1 − δ(n − 1)/(2n)."""
     return 1.0 - delta * (n - 1) / (2 * n)
@@ -122,6 +143,27 @@ def stahl_checks(delta: float = 0.9, horizons: Iterable[int] = range(1, 7)) -> l
                          stahl_share(delta, horizon), _share(result)))
         out.append(Check("Ståhl 1972", f"agreement round, T = {horizon}", 1,
                          result["agreement_round"], None, "equal"))
+    return out
+
+
+def outside_option_checks(delta: float = 0.9, options: Iterable[float] = (0.3, 0.6)) -> list[Check]:
+    """P2's share with an outside option below and above its Rubinstein share δ/(1 + δ): at δ
+    against the engine's closed form (:func:`outside_option_share`), and without discounting
+    against the outside-option principle, max(b, 1/2); agreement in round 1 throughout."""
+    out = []
+    for b in options:
+        for d, theory, case in (
+            (delta, outside_option_share(delta, b), "Outside option (no deal undiscounted)"),
+            (1.0, outside_option_principle(b, 0.5), "Binmore–Shaked–Sutton 1989"),
+        ):
+            _, result = _run("outside_option", {"actors.P1.discount": d, "actors.P2.discount": d,
+                                                "actors.P2.reservation": b})
+            share = _share(result)
+            label = f"b = {b:g}, δ = {d:g}"
+            out.append(Check(case, f"P2's share, {label}", theory,
+                             None if share is None else 1.0 - share))
+            out.append(Check(case, f"agreement round, {label}", 1, result["agreement_round"],
+                             None, "equal"))
     return out
 
 
@@ -247,7 +289,7 @@ def deadline_checks(seeds: int = 500, rounds: tuple[list[int | None], int] | Non
 
 
 CASES: tuple[Callable[[], list[Check]], ...] = (
-    rubinstein_checks, stahl_checks, nash_checks, zeuthen_checks, faratin_checks,
+    rubinstein_checks, outside_option_checks, stahl_checks, nash_checks, zeuthen_checks, faratin_checks,
     baron_ferejohn_checks, deadline_checks,
 )
 
