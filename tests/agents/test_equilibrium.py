@@ -18,6 +18,7 @@ from bargaining_chips.agents.strategies.equilibrium import (
 from bargaining_chips.experiments.single import play, run_once
 from bargaining_chips.experiments.theory.validation import (
     baron_ferejohn_proposer_share,
+    outside_option_share,
     rubinstein_share,
     stahl_share,
 )
@@ -52,6 +53,74 @@ def test_rubinstein_share_is_the_closed_form(d1, d2):
     assert result["agreement_round"] == 1
     assert result["terms"]["share"] == pytest.approx(rubinstein_share(d1, d2), abs=1e-3)
     assert result["utilities"]["P2"] == pytest.approx(1 - rubinstein_share(d1, d2), abs=1e-3)
+
+
+def test_rubinstein_with_an_outside_option_agrees_at_once():
+    """The case that deadlocked for 1,000 rounds: P2's outside option 0.6 above its Rubinstein
+    share. Agreement in round 1, P2 getting the closed form of the engine's variant."""
+    result = run_once({"scenario": "rubinstein", "actors.P2.reservation": 0.6}, 0)
+    assert result["agreement_round"] == 1
+    assert result["utilities"]["P2"] == pytest.approx(outside_option_share(0.9, 0.6), abs=1e-6)
+
+
+def _unit_pie_backward_induction(d1: float, d2: float, r1: float, r2: float, rounds: int = 400) -> float:
+    """P2's share by backward induction on the unit pie, written independently of the strategy:
+    in round-0 currency, a responder gets max(its outside option, its continuation), the proposer
+    the rest if that beats letting the round pass."""
+    v1, v2 = r1, r2
+    for k in range(rounds, -1, -1):
+        if k % 2 == 0:  # P1 proposes
+            share2 = max(r2, v2) / d2**k
+            mine = d1**k * (1 - share2)
+            alt = r1 if r2 >= v2 else v1
+            if share2 <= 1 and mine >= alt:
+                v1, v2 = mine, max(r2, v2)
+            else:
+                v1, v2 = alt, max(r2, v2)
+        else:
+            share1 = max(r1, v1) / d1**k
+            mine = d2**k * (1 - share1)
+            alt = r2 if r1 >= v1 else v2
+            if share1 <= 1 and mine >= alt:
+                v1, v2 = max(r1, v1), mine
+            else:
+                v1, v2 = max(r1, v1), alt
+    return v2
+
+
+@settings(max_examples=20, deadline=None)
+@given(d1=st.floats(0.5, 0.98), d2=st.floats(0.5, 0.98), r1=st.floats(0.0, 0.3), r2=st.floats(0.01, 0.7))
+@example(d1=0.9, d2=0.9, r1=0.0, r2=0.3)
+def test_rubinstein_with_outside_options_is_the_backward_induction(d1, d2, r1, r2):
+    result = run_once({"scenario": "outside_option", "actors.P1.discount": d1,
+                       "actors.P2.discount": d2, "actors.P1.reservation": r1,
+                       "actors.P2.reservation": r2}, 0)
+    expected = _unit_pie_backward_induction(d1, d2, r1, r2)
+    if result["agreement"]:
+        assert result["agreement_round"] == 1
+        assert result["utilities"]["P2"] == pytest.approx(expected, abs=1e-6)
+    else:  # no split gives both their outside options: P2 walks away at once
+        assert r1 + r2 > 1 - 1e-9 or expected == pytest.approx(r2)
+    assert result["utilities"]["P1"] >= r1 - 1e-9 and result["utilities"]["P2"] >= r2 - 1e-9
+
+
+@pytest.mark.parametrize("b, share", [(0.3, 0.5), (0.6, 0.6), (0.8, 0.8)])
+def test_without_discounting_the_outside_option_principle_holds(b, share):
+    """Binmore, Shaked & Sutton (1989): P2 gets max(b, its Rubinstein share), here 1/2 (δ → 1)."""
+    result = run_once({"scenario": "outside_option", "actors.P1.discount": 1.0,
+                       "actors.P2.discount": 1.0, "actors.P2.reservation": b}, 0)
+    assert result["agreement_round"] == 1
+    assert result["utilities"]["P2"] == pytest.approx(share, abs=1e-5)
+
+
+def test_stahl_with_an_outside_option_keeps_the_responder_at_its_value():
+    """Ståhl's game with P2's outside option: the plan makes P2's walk-away part of every round,
+    so the deal is immediate and worth at least b to P2 (T = 6, δ = 0.9, b = 0.6)."""
+    result = run_once({"scenario": "stahl", "protocol.max_rounds": 6,
+                       "actors.P2.reservation": 0.6}, 0)
+    assert result["agreement_round"] == 1
+    assert result["utilities"]["P2"] == pytest.approx(
+        _unit_pie_backward_induction(0.9, 0.9, 0.0, 0.6, rounds=5), abs=1e-6)
 
 
 @pytest.mark.parametrize("horizon, share", [(1, 1.0), (2, 0.1), (3, 0.91), (4, 0.181), (5, 0.8371), (6, 0.2466)])

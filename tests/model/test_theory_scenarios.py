@@ -12,7 +12,7 @@ from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.loader import load_scenario, scenario_names
 
-THEORY = ("rubinstein", "stahl", "nash_split", "zeuthen", "faratin", "baron_ferejohn",
+THEORY = ("rubinstein", "outside_option", "stahl", "nash_split", "zeuthen", "faratin", "baron_ferejohn",
           "baron_ferejohn_3", "deadline_effect")
 
 

@@ -27,6 +27,13 @@ def test_the_closed_forms_at_the_textbook_values():
         [1.0, 0.1, 0.91, 0.181, 0.8371, 0.2466]
     assert [round(validation.rubinstein_share(*d), 4) for d in ((0.9, 0.9), (0.9, 0.8), (0.8, 0.9))] == \
         [0.5263, 0.7143, 0.3571]
+    assert round(validation.outside_option_share(0.9, 0.3), 4) == 0.6223  # K = 12
+    assert round(validation.outside_option_share(0.9, 0.6), 4) == 0.7629  # K = 5
+    assert validation.outside_option_share(0.9, 0.85) == pytest.approx(0.9)  # K = 2: P2 last, takes all
+    assert validation.outside_option_share(0.9, 0.95) == pytest.approx(0.95)  # K = 1: b itself
+    assert validation.outside_option_share(0.9, 1e-9) == pytest.approx(0.9 / 1.9, abs=1e-6)
+    assert validation.outside_option_principle(0.3, 0.5) == 0.5
+    assert validation.outside_option_principle(0.6, 0.5) == 0.6
     assert validation.baron_ferejohn_proposer_share(3, 0.9) == pytest.approx(0.70)
     assert validation.baron_ferejohn_proposer_share(5, 0.9) == pytest.approx(0.64)
 
@@ -35,9 +42,12 @@ def test_every_case_passes_at_its_example_values(checks):
     failed = [c.row() for c in checks if not c.passed]
     assert not failed
     cases = {c.case for c in checks}
-    assert {"Rubinstein 1982", "Ståhl 1972", "Nash 1950", "Kalai–Smorodinsky 1975", "Zeuthen 1930",
+    assert {"Rubinstein 1982", "Outside option (no deal undiscounted)", "Binmore–Shaked–Sutton 1989",
+            "Ståhl 1972", "Nash 1950", "Kalai–Smorodinsky 1975", "Zeuthen 1930",
             "Harsanyi 1956", "Faratin et al. 1998", "Baron–Ferejohn 1989", "Roth et al. 1988"} <= cases
     assert sum(c.case == "Ståhl 1972" and c.kind == "close" for c in checks) == 6
+    outside = [c for c in checks if c.case.startswith(("Outside option", "Binmore")) and c.kind == "close"]
+    assert [c.quantity.split(",")[1].strip() for c in outside] == ["b = 0.3", "b = 0.3", "b = 0.6", "b = 0.6"]
 
 
 def test_checks_fail_when_the_simulation_disagrees():
