@@ -178,16 +178,21 @@ def _answer(view: NegotiationView, offer: Offer, threshold: float, walks: bool =
     return Response.WALK_AWAY if walks else Response.REJECT
 
 
+def _reservations(view: NegotiationView) -> tuple[float, ...]:
+    """Every government's reservation now: part of a cache key, since dated events can move them."""
+    return tuple(view.reservation_of(g) for g in view.governments)
+
+
 class _Planner:
     """The backward-induction plan of a two-party game with outside options, per weights and
     horizon (:func:`outside_option_plan`), with what a round past the plan means: nothing can be
     agreed any more, so a responder walks away and a proposer asks for its best terms."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[bytes, int], dict[int, Step]] = {}
+        self._cache: dict[tuple[bytes, int, tuple[float, ...]], dict[int, Step]] = {}
 
     def step(self, view: NegotiationView, cap: int) -> Step:
-        key = (view.weights_key, cap)
+        key = (view.weights_key, cap, _reservations(view))
         if key not in self._cache:
             last = min(effective_horizon(view, cap) + 1, cap)
             self._cache[key] = outside_option_plan(view, max(last, 0))
@@ -229,12 +234,12 @@ class Rubinstein(Strategy):
     games = (BILATERAL,)
 
     def __init__(self) -> None:
-        self._cache: dict[bytes, tuple[float, float]] = {}
+        self._cache: dict[tuple[bytes, tuple[float, ...]], tuple[float, float]] = {}
         self._planner = _Planner()
 
     def proposer_values(self, view: NegotiationView) -> tuple[float, float]:
         """(V_me, V_other): each side's utility of its own equilibrium proposal."""
-        key = view.weights_key
+        key = (view.weights_key, _reservations(view))
         if key not in self._cache:
             me, other = view.actor, view.opponents[0]
             d_me, d_other = view.discount, view.discount_of(other)
@@ -301,13 +306,13 @@ class Stahl(Strategy):
     games = (BILATERAL,)
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[bytes, int], dict[int, tuple[float, np.ndarray]]] = {}
+        self._cache: dict[tuple[bytes, int, tuple[float, ...]], dict[int, tuple[float, np.ndarray]]] = {}
         self._planner = _Planner()
 
     def plan(self, view: NegotiationView) -> dict[int, tuple[float, np.ndarray]]:
         """Round index → (the responder's threshold, the equilibrium proposal) for every round."""
         last = view.last_round_index
-        key = (view.weights_key, last)
+        key = (view.weights_key, last, _reservations(view))
         if key not in self._cache:
             plan: dict[int, tuple[float, np.ndarray]] = {}
             for k in range(last, -1, -1):

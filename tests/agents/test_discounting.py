@@ -96,3 +96,17 @@ def test_without_discounting_the_floor_is_the_reservation():
     assert reservation_now(View(), 0) == 0.3
     View.round_index = 5_000
     assert reservation_now(View()) == np.inf
+
+
+@settings(max_examples=10, deadline=None)
+@given(d1=st.floats(0.3, 1.0), d2=st.floats(0.3, 1.0), r1=st.floats(0.0, 0.45),
+       r2=st.floats(0.0, 0.45), scenario=st.sampled_from(["nash_split", "zeuthen"]))
+@example(d1=0.6, d2=0.9, r1=0.3, r2=0.2, scenario="zeuthen")
+def test_zeuthen_under_monotonic_concession_keeps_to_the_discounted_floors(d1, d2, r1, r2, scenario):
+    """Zeuthen's conflict point is the round's discounted floor; the protocol's own agreement rule
+    (a proposal worth at least one's own) then never signs below either side's reservation."""
+    model = play({"scenario": scenario, "actors.P1.discount": d1, "actors.P2.discount": d2,
+                  "actors.P1.reservation": r1, "actors.P2.reservation": r2}, 0)
+    for name, (value, reservation) in _discounted_values(model).items():
+        assert value >= reservation - 1e-9, (name, value, reservation)
+    model.release()
