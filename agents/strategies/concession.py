@@ -8,6 +8,12 @@ floor (by default its reservation utility) as relative time t runs from 0 to 1:
 
 β < 1 is Boulware (holds firm, concedes at the end), β = 1 linear, β > 1 Conceder (gives ground
 early). ``k`` is the share of the range conceded in the opening offer.
+
+Under discounting (δ < 1) the level is an undiscounted utility, and what the tactic asks for in round
+k (0-based) is u* = max(level(t), r / δ^k): no deal pays the reservation r undiscounted, so terms
+worth less than r / δ^k now are worth less than no deal (``agents.strategies.base.reservation_now``).
+The curve is followed until it meets that rising floor, and the tactic walks away once no terms can
+reach the next round's floor (r / δ^(k+1) > 1). With δ = 1 the floor is r and nothing changes.
 """
 
 from __future__ import annotations
@@ -34,7 +40,8 @@ class TimeDependent(LevelStrategy):
     """Faratin–Sierra–Jennings time-dependent tactic with concession exponent ``beta``.
 
     ``start`` is the opening utility level; ``floor`` the lowest level it will ask for (None: the
-    actor's reservation utility).
+    actor's reservation utility). Under discounting it asks for max(level, r / δ^k) in round k and
+    accepts nothing below r / δ^k (see the module docstring).
     """
 
     name = "time_dependent"

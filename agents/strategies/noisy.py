@@ -3,7 +3,8 @@
 Real negotiators do not follow a curve exactly. Each round the level asked for is the
 time-dependent level (see :mod:`agents.strategies.concession`) plus a draw from N(0, sigma²) taken
 from the model's seeded generator, clipped to [floor, start]. Acceptance compares against the
-noiseless next level, so noise changes what is asked, not what is acceptable.
+noiseless next level, so noise changes what is asked, not what is acceptable. As for every level
+strategy, what it asks for and accepts in round k is never below the discounted floor r / δ^k.
 """
 
 from __future__ import annotations

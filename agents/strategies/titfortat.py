@@ -5,7 +5,8 @@ in proportion, the concession its opponent made ``window`` offers ago. Measured 
 others' latest offer is worth a fraction q = u_o(latest) / u_o(earlier) of their earlier offer to
 them, the negotiator asks for q times what it asked last, never below its floor and never above
 ``start``. It opens at ``start`` and, like every level strategy, accepts at the last round anything
-at least as good as no deal.
+at least as good as no deal. Under discounting it never asks for or accepts less than the discounted
+floor r / δ^k of round k (no deal pays r undiscounted; ``agents.strategies.base.reservation_now``).
 """
 
 from __future__ import annotations

@@ -98,7 +98,7 @@ def test_without_discounting_the_floor_is_the_reservation():
     assert reservation_now(View()) == np.inf
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(d1=st.floats(0.3, 1.0), d2=st.floats(0.3, 1.0), r1=st.floats(0.0, 0.45),
        r2=st.floats(0.0, 0.45), scenario=st.sampled_from(["nash_split", "zeuthen"]))
 @example(d1=0.6, d2=0.9, r1=0.3, r2=0.2, scenario="zeuthen")

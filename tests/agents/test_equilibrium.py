@@ -249,3 +249,16 @@ def test_stahl_over_a_horizon_where_the_discount_underflows_plays_rubinstein():
                        "actors.P1.discount": delta, "actors.P2.discount": delta}, 0)
     assert result["agreement_round"] == 1
     assert abs(result["terms"]["share"] - 1 / (1 + delta)) < 1e-6
+
+
+def test_the_equilibrium_plans_follow_the_reservations_as_they_move():
+    """Lobbying moves reservations during a run: a plan cached by the weights alone would keep
+    the old outside option."""
+    model = NegotiationModel(load_scenario("outside_option", {"actors.P2.reservation": 0.0,
+                                                              "actors.P1.discount": 1.0,
+                                                              "actors.P2.discount": 1.0}), seed=0)
+    view, strategy = model.government(0).view, Rubinstein()
+    assert strategy.proposer_values(view)[0] == pytest.approx(0.5, abs=1e-5)
+    model.reservation[1] = 0.8  # as lobbying would move it
+    assert strategy.proposer_values(view)[0] == pytest.approx(0.2, abs=1e-5)
+    model.release()
