@@ -57,9 +57,8 @@ def write_plots(model: NegotiationModel, result: dict, out: Path, fmt: str = "pn
     output.save_figure(dance, fig, fmt, dpi)
     written = [dance]
     if len(model.setup.governments) >= 2:
-        fig, ax = plt.subplots(figsize=(6.4, 6.4))
-        plots.plot_utility_space(plots.utility_space_table(model), ax=ax,
-                                 title="Offers, Pareto frontier, Nash and K–S points")
+        fig, ax = plt.subplots(figsize=(8.4, 5.6))
+        plots.plot_utility_space(plots.utility_space_table(model), ax=ax)
         space = out / f"utility_space.{fmt}"
         output.save_figure(space, fig, fmt, dpi)
         written.append(space)
@@ -130,11 +129,15 @@ def write_coalition_plots(model: NegotiationModel, result: dict, out: Path, fmt:
         return []
     data = cp.network_table(model)
     panels = data["panels"]
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 5.2), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.8 * len(panels) + 0.4, 6.2),
+                             squeeze=False, layout="constrained")
     for ax, panel in zip(axes[0], panels, strict=True):
-        cp.plot_network(panel, ax=ax, threshold=data["threshold"])
-    fig.suptitle("Coalitions on the offer on the table (size: lobbying power; colour: coalition; "
-                 "edges: alignment)", fontsize=11)
+        cp.plot_network(panel, ax=ax, threshold=data["threshold"], separate=False)
+    fig.suptitle("Coalitions on the offer on the table", fontsize=11)
+    fig.legend(handles=cp.network_key(data["threshold"]), loc="outside lower center", ncols=3, fontsize=8,
+               frameon=False)
+    for ax in axes[0]:
+        cp.separate_labels(ax)
     network = out / f"coalition_network.{fmt}"
     output.save_figure(network, fig, fmt, dpi)
     table = cp.membership_table(model)
