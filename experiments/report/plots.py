@@ -111,7 +111,8 @@ def plot_dance(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> 
     for round_no, label in table.attrs.get("deadlines", []):
         ax.axvline(round_no, color="grey", ls=":", lw=1.2)
         ax.text(round_no, 0.02, f"{label} ", rotation=90, va="bottom", ha="right", fontsize=8,
-                color="grey")
+                color="#555555", zorder=5,  # over the lines, on a veil so it stays legible
+                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
     shown = round_ticks(rounds)
     if dated:
         ax.set_xticks(shown, [_day(dates[r]) for r in shown], rotation=45, ha="right")
