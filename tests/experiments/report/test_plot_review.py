@@ -19,7 +19,9 @@ from bargaining_chips.experiments.report import output, plots, run_files  # noqa
 from bargaining_chips.experiments.theory import plots as theory_plots  # noqa: E402
 from tests.experiments.plot_review import (  # noqa: E402
     MAX_FILE_NAME,
+    legend_hides_data,
     overlaps,
+    raw_words,
     review,
     whole_ticks,
 )
@@ -129,3 +131,18 @@ def test_the_theory_plot_passes_review(drawn, tmp_path):
     assert ax.get_ylabel() == "agreements (runs)"
     title = ax.title.get_window_extent()
     assert title.width <= ax.figure.bbox.width  # not wider than the figure
+
+
+def test_the_review_sees_what_a_reviewer_would_send_back():
+    fig, ax = plt.subplots()
+    steps = [k / 20 for k in range(21)]
+    ax.plot(steps, steps[::-1], marker="o", label="offers by LNG_Developer")  # from top left
+    ax.legend(loc="upper left")
+    ax.set_xlabel("actors.Japan.strategy.beta")
+    ax.set_xticks([0, 0.5, 1])
+    assert legend_hides_data(ax)
+    assert raw_words(fig) == ["actors.Japan.strategy.beta", "offers by LNG_Developer"]
+    assert not whole_ticks(ax.xaxis)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    assert not legend_hides_data(ax)
+    plt.close(fig)
