@@ -47,7 +47,7 @@ def test_run_writes_its_plots_in_the_format_asked(fmt, tmp_path, capsys):
 
 def test_a_run_in_another_format_replaces_the_earlier_plots(tmp_path, capsys):
     out = tmp_path / "run"
-    assert main(["run", "--out", str(out), "--json"]) == 0
+    assert main(["run", "--dpi", "30", "--out", str(out), "--json"]) == 0
     assert main(["run", "--format", "svg", "--out", str(out), "--json"]) == 0
     names = {p.name for p in out.iterdir()}
     assert not any(name.endswith(".png") for name in names)
@@ -64,7 +64,7 @@ def test_the_same_plot_gives_the_same_bytes_in_every_format(default_run, tmp_pat
         for attempt in ("first", "second"):
             folder = tmp_path / f"{fmt}-{attempt}"
             folder.mkdir()
-            paths = run_files.write_plots(default_run, {}, folder, fmt=fmt, dpi=60)
+            paths = run_files.write_plots(default_run, {}, folder, fmt=fmt, dpi=30)
             drawn.append([path.read_bytes() for path in paths])
         assert drawn[0] == drawn[1], fmt
 
