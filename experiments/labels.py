@@ -110,10 +110,16 @@ class Labels:
         return next(iter(self.spec.deadlines))
 
 
+def actor_name(name: str) -> str:
+    """An actor's name as a plot prints it: "LNG Developer" for ``LNG_Developer``."""
+    return name.replace("_", " ")
+
+
 def actor_words(name: str) -> str:
-    """An actor's name as the subject of a possessive: "the US", "Japan", "JA Farm"."""
-    text = name.replace("_", " ")
-    return f"the {text}" if text.isupper() and len(text) <= 3 else text
+    """An actor's name as the subject of a possessive: "the US", "Japan", "JA Farm", "L1" (a
+    country's initials take "the"; a label such as L1 or P2 does not)."""
+    text = actor_name(name)
+    return f"the {text}" if text.isalpha() and text.isupper() and len(text) <= 3 else text
 
 
 def labels_for(scenario: str | None) -> Labels:

@@ -66,6 +66,7 @@ def draw_dance(
     ax.set_xlim(min(numbers) - 0.5, max(numbers) + 0.5)
     ax.set_xticks(numbers, [label for _, label in ticks], rotation=45, ha="right")
     ax.set_xlabel("")
+    ax.set_ylabel("utility of the offer")  # one line: the panel's margin has room for no more
     ax.figure.subplots_adjust(left=0.15, right=0.97, top=0.91, bottom=0.17)
     _projector(ax, "Negotiation dance")
     if ax.get_legend() is not None:

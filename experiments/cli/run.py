@@ -15,9 +15,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "run",
         help="run a scenario once: transcript, summary and files (the default command)",
         description="Run a scenario once; print the dated transcript and summary; write "
-        "summary.json, rounds.csv, lobbying.csv, transcript.txt and PNG plots to --out.",
+        "summary.json, the per-round tables, transcript.txt, the coalition graphs and the plots "
+        "(PNG, SVG or PDF) to --out.",
         epilog="examples:\n"
         "  python run.py run --seed 3 --json\n"
+        "  python run.py run --format pdf --out results/paper     plots as PDF, for print\n"
         "  python run.py run --scenario rubinstein --set actors.P1.discount=0.95 --json\n"
         "  python run.py run --set actors.Japan.strategy.beta=0.5 "
         "--set deadlines.G7.extension_probability=0.3 --out results/fast_japan",
@@ -31,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true",
                    help="print only the summary, as one JSON object, on stdout")
     p.add_argument("--no-plots", action="store_true",
-                   help="write the tables and summary but not the PNG plots (faster)")
+                   help="write the tables and summary but not the plots (faster)")
+    arguments.add_plot_arguments(p)
     p.set_defaults(handler=run_command)
 
 
@@ -58,12 +61,15 @@ def run_command(args: argparse.Namespace) -> int:
     from bargaining_chips.model.metrics import summary
     from bargaining_chips.model.negotiation import NegotiationModel
 
+    arguments.check_plot_arguments_used(args, not args.no_plots, "with --no-plots",
+                                        "leave out --no-plots to draw the plots")
     spec = load_scenario(args.scenario, parse_overrides(args.overrides))
     arguments.check_output_folder(args.out)
     model = NegotiationModel(spec, seed=args.seed)
     model.run()
     result = summary(model)
-    written = write_all(model, result, args.out, plots=not args.no_plots)
+    written = write_all(model, result, args.out, plots=not args.no_plots,
+                        fmt=args.plot_format, dpi=args.dpi)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, allow_nan=False))
         return 0

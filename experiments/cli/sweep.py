@@ -76,10 +76,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         "--worker-timeout", type=float, default=60.0, metavar="SECONDS",
         help="dask: stop (resumable) after this long with no worker at all (default 60)",
     )
-    parser.add_argument("--format", dest="plot_format", choices=("png", "svg", "pdf"),
-                        default="png", help="the plots' file format (default: png)")
-    parser.add_argument("--dpi", type=int, default=200,
-                        help="resolution of raster plots, dots per inch (default: 200)")
+    arguments.add_plot_arguments(parser)
 
 
 def run_options(args: argparse.Namespace) -> RunOptions:

@@ -6,6 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+from bargaining_chips.experiments.cli import arguments
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     from bargaining_chips.experiments.cli.run import add_scenario_arguments
@@ -17,11 +19,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Zeuthen, Faratin, Baron–Ferejohn, the deadline effect) through the model and print, "
         "for each case, the theory's value, the simulated value, the tolerance and PASS/FAIL. "
         "Exits with status 1 if any check fails. See docs/theory.md.",
-        epilog="examples:\n  python run.py validate\n  python run.py validate --plots results/theory",
+        epilog="examples:\n  python run.py validate\n  python run.py validate --plots results/theory\n"
+        "  python run.py validate --plots results/theory --format svg",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--plots", type=Path, default=None, metavar="DIR",
                    help="also write the deadline-effect histogram (500 seeds) to DIR")
+    arguments.add_plot_arguments(p)
     p.set_defaults(handler=validate_command)
 
     s = subparsers.add_parser(
@@ -44,13 +48,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def validate_command(args: argparse.Namespace) -> int:
-    from bargaining_chips.experiments.cli.arguments import check_output_folder
     from bargaining_chips.experiments.theory import validation
 
+    arguments.check_plot_arguments_used(args, args.plots is not None, "without --plots DIR",
+                                        "add --plots DIR to write the plots")
     if args.plots is not None:
-        check_output_folder(args.plots, "--plots")
+        arguments.check_output_folder(args.plots, "--plots")
         rounds = validation.deadline_rounds(500)
-        path = write_deadline_plot(rounds, args.plots)
+        path = write_deadline_plot(rounds, args.plots, args.plot_format, args.dpi)
         checks = [c for case in validation.CASES if case is not validation.deadline_checks
                   for c in case()]
         checks += validation.deadline_checks(rounds=rounds)
@@ -64,7 +69,9 @@ def validate_command(args: argparse.Namespace) -> int:
     return 0 if all(c.passed for c in checks) else 1
 
 
-def write_deadline_plot(rounds: tuple[list[int | None], int], out: Path) -> Path:
+def write_deadline_plot(rounds: tuple[list[int | None], int], out: Path, fmt: str = "png",
+                        dpi: int = arguments.DEFAULT_DPI) -> Path:
+    """The deadline-effect histogram of ``rounds`` as ``out/deadline_effect.FMT`` at ``dpi``."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -75,8 +82,8 @@ def write_deadline_plot(rounds: tuple[list[int | None], int], out: Path) -> Path
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
     theory_plots.plot_deadline_histogram(theory_plots.deadline_table(*rounds), ax=ax)
-    path = out / "deadline_effect.png"
-    output.save_figure(path, fig)
+    path = out / f"deadline_effect.{fmt}"
+    output.save_figure(path, fig, fmt, dpi)
     return path
 
 

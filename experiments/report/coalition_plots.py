@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bargaining_chips.experiments.labels import actor_name
+
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
@@ -27,6 +29,8 @@ COALITION_COLOURS = ("#1f4e79", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#17
                      "#7f6000", "#e84393")
 ALONE = "#b0b0b0"
 STANCE_MARKERS = {"pro-deal": "^", "anti-deal": "v", "undecided": "o"}
+STANCE_WORDS = {"pro-deal": "for the deal", "anti-deal": "against the deal",
+                "undecided": "undecided"}
 
 
 def coalition_colour(coalition_id: int) -> str:
@@ -92,15 +96,34 @@ def network_table(model: NegotiationModel, snapshots: list[int] | None = None) -
         ]
         when = "final" if snap.phase == "final" else f"round {snap.round_no}"
         rnd = model.setup.rounds[min(snap.round_no, len(model.setup.rounds)) - 1]
-        label = f"{when}" + (f" ({rnd.date:%d %b})" if rnd.date else "")
-        panels.append({"label": label, "nodes": nodes, "edges": edges})
+        label = f"{when}" + (f" ({rnd.date.day} {rnd.date:%b})" if rnd.date else "")
+        coalitions = [{"colour": coalition_colour(c.id), "label": coalition_words(model, c)}
+                      for c in history[k] if len(c.members) > 1]
+        panels.append({"label": label, "nodes": nodes, "edges": edges, "coalitions": coalitions})
     return {"threshold": cs.threshold, "panels": panels}
 
 
-def plot_network(panel: dict, ax: Axes | None = None, threshold: float = 0.0, title: str = "") -> Axes:
+def coalition_words(model: NegotiationModel, coalition) -> str:  # noqa: ANN001 - a Coalition
+    """What a coalition is, for a key: "for the deal, chiefly over chip purchases (5)": its
+    stance on the offer on the table, the issue that binds it most (the scenario's label) and
+    its size."""
+    name = model.coalition_tracker.issue_names[coalition.issue]
+    issue = model.spec.issues.get(name)
+    issue_label = issue.label if issue is not None else name.replace("_", " ")
+    stance = STANCE_WORDS.get(coalition.stance, coalition.stance)
+    return f"{stance}, chiefly over {issue_label} ({len(coalition.members)})"
+
+
+def plot_network(panel: dict, ax: Axes | None = None, threshold: float = 0.0, title: str = "",
+                 separate: bool = True) -> Axes:
     """One round of the coalition network: node size by lobbying power (governments as squares),
     colour by coalition (grey: alone), edge width by alignment (dark: edges that join
-    coalitions, A ≥ τ; faint: weaker positive alignment; negative weights are not drawn)."""
+    coalitions, A ≥ τ; faint: weaker positive alignment; negative weights are not drawn). Below
+    the network, a key names each coalition of two or more. With ``separate``, names that would
+    overlap are moved (:func:`separate_labels`); a caller that changes the layout afterwards
+    calls it itself."""
+    from matplotlib.lines import Line2D
+
     ax = _axes(ax)
     at = {n["name"]: (n["x"], n["y"]) for n in panel["nodes"]}
     for e in panel["edges"]:
@@ -113,13 +136,76 @@ def plot_network(panel: dict, ax: Axes | None = None, threshold: float = 0.0, ti
         ax.scatter([n["x"]], [n["y"]], s=n["size"], color=n["colour"],
                    marker="s" if n["government"] else "o", edgecolors="black", linewidths=0.8,
                    zorder=2)
-        ax.annotate(n["name"], (n["x"], n["y"]), textcoords="offset points",
-                    xytext=(0, np.sqrt(n["size"]) / 2 + 3), ha="center", fontsize=8, zorder=3)
+        label = ax.annotate(actor_name(n["name"]), (n["x"], n["y"]), textcoords="offset points",
+                            xytext=(0, _radius(n) + 2), ha="center", va="bottom", fontsize=8,
+                            zorder=3, bbox={"boxstyle": "square,pad=0.1", "fc": "white",
+                                            "ec": "none", "alpha": 0.7})
+        label.node_radius = _radius(n)  # type: ignore[attr-defined] - read by separate_labels
     ax.set_title(title or panel["label"], fontsize=10)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.margins(0.18)
+    handles = [Line2D([], [], marker="o", ls="", color=c["colour"], markeredgecolor="black",
+                      label=c["label"]) for c in panel.get("coalitions", [])]
+    if handles:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), fontsize=8,
+                  frameon=False, title="coalitions (members)", title_fontsize=8)
+    if separate:
+        separate_labels(ax)
     return ax
+
+
+def _radius(node: dict) -> float:
+    """Half a node's marker, in points (a marker of size s is √s points across)."""
+    return float(np.sqrt(node["size"])) / 2
+
+
+def separate_labels(ax: Axes, passes: int = 4) -> int:
+    """Move node names that overlap another name: first below their node, then to its side.
+    Returns how many were moved. Lays out the figure first, so call it once the figure is
+    complete."""
+    names = [t for t in ax.texts if hasattr(t, "node_radius")]
+    moved = 0
+    for _ in range(passes):
+        ax.figure.draw_without_rendering()
+        boxes = [t.get_window_extent() for t in names]
+        clash = False
+        for i in range(len(names)):
+            for j in range(i + 1, len(names)):
+                if not boxes[i].overlaps(boxes[j]):
+                    continue
+                clash = True
+                lower = j if boxes[j].y0 <= boxes[i].y0 else i
+                text, r = names[lower], names[lower].node_radius
+                placed = text.get_va(), text.get_ha()
+                if placed == ("bottom", "center"):  # above its node: put it below
+                    text.xyann, _ = (0, -r - 2), text.set_va("top")
+                elif placed == ("top", "center"):  # below: put it to the right
+                    text.xyann, _ = (r + 3, 0), text.set_va("center")
+                    text.set_ha("left")
+                else:
+                    continue
+                moved += 1
+                boxes[lower] = text.get_window_extent()
+        if not clash:
+            break
+    return moved
+
+
+def network_key(threshold: float) -> list:
+    """Legend handles of what the network's shapes and lines mean (one key for all panels);
+    ``threshold`` is the alignment τ at which an edge joins a coalition."""
+    from matplotlib.lines import Line2D
+
+    marker = {"ls": "", "markeredgecolor": "black", "color": "white"}
+    return [
+        Line2D([], [], marker="s", markersize=10, label="government", **marker),
+        Line2D([], [], marker="o", markersize=9, label="firm (size: lobbying power)", **marker),
+        Line2D([], [], marker="o", markersize=9, ls="", color=ALONE, markeredgecolor="black",
+               label="in no coalition"),
+        Line2D([], [], color="#333333", lw=3, label=f"aligned enough to join (A ≥ τ = {threshold:g})"),
+        Line2D([], [], color="#bbbbbb", lw=1.5, label="weaker positive alignment"),
+    ]
 
 
 def membership_table(model: NegotiationModel) -> pd.DataFrame:
@@ -143,7 +229,11 @@ def plot_membership(table: pd.DataFrame, ax: Axes | None = None, title: str = ""
     """Coalition membership over the rounds: one row per actor, one column per round; the marker's
     colour is the coalition (grey: alone), its shape the coalition's stance (▲ for the deal on the
     table, ▼ against, ● undecided); lines join an actor's consecutive rounds in the same
-    coalition of two or more."""
+    coalition of two or more. Both keys are outside the axes."""
+    from matplotlib.lines import Line2D
+
+    from bargaining_chips.experiments.report.plots import round_ticks
+
     ax = _axes(ax)
     actors = list(dict.fromkeys(table["actor"]))
     y = {a: len(actors) - 1 - k for k, a in enumerate(actors)}
@@ -160,16 +250,21 @@ def plot_membership(table: pd.DataFrame, ax: Axes | None = None, title: str = ""
         ax.scatter(part["snapshot"], [y[a] for a in part["actor"]], c=colours, marker=marker,
                    s=90, edgecolors="black", linewidths=0.5, zorder=2, label=stance)
     labels = table.drop_duplicates("snapshot").sort_values("snapshot")
-    ax.set_xticks(labels["snapshot"], labels["label"])
-    ax.set_yticks(list(y.values()), list(y.keys()))
-    ax.set_xlabel("round (final: on the outcome)")
-    ax.set_title(title or "Coalition membership over the rounds (colour: coalition; grey: alone)")
-    from matplotlib.lines import Line2D
-
+    shown = round_ticks(list(labels["snapshot"]))
+    by_snapshot = dict(zip(labels["snapshot"], labels["label"], strict=True))
+    ax.set_xticks(shown, [by_snapshot[k] for k in shown])
+    ax.set_yticks(list(y.values()), [actor_name(a) for a in y])
+    ax.set_xlabel("round (final: the graph on the outcome)")
+    ax.set_title(title or "Coalition membership over the rounds")
     handles = [Line2D([], [], marker=m, ls="", color="white", markeredgecolor="black", ms=8,
-                      label=s) for s, m in STANCE_MARKERS.items()]
+                      label=STANCE_WORDS[s]) for s, m in STANCE_MARKERS.items()]
+    handles.append(Line2D([], [], marker="o", ls="", color=ALONE, markeredgecolor="black", ms=8,
+                          label="grey: in no coalition"))
+    handles.append(Line2D([], [], color="#cccccc", lw=2,
+                          label="stays in the same coalition"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
-              title="stance")
+              title="stance of the coalition\n(colour: which coalition)", title_fontsize=8)
+    ax.set_ylim(-0.6, len(actors) - 0.4)
     ax.grid(alpha=0.2)
     return ax
 

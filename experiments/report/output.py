@@ -9,7 +9,10 @@ from pathlib import Path
 
 from bargaining_chips.experiments.atomic import write_atomic, write_text
 
-__all__ = ["save_figure", "write_atomic", "write_json", "write_text"]
+__all__ = ["PLOT_FORMATS", "save_figure", "write_atomic", "write_json", "write_text"]
+
+#: The file formats plots are written in (matplotlib writes each without extra packages).
+PLOT_FORMATS = ("png", "svg", "pdf")
 
 
 def write_json(path: Path, data: object) -> None:
@@ -30,11 +33,28 @@ def finite_or_null(data: object) -> object:
     return data
 
 
-def save_figure(path: Path, fig, fmt: str = "png", dpi: int = 120) -> None:
-    """Save a matplotlib figure atomically (``fmt``: png, svg, pdf) and close it."""
+#: Metadata left out of each format, so the same plot gives the same bytes (no dates, versions).
+REPRODUCIBLE_METADATA = {"png": {"Software": None}, "svg": {"Date": None},
+                         "pdf": {"CreationDate": None}}
+
+
+def save_figure(path: Path, fig, fmt: str = "png", dpi: int = 200) -> None:
+    """Save a matplotlib figure atomically as ``fmt`` (png, svg or pdf) at ``dpi`` (raster
+    plots, and images embedded in vector ones), and close it. The same figure gives the same
+    bytes: no creation date or software version is written into the file."""
+    import matplotlib
     import matplotlib.pyplot as plt
 
+    if fmt not in PLOT_FORMATS:
+        raise ValueError(f"unknown plot format {fmt!r}; expected one of {', '.join(PLOT_FORMATS)}")
+
+    def write(tmp: Path) -> None:
+        # SVG ids are otherwise random; the salt is set for this one file, not globally.
+        with matplotlib.rc_context({"svg.hashsalt": "bargaining-chips"}):
+            fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight",
+                        metadata=REPRODUCIBLE_METADATA[fmt])
+
     try:
-        write_atomic(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight"))
+        write_atomic(path, write)
     finally:
         plt.close(fig)

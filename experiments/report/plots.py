@@ -56,16 +56,44 @@ def dance_table(model: NegotiationModel) -> pd.DataFrame:
     return frame
 
 
+#: What a utility means on an axis: each actor's utility is normalised to [0, 1] between the
+#: worst and the best package it can get (:mod:`model.utility`).
+UTILITY_UNIT = "0 = its worst package, 1 = its best"
+
+#: More rounds than this and the round axis labels only every k-th round (whole rounds still).
+MAX_ROUND_TICKS = 24
+
+
+def round_ticks(rounds: list[int], most: int = MAX_ROUND_TICKS) -> list[int]:
+    """The rounds to label on a round axis: every one, or every k-th (always the first and the
+    last) so that at most ``most`` labels share the axis."""
+    if len(rounds) <= most:
+        return list(rounds)
+    step = -(-len(rounds) // most)
+    shown = list(rounds[::step])
+    if shown[-1] != rounds[-1]:
+        shown[-1] = rounds[-1]
+    return shown
+
+
+def _day(date: str) -> str:
+    """``2025-05-01`` → ``1 May``."""
+    day = dt.date.fromisoformat(date)
+    return f"{day.day} {day:%b}"
+
+
 def plot_dance(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> Axes:
     """The negotiation dance: each government's utility of every offer, round by round.
 
     Solid markers are a government's own offers, hollow ones the other side's; dashed lines are
-    reservation utilities; a star marks the agreement.
+    reservation utilities; a star marks the agreement. The legend, outside the axes, says so.
     """
+    from matplotlib.lines import Line2D
+
     ax = _axes(ax)
     rounds = sorted(table["round"].unique())
-    labels = {r: (f"{dt.date.fromisoformat(d):%d %b}" if isinstance(d, str) else str(r))
-              for r, d in zip(table["round"], table["date"], strict=True)}
+    dates = dict(zip(table["round"], table["date"], strict=True))
+    dated = all(isinstance(dates[r], str) for r in rounds)
     for k, (gov, part) in enumerate(table.groupby("government", sort=False)):
         color = PALETTE[k % len(PALETTE)]
         who = actor_words(gov)
@@ -83,13 +111,28 @@ def plot_dance(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> 
     for round_no, label in table.attrs.get("deadlines", []):
         ax.axvline(round_no, color="grey", ls=":", lw=1.2)
         ax.text(round_no, 0.02, f"{label} ", rotation=90, va="bottom", ha="right", fontsize=8,
-                color="grey")
-    ax.set_xticks(rounds, [labels[r] for r in rounds], rotation=45, ha="right")
+                color="#555555", zorder=5,  # over the lines, on a veil so it stays legible
+                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
+    shown = round_ticks(rounds)
+    if dated:
+        ax.set_xticks(shown, [_day(dates[r]) for r in shown], rotation=45, ha="right")
+        years = sorted({dates[r][:4] for r in rounds})
+        ax.set_xlabel(f"date of the round ({'–'.join(dict.fromkeys([years[0], years[-1]]))})")
+    else:
+        ax.set_xticks(shown, [str(r) for r in shown])
+        ax.set_xlabel("round")
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel("round (date)")
-    ax.set_ylabel("utility of the offer")
-    ax.set_title(title or "The negotiation dance (filled: own offers; dashed: reservation)")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)  # outside: hides no data
+    ax.set_ylabel(f"utility of the offer\n({UTILITY_UNIT})")
+    ax.set_title(title or "The negotiation dance")
+    handles, _ = ax.get_legend_handles_labels()
+    grey = {"ls": "", "color": "#555555", "markersize": 7}
+    handles += [Line2D([], [], marker="o", label="its own offer", **grey),
+                Line2D([], [], marker="o", markerfacecolor="white", label="the other's offer",
+                       **grey)]
+    if table["agreed"].any():
+        handles.append(Line2D([], [], marker="*", markersize=13, ls="", color="#555555",
+                              markeredgecolor="black", label="the agreement"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.grid(alpha=0.3)
     return ax
 
@@ -121,31 +164,35 @@ def utility_space_table(model: NegotiationModel) -> dict:
 
 
 def plot_utility_space(data: dict, ax: Axes | None = None, title: str = "") -> Axes:
-    """Offers in the governments' utility space with the Pareto frontier, Nash and K–S points."""
+    """Offers in the governments' utility space with the Pareto frontier, Nash and K–S points;
+    the legend is outside the axes, so it hides no offer."""
     ax = _axes(ax)
+    x, y = actor_words(data["x"]), actor_words(data["y"])
     if "frontier" in data:
         f = np.asarray(data["frontier"])
         ax.plot(f[:, 0], f[:, 1], color="black", lw=1.5, label="Pareto frontier")
     for k, who in enumerate((data["x"], data["y"])):
         pts = np.array([(o[1], o[2]) for o in data["offers"] if o[0] == who]).reshape(-1, 2)
         ax.plot(pts[:, 0], pts[:, 1], "o-", color=PALETTE[k % len(PALETTE)], ms=5, lw=0.8,
-                alpha=0.8, label=f"offers by {who}")
+                alpha=0.8, label=f"offers by {actor_words(who)}")
     dx, dy = data["disagreement"]
-    ax.scatter([dx], [dy], marker="s", color="grey", s=50, label="reservation point", zorder=4)
+    ax.scatter([dx], [dy], marker="s", color="grey", s=50, zorder=4,
+               label="no deal (reservation utilities)")
     if data.get("nash"):
         ax.scatter(*data["nash"], marker="D", color="#d68910", s=60, label="Nash point", zorder=5)
     if data.get("ks"):
-        ax.scatter(*data["ks"], marker="^", color="#8e44ad", s=60, label="Kalai–Smorodinsky", zorder=5)
+        ax.scatter(*data["ks"], marker="^", color="#8e44ad", s=60, zorder=5,
+                   label="Kalai–Smorodinsky point")
     deal = [(o[1], o[2]) for o in data["offers"] if o[3]]
     if deal:
         ax.scatter(*deal[0], marker="*", s=300, color="gold", edgecolors="black",
                    label="agreement", zorder=6)
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel(f"utility of {data['x']}")
-    ax.set_ylabel(f"utility of {data['y']}")
-    ax.set_title(title or "Offers in utility space (final weights)")
-    ax.legend(loc="lower left", fontsize=8)
+    ax.set_xlabel(f"utility to {x} (0–1)")
+    ax.set_ylabel(f"utility to {y} (0–1)")
+    ax.set_title(title or f"Offers in the utility space of {x} and {y}")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
     ax.set_aspect("equal")
     ax.grid(alpha=0.3)
     return ax

@@ -45,21 +45,22 @@ def write_transcript(model: NegotiationModel, result: dict, out: Path) -> list[P
     return [path]
 
 
-def write_plots(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
+def write_plots(model: NegotiationModel, result: dict, out: Path, fmt: str = "png",
+                dpi: int = 200) -> list[Path]:
+    """negotiation_dance.FMT and (with two governments or more) utility_space.FMT."""
     import matplotlib.pyplot as plt
 
     title = model.spec.meta.get("title", model.spec.name)
     fig, ax = plt.subplots(figsize=(9, 4.8))
     plots.plot_dance(plots.dance_table(model), ax=ax, title=f"The negotiation dance — {title}")
-    dance = out / "negotiation_dance.png"
-    output.save_figure(dance, fig)
+    dance = out / f"negotiation_dance.{fmt}"
+    output.save_figure(dance, fig, fmt, dpi)
     written = [dance]
     if len(model.setup.governments) >= 2:
-        fig, ax = plt.subplots(figsize=(6.4, 6.4))
-        plots.plot_utility_space(plots.utility_space_table(model), ax=ax,
-                                 title="Offers, Pareto frontier, Nash and K–S points")
-        space = out / "utility_space.png"
-        output.save_figure(space, fig)
+        fig, ax = plt.subplots(figsize=(8.4, 5.6))
+        plots.plot_utility_space(plots.utility_space_table(model), ax=ax)
+        space = out / f"utility_space.{fmt}"
+        output.save_figure(space, fig, fmt, dpi)
         written.append(space)
     return written
 
@@ -116,9 +117,10 @@ def write_coalition_graphs(model: NegotiationModel, result: dict, out: Path) -> 
     return written
 
 
-def write_coalition_plots(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
-    """coalition_network.png (the network at the chosen rounds, ``coalitions.plot_rounds``) and
-    coalition_membership.png (membership over the rounds)."""
+def write_coalition_plots(model: NegotiationModel, result: dict, out: Path, fmt: str = "png",
+                          dpi: int = 200) -> list[Path]:
+    """coalition_network.FMT (the network at the chosen rounds, ``coalitions.plot_rounds``) and
+    coalition_membership.FMT (membership over the rounds)."""
     import matplotlib.pyplot as plt
 
     from bargaining_chips.experiments.report import coalition_plots as cp
@@ -127,18 +129,22 @@ def write_coalition_plots(model: NegotiationModel, result: dict, out: Path) -> l
         return []
     data = cp.network_table(model)
     panels = data["panels"]
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 5.2), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.8 * len(panels) + 0.4, 6.2),
+                             squeeze=False, layout="constrained")
     for ax, panel in zip(axes[0], panels, strict=True):
-        cp.plot_network(panel, ax=ax, threshold=data["threshold"])
-    fig.suptitle("Coalitions on the offer on the table (size: lobbying power; colour: coalition; "
-                 "edges: alignment)", fontsize=11)
-    network = out / "coalition_network.png"
-    output.save_figure(network, fig)
+        cp.plot_network(panel, ax=ax, threshold=data["threshold"], separate=False)
+    fig.suptitle("Coalitions on the offer on the table", fontsize=11)
+    fig.legend(handles=cp.network_key(data["threshold"]), loc="outside lower center", ncols=3, fontsize=8,
+               frameon=False)
+    for ax in axes[0]:
+        cp.separate_labels(ax)
+    network = out / f"coalition_network.{fmt}"
+    output.save_figure(network, fig, fmt, dpi)
     table = cp.membership_table(model)
     fig, ax = plt.subplots(figsize=(9, 0.45 * table["actor"].nunique() + 1.8))
     cp.plot_membership(table, ax=ax)
-    membership = out / "coalition_membership.png"
-    output.save_figure(membership, fig)
+    membership = out / f"coalition_membership.{fmt}"
+    output.save_figure(membership, fig, fmt, dpi)
     return [network, membership]
 
 
@@ -153,21 +159,26 @@ WRITERS: list[Callable[[NegotiationModel, dict, Path], list[Path]]] = [
 ]
 
 
-#: Writers that draw pictures (skipped by ``run --no-plots``).
+#: Writers that draw pictures (skipped by ``run --no-plots``); they also take ``fmt`` and ``dpi``.
 PLOT_WRITERS: set = {write_plots, write_coalition_plots}
 
+#: The plots of a run, by file stem; each is written as ``STEM.png``, ``.svg`` or ``.pdf``.
+PLOT_STEMS = ("negotiation_dance", "utility_space", "coalition_network", "coalition_membership")
 
-#: What a run writes into its folder: removed from ``out`` before a new run's files move in.
+#: What a run writes into its folder: removed from ``out`` before a new run's files move in (the
+#: plots in every format, so a PDF run does not leave an earlier run's PNGs beside its PDFs).
 RUN_ENTRIES = (
-    "summary.json", "rounds.csv", "lobbying.csv", "transcript.txt", "negotiation_dance.png",
-    "utility_space.png", "coalitions.csv", "coalition_edges.csv", "ratification.csv", "graphs",
-    "coalition_network.png", "coalition_membership.png",
+    "summary.json", "rounds.csv", "lobbying.csv", "transcript.txt", "coalitions.csv",
+    "coalition_edges.csv", "ratification.csv", "graphs",
+    *(f"{stem}.{fmt}" for stem in PLOT_STEMS for fmt in output.PLOT_FORMATS),
 )
 INCOMPLETE = ".run-incomplete"
 
 
-def write_all(model: NegotiationModel, result: dict, out: Path, plots: bool = True) -> list[Path]:
-    """Write every file of the run into ``out`` (the plots only if ``plots``); returns the paths.
+def write_all(model: NegotiationModel, result: dict, out: Path, plots: bool = True,
+              fmt: str = "png", dpi: int = 200) -> list[Path]:
+    """Write every file of the run into ``out`` (the plots only if ``plots``, as ``fmt`` — png,
+    svg or pdf — at ``dpi``); returns the paths.
 
     The files are written into a temporary folder beside ``out`` and moved in at the end, so
     ``out`` never holds files of two runs (module docstring).
@@ -188,8 +199,10 @@ def write_all(model: NegotiationModel, result: dict, out: Path, plots: bool = Tr
         stage.mkdir()
         staged = []
         for writer in WRITERS:
-            if plots or writer not in PLOT_WRITERS:
+            if writer not in PLOT_WRITERS:
                 staged.extend(writer(model, result, stage))
+            elif plots:
+                staged.extend(writer(model, result, stage, fmt=fmt, dpi=dpi))
         _move_in(stage, out)
     except OSError as err:
         from bargaining_chips.experiments.atomic import why

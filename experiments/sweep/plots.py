@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from bargaining_chips.experiments.labels import Labels, short_name
+from bargaining_chips.experiments.report.output import PLOT_FORMATS
 from bargaining_chips.experiments.sweep.store import PARAM_PREFIX
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def _outcome(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 PLAIN = Labels()
-FORMATS = ("png", "svg", "pdf")
+FORMATS = PLOT_FORMATS
 
 
 def parameter_label(name: str, labels: Labels | None = None) -> str:

@@ -3,35 +3,20 @@ rounds, tornado ends, short file names (experiments.labels and the plot modules)
 
 from __future__ import annotations
 
-import itertools
-
 import pandas as pd
 import pytest
-from matplotlib.text import Text
 
 from bargaining_chips.experiments.labels import Labels, labels_for, short_name
 from bargaining_chips.experiments.sensitivity import plots as sp
 from bargaining_chips.experiments.sweep import plots as sweep_plots
 from bargaining_chips.experiments.sweep.config import PlotSpec
+from tests.experiments.plot_review import overlaps
 from tests.experiments.sweep.test_sweep_plots import frame  # noqa: F401 - the shared fixture
 
 LABELS = labels_for("us_japan_2025")
 PARAMS = ["actors.US.strategy.beta", "actors.Japan.strategy.beta", "actors.Japan.strategy.sigma",
           "deadlines.G7.extension_probability", "actors.NVIDIA.lobbying_power",
           "actors.Toyota.lobbying_power"]
-
-
-def overlaps(ax) -> list[tuple[str, str]]:
-    """Pairs of visible, non-empty texts of the figure whose drawn boxes overlap."""
-    figure = ax.figure
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    texts = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
-    boxes = [(t.get_text(), t.get_window_extent(renderer).shrunk(0.98, 0.9)) for t in texts]
-    return [(a, b) for (a, ba), (b, bb) in itertools.combinations(boxes, 2) if ba.overlaps(bb)]
 
 
 def test_labels_come_from_the_scenario():

@@ -211,3 +211,17 @@ def test_network_after_the_talks_is_the_final_graph():
         assert [list(g.members) for g in network.groups] == final
     finally:
         model.release()
+
+
+def test_the_dashboard_dance_keeps_its_axis_label_inside_the_panel(three):
+    from bargaining_chips.viz import figures
+
+    fig = figures.new_figure()
+    ax = fig.add_subplot()
+    figures.draw_dance(panels.dance_table(three), panels.calendar_ticks(three), ax)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.canvas.draw()
+    label = ax.yaxis.label.get_window_extent(renderer)
+    assert label.x0 >= 0 and ax.get_ylabel() == "utility of the offer"

@@ -76,14 +76,14 @@ def test_layout_is_seeded_and_shared_by_every_panel(run):
     data = cp.network_table(model)
     positions = [{n["name"]: (n["x"], n["y"]) for n in p["nodes"]} for p in data["panels"]]
     assert all(p == positions[0] for p in positions)
-    assert [p["label"] for p in data["panels"]] == ["round 2 (01 May)", "round 4 (30 May)",
+    assert [p["label"] for p in data["panels"]] == ["round 2 (1 May)", "round 4 (30 May)",
                                                     "final (16 Jun)"]
 
 
 def test_chosen_rounds_come_from_the_scenario(play):
     model = play("us_japan_2025", {"coalitions.plot_rounds": [3, 5]}, seed=0)
     labels = [p["label"] for p in cp.network_table(model)["panels"]]
-    assert labels == ["round 3 (23 May)", "round 5 (06 Jun)", "final (16 Jun)"]
+    assert labels == ["round 3 (23 May)", "round 5 (6 Jun)", "final (16 Jun)"]
 
 
 def test_membership_table_has_every_actor_in_every_snapshot(run):

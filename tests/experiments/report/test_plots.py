@@ -76,7 +76,7 @@ def test_plot_dance_draws_on_the_axes_it_is_given(model, nothing_written):
     assert out is ax
     assert ax.get_title() == "t"
     assert len(ax.lines) >= 2
-    assert ax.get_ylabel() == "utility of the offer"
+    assert ax.get_ylabel() == "utility of the offer\n(0 = its worst package, 1 = its best)"
 
 
 def test_plot_utility_space_draws_on_the_axes_it_is_given(model, nothing_written):
@@ -84,7 +84,7 @@ def test_plot_utility_space_draws_on_the_axes_it_is_given(model, nothing_written
     out = plots.plot_utility_space(plots.utility_space_table(model), ax=ax)
     assert out is ax
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert {"Pareto frontier", "Nash point", "Kalai–Smorodinsky", "agreement"} <= set(labels)
+    assert {"Pareto frontier", "Nash point", "Kalai–Smorodinsky point", "agreement"} <= set(labels)
 
 
 def test_without_axes_a_new_one_is_made(model, nothing_written):
