@@ -30,7 +30,8 @@ fewer deals"); :data:`CLAIMS` checks each, and ``--check`` fails with the claim'
 no longer holds, so the sentence is rewritten rather than left contradicting its own figures.
 
 Studies of the default scenario run over :data:`SEEDS` seeds (the docs say so through the figure
-``seeds``); the whole check takes about ten seconds.
+``seeds``); the whole check takes about ten seconds of CPU, a third of it the tutorial's
+1,980-run sweep.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ SCENARIO = "us_japan_2025"
 SCENARIO_FILE = ROOT / "model" / "scenarios" / f"{SCENARIO}.toml"
 SWEEP_CONFIG = ROOT / "experiments" / "configs" / "deadline_credibility.toml"
 SCHELLING = ROOT / "tests" / "fixtures" / "schelling.toml"
-SEEDS = 200  # seeds per study of the default scenario: 200 runs take about a fifth of a second
+SEEDS = 200  # seeds per study of the default scenario: about a second of CPU per study
 DEADLINE_SEEDS = 500  # the deadline_effect case, as `python run.py validate` plays it
 
 FIG = re.compile(r"<!-- fig:(?P<name>[^ ]+) -->(?P<quoted>.*?)<!-- /fig -->")
@@ -259,9 +260,11 @@ def first_home_rejection(model):
 
 
 def own_concession(model, actor: str) -> float:
-    """Utility an actor gave up from its first to its last own offer."""
-    own = [row[f"u_{actor}"] for row in model.rows if row["proposer"] == actor]
-    return own[0] - own[-1] if own else 0.0
+    """Utility a government gave up from its first to its last own offer (the summary's
+    ``concessions``, which the transcript prints)."""
+    from bargaining_chips.model.metrics import concessions
+
+    return concessions(model)[actor]
 
 
 def joined(words: list[str]) -> str:
@@ -488,6 +491,36 @@ figure("deadline_effect.share")(lambda s: pct(deadline_share(s)))
 figure("deadline_effect.rounds")(lambda s: "{}–{}".format(*last_tenth(s)))
 
 
+# The closed forms the theory cases are checked against (experiments/theory/validation.py).
+
+
+def _closed(name: str):
+    from bargaining_chips.experiments.theory import validation
+
+    return getattr(validation, name)
+
+
+for _d1, _d2 in ((0.9, 0.9), (0.9, 0.8), (0.8, 0.9)):
+    figure(f"rubinstein.{_d1}_{_d2}")(
+        lambda s, a=_d1, b=_d2: fmt(_closed("rubinstein_share")(a, b), ".4f"))
+figure("stahl.0.9")(lambda s: ", ".join(f"{_closed('stahl_share')(0.9, t):.4g}" for t in range(1, 7)))
+for _n in (3, 5):
+    figure(f"baron_ferejohn.{_n}.proposer")(
+        lambda s, n=_n: fmt(_closed("baron_ferejohn_proposer_share")(n, 0.9)))
+    figure(f"baron_ferejohn.{_n}.partner")(lambda s, n=_n: fmt(0.9 / n))
+
+
+figure("nash.sqrt.ks")(lambda s: fmt(_closed("NASH_EXAMPLES")[0][3], ".4f"))
+figure("nash.linear")(lambda s: fmt(_closed("NASH_EXAMPLES")[1][2]))
+figure("nash.power")(lambda s: fmt(_closed("NASH_EXAMPLES")[2][2], ".4f"))
+
+
+def stahl_rounds(s: Studies) -> list[int | None]:
+    """The agreement round of the Ståhl case at δ = 0.9 and T = 1…6, as validate plays it."""
+    return [s.runs("stahl", seeds=1, protocol__max_rounds=t, actors__P1__discount=0.9,
+                   actors__P2__discount=0.9)[0]["agreement_round"] for t in range(1, 7)]
+
+
 # --------------------------------------------------------------------------------------------
 # The qualitative claims the prose makes about the figures.
 
@@ -520,6 +553,12 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(("docs/ODD.md",), "the no-deal terms are worth less to each government than its "
           "reservation utility ('set higher')",
           lambda s: all(no_deal_utility(s, g) < s.spec.actors[g].reservation for g in ("US", "Japan"))),
+    Claim(("docs/ODD.md",), "section 5 names every firm that lobbies in the default scenario: "
+          "NVIDIA, the LNG developer and US farm exporters behind the US, SoftBank, Toyota and "
+          "Japan's farm lobby behind Japan",
+          lambda s: {n: a.home for n, a in s.spec.actors.items() if a.kind == "firm" and a.lobbying_power > 0}
+          == {"NVIDIA": "US", "LNG_Developer": "US", "US_Farm": "US", "SoftBank": "Japan",
+              "Toyota": "Japan", "JA_Farm": "Japan"}),
     Claim(("docs/ODD.md",), "with NVIDIA lobbying the US takes Japan's offer at the summit more often: "
           "P(deal by the G7) is higher with it than without it",
           lambda s: p_g7(s.runs()) > p_g7(s.runs(actors__NVIDIA__lobbying_power=0.0))),
@@ -567,6 +606,10 @@ CLAIMS: tuple[Claim, ...] = (
           lambda s: s.faratin[0]["agreement"]
           and s.faratin[0]["agreement_round"] > 2 * len_rounds("faratin") / 3
           and faratin_kept(s) >= 0.9 and abs(s.faratin[1]["terms"]["price"] - 50) <= 0.5),
+    Claim(("docs/theory.md",), "Ståhl: with δ = 0.9 and T = 1…6 the first offer is accepted "
+          "every time", lambda s: stahl_rounds(s) == [1] * 6),
+    Claim(("README.md",), "θ = 0.6 leaves the farm lobby no longer pivotal (the README's example "
+          "command)", lambda s: s.pivot >= 0.6),
     Claim(("docs/theory.md",), "Zeuthen: the agreed deal is the Nash-product maximiser",
           lambda s: zeuthen_summary(s)["terms"]["deal"] == nash_deal()),
     Claim(("docs/theory.md",), "the deadline effect: more than half of the agreements fall in the last "
@@ -746,8 +789,8 @@ def rewritten(text: str, values: Values) -> str:
     return TRANSCRIPT.sub(transcript, text)
 
 
-def write(path: Path, values: Values) -> bool:
-    """Rewrite a file's marked figures; True if it changed."""
+def refreshed(path: Path, values: Values) -> str | None:
+    """A file's text with every marked figure and excerpt rewritten, or None if none changed."""
     raw = path.read_text(encoding="utf-8")
     if path.suffix == ".ipynb":
         notebook = json.loads(raw)
@@ -755,17 +798,18 @@ def write(path: Path, values: Values) -> bool:
             if cell["cell_type"] == "markdown":
                 new = rewritten("".join(cell["source"]), values)
                 cell["source"] = new.splitlines(keepends=True)
-        text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
-        if json.loads(text) == json.loads(raw):
-            return False
-    else:
-        text = rewritten(raw, values)
-    if text == raw:
-        return False
+        if notebook == json.loads(raw):
+            return None
+        return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+    text = rewritten(raw, values)
+    return None if text == raw else text
+
+
+def write(path: Path, text: str) -> None:
+    """Replace a file's text through a temporary file beside it, so it is never half-written."""
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
-    return True
 
 
 def failed_claims(studies: Studies, docs: Iterable[str]) -> list[str]:
@@ -794,17 +838,24 @@ def main(argv: list[str] | None = None, values: Values | None = None) -> int:
         if not path.is_file():
             print(f"error: {path}: no such file; name a Markdown file or notebook", file=sys.stderr)
             return 2
-    try:
-        if args.write:
-            for path in files:
-                if write(path, values):
-                    print(f"rewrote {path}")
-            return 0
-        problems = [p for path in files for p in problems_in(path, values, _label(path))]
-        claims = failed_claims(values.studies, {_label(p) for p in files})
-    except KeyError as error:
-        print(f"error: {error.args[0]}", file=sys.stderr)
-        return 2
+    texts: dict[Path, str | None] = {}
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            if args.write:  # everything is computed before the first file is written
+                texts[path] = refreshed(path, values)
+            else:
+                problems += problems_in(path, values, _label(path))
+        except (KeyError, ValueError) as error:  # a marker naming no figure, a bad option
+            print(f"error: {_label(path)}: {error.args[0]}", file=sys.stderr)
+            return 2
+    if args.write:
+        for path, text in texts.items():
+            if text is not None:
+                write(path, text)
+                print(f"rewrote {path}")
+        return 0
+    claims = failed_claims(values.studies, {_label(p) for p in files})
     for problem in problems:
         print(problem)
     for claim in claims:

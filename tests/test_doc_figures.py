@@ -108,6 +108,11 @@ def test_an_unknown_figure_is_one_line_and_exit_2(figures, values, tmp_path, cap
     doc.write_text("<!-- fig:scenario:actors.Nobody.reservation -->1<!-- /fig -->\n", encoding="utf-8")
     assert figures.main(["--check", str(doc)], values) == 2
     assert "scenario:actors.Nobody.reservation" in capsys.readouterr().err
+    stale = tmp_path / "stale.md"  # --write writes nothing when any file is in error
+    stale.write_text("<!-- fig:seeds -->1<!-- /fig -->\n", encoding="utf-8")
+    assert figures.main(["--write", str(stale), str(doc)], values) == 2
+    assert stale.read_text(encoding="utf-8") == "<!-- fig:seeds -->1<!-- /fig -->\n"
+    assert capsys.readouterr().err.startswith(f"error: {doc}: ")
 
 
 def test_scenario_figures_are_read_from_the_file(figures, values):
