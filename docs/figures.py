@@ -65,7 +65,8 @@ SCHELLING = ROOT / "tests" / "fixtures" / "schelling.toml"
 SEEDS = 200  # seeds per study of the default scenario: about a second of CPU per study
 DEADLINE_SEEDS = 500  # the deadline_effect case, as `python run.py validate` plays it
 
-FIG = re.compile(r"<!-- fig:(?P<name>[^ ]+) -->(?P<quoted>.*?)<!-- /fig -->")
+# A marker in backticks is an example shown as code, not a figure.
+FIG = re.compile(r"(?<!`)<!-- fig:(?P<name>[^ ]+) -->(?P<quoted>.*?)<!-- /fig -->")
 TRANSCRIPT = re.compile(
     r"(?P<open><!-- transcript: (?P<spec>.*?) -->\n\n?```text\n)(?P<body>.*?)(?P<close>```\n\n?<!-- /transcript -->)",
     re.S,

@@ -122,3 +122,24 @@ def test_scenario_figures_are_read_from_the_file(figures, values):
     assert values["scenario:protocol.lobbying_rate"] == f"{raw['protocol']['lobbying_rate']:g}"
     assert values["scenario:actors.NVIDIA.pledges.0.share:.3f"] == \
         f"{raw['actors']['NVIDIA']['pledges'][0]['share']:.3f}"
+
+
+def test_write_refreshes_every_doc_when_the_model_gives_other_figures(figures, tmp_path):
+    """What `--write` does after the model changes, played with fewer seeds (other figures):
+    every marked figure of every doc is rewritten, and the rewritten docs pass `--check`."""
+    fewer = figures.Values(figures.Studies(seeds=20))
+    copies = []
+    for doc in figures.DOCS:
+        copy = tmp_path / doc.replace("/", "_")
+        shutil.copyfile(ROOT / doc, copy)
+        copies.append(copy)
+    assert figures.main(["--write", *map(str, copies)], fewer) == 0
+    odd = (tmp_path / "docs_ODD.md").read_text(encoding="utf-8")
+    assert "over <!-- fig:seeds -->20<!-- /fig --> seeds" in odd
+    assert odd != (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    assert [p for c in copies for p in figures.problems_in(c, fewer)] == []
+
+
+def test_a_marker_shown_as_code_is_not_a_figure(figures):
+    text = "write `<!-- fig:g7.p_never -->0.5<!-- /fig -->` around it; P = <!-- fig:seeds -->3<!-- /fig -->"
+    assert [m["name"] for m in figures.FIG.finditer(text)] == ["seeds"]
