@@ -94,11 +94,11 @@ def check_values(spec: Scenario, name: str, actor: ActorSpec) -> None:
                 src, f"{where}.reservation",
                 f"missing: issue {issue!r} has no no-deal option, so state the reservation utility",
             )
-        for table in ("prefers", "curvature"):
+        for table in ("prefers", "curvature", "shape"):
             if issue in getattr(actor, table):
                 raise ScenarioError(
                     src, f"{where}.{table}.{issue}",
-                    "a categorical issue takes values per option, not a direction or curvature",
+                    "a categorical issue takes values per option, not a direction, curvature or shape",
                 )
 
 

@@ -1,0 +1,321 @@
+"""Efficient offers with separable concave values: one multiplier for one responder.
+
+The proposer p offers terms worth at least L to itself that give the responder o as much as
+possible. Issues on which the two agree, or that one of them does not care about, are settled at
+once (:meth:`~model.utility.UtilitySpace.plan`); on each *opposed* issue i let z_i ∈ [0, 1] be the
+proposer's normalised value of the level (1: its best end), so the responder's is 1 − z_i. With
+the per-issue value functions v (power z**c with 0 < c ≤ 1, or quadratic 1 − (1 − z)²) and the two
+sides' weights a_i, b_i the programme is
+
+    max_z  Σ_i b_i v_oi(1 − z_i)   subject to   Σ_i a_i v_pi(z_i) ≥ L',   0 ≤ z_i ≤ 1,
+
+L' being the level less what the settled issues give the proposer. In y_i = v_pi(z_i) the
+constraint is linear (Σ a_i y_i ≥ L') and the objective concave, so the KKT conditions (Kuhn &
+Tucker 1951) are necessary and sufficient: with one multiplier λ ≥ 0 each z_i maximises
+b_i v_oi(1 − z) + λ a_i v_pi(z) on its own,
+
+    b_i v_oi'(1 − z_i) = λ a_i v_pi'(z_i)          (clamped to [0, 1]),
+
+and the level binds when λ > 0. The left side rises and the right side falls with z, so each z_i(λ)
+is one root, increasing in λ; its closed forms (t = log λ) are
+
+    proposer power c, responder linear      z = exp((t + log(a c / b)) / (1 − c))
+    proposer linear, responder power c      1 − z = exp((log(b c / a) − t) / (1 − c))
+    proposer power c (≤ 1), resp. quadratic z = exp((t + log(a c / 2b)) / (2 − c))
+    proposer quadratic, resp. power c (≤ 1) 1 − z = exp((log(b c / 2a) − t) / (2 − c))
+    both quadratic                          z = λ a / (b + λ a)
+
+and power against power (both curvatures below 1) is one equation in the logit u of z,
+(1 − c_p)·log z − (1 − c_o)·log(1 − z) = t + log(a c_p / (b c_o)), whose left side has a slope
+between 1 − c_p and 1 − c_o in u: a Newton iteration from its asymptote converges in a few steps.
+An issue linear for both has a constant ratio b/a: it is conceded whole once λ passes it.
+
+The proposer's value G(t) = Σ a_i v_pi(z_i(e^t)) rises with t, with dG/dt = Σ a_i v_pi'(z_i)
+z_i (1 − z_i) / (α_i (1 − z_i) + β_i z_i) on interior issues (α_i, β_i from the forms), so t is
+found by a safeguarded Newton iteration on G(t) = L', warm-started where the proposer's last offer
+stopped, with a bracket and bisection to fall back on. The answer then spends what is left above
+the level exactly — first on the issues linear for both sides whose ratio lies in the final
+bracket (the optimum concedes one of them in part), then on the curved issues (whose ratio is λ
+there) — so it is worth the level to the proposer (to ~1e-14, never below) and is the KKT point.
+
+**Step grids.** On an issue with a ``step`` the choice at a given λ is the grid value that
+maximises b v_o(1 − z) + λ a v_p(z): the objective is concave in z, so it is one of the two grid
+values next to the continuous root. The smallest λ whose choices are worth L' gives a grid point
+that maximises u_o + λ u_p among all grid points, hence Pareto-efficient among them; what it leaves
+above the level is then spent greedily, whole steps towards the responder with the best gain per
+unit of the proposer's loss first, only while they fit (continuous issues first, exactly). So the
+offer is worth ≥ L to the proposer and gives the responder at least that Lagrangian point's value,
+which is within one grid step's gain (on one issue) of the best grid point worth L (the gap of a
+multiple-choice knapsack with concave steps; Sinha & Zoltners 1979).
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+
+# Kinds of an opposed issue by the two sides' forms (proposer / responder).
+FLAT, POW_LIN, LIN_POW, POW_QUAD, QUAD_POW, QUAD_QUAD, POW_POW = range(7)
+_BIG = 700.0  # exp(±700) stays finite
+_MARGIN = 1e-14  # delivered above the level so that rounding never leaves the offer below it
+
+
+def value(z: float, c: float, quad: bool) -> float:
+    """v(z): 1 − (1 − z)² (quadratic) or z**c (power)."""
+    if quad:
+        return z * (2.0 - z)
+    return z if c == 1.0 else z**c
+
+
+def inverse(y: float, c: float, quad: bool) -> float:
+    """The smallest z in [0, 1] with v(z) ≥ y (up to a few ulps)."""
+    if y <= 0.0:
+        return 0.0
+    if y >= 1.0:
+        return 1.0
+    z = 1.0 - math.sqrt(1.0 - y) if quad else (y if c == 1.0 else y ** (1.0 / c))
+    for _ in range(8):
+        if value(z, c, quad) >= y or z >= 1.0:
+            break
+        z = math.nextafter(z, 2.0)
+    return min(z, 1.0)
+
+
+def _softplus(u: float) -> float:
+    return (u if u > 0.0 else 0.0) + math.log1p(math.exp(-abs(u)))
+
+
+class OpposedIssues:
+    """The one-responder programme on the opposed issues (see the module docstring).
+
+    ``a``, ``b``: the proposer's and responder's weights; ``cp``, ``qp`` / ``co``, ``qo``: their
+    curvatures and quadratic flags; ``grids``: per issue None (continuous) or the proposer's z at
+    the grid values, ascending. Every curvature must be ≤ 1 (concave values).
+    """
+
+    __slots__ = ("n", "a", "b", "cp", "qp", "kind", "k", "e", "alpha", "beta", "grids", "gy",
+                 "flat", "curved", "total", "start")
+
+    def __init__(self, a, b, cp, qp, co, qo, grids) -> None:
+        n = self.n = len(a)
+        self.a, self.b, self.cp, self.qp = list(a), list(b), list(cp), list(qp)
+        self.kind, self.k, self.e = [0] * n, [0.0] * n, [0.0] * n
+        self.alpha, self.beta = [0.0] * n, [0.0] * n
+        for i in range(n):
+            ai, bi, c_p, c_o = a[i], b[i], cp[i], co[i]
+            lin_p, lin_o = not qp[i] and c_p == 1.0, not qo[i] and c_o == 1.0
+            self.alpha[i] = (1.0 if qo[i] else 0.0) + (0.0 if qp[i] else 1.0 - c_p)
+            self.beta[i] = (1.0 if qp[i] else 0.0) + (0.0 if qo[i] else 1.0 - c_o)
+            if lin_p and lin_o:
+                kind, k, e = FLAT, math.log(bi / ai), 0.0
+            elif qp[i] and qo[i]:
+                kind, k, e = QUAD_QUAD, bi / ai, 0.0
+            elif qo[i]:
+                kind, k, e = POW_QUAD, math.log(ai * c_p / (2.0 * bi)), 1.0 / (2.0 - c_p)
+            elif qp[i]:
+                kind, k, e = QUAD_POW, math.log(bi * c_o / (2.0 * ai)), 1.0 / (2.0 - c_o)
+            elif lin_o:
+                kind, k, e = POW_LIN, math.log(ai * c_p / bi), 1.0 / (1.0 - c_p)
+            elif lin_p:
+                kind, k, e = LIN_POW, math.log(bi * c_o / ai), 1.0 / (1.0 - c_o)
+            else:
+                kind, k, e = POW_POW, math.log(ai * c_p / (bi * c_o)), 0.0
+            self.kind[i], self.k[i], self.e[i] = kind, k, e
+        self.grids = list(grids)
+        # (proposer's value, responder's value) at each grid value
+        self.gy = [None if g is None else
+                   ([value(z, cp[i], qp[i]) for z in g], [value(1.0 - z, co[i], qo[i]) for z in g])
+                   for i, g in enumerate(self.grids)]
+        self.flat = [i for i in range(n) if self.kind[i] == FLAT and self.grids[i] is None]
+        self.curved = [i for i in range(n) if self.kind[i] != FLAT and self.grids[i] is None]
+        self.total = sum(a)
+        # A default start: the middle of the issues' ratios.
+        ks = sorted(math.log(bi / ai) for ai, bi in zip(a, b, strict=True))
+        self.start = ks[len(ks) // 2]
+
+    def _root(self, i: int, t: float) -> tuple[float, float]:
+        """z_i(e^t) and dz/dt (0 where it is clamped)."""
+        kind = self.kind[i]
+        if kind == FLAT:
+            return (1.0 if t > self.k[i] else 0.0), 0.0
+        if kind == POW_LIN or kind == POW_QUAD:
+            x = (t + self.k[i]) * self.e[i]
+            if x >= 0.0:
+                return 1.0, 0.0
+            z = math.exp(x)
+        elif kind == LIN_POW or kind == QUAD_POW:
+            x = (self.k[i] - t) * self.e[i]
+            if x >= 0.0:
+                return 0.0, 0.0
+            z = 1.0 - math.exp(x)
+        elif kind == QUAD_QUAD:
+            x = -t
+            z = 1.0 / (1.0 + self.k[i] * math.exp(x if x < _BIG else _BIG))
+        else:  # POW_POW: (1 − c_p)·log z − (1 − c_o)·log(1 − z) = t + k in the logit u of z
+            p, q = self.alpha[i], self.beta[i]
+            target = t + self.k[i]
+            u = target / q if target > 0.0 else target / p
+            for _ in range(50):
+                f = q * _softplus(u) - p * _softplus(-u) - target
+                zz = 1.0 / (1.0 + math.exp(-u)) if u > -_BIG else 0.0
+                step = f / (p * (1.0 - zz) + q * zz)
+                u -= step
+                if abs(step) <= 1e-13 * (1.0 + abs(u)):
+                    break
+            if u >= 0.0:
+                w = math.exp(-u) if u < _BIG else 0.0
+                z = 1.0 / (1.0 + w)
+            else:
+                w = math.exp(u) if u > -_BIG else 0.0
+                z = w / (1.0 + w)
+        if z <= 0.0 or z >= 1.0:
+            return min(max(z, 0.0), 1.0), 0.0
+        return z, z * (1.0 - z) / (self.alpha[i] * (1.0 - z) + self.beta[i] * z)
+
+    def _at(self, t: float) -> tuple[list[float], float, float, float]:
+        """Every issue's z at t, the proposer's value G(t), dG/dt and G's curved continuous part."""
+        zs = [0.0] * self.n
+        g = dg = gc = 0.0
+        lam = math.exp(t if t < _BIG else _BIG)
+        for i in range(self.n):
+            z, dz = self._root(i, t)
+            a, c, q = self.a[i], self.cp[i], self.qp[i]
+            grid = self.grids[i]
+            if grid is not None:  # the better of the two grid values next to the root
+                yp, yo = self.gy[i]
+                j = bisect_left(grid, z)
+                if j >= len(grid):
+                    j = len(grid) - 1
+                if j > 0 and grid[j] != z:
+                    b = self.b[i]
+                    if b * yo[j - 1] + lam * a * yp[j - 1] >= b * yo[j] + lam * a * yp[j]:
+                        j -= 1
+                zs[i] = grid[j]
+                g += a * yp[j]
+                continue
+            zs[i] = z
+            y = value(z, c, q)
+            g += a * y
+            if self.kind[i] != FLAT:
+                gc += a * y
+                if dz > 0.0:
+                    dv = 2.0 * (1.0 - z) if q else (1.0 if c == 1.0 else c * y / z)
+                    dg += a * dv * dz
+        return zs, g, dg, gc
+
+    def solve(self, need: float, warm: list | None = None) -> list[float]:
+        """The proposer's z on each issue: worth ≥ ``need`` to it, the most to the responder.
+        ``warm`` (a one-element list) holds the last log λ of the same plan; it is updated."""
+        n = self.n
+        if need <= 0.0:  # the settled issues give the level: concede everything
+            return [0.0] * n
+        need = need + _MARGIN
+        if need >= self.total:
+            return [1.0] * n
+        t = warm[0] if warm else self.start
+        tl, th = -math.inf, math.inf
+        lo_gc = hi_gc = 0.0
+        lo_zs = None
+        best = None  # the state at th: (zs, g)
+        final = None
+        for _ in range(200):
+            zs, g, dg, gc = self._at(t)
+            diff = g - need
+            if diff >= 0.0:
+                th, hi_gc, best = t, gc, (zs, g)
+                if diff <= 1e-13:
+                    final = best
+                    break
+            else:
+                tl, lo_gc, lo_zs = t, gc, zs
+            if -1e-10 <= diff <= 1e-10 and self.curved:
+                trial = list(zs)
+                if self._settle(trial, diff, tl) >= 0.0:  # the curved issues take it up
+                    if warm is not None:
+                        warm[:] = [t]
+                    return trial
+            if tl > -math.inf and th < math.inf:
+                if th - tl <= 1e-13 * (1.0 + abs(th)):
+                    final = best
+                    break
+                # Only jumps left between the ends (the curved part agrees): stop once a single
+                # issue jumps there, so that th's choices are those of the smallest λ.
+                if hi_gc - lo_gc <= 1e-11 and sum(
+                        x != y for x, y in zip(lo_zs, best[0], strict=True)) <= 1:
+                    final = best
+                    break
+            new = t - diff / dg if dg > 0.0 else math.nan
+            if not tl < new < th:
+                if th == math.inf:
+                    new = t + 4.0
+                elif tl == -math.inf:
+                    new = t - 4.0
+                else:
+                    new = 0.5 * (tl + th)
+            t = new
+        if final is None:
+            final = best if best is not None else ([1.0] * n, self.total)
+        if warm is not None:
+            warm[:] = [t]
+        zs, g = final
+        zs = list(zs)
+        self._settle(zs, g - need, tl)
+        return zs
+
+    def _settle(self, zs: list[float], slack: float, tl: float) -> float:
+        """Spend ``slack`` (> 0: concede more; < 0: take back) on the issues, in place; returns
+        what is left (negative: a shortfall the curved issues could not take back)."""
+        a, cp, qp = self.a, self.cp, self.qp
+        if slack < 0.0:  # a shortfall within the iteration's tolerance: curved issues take it back
+            for i in self.curved:
+                y = value(zs[i], cp[i], qp[i])
+                take = min(-slack, a[i] * (1.0 - y))
+                if take > 0.0:
+                    zs[i] = inverse(y + take / a[i], cp[i], qp[i])
+                    slack += a[i] * value(zs[i], cp[i], qp[i]) - a[i] * y
+                if slack >= 0.0:
+                    break
+            return slack
+        # Linear issues whose ratio lies in the bracket, best for the responder first; then the
+        # curved ones (ratio λ there); then the rest, whole grid steps included, greedily.
+        edge = tl
+        first = sorted((i for i in self.flat if zs[i] > 0.0 and self.k[i] >= edge - 1e-9),
+                       key=lambda i: -self.k[i])
+        for i in first + self.curved:
+            if slack <= 0.0:
+                return slack
+            y = value(zs[i], cp[i], qp[i])
+            give = min(slack, a[i] * y)
+            if give > 0.0:
+                zs[i] = inverse(y - give / a[i], cp[i], qp[i])
+                slack -= a[i] * y - a[i] * value(zs[i], cp[i], qp[i])
+        rest = [i for i in self.flat if zs[i] > 0.0 and i not in first]
+        steps = [i for i in range(self.n) if self.grids[i] is not None]
+        while slack > 1e-15 and (rest or steps):
+            choice, ratio = None, -1.0
+            for i in rest:
+                if zs[i] > 0.0 and self.b[i] / a[i] > ratio:
+                    choice, ratio = i, self.b[i] / a[i]
+            for i in steps:
+                grid, (yp, yo) = self.grids[i], self.gy[i]
+                j = bisect_left(grid, zs[i])
+                if j == 0:
+                    continue
+                loss = a[i] * (yp[j] - yp[j - 1])
+                if loss <= slack:
+                    r = self.b[i] * (yo[j - 1] - yo[j]) / loss if loss > 0 else math.inf
+                    if r > ratio:
+                        choice, ratio = i, r
+            if choice is None:
+                return slack
+            if self.grids[choice] is None:
+                give = min(slack, a[choice] * zs[choice])
+                zs[choice] -= give / a[choice]
+                slack -= give
+                rest.remove(choice)
+            else:
+                grid, (yp, _) = self.grids[choice], self.gy[choice]
+                j = bisect_left(grid, zs[choice])
+                slack -= a[choice] * (yp[j] - yp[j - 1])
+                zs[choice] = grid[j - 1]
+        return slack
