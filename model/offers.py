@@ -81,10 +81,6 @@ def inverse(y: float, c: float, quad: bool) -> float:
     return min(z, 1.0)
 
 
-def _softplus(u: float) -> float:
-    return (u if u > 0.0 else 0.0) + math.log1p(math.exp(-abs(u)))
-
-
 class OpposedIssues:
     """The one-responder programme on the opposed issues (see the module docstring).
 
@@ -94,7 +90,7 @@ class OpposedIssues:
     """
 
     __slots__ = ("n", "a", "b", "cp", "qp", "kind", "k", "e", "alpha", "beta", "grids", "gy",
-                 "flat", "curved", "total", "start")
+                 "flat", "curved", "total", "start", "rows")
 
     def __init__(self, a, b, cp, qp, co, qo, grids) -> None:
         n = self.n = len(a)
@@ -129,83 +125,91 @@ class OpposedIssues:
         self.flat = [i for i in range(n) if self.kind[i] == FLAT and self.grids[i] is None]
         self.curved = [i for i in range(n) if self.kind[i] != FLAT and self.grids[i] is None]
         self.total = sum(a)
+        self.rows = [(i, self.kind[i], self.k[i], self.e[i], self.alpha[i], self.beta[i], a[i],
+                      cp[i], qp[i], b[i], self.grids[i], self.gy[i]) for i in range(n)]
         # A default start: the middle of the issues' ratios.
         ks = sorted(math.log(bi / ai) for ai, bi in zip(a, b, strict=True))
         self.start = ks[len(ks) // 2]
 
-    def _root(self, i: int, t: float) -> tuple[float, float]:
-        """z_i(e^t) and dz/dt (0 where it is clamped)."""
-        kind = self.kind[i]
-        if kind == FLAT:
-            return (1.0 if t > self.k[i] else 0.0), 0.0
-        if kind == POW_LIN or kind == POW_QUAD:
-            x = (t + self.k[i]) * self.e[i]
-            if x >= 0.0:
-                return 1.0, 0.0
-            z = math.exp(x)
-        elif kind == LIN_POW or kind == QUAD_POW:
-            x = (self.k[i] - t) * self.e[i]
-            if x >= 0.0:
-                return 0.0, 0.0
-            z = 1.0 - math.exp(x)
-        elif kind == QUAD_QUAD:
-            x = -t
-            z = 1.0 / (1.0 + self.k[i] * math.exp(x if x < _BIG else _BIG))
-        else:  # POW_POW: (1 − c_p)·log z − (1 − c_o)·log(1 − z) = t + k in the logit u of z
-            p, q = self.alpha[i], self.beta[i]
-            target = t + self.k[i]
-            u = target / q if target > 0.0 else target / p
-            for _ in range(50):
-                f = q * _softplus(u) - p * _softplus(-u) - target
-                zz = 1.0 / (1.0 + math.exp(-u)) if u > -_BIG else 0.0
-                step = f / (p * (1.0 - zz) + q * zz)
-                u -= step
-                if abs(step) <= 1e-13 * (1.0 + abs(u)):
-                    break
-            if u >= 0.0:
-                w = math.exp(-u) if u < _BIG else 0.0
-                z = 1.0 / (1.0 + w)
-            else:
-                w = math.exp(u) if u > -_BIG else 0.0
-                z = w / (1.0 + w)
-        if z <= 0.0 or z >= 1.0:
-            return min(max(z, 0.0), 1.0), 0.0
-        return z, z * (1.0 - z) / (self.alpha[i] * (1.0 - z) + self.beta[i] * z)
-
-    def _at(self, t: float) -> tuple[list[float], float, float, float]:
-        """Every issue's z at t, the proposer's value G(t), dG/dt and G's curved continuous part."""
+    def _at(self, t: float, us: list[float]) -> tuple[list[float], float, float, float]:
+        """Every issue's z at t, the proposer's value G(t), dG/dt and G's curved continuous part.
+        ``us`` holds each power–power issue's last logit root (the start of its Newton step)."""
         zs = [0.0] * self.n
         g = dg = gc = 0.0
-        lam = math.exp(t if t < _BIG else _BIG)
-        for i in range(self.n):
-            z, dz = self._root(i, t)
-            a, c, q = self.a[i], self.cp[i], self.qp[i]
-            grid = self.grids[i]
+        exp = math.exp
+        for i, kind, k, e, p, q, a, c, quad, b, grid, gy in self.rows:
+            if kind == FLAT:
+                z = 1.0 if t > k else 0.0
+            elif kind == POW_LIN or kind == POW_QUAD:
+                x = (t + k) * e
+                z = 1.0 if x >= 0.0 else exp(x)
+            elif kind == LIN_POW or kind == QUAD_POW:
+                x = (k - t) * e
+                z = 0.0 if x >= 0.0 else 1.0 - exp(x)
+            elif kind == QUAD_QUAD:
+                z = 1.0 / (1.0 + k * exp(-t if t > -_BIG else _BIG))
+            else:  # POW_POW: (1 − c_p)·log z − (1 − c_o)·log(1 − z) = t + k in the logit u of z
+                target = t + k
+                u = us[i]
+                if u != u:  # no start yet: the asymptote
+                    u = target / q if target > 0.0 else target / p
+                for _ in range(60):
+                    if u > 0.0:
+                        w = exp(-u) if u < _BIG else 0.0
+                        sp = math.log1p(w)
+                        f = q * (u + sp) - p * sp - target
+                        zz = 1.0 / (1.0 + w)
+                    else:
+                        w = exp(u) if u > -_BIG else 0.0
+                        sp = math.log1p(w)
+                        f = q * sp - p * (sp - u) - target
+                        zz = w / (1.0 + w)
+                    step = f / (p * (1.0 - zz) + q * zz)
+                    u -= step
+                    if -1e-12 <= step <= 1e-12:
+                        break
+                us[i] = u
+                if u >= 0.0:
+                    w = exp(-u) if u < _BIG else 0.0
+                    z = 1.0 / (1.0 + w)
+                else:
+                    w = exp(u) if u > -_BIG else 0.0
+                    z = w / (1.0 + w)
             if grid is not None:  # the better of the two grid values next to the root
-                yp, yo = self.gy[i]
+                yp, yo = gy
                 j = bisect_left(grid, z)
                 if j >= len(grid):
                     j = len(grid) - 1
                 if j > 0 and grid[j] != z:
-                    b = self.b[i]
+                    lam = exp(t if t < _BIG else _BIG)
                     if b * yo[j - 1] + lam * a * yp[j - 1] >= b * yo[j] + lam * a * yp[j]:
                         j -= 1
                 zs[i] = grid[j]
                 g += a * yp[j]
                 continue
             zs[i] = z
-            y = value(z, c, q)
+            if kind == FLAT:
+                g += a * z
+                continue
+            if quad:
+                y = z * (2.0 - z)
+                dv = 2.0 * (1.0 - z)
+            elif c == 1.0:
+                y, dv = z, 1.0
+            else:
+                y = z**c
+                dv = c * y / z if z > 0.0 else 0.0
             g += a * y
-            if self.kind[i] != FLAT:
-                gc += a * y
-                if dz > 0.0:
-                    dv = 2.0 * (1.0 - z) if q else (1.0 if c == 1.0 else c * y / z)
-                    dg += a * dv * dz
+            gc += a * y
+            if 0.0 < z < 1.0:
+                dg += a * dv * z * (1.0 - z) / (p * (1.0 - z) + q * z)
         return zs, g, dg, gc
 
     def solve(self, need: float, warm: list | None = None) -> list[float]:
         """The proposer's z on each issue: worth ≥ ``need`` to it, the most to the responder.
-        ``warm`` (a one-element list) holds the last log λ of the same plan; it is updated."""
+        ``warm`` (a list, empty at first) holds the last log λ of the same plan and the last logit
+        roots of its power–power issues; it is updated. (It is the caller's: a run keeps its own,
+        so the same seed gives the same offers to the bit.)"""
         n = self.n
         if need <= 0.0:  # the settled issues give the level: concede everything
             return [0.0] * n
@@ -213,13 +217,14 @@ class OpposedIssues:
         if need >= self.total:
             return [1.0] * n
         t = warm[0] if warm else self.start
+        us = list(warm[1]) if warm else [math.nan] * n
         tl, th = -math.inf, math.inf
         lo_gc = hi_gc = 0.0
         lo_zs = None
         best = None  # the state at th: (zs, g)
         final = None
         for _ in range(200):
-            zs, g, dg, gc = self._at(t)
+            zs, g, dg, gc = self._at(t, us)
             diff = g - need
             if diff >= 0.0:
                 th, hi_gc, best = t, gc, (zs, g)
@@ -232,7 +237,7 @@ class OpposedIssues:
                 trial = list(zs)
                 if self._settle(trial, diff, tl) >= 0.0:  # the curved issues take it up
                     if warm is not None:
-                        warm[:] = [t]
+                        warm[:] = [t, us]
                     return trial
             if tl > -math.inf and th < math.inf:
                 if th - tl <= 1e-13 * (1.0 + abs(th)):
@@ -256,7 +261,7 @@ class OpposedIssues:
         if final is None:
             final = best if best is not None else ([1.0] * n, self.total)
         if warm is not None:
-            warm[:] = [t]
+            warm[:] = [t, us]
         zs, g = final
         zs = list(zs)
         self._settle(zs, g - need, tl)
@@ -276,8 +281,9 @@ class OpposedIssues:
                 if slack >= 0.0:
                     break
             return slack
+
         # Linear issues whose ratio lies in the bracket, best for the responder first; then the
-        # curved ones (ratio λ there); then the rest, whole grid steps included, greedily.
+        # curved ones (ratio λ there); then the other linear ones; then whole grid steps.
         edge = tl
         first = sorted((i for i in self.flat if zs[i] > 0.0 and self.k[i] >= edge - 1e-9),
                        key=lambda i: -self.k[i])
@@ -289,33 +295,56 @@ class OpposedIssues:
             if give > 0.0:
                 zs[i] = inverse(y - give / a[i], cp[i], qp[i])
                 slack -= a[i] * y - a[i] * value(zs[i], cp[i], qp[i])
-        rest = [i for i in self.flat if zs[i] > 0.0 and i not in first]
-        steps = [i for i in range(self.n) if self.grids[i] is not None]
-        while slack > 1e-15 and (rest or steps):
+        rest = sorted((i for i in self.flat if zs[i] > 0.0 and i not in first),
+                      key=lambda i: -self.k[i])
+        for i in rest:  # the lower ratios: still exact for the continuous programme's slack
+            if slack <= 0.0:
+                return slack
+            give = min(slack, a[i] * zs[i])
+            zs[i] -= give / a[i]
+            slack -= give
+        if slack > 1e-15 and not self.flat and not self.curved:
+            self._grid_steps(zs, slack)
+            return 0.0
+        return slack
+
+    def _step_ratio(self, i: int, j: int) -> float:
+        """What the responder loses per unit the proposer gains from grid value j to j + 1 of
+        issue i (0 below the grid, ∞ above it): increasing in j for concave values."""
+        if j < 0:
+            return 0.0
+        grid, (yp, yo) = self.grids[i], self.gy[i]
+        if j + 1 >= len(grid):
+            return math.inf
+        gain = self.a[i] * (yp[j + 1] - yp[j])
+        return self.b[i] * (yo[j] - yo[j + 1]) / gain if gain > 0.0 else math.inf
+
+    def _grid_steps(self, zs: list[float], slack: float) -> None:
+        """Spend ``slack`` in whole grid steps towards the responder, the best gain per unit of the
+        proposer's loss first, while they fit and while the grid point still maximises
+        u_o + λ u_p for some λ > 0 (every issue's choice is optimal on an interval of λ; the
+        intervals must meet), so the offer stays Pareto-efficient among grid points."""
+        index = [bisect_left(self.grids[i], zs[i]) for i in range(self.n)]
+        while True:
+            lows = [self._step_ratio(i, index[i] - 1) for i in range(self.n)]
+            highs = [self._step_ratio(i, index[i]) for i in range(self.n)]
             choice, ratio = None, -1.0
-            for i in rest:
-                if zs[i] > 0.0 and self.b[i] / a[i] > ratio:
-                    choice, ratio = i, self.b[i] / a[i]
-            for i in steps:
-                grid, (yp, yo) = self.grids[i], self.gy[i]
-                j = bisect_left(grid, zs[i])
+            for i in range(self.n):
+                j = index[i]
                 if j == 0:
                     continue
-                loss = a[i] * (yp[j] - yp[j - 1])
-                if loss <= slack:
-                    r = self.b[i] * (yo[j - 1] - yo[j]) / loss if loss > 0 else math.inf
-                    if r > ratio:
-                        choice, ratio = i, r
+                yp = self.gy[i][0]
+                if self.a[i] * (yp[j] - yp[j - 1]) > slack:
+                    continue
+                low, high = self._step_ratio(i, j - 2), lows[i]  # its interval after the step
+                others_low = max((lows[k] for k in range(self.n) if k != i), default=0.0)
+                others_high = min((highs[k] for k in range(self.n) if k != i), default=math.inf)
+                if max(low, others_low) <= min(high, others_high) and high > 0.0 and high > ratio:
+                    choice, ratio = i, high
             if choice is None:
-                return slack
-            if self.grids[choice] is None:
-                give = min(slack, a[choice] * zs[choice])
-                zs[choice] -= give / a[choice]
-                slack -= give
-                rest.remove(choice)
-            else:
-                grid, (yp, _) = self.grids[choice], self.gy[choice]
-                j = bisect_left(grid, zs[choice])
-                slack -= a[choice] * (yp[j] - yp[j - 1])
-                zs[choice] = grid[j - 1]
-        return slack
+                return
+            j = index[choice]
+            yp = self.gy[choice][0]
+            slack -= self.a[choice] * (yp[j] - yp[j - 1])
+            index[choice] = j - 1
+            zs[choice] = self.grids[choice][j - 1]
