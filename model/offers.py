@@ -271,8 +271,11 @@ class OpposedIssues:
         """Spend ``slack`` (> 0: concede more; < 0: take back) on the issues, in place; returns
         what is left (negative: a shortfall the curved issues could not take back)."""
         a, cp, qp = self.a, self.cp, self.qp
+        # Curved issues inside their range first: their ratio is λ there, so moving them costs
+        # the responder nothing to first order (at an end the ratio is not λ).
+        curved = sorted(self.curved, key=lambda i: not 0.0 < zs[i] < 1.0)
         if slack < 0.0:  # a shortfall within the iteration's tolerance: curved issues take it back
-            for i in self.curved:
+            for i in curved:
                 y = value(zs[i], cp[i], qp[i])
                 take = min(-slack, a[i] * (1.0 - y))
                 if take > 0.0:
@@ -287,7 +290,7 @@ class OpposedIssues:
         edge = tl
         first = sorted((i for i in self.flat if zs[i] > 0.0 and self.k[i] >= edge - 1e-9),
                        key=lambda i: -self.k[i])
-        for i in first + self.curved:
+        for i in first + curved:
             if slack <= 0.0:
                 return slack
             y = value(zs[i], cp[i], qp[i])
