@@ -54,6 +54,8 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 
+import numpy as np
+
 # Kinds of an opposed issue by the two sides' forms (proposer / responder).
 FLAT, POW_LIN, LIN_POW, POW_QUAD, QUAD_POW, QUAD_QUAD, POW_POW = range(7)
 _BIG = 700.0  # exp(±700) stays finite
@@ -351,3 +353,85 @@ class OpposedIssues:
             slack -= self.a[choice] * (yp[j] - yp[j - 1])
             index[choice] = j - 1
             zs[choice] = self.grids[choice][j - 1]
+
+
+def max_min_offer(w_me, sign_me, c_me, q_me, w_r, sign_r, c_r, q_r, floors, level: float,
+                  fixed, starts: list, linear: bool):
+    """Normalised terms (0: an issue's low end) for the offer to several responders.
+
+    It maximises the smallest margin s of a responder's utility over its threshold θ_r (its
+    current reservation), subject to the proposer's level,
+
+        max_{x, s}  s   subject to   u_r(x) − θ_r ≥ s for every responder r,  u_p(x) ≥ L,
+
+    then, with s held at its optimum, the responders' summed utility (so that no responder is
+    left with less than it could have for free), ties going to the proposer. Linear utilities
+    make both stages linear programmes, solved exactly (HiGHS through ``scipy.optimize.linprog``);
+    concave values make them convex programmes, solved by sequential quadratic programming
+    (SLSQP) from the proposer's best terms and from the one-responder offers, the best feasible
+    answer kept (a local optimum of a convex programme is global; SLSQP's tolerance is 1e-10).
+    ``w_r``, ``sign_r``, ``c_r``, ``q_r`` are (responders, issues) arrays; ``fixed`` is NaN
+    where an issue is free, else its settled value (nobody at the table cares about it); the
+    first of ``starts`` is the proposer's best terms. None when the level cannot be had.
+    """
+    from scipy.optimize import linprog, minimize  # noqa: PLC0415 (slow to import)
+
+    n, m = len(w_me), len(floors)
+    free = np.isnan(fixed)
+    base = np.where(free, 0.0, fixed)
+    bounds = [(0.0, 1.0) if free[i] else (base[i], base[i]) for i in range(n)]
+    if linear:  # u = Σ_i w s x + Σ_{s < 0} w: variables (x, s); linprog minimises
+        a_me, b_me = w_me * sign_me, float((w_me * (sign_me < 0)).sum())
+        a_r, b_r = w_r * sign_r, (w_r * (sign_r < 0)).sum(axis=1)
+        a_ub = np.vstack([np.hstack([-a_r, np.ones((m, 1))]), np.hstack([-a_me, [0.0]])[None]])
+        b_ub = np.concatenate([b_r - floors, [b_me - level]])
+        first = linprog(np.concatenate([np.zeros(n), [-1.0]]), A_ub=a_ub, b_ub=b_ub,
+                        bounds=[*bounds, (None, None)], method="highs")
+        if first.status != 0:
+            return None
+        s = float(first.x[-1])
+        b_ub[:m] -= s - 1e-12
+        a_ub[:m, -1] = 0.0
+        second = linprog(np.concatenate([-a_r.sum(axis=0) - 1e-9 * a_me, [0.0]]), A_ub=a_ub,
+                         b_ub=b_ub, bounds=[*bounds, (0.0, 0.0)], method="highs")
+        x = (second if second.status == 0 else first).x[:n]
+        return np.where(free, np.clip(x, 0.0, 1.0), base)
+
+    def values(x, sign, c, quad):
+        z = np.clip(np.where(sign < 0, 1.0 - x, x), 0.0, 1.0)
+        return np.where(quad, z * (2.0 - z), z**c)
+
+    def theirs(x):
+        return (w_r * values(x, sign_r, c_r, q_r)).sum(axis=1)
+
+    def mine(x):
+        return float((w_me * values(x, sign_me, c_me, q_me)).sum())
+
+    def margin(x):
+        return float(np.min(theirs(x) - floors))
+
+    if mine(starts[0]) < level - 1e-12:
+        return None
+    eps = 1e-12  # inside the box: a power value's slope is infinite at 0
+    box = [(max(lo, eps), min(hi, 1.0 - eps)) if lo < hi else (lo, hi) for lo, hi in bounds]
+    cons = [{"type": "ineq", "fun": lambda v: theirs(v[:n]) - floors - v[n]},
+            {"type": "ineq", "fun": lambda v: mine(v[:n]) - level}]
+    best, best_s = starts[0], margin(starts[0])
+    for x0 in starts:
+        x0 = np.where(free, np.clip(x0, eps, 1.0 - eps), base)
+        res = minimize(lambda v: -v[n], np.concatenate([x0, [margin(x0)]]), method="SLSQP",
+                       constraints=cons, bounds=[*box, (None, None)],
+                       options={"maxiter": 300, "ftol": 1e-12})
+        x = np.where(free, np.clip(res.x[:n], 0.0, 1.0), base)
+        for y in (x, x0):
+            if mine(y) >= level - 1e-9 and margin(y) > best_s:
+                best, best_s = y, margin(y)
+    held = [{"type": "ineq", "fun": lambda x: theirs(x) - floors - (best_s - 1e-9)},
+            {"type": "ineq", "fun": lambda x: mine(x) - level}]
+    res = minimize(lambda x: -float(theirs(x).sum()), np.where(free, np.clip(best, eps, 1 - eps), base),
+                   method="SLSQP", constraints=held, bounds=box,
+                   options={"maxiter": 300, "ftol": 1e-12})
+    x = np.where(free, np.clip(res.x, 0.0, 1.0), base)
+    if mine(x) >= level - 1e-9 and margin(x) >= best_s - 1e-9 and theirs(x).sum() > theirs(best).sum():
+        best = x
+    return best

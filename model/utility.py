@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bargaining_chips.floats import dot
-from bargaining_chips.model.offers import OpposedIssues
+from bargaining_chips.model.offers import OpposedIssues, max_min_offer
 
 if TYPE_CHECKING:
     from bargaining_chips.model.scenario import Scenario
@@ -169,19 +169,22 @@ class UtilitySpace:
     # -- offers -------------------------------------------------------------------------------
     def offer_at(
         self, actor: int, level: float, weights: np.ndarray, others: tuple[int, ...],
-        snap: bool = True,
+        snap: bool = True, floors: np.ndarray | None = None,
     ) -> np.ndarray:
         """See :meth:`offer_from_plan`; plans afresh (a model caches the plan between lobbying)."""
-        return self.offer_from_plan(self.plan(actor, weights, others), level, snap)
+        return self.offer_from_plan(self.plan(actor, weights, others), level, snap, floors=floors)
 
     def plan(self, actor: int, weights: np.ndarray, others: tuple[int, ...]) -> tuple:
         """What :meth:`offer_from_plan` needs for ``actor`` facing ``others`` under ``weights``:
         (actor, its weights, its best normalised terms, its opposed issues in concession order,
         and for the concave programme the proposer's value of the settled issues and a slot per
-        ``snap`` for its :class:`~model.offers.OpposedIssues`, built when first asked for; None
-        where the knapsack rule answers)."""
+        ``snap`` for its :class:`~model.offers.OpposedIssues`, built when first asked for;
+        against several others ("several", the weights, the others); None where the knapsack
+        rule answers)."""
         w_me = weights[actor].tolist()
         xn, opposed = self._plan(actor, w_me, weights, others)
+        if len(others) > 1:
+            return actor, w_me, xn, opposed, ("several", np.array(weights), tuple(others))
         concave = None
         if not self.linear and len(others) == 1 and opposed:
             (o,) = others
@@ -228,7 +231,7 @@ class UtilitySpace:
         return solver
 
     def offer_from_plan(self, plan: tuple, level: float, snap: bool = True,
-                        warm: list | None = None) -> np.ndarray:
+                        warm: list | None = None, floors: np.ndarray | None = None) -> np.ndarray:
         """Terms worth ``level`` to ``actor`` that give the ``others`` as much as possible.
 
         Linear values on the opposed issues (and convex curvatures, c > 1, where this rule is a
@@ -246,13 +249,22 @@ class UtilitySpace:
         grids with ``snap``: its Lagrangian grid choice, then the slack spent greedily; the
         module says what is guaranteed). ``warm`` (a one-element list) carries the multiplier
         from one offer of the same plan to the next.
+
+        Several others (three or more governments): the offer built to win each responder's
+        acceptance, :func:`~model.offers.max_min_offer` — the smallest margin of a responder's
+        utility over its threshold (``floors``, indexed by actor: a run's current reservations;
+        default the responders' no-deal utilities) is maximised, then their sum — never a sum
+        of their preference vectors, in which opposed wishes cancel. With ``snap`` the terms are
+        then rounded to their grids towards the actor, so the offer stays worth ``level`` to it.
         """
         actor, w_me, xn, opposed, concave = plan
         xn = list(xn)
         n = len(self.lo_list)
         s_me = self.sign_rows[actor]
         budget = 1.0 - level
-        if concave is not None:
+        if concave is not None and concave[0] == "several":
+            xn = self._several(actor, xn, concave[1], concave[2], level, floors)
+        elif concave is not None:
             zs = self._opposed_issues(plan, snap).solve(level - concave[1], warm)
             for i, z in zip(opposed, zs, strict=True):
                 xn[i] = z if s_me[i] > 0 else 1.0 - z
@@ -277,6 +289,44 @@ class UtilitySpace:
                 k = math.ceil(k - 1e-9) if s_me[i] > 0 else math.floor(k + 1e-9)
                 terms[i] = min(lo + k * step, lo + self.span_list[i])
         return np.array(terms)
+
+    def _several(self, actor, xn, weights, others, level, floors) -> list[float]:
+        """Normalised terms of the max-min offer against several ``others``."""
+        rs = list(others)
+        if floors is None:
+            floors = self.utilities(self.no_deal, weights)
+        s_me = self.sign[actor]
+        mine = weights[actor] > 0
+        best = np.where(mine & (s_me > 0), 1.0, np.where(mine & (s_me < 0), 0.0, np.array(xn)))
+        cares = mine | (weights[rs] > 0).any(axis=0)
+        fixed = np.where(cares, np.nan, np.asarray(self.no_deal_unit))
+        starts = [best]
+        if not self.linear:
+            for o in rs:
+                one = self.offer_from_plan(self.plan(actor, weights, (o,)), level, snap=False)
+                starts.append((one - self.lo) / self.span)
+        x = max_min_offer(
+            weights[actor], s_me, self.curvature[actor], self.quadratic[actor],
+            weights[rs], self.sign[rs], self.curvature[rs], self.quadratic[rs],
+            np.asarray(floors, dtype=float)[rs], level, fixed, starts, self.linear,
+        )
+        if x is None:  # the level is out of reach: the actor's best terms
+            return best.tolist()
+        return self._keep_level(actor, weights, x, best, level).tolist()
+
+    def _keep_level(self, actor, weights, x, best, level) -> np.ndarray:
+        """``x`` (normalised terms) moved towards ``best`` (worth ≥ ``level``) by bisection on
+        the segment between them, if a solver's tolerance left it below the level."""
+        def worth(y):
+            return self.utility(actor, self.lo + y * self.span, weights)
+
+        if worth(x) >= level or worth(best) < level:
+            return x
+        lo, hi = 0.0, 1.0  # the share of the way from x to best: hi is worth ≥ level
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (lo, mid) if worth(x + mid * (best - x)) >= level else (mid, hi)
+        return x + hi * (best - x)
 
     def _plan(self, actor, w_me, weights, others) -> tuple[list[float], list[int]]:
         """The actor's best normalised terms and its opposed issues in concession order."""
@@ -342,7 +392,7 @@ class Preferences:
     are the plans every run of a scenario starts with (built when it is compiled).
     """
 
-    __slots__ = ("space", "weights", "form", "_plans", "_warm")
+    __slots__ = ("space", "weights", "form", "_plans", "_warm", "floors")
 
     def __init__(self, space: UtilitySpace, weights: np.ndarray,
                  form: tuple[np.ndarray, np.ndarray] | None = None,
@@ -354,6 +404,9 @@ class Preferences:
         self.form = form  #: (A, b) in a linear space, else None
         self._plans = dict(start_plans) if start_plans else {}
         self._warm: dict = {}  # the last multiplier of each (actor, others): a start for the next
+        #: The responders' thresholds in offers to several of them (a model sets its current
+        #: reservations here; None: their no-deal utilities).
+        self.floors: np.ndarray | None = None
 
     def moved(self) -> None:
         """Re-derive what depends on the weights, after they changed in place."""
@@ -410,6 +463,8 @@ class Preferences:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = self.space.plan(actor, self.weights, others)
+        if len(others) > 1:
+            return self.space.offer_from_plan(plan, level, floors=self.floors)
         if len(plan) != 5 or plan[4] is None:  # a categorical plan, or the knapsack rule
             return self.space.offer_from_plan(plan, level)
         warm = self._warm.get(key)

@@ -255,3 +255,53 @@ def test_a_concave_default_scenario_plays_and_reproduces():
         model.run()
     assert runs[0].rows == runs[1].rows
     assert not compile_scenario(spec).space.linear
+
+
+# -- several responders (three or more governments) ----------------------------------------------
+def _margin(space, terms, others, floors):
+    return min(space.utility(o, terms, space.weights) - floors[o] for o in others)
+
+
+def _max_min_by_grid(space, actor, others, level, floors, points=41):
+    """The best smallest margin over a grid of the terms worth ≥ level to the actor."""
+    axis = np.linspace(0.0, 1.0, points)
+    best = -math.inf
+    for x in itertools.product(*[axis] * len(space.lo)):
+        x = np.array(x)
+        if space.utility(actor, x, space.weights) >= level:
+            best = max(best, _margin(space, x, others, floors))
+    return best
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(0, 10_000), st.booleans(), st.floats(0.1, 0.9))
+def test_against_several_responders_the_smallest_margin_is_maximised(seed, linear, level):
+    """Opposed responders (one wants every issue high, one low) both win: the smallest margin is
+    at least a fine grid's best, the proposer gets its level, and no sum of preference vectors
+    cancels their wishes."""
+    rng = np.random.default_rng(seed)
+    n = 2
+    q = np.zeros((3, n), bool) if linear else rng.random((3, n)) < 0.4
+    c = np.ones((3, n)) if linear else np.where(q, 1.0, rng.choice([0.5, 0.7, 1.0], size=(3, n)))
+    sign = [[1.0, -1.0], rng.choice([-1.0, 1.0], size=n), -rng.choice([-1.0, 1.0], size=n)]
+    space = space_of(rng.random((3, n)) + 0.1, sign, c, q)
+    floors = np.array([0.0, 0.2, 0.1])
+    terms = space.offer_at(0, level, space.weights, (1, 2), snap=False, floors=floors)
+    if space.utility(0, np.where(space.sign[0] > 0, 1.0, 0.0), space.weights) < level:
+        return  # out of reach: the proposer's best
+    assert space.utility(0, terms, space.weights) >= level - 1e-12
+    assert _margin(space, terms, (1, 2), floors) >= _max_min_by_grid(
+        space, 0, (1, 2), level, floors) - 1e-7
+
+
+def test_the_three_government_fixture_wins_both_responders(fixture_path):
+    """Each government's offers leave both others above their reservations whenever the level
+    leaves room for it (the margin is positive), which a summed preference could not promise."""
+    setup = compile_scenario(load_scenario(fixture_path("three_governments")))
+    space, floors = setup.space, setup.reservation
+    for g in setup.governments:
+        others = tuple(o for o in setup.governments if o != g)
+        for level in (0.4, 0.6):
+            terms = space.offer_at(g, level, space.weights, others, snap=False, floors=floors)
+            assert space.utility(g, terms, space.weights) >= level - 1e-12
+            assert _margin(space, terms, others, floors) > 0.0
