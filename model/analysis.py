@@ -119,7 +119,12 @@ class Frontier:
         return Point(float(ua), (float(ua), float(ub)), self.deals[self.deal_index[k]].copy())
 
     def terms(self, level: float) -> np.ndarray:
-        return self.space.offer_at(self.a, level, self.weights, (self.b,), snap=False)
+        """The efficient terms worth ``level`` to a (a's plan against b, made once)."""
+        plan = getattr(self, "_plan", None)
+        if plan is None:
+            plan = self._plan = self.space.plan(self.a, self.weights, (self.b,))
+            self._warm: list = []
+        return self.space.offer_from_plan(plan, level, snap=False, warm=self._warm)
 
     def _utilities(self, level: float) -> tuple[float, float]:
         terms = self.terms(level)

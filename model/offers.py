@@ -92,9 +92,9 @@ class OpposedIssues:
     """
 
     __slots__ = ("n", "a", "b", "cp", "qp", "kind", "k", "e", "alpha", "beta", "grids", "gy",
-                 "flat", "curved", "total", "start", "rows")
+                 "flat", "curved", "total", "start", "rows", "jumps", "stepped")
 
-    def __init__(self, a, b, cp, qp, co, qo, grids) -> None:
+    def __init__(self, a, b, cp, qp, co, qo, grids, grid_values=None) -> None:
         n = self.n = len(a)
         self.a, self.b, self.cp, self.qp = list(a), list(b), list(cp), list(qp)
         self.kind, self.k, self.e = [0] * n, [0.0] * n, [0.0] * n
@@ -121,12 +121,17 @@ class OpposedIssues:
             self.kind[i], self.k[i], self.e[i] = kind, k, e
         self.grids = list(grids)
         # (proposer's value, responder's value) at each grid value
-        self.gy = [None if g is None else
-                   ([value(z, cp[i], qp[i]) for z in g], [value(1.0 - z, co[i], qo[i]) for z in g])
-                   for i, g in enumerate(self.grids)]
+        #: (proposer's value, responder's value) at each grid value (given when shared)
+        self.gy = grid_values if grid_values is not None else [
+            None if g is None else
+            ([value(z, cp[i], qp[i]) for z in g], [value(1.0 - z, co[i], qo[i]) for z in g])
+            for i, g in enumerate(self.grids)]
         self.flat = [i for i in range(n) if self.kind[i] == FLAT and self.grids[i] is None]
         self.curved = [i for i in range(n) if self.kind[i] != FLAT and self.grids[i] is None]
         self.total = sum(a)
+        #: (log λ at which an issue linear for both is conceded whole, the issue), ascending
+        self.jumps = sorted((self.k[i], i) for i in self.flat)
+        self.stepped = [i for i in range(n) if self.grids[i] is not None]
         self.rows = [(i, self.kind[i], self.k[i], self.e[i], self.alpha[i], self.beta[i], a[i],
                       cp[i], qp[i], b[i], self.grids[i], self.gy[i]) for i in range(n)]
         # A default start: the middle of the issues' ratios.
@@ -225,9 +230,24 @@ class OpposedIssues:
         lo_zs = None
         best = None  # the state at th: (zs, g)
         final = None
+        jump = None  # (issue, grid index or −1) whose threshold t is, if it was chosen as one
         for _ in range(200):
             zs, g, dg, gc = self._at(t, us)
             diff = g - need
+            if jump is not None and diff < 0.0:
+                # At an issue's threshold: if the level falls inside its jump, the curved issues
+                # stay at this λ and the issue takes the step (its slack is settled below).
+                i, m = jump
+                if m < 0:
+                    up, rise = 1.0, self.a[i]
+                else:
+                    yp = self.gy[i][0]
+                    up, rise = self.grids[i][m + 1], self.a[i] * (yp[m + 1] - yp[m])
+                if (m < 0 or zs[i] == self.grids[i][m]) and diff + rise >= 0.0:
+                    tl = t
+                    zs[i] = up
+                    final = (zs, g + rise)
+                    break
             if diff >= 0.0:
                 th, hi_gc, best = t, gc, (zs, g)
                 if diff <= 1e-13:
@@ -259,6 +279,21 @@ class OpposedIssues:
                     new = t - 4.0
                 else:
                     new = 0.5 * (tl + th)
+            jump = None
+            if tl > -math.inf and th < math.inf:
+                # An issue's threshold inside the bracket (a linear issue conceded whole, a grid
+                # issue's step): try the nearest to the step's target next, so that a level
+                # inside its jump is found at once.
+                inside = [(abs(k - new), k, (i, -1)) for k, i in self.jumps if tl < k < th]
+                for i in self.stepped:  # (once the bracket holds only a step or two of it)
+                    grid = self.grids[i]
+                    low, high = bisect_left(grid, lo_zs[i]), bisect_left(grid, best[0][i])
+                    for m in range(low, high if high - low <= 2 else low):
+                        r = self._step_ratio(i, m)
+                        if 0.0 < r < math.inf and tl < math.log(r) < th:
+                            inside.append((abs(math.log(r) - new), math.log(r), (i, m)))
+                if inside:
+                    _, new, jump = min(inside)
             t = new
         if final is None:
             final = best if best is not None else ([1.0] * n, self.total)
