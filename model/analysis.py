@@ -1,9 +1,15 @@
 """Outcome analysis between two governments: Pareto frontier, Nash and Kalai–Smorodinsky points.
 
+Between two governments only: with three or more the frontier is a surface of dimension n − 1,
+on which the n-party solutions would be defined; they are not computed here (a run's summary then
+reports the n-party Nash product and no Pareto distance). Offers to several governments maximise
+the smallest margin over their thresholds instead (:func:`model.offers.max_min_offer`).
+
 The frontier is traced by government a's utility level L: for each L, the efficient offer worth L to
 a (:meth:`UtilitySpace.offer_at`, giving b as much as possible) and b's utility of it. With linear
 utilities the frontier is piecewise linear and exact, with a vertex wherever an issue has been
-conceded in full; with curvature it is sampled finely and refined by golden-section search.
+conceded in full; with concave values (power, quadratic) each of its points is the exact KKT offer
+(:mod:`model.offers`), sampled at 401 levels and refined by golden-section search.
 
 - Nash (1950): maximises (u_a − d_a)(u_b − d_b) over the frontier above the disagreement point d;
   the generalised (asymmetric) solution maximises (u_a − d_a)^α (u_b − d_b)^(1−α)
