@@ -88,8 +88,9 @@ class Frontier:
         else:
             levels = np.linspace(0.0, 1.0, 401)
         pts = []
+        warm: list = []  # each level starts from the last one's multiplier (concave values)
         for level in levels.tolist():
-            terms = space.offer_from_plan(plan, level, snap=False)
+            terms = space.offer_from_plan(plan, level, snap=False, warm=warm)
             pts.append((space.utility(a, terms, weights), space.utility(b, terms, weights)))
         pts = np.array(pts)
         order = np.argsort(pts[:, 0])

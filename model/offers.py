@@ -234,18 +234,26 @@ class OpposedIssues:
         for _ in range(200):
             zs, g, dg, gc = self._at(t, us)
             diff = g - need
+            if jump is None and diff < 0.0 and self.jumps:  # t may be a threshold by chance
+                on = [j for k, j in self.jumps if k == t]
+                jump = (on[0], -1) if on else None
             if jump is not None and diff < 0.0:
                 # At an issue's threshold: if the level falls inside its jump, the curved issues
                 # stay at this λ and the issue takes the step (its slack is settled below).
                 i, m = jump
-                if m < 0:
-                    up, rise = 1.0, self.a[i]
+                if m < 0:  # every linear issue with this threshold jumps together
+                    tied = [j for k, j in self.jumps if k == t]
+                    rise = sum(self.a[j] for j in tied)
                 else:
                     yp = self.gy[i][0]
-                    up, rise = self.grids[i][m + 1], self.a[i] * (yp[m + 1] - yp[m])
+                    rise = self.a[i] * (yp[m + 1] - yp[m])
                 if (m < 0 or zs[i] == self.grids[i][m]) and diff + rise >= 0.0:
                     tl = t
-                    zs[i] = up
+                    if m < 0:
+                        for j in tied:
+                            zs[j] = 1.0
+                    else:
+                        zs[i] = self.grids[i][m + 1]
                     final = (zs, g + rise)
                     break
             if diff >= 0.0:
