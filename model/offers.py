@@ -220,7 +220,10 @@ class OpposedIssues:
         n = self.n
         if need <= 0.0:  # the settled issues give the level: concede everything
             return [0.0] * n
-        need = need + _MARGIN
+        # Continuous issues deliver a hair above the level (rounding never leaves the offer below
+        # it); grid values are exact, so there a level met to rounding (1e-12) counts as met, as
+        # the knapsack's snapping does (a level of 0.01 is one step of 0.01, not two).
+        need = need + _MARGIN if self.flat or self.curved else need - 1e-12
         if need >= self.total:
             return [1.0] * n
         t = warm[0] if warm else self.start
