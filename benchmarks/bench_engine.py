@@ -6,7 +6,12 @@ Prints, in one process:
    and the share of a default run spent on coalitions, lobbying and ratification;
 3. run time against the number of actors (6, 12, 24, 48) and issues (7, 14, 28), 20 rounds each,
    with the time per actor × issue × round, which should not grow;
-4. the resident memory before and after 20,000 consecutive default runs.
+4. the resident memory before and after 20,000 consecutive default runs;
+5. the efficient-offer solver: microseconds per ``offer_at`` call for 2, 7, 14 and 28 opposed
+   issues, linear (the knapsack rule) and concave (mixed power and quadratic values: the KKT
+   solver of model/offers.py), at successive levels as a conceding proposer asks for them, and
+   the default scenario with concave values (quadratic tariffs for the US, power 0.5 on chip
+   purchases for Japan) against the linear default, in runs/s.
 
 Usage: python benchmarks/bench_engine.py [--runs N] [--memory-runs N]
 Figures are medians of repeated batches measured in this one run; the machine is shared and noisy,
@@ -26,6 +31,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bargaining_chips.model import NegotiationModel, load_scenario  # noqa: E402
 from bargaining_chips.model.loader import scenario_from_dict  # noqa: E402
 from bargaining_chips.model.metrics import summary  # noqa: E402
+from bargaining_chips.model.utility import Preferences, UtilitySpace  # noqa: E402
+
+#: The concave variant of the default scenario measured beside it (``--set`` paths).
+CONCAVE_DEFAULT = {
+    "actors.US.shape": {"reciprocal_tariff": "quadratic", "auto_tariff": "quadratic"},
+    "actors.Japan.curvature": {"chip_purchases": 0.5},
+}
 
 
 def one_run(spec, seed: int, collect: bool = False) -> None:
@@ -98,6 +110,40 @@ def synthetic(n_actors: int, n_issues: int, rounds: int = 20, beta_a: float = 0.
     }
 
 
+def offer_space(n_issues: int, concave: bool, seed: int = 3) -> UtilitySpace:
+    """Two actors opposed on every issue (unit ranges, continuous), random weights; concave:
+    about 40% quadratic values, the rest powers 0.3–1, drawn from a seeded generator."""
+    import numpy as np  # noqa: PLC0415
+
+    rng = np.random.default_rng(seed)
+    w = rng.random((2, n_issues)) + 0.05
+    w /= w.sum(axis=1, keepdims=True)
+    quad = rng.random((2, n_issues)) < 0.4 if concave else np.zeros((2, n_issues), bool)
+    curv = (np.where(quad, 1.0, rng.choice([0.3, 0.5, 0.7, 1.0], size=(2, n_issues)))
+            if concave else np.ones((2, n_issues)))
+    return UtilitySpace(
+        issue_names=tuple(f"i{k}" for k in range(n_issues)), lo=np.zeros(n_issues),
+        span=np.ones(n_issues), step=np.full(n_issues, np.nan), no_deal=np.full(n_issues, 0.5),
+        weights=w, sign=np.vstack([np.ones(n_issues), -np.ones(n_issues)]), curvature=curv,
+        linear=not concave, quadratic=quad,
+    )
+
+
+def offer_call_us(n_issues: int, concave: bool, calls: int = 5000, batches: int = 5) -> float:
+    """Median microseconds per ``Preferences.offer_at`` call, cycling through 37 levels from
+    0.95 down to 0.3 (a conceding proposer: each offer starts from the last multiplier)."""
+    space = offer_space(n_issues, concave)
+    prefs = Preferences(space, space.weights.copy())
+    levels = [0.95 - 0.65 * k / 36 for k in range(37)]
+    times = []
+    for _ in range(batches):
+        start = time.perf_counter()
+        for k in range(calls):
+            prefs.offer_at(0, levels[k % 37], (1,))
+        times.append((time.perf_counter() - start) / calls * 1e6)
+    return statistics.median(times)
+
+
 def rss_mb() -> float:
     """Current resident set size in MB (Linux /proc)."""
     with open("/proc/self/statm") as fh:
@@ -146,6 +192,19 @@ def main() -> None:
         model.release()
         unit = med_s / (n_actors * n_issues * played) * 1e6
         print(f"{n_actors:>7}{n_issues:>8}{played:>8}{med_s * 1e3:>10.3f}{unit:>28.3f}")
+
+    print("\nefficient-offer solver (offer_at, one responder, continuous issues):")
+    calls = max(500, args.runs * 2)
+    for n_issues in (2, 7, 14, 28):
+        lin, con = offer_call_us(n_issues, False, calls), offer_call_us(n_issues, True, calls)
+        print(f"  offer_at with {n_issues} opposed issues: linear {lin:.1f} us/call, "
+              f"concave {con:.1f} us/call")
+    concave = load_scenario(overrides=CONCAVE_DEFAULT)
+    med_l, rate_l = time_runs(default, args.runs)
+    med_q, rate_q = time_runs(concave, args.runs)
+    print(f"default scenario, linear values: {rate_l:,.0f} runs/s; with concave values (quadratic "
+          f"tariffs for the US, power 0.5 on chips for Japan): {rate_q:,.0f} runs/s "
+          f"({med_q / med_l:.2f}x the time per run)")
 
     print(f"\nmemory over {args.memory_runs:,} consecutive default runs:")
     before = rss_mb()

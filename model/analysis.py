@@ -1,9 +1,15 @@
 """Outcome analysis between two governments: Pareto frontier, Nash and Kalai–Smorodinsky points.
 
+Between two governments only: with three or more the frontier is a surface of dimension n − 1,
+on which the n-party solutions would be defined; they are not computed here (a run's summary then
+reports the n-party Nash product and no Pareto distance). Offers to several governments maximise
+the smallest margin over their thresholds instead (:func:`model.offers.max_min_offer`).
+
 The frontier is traced by government a's utility level L: for each L, the efficient offer worth L to
 a (:meth:`UtilitySpace.offer_at`, giving b as much as possible) and b's utility of it. With linear
 utilities the frontier is piecewise linear and exact, with a vertex wherever an issue has been
-conceded in full; with curvature it is sampled finely and refined by golden-section search.
+conceded in full; with concave values (power, quadratic) each of its points is the exact KKT offer
+(:mod:`model.offers`), sampled at 401 levels and refined by golden-section search.
 
 - Nash (1950): maximises (u_a − d_a)(u_b − d_b) over the frontier above the disagreement point d;
   the generalised (asymmetric) solution maximises (u_a − d_a)^α (u_b − d_b)^(1−α)
@@ -82,8 +88,9 @@ class Frontier:
         else:
             levels = np.linspace(0.0, 1.0, 401)
         pts = []
+        warm: list = []  # each level starts from the last one's multiplier (concave values)
         for level in levels.tolist():
-            terms = space.offer_from_plan(plan, level, snap=False)
+            terms = space.offer_from_plan(plan, level, snap=False, warm=warm)
             pts.append((space.utility(a, terms, weights), space.utility(b, terms, weights)))
         pts = np.array(pts)
         order = np.argsort(pts[:, 0])
@@ -119,7 +126,12 @@ class Frontier:
         return Point(float(ua), (float(ua), float(ub)), self.deals[self.deal_index[k]].copy())
 
     def terms(self, level: float) -> np.ndarray:
-        return self.space.offer_at(self.a, level, self.weights, (self.b,), snap=False)
+        """The efficient terms worth ``level`` to a (a's plan against b, made once)."""
+        plan = getattr(self, "_plan", None)
+        if plan is None:
+            plan = self._plan = self.space.plan(self.a, self.weights, (self.b,))
+            self._warm: list = []
+        return self.space.offer_from_plan(plan, level, snap=False, warm=self._warm)
 
     def _utilities(self, level: float) -> tuple[float, float]:
         terms = self.terms(level)

@@ -94,11 +94,11 @@ def check_values(spec: Scenario, name: str, actor: ActorSpec) -> None:
                 src, f"{where}.reservation",
                 f"missing: issue {issue!r} has no no-deal option, so state the reservation utility",
             )
-        for table in ("prefers", "curvature"):
+        for table in ("prefers", "curvature", "shape"):
             if issue in getattr(actor, table):
                 raise ScenarioError(
                     src, f"{where}.{table}.{issue}",
-                    "a categorical issue takes values per option, not a direction or curvature",
+                    "a categorical issue takes values per option, not a direction, curvature or shape",
                 )
 
 
@@ -180,22 +180,38 @@ class DiscreteSpace(UtilitySpace):
         return cached
 
     def plan(self, actor: int, weights: np.ndarray, others: tuple[int, ...]) -> tuple:
-        """Every deal's utility to ``actor`` and summed over ``others`` (see offer_from_plan)."""
+        """Every deal's utility to ``actor`` and to each of the ``others``: (deals,), (deals,
+        others), and the others (see offer_from_plan)."""
         u = self.deal_utilities(weights)
-        theirs = u[:, list(others)].sum(axis=1) if others else np.zeros(len(u))
-        return u[:, actor], theirs
+        return u[:, actor], u[:, list(others)], tuple(others)
 
-    def offer_from_plan(self, plan: tuple, level: float, snap: bool = True) -> np.ndarray:
-        """The deal worth at least ``level`` to the actor that gives the others the most (their
-        summed utility; ties: the better for the actor, then the first listed). If no deal is
-        worth ``level``, the actor's best deal (ties: the better for the others)."""
-        mine, theirs = plan
+    def offer_from_plan(self, plan: tuple, level: float, snap: bool = True,
+                        warm: list | None = None, floors: np.ndarray | None = None) -> np.ndarray:
+        """The deal worth at least ``level`` to the actor that gives the other the most or,
+        against several others, that maximises their smallest margin over ``floors`` (their
+        thresholds, indexed by actor; default their no-deal utilities) — ties: the larger sum
+        of theirs, then the better for the actor, then the first listed. If no deal is worth
+        ``level``, the actor's best deal (ties: the better for the others). Exact: every deal is
+        looked at."""
+        mine, each, others = plan
+        if each.shape[1] == 1:
+            theirs = each[:, 0]
+        elif each.shape[1] == 0:
+            theirs = np.zeros(len(mine))
+        else:
+            if floors is None:
+                floors = (self.utilities(self.no_deal) if not np.isnan(self.no_deal).any()
+                          else np.zeros(len(self.weights)))
+            theirs = (each - np.asarray(floors)[list(others)]).min(axis=1)
         ok = mine >= level - 1e-12
         if not ok.any():
             ok = mine >= mine.max() - 1e-12
             theirs, mine = mine, theirs
         best = theirs[ok].max()
         ok = ok & (theirs >= best - 1e-12)
+        if each.shape[1] > 1:  # among max-min ties, the most for the others together
+            total = np.where(ok, each.sum(axis=1), -np.inf)
+            ok = ok & (total >= total.max() - 1e-12)
         return self.deals[int(np.argmax(np.where(ok, mine, -np.inf)))].copy()
 
     def clip(self, terms: np.ndarray) -> np.ndarray:

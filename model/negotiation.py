@@ -146,6 +146,7 @@ class NegotiationModel(mesa.Model):
         # the scenario's start (Preferences re-derives its own when they move).
         self.prefs = Preferences(setup.space, start.weights.copy(), start.form, start.plans)
         self.reservation = setup.reservation.copy()
+        self.prefs.floors = self.reservation  # the thresholds of offers to several governments
         self.round_index = 0
         self.deadline_index = 0  # index into setup.deadlines of the deadline in force
         self.offers: list[Offer] = []

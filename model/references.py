@@ -38,7 +38,7 @@ def check_references(spec: Scenario) -> None:
         raise ScenarioError(src, "actors", "at least two actors of kind 'government' are needed")
     for name, actor in spec.actors.items():
         where = f"actors.{name}"
-        for table in ("weights", "prefers", "curvature"):
+        for table in ("weights", "prefers", "curvature", "shape"):
             for issue in getattr(actor, table):
                 if issue not in issues:
                     raise ScenarioError(

@@ -173,8 +173,11 @@ class ActorSpec(_Frozen):
     ``weights`` (≥ 0, normalised to sum to 1 on loading) say how much each issue matters;
     ``prefers`` says which end of an issue's range the actor wants ("high" or "low"); an issue
     without a weight is one the actor does not care about. ``curvature`` (> 0, default 1) bends the
-    per-issue value: below 1 it is concave (early gains count most). ``reservation`` is the utility of
-    the actor's best alternative to an agreement; left out, it is the utility of the no-deal terms.
+    per-issue value: below 1 it is concave (early gains count most). ``shape`` picks the form of the
+    per-issue value: ``"power"`` (the default: z**c with the issue's curvature c) or ``"quadratic"``
+    (1 − (1 − z)²: the loss from the actor's best end grows with the square of the distance, as a
+    tariff's welfare cost grows with the square of its rate; such an issue takes no curvature).
+    ``reservation`` is the utility of the actor's best alternative to an agreement; left out, it is the utility of the no-deal terms.
     ``values`` gives, per categorical issue, the actor's value in [0, 1] of each option (it takes
     the place of ``prefers`` and ``curvature`` there). ``bargaining_power`` (> 0, default 1) is the
     actor's weight in the generalised Nash product (Kalai 1977): between two governments a and b,
@@ -192,6 +195,7 @@ class ActorSpec(_Frozen):
     weights: dict[str, float]
     prefers: dict[str, Literal["high", "low"]] = Field(default_factory=dict)
     curvature: dict[str, float] = Field(default_factory=dict)
+    shape: dict[str, Literal["power", "quadratic"]] = Field(default_factory=dict)
     values: dict[str, dict[str, float]] = Field(default_factory=dict)
     reservation: float | None = Field(default=None, ge=0.0, le=1.0)
     discount: float = Field(default=1.0, gt=0.0, le=1.0)
@@ -228,6 +232,16 @@ class ActorSpec(_Frozen):
             if not 0.0 < c <= 10.0:
                 raise ValueError(f"curvature of {issue!r} is {c:g}; it must lie in (0, 10]")
         return value
+
+    @model_validator(mode="after")
+    def _shape_without_curvature(self) -> ActorSpec:
+        for issue, form in self.shape.items():
+            if form == "quadratic" and issue in self.curvature:
+                raise ValueError(
+                    f"issue {issue!r} has a quadratic shape and a curvature; drop one "
+                    "(a quadratic value has no curvature)"
+                )
+        return self
 
 
 class RoundSpec(_Frozen):

@@ -10,7 +10,9 @@
 
 The disagreement point is the governments' reservation utilities; utilities are those the scenario
 states (the governments' weights before any lobbying). Computed on the Pareto frontier of
-:class:`model.analysis.Frontier`.
+:class:`model.analysis.Frontier`, whose offers are the exact efficient ones for concave values too
+(:mod:`model.offers`). Only between two governments: with three or more the frontier is a surface
+and the n-party solutions live on it; they are not computed (the command says so, exit status 2).
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ def frontier_of(spec: Scenario) -> Frontier:
     """The Pareto frontier between the scenario's two governments, at their stated weights."""
     if len(spec.governments) != 2:
         raise UserError(
-            f"{spec.origin}: actors: the bargaining solutions need exactly two governments; "
-            f"the scenario has {len(spec.governments)}"
+            f"{spec.origin}: actors: the bargaining solutions are computed between exactly two "
+            f"governments (the two-party frontier); the scenario has {len(spec.governments)}, "
+            "whose frontier is a surface: offers to several are max-min ones (docs/ODD.md 7.2)"
         )
     setup = compile_scenario(spec)
     a, b = setup.governments

@@ -6,10 +6,12 @@ from its worst to its best end,
     z_ai(x_i) = (x_i − lo_i) / (hi_i − lo_i)   if a prefers "high",
     z_ai(x_i) = (hi_i − x_i) / (hi_i − lo_i)   if a prefers "low",
 
-bent by a curvature c_ai (c < 1: concave, early gains count most), and the actor's utility of terms
-x is the weighted sum (Keeney & Raiffa 1976, additive value functions)
+bent by a value function v_ai: the power form z ** c_ai (c < 1: concave, early gains count most)
+or the quadratic form 1 − (1 − z)² (the loss grows with the square of the distance from the
+actor's best end), and the actor's utility of terms x is the weighted sum (Keeney & Raiffa 1976,
+additive value functions)
 
-    u_a(x) = Σ_i w_ai · z_ai(x_i) ** c_ai,      with Σ_i w_ai = 1,
+    u_a(x) = Σ_i w_ai · v_ai(z_ai(x_i)),      with Σ_i w_ai = 1,
 
 so u_a lies in [0, 1]: 1 at the actor's best terms on every issue, 0 at its worst.
 
@@ -29,6 +31,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bargaining_chips.floats import dot
+from bargaining_chips.model.offers import OpposedIssues, max_min_offer
+from bargaining_chips.model.offers import value as offer_value
 
 if TYPE_CHECKING:
     from bargaining_chips.model.scenario import Scenario
@@ -49,7 +53,8 @@ class UtilitySpace:
     weights: np.ndarray  # (actors, issues), rows sum to 1: the scenario's weights, normalised
     sign: np.ndarray  # (actors, issues): +1 prefers high, −1 prefers low, 0 indifferent
     curvature: np.ndarray  # (actors, issues)
-    linear: bool  # every curvature is 1: the linear shortcut (see Preferences)
+    linear: bool  # every curvature is 1, no value quadratic: the linear shortcut (see Preferences)
+    quadratic: np.ndarray | None = None  # (actors, issues) bool: value 1 − (1 − z)² there
     # Derived in __post_init__. Plain-Python copies serve the scalar hot paths (a handful of
     # issues: loops beat numpy calls); z = slope · x + intercept is the normalised value.
     no_deal_values: np.ndarray = field(init=False, repr=False)  # values(no_deal)
@@ -63,9 +68,15 @@ class UtilitySpace:
     no_deal_unit: list[float] = field(init=False, repr=False)  # no_deal normalised to [0, 1]
     sign_rows: list[list[float]] = field(init=False, repr=False)
     curvature_rows: list[list[float]] = field(init=False, repr=False)
+    quadratic_rows: list[list[bool]] = field(init=False, repr=False)
+    any_quadratic: bool = field(init=False, repr=False)
     #: Traced Pareto frontiers by (a, b, weights) (:class:`~model.analysis.Frontier`, which
     #: documents what the memo saves).
     frontier_memo: dict = field(init=False, repr=False, compare=False, default_factory=dict)
+    #: The z grid of each stepped issue and both sides' values there, by (actor, other, issue):
+    #: they depend on no weight, so the plans a run makes after lobbying share them (building
+    #: them took most of a concave plan's time: 56 grid values per tariff in the default).
+    grid_memo: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
     @classmethod
     def numeric(cls, spec: Scenario) -> UtilitySpace:
@@ -76,12 +87,14 @@ class UtilitySpace:
         w = np.zeros((len(actors), len(issues)))
         s = np.zeros_like(w)
         c = np.ones_like(w)
+        q = np.zeros(w.shape, dtype=bool)
         for a, actor in enumerate(actors):
             for i, name in enumerate(issues):
                 w[a, i] = actor.weights.get(name, 0.0)
                 direction = actor.prefers.get(name)
                 s[a, i] = 1.0 if direction == "high" else -1.0 if direction == "low" else 0.0
                 c[a, i] = actor.curvature.get(name, 1.0)
+                q[a, i] = actor.shape.get(name) == "quadratic"
         w /= w.sum(axis=1, keepdims=True)
         lo = np.array([spec.issues[n].min for n in issues])
         hi = np.array([spec.issues[n].max for n in issues])
@@ -95,19 +108,28 @@ class UtilitySpace:
             weights=w,
             sign=s,
             curvature=c,
-            linear=bool(np.all(c == 1.0)),
+            linear=bool(np.all(c == 1.0)) and not q.any(),
+            quadratic=q,
         )
 
     # -- values -------------------------------------------------------------------------------
     def values(self, terms: np.ndarray) -> np.ndarray:
-        """z_ai(x_i) ** c_ai for every actor and issue: an (actors, issues) array in [0, 1]."""
+        """v_ai(z_ai(x_i)) for every actor and issue: an (actors, issues) array in [0, 1]."""
         z = _unit(self.slope * terms + self.intercept)
-        return z if self.linear else z**self.curvature
+        if self.linear:
+            return z
+        if self.any_quadratic:
+            return np.where(self.quadratic, z * (2.0 - z), z**self.curvature)
+        return z**self.curvature
 
     def values_of(self, actor: int, terms: np.ndarray) -> np.ndarray:
         """One actor's row of :meth:`values` (the same numbers, without the other actors')."""
         z = _unit(self.slope[actor] * terms + self.intercept[actor])
-        return z if self.linear else z**self.curvature[actor]
+        if self.linear:
+            return z
+        if self.any_quadratic:
+            return np.where(self.quadratic[actor], z * (2.0 - z), z**self.curvature[actor])
+        return z**self.curvature[actor]
 
     def clip(self, terms: np.ndarray) -> np.ndarray:
         """``terms`` clipped to the issue ranges (returned as is when already inside)."""
@@ -131,13 +153,14 @@ class UtilitySpace:
         """One actor's utility of ``terms`` (a scalar loop: faster than numpy for a few issues)."""
         total = 0.0
         sign, curv = self.sign_rows[actor], self.curvature_rows[actor]
+        quad = self.quadratic_rows[actor]
         for i, w in enumerate(weights[actor].tolist()):
             if w == 0.0:
                 continue
             xn = (float(terms[i]) - self.lo_list[i]) / self.span_list[i]
             z = 1.0 - xn if sign[i] < 0 else xn
             z = 0.0 if z < 0.0 else 1.0 if z > 1.0 else z
-            total += w * (z if curv[i] == 1.0 else z ** curv[i])
+            total += w * (z * (2.0 - z) if quad[i] else z if curv[i] == 1.0 else z ** curv[i])
         return total
 
     def named_terms(self, terms: np.ndarray) -> dict[str, float | str]:
@@ -151,35 +174,116 @@ class UtilitySpace:
     # -- offers -------------------------------------------------------------------------------
     def offer_at(
         self, actor: int, level: float, weights: np.ndarray, others: tuple[int, ...],
-        snap: bool = True,
+        snap: bool = True, floors: np.ndarray | None = None,
     ) -> np.ndarray:
         """See :meth:`offer_from_plan`; plans afresh (a model caches the plan between lobbying)."""
-        return self.offer_from_plan(self.plan(actor, weights, others), level, snap)
+        return self.offer_from_plan(self.plan(actor, weights, others), level, snap, floors=floors)
 
     def plan(self, actor: int, weights: np.ndarray, others: tuple[int, ...]) -> tuple:
-        """What :meth:`offer_from_plan` needs for ``actor`` facing ``others`` under ``weights``."""
+        """What :meth:`offer_from_plan` needs for ``actor`` facing ``others`` under ``weights``:
+        (actor, its weights, its best normalised terms, its opposed issues in concession order,
+        and for the concave programme the proposer's value of the settled issues and a slot per
+        ``snap`` for its :class:`~model.offers.OpposedIssues`, built when first asked for;
+        against several others ("several", the weights, the others); None where the knapsack
+        rule answers)."""
         w_me = weights[actor].tolist()
         xn, opposed = self._plan(actor, w_me, weights, others)
-        return actor, w_me, xn, opposed
+        if len(others) > 1:
+            return actor, w_me, xn, opposed, ("several", np.array(weights), tuple(others))
+        concave = None
+        if not self.linear and len(others) == 1 and opposed:
+            (o,) = others
+            cp, co = self.curvature_rows[actor], self.curvature_rows[o]
+            qp, qo = self.quadratic_rows[actor], self.quadratic_rows[o]
+            curved = any(qp[i] or qo[i] or cp[i] != 1.0 or co[i] != 1.0 for i in opposed)
+            convex = any(cp[i] > 1.0 or co[i] > 1.0 for i in opposed)
+            if curved and not convex:
+                mine = set(opposed)
+                settled = 0.0
+                for i in range(len(xn)):
+                    if i not in mine and w_me[i] != 0.0:
+                        z = xn[i] if self.sign_rows[actor][i] >= 0 else 1.0 - xn[i]
+                        z = 0.0 if z < 0.0 else 1.0 if z > 1.0 else z
+                        settled += w_me[i] * (z * (2.0 - z) if qp[i] else z ** cp[i])
+                concave = (o, settled, [None, None], weights[o].tolist())
+        return actor, w_me, xn, opposed, concave
 
-    def offer_from_plan(self, plan: tuple, level: float, snap: bool = True) -> np.ndarray:
+    def _opposed_issues(self, plan: tuple, snap: bool) -> OpposedIssues:
+        """The plan's concave programme (built once per plan and ``snap``)."""
+        actor, w_me, _, opposed, (o, _, slots, w_o) = plan
+        solver = slots[snap]
+        if solver is None:
+            s_me = self.sign_rows[actor]
+            grids, values = [], []
+            for i in opposed:
+                step = self.step_list[i]
+                if not snap or math.isnan(step):
+                    grids.append(None)
+                    values.append(None)
+                    continue
+                memo = self.grid_memo.get((actor, o, i))
+                if memo is None:
+                    lo, span = self.lo_list[i], self.span_list[i]
+                    count = int(math.floor(span / step + 1e-9))
+                    xs = [k * step / span for k in range(count + 1)]
+                    if lo + count * step < lo + span - 1e-9:
+                        xs.append(1.0)
+                    zs = sorted(x if s_me[i] > 0 else 1.0 - x for x in xs)
+                    cp, qp = self.curvature_rows[actor][i], self.quadratic_rows[actor][i]
+                    co, qo = self.curvature_rows[o][i], self.quadratic_rows[o][i]
+                    memo = self.grid_memo[(actor, o, i)] = (
+                        zs, ([offer_value(z, cp, qp) for z in zs],
+                             [offer_value(1.0 - z, co, qo) for z in zs]))
+                grids.append(memo[0])
+                values.append(memo[1])
+            solver = slots[snap] = OpposedIssues(
+                [w_me[i] for i in opposed], [w_o[i] for i in opposed],
+                [self.curvature_rows[actor][i] for i in opposed],
+                [self.quadratic_rows[actor][i] for i in opposed],
+                [self.curvature_rows[o][i] for i in opposed],
+                [self.quadratic_rows[o][i] for i in opposed], grids, values,
+            )
+        return solver
+
+    def offer_from_plan(self, plan: tuple, level: float, snap: bool = True,
+                        warm: list | None = None, floors: np.ndarray | None = None) -> np.ndarray:
         """Terms worth ``level`` to ``actor`` that give the ``others`` as much as possible.
 
-        Greedy trade-off (the fractional knapsack, exact for linear utilities): start from the
-        actor's best terms; on issues where the others' summed preference points the same way, or
-        that the actor does not care about, give the others their way for free; then concede the
-        opposed issues in decreasing order of the others' marginal gain per unit of the actor's
-        loss, |Σ_o w_oi s_oi| / w_ai, fully while the concession budget 1 − level lasts and
-        partially on the last one (solved exactly for the curvature). With ``snap``, discrete
-        issues are rounded to their grid towards the actor's side, so the offer is worth at least
-        ``level``.
+        Linear values on the opposed issues (and convex curvatures, c > 1, where this rule is a
+        heuristic): the greedy trade-off, the fractional knapsack, exact for linear utilities:
+        start from the actor's best terms; on issues where the others' summed preference points
+        the same way, or that the actor does not care about, give the others their way for free;
+        then concede the opposed issues in decreasing order of the others' marginal gain per unit
+        of the actor's loss, |Σ_o w_oi s_oi| / w_ai, fully while the concession budget 1 − level
+        lasts and partially on the last one (solved exactly for the curvature). With ``snap``,
+        discrete issues are rounded to their grid towards the actor's side, so the offer is worth
+        at least ``level``.
+
+        Concave values (power with c ≤ 1, quadratic) against one responder: the same settled
+        issues, and on the opposed ones the exact KKT point of :mod:`model.offers` (on step
+        grids with ``snap``: its Lagrangian grid choice, then the slack spent greedily; the
+        module says what is guaranteed). ``warm`` (a one-element list) carries the multiplier
+        from one offer of the same plan to the next.
+
+        Several others (three or more governments): the offer built to win each responder's
+        acceptance, :func:`~model.offers.max_min_offer` — the smallest margin of a responder's
+        utility over its threshold (``floors``, indexed by actor: a run's current reservations;
+        default the responders' no-deal utilities) is maximised, then their sum — never a sum
+        of their preference vectors, in which opposed wishes cancel. With ``snap`` the terms are
+        then rounded to their grids towards the actor, so the offer stays worth ``level`` to it.
         """
-        actor, w_me, xn, opposed = plan
+        actor, w_me, xn, opposed, concave = plan
         xn = list(xn)
         n = len(self.lo_list)
         s_me = self.sign_rows[actor]
         budget = 1.0 - level
-        if budget > 0 and opposed:
+        if concave is not None and concave[0] == "several":
+            xn = self._several(actor, xn, concave[1], concave[2], level, floors)
+        elif concave is not None:
+            zs = self._opposed_issues(plan, snap).solve(level - concave[1], warm)
+            for i, z in zip(opposed, zs, strict=True):
+                xn[i] = z if s_me[i] > 0 else 1.0 - z
+        elif budget > 0 and opposed:
             curv = self.curvature_rows[actor]
             for i in opposed:
                 cost = w_me[i]
@@ -200,6 +304,44 @@ class UtilitySpace:
                 k = math.ceil(k - 1e-9) if s_me[i] > 0 else math.floor(k + 1e-9)
                 terms[i] = min(lo + k * step, lo + self.span_list[i])
         return np.array(terms)
+
+    def _several(self, actor, xn, weights, others, level, floors) -> list[float]:
+        """Normalised terms of the max-min offer against several ``others``."""
+        rs = list(others)
+        if floors is None:
+            floors = self.utilities(self.no_deal, weights)
+        s_me = self.sign[actor]
+        mine = weights[actor] > 0
+        best = np.where(mine & (s_me > 0), 1.0, np.where(mine & (s_me < 0), 0.0, np.array(xn)))
+        cares = mine | (weights[rs] > 0).any(axis=0)
+        fixed = np.where(cares, np.nan, np.asarray(self.no_deal_unit))
+        starts = [best]
+        if not self.linear:
+            for o in rs:
+                one = self.offer_from_plan(self.plan(actor, weights, (o,)), level, snap=False)
+                starts.append((one - self.lo) / self.span)
+        x = max_min_offer(
+            weights[actor], s_me, self.curvature[actor], self.quadratic[actor],
+            weights[rs], self.sign[rs], self.curvature[rs], self.quadratic[rs],
+            np.asarray(floors, dtype=float)[rs], level, fixed, starts, self.linear,
+        )
+        if x is None:  # the level is out of reach: the actor's best terms
+            return best.tolist()
+        return self._keep_level(actor, weights, x, best, level).tolist()
+
+    def _keep_level(self, actor, weights, x, best, level) -> np.ndarray:
+        """``x`` (normalised terms) moved towards ``best`` (worth ≥ ``level``) by bisection on
+        the segment between them, if a solver's tolerance left it below the level."""
+        def worth(y):
+            return self.utility(actor, self.lo + y * self.span, weights)
+
+        if worth(x) >= level or worth(best) < level:
+            return x
+        lo, hi = 0.0, 1.0  # the share of the way from x to best: hi is worth ≥ level
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (lo, mid) if worth(x + mid * (best - x)) >= level else (mid, hi)
+        return x + hi * (best - x)
 
     def _plan(self, actor, w_me, weights, others) -> tuple[list[float], list[int]]:
         """The actor's best normalised terms and its opposed issues in concession order."""
@@ -239,6 +381,10 @@ class UtilitySpace:
         put(self, "no_deal_unit", ((self.no_deal - self.lo) / self.span).tolist())
         put(self, "sign_rows", self.sign.tolist())
         put(self, "curvature_rows", self.curvature.tolist())
+        if self.quadratic is None:
+            put(self, "quadratic", np.zeros(self.weights.shape, dtype=bool))
+        put(self, "quadratic_rows", self.quadratic.tolist())
+        put(self, "any_quadratic", bool(self.quadratic.any()))
         # z = slope * x + intercept: (x − lo)/span where an actor prefers high, (hi − x)/span low.
         low = self.sign < 0
         put(self, "slope", np.where(low, -1.0, 1.0) / self.span)
@@ -261,7 +407,7 @@ class Preferences:
     are the plans every run of a scenario starts with (built when it is compiled).
     """
 
-    __slots__ = ("space", "weights", "form", "_plans")
+    __slots__ = ("space", "weights", "form", "_plans", "_warm", "floors")
 
     def __init__(self, space: UtilitySpace, weights: np.ndarray,
                  form: tuple[np.ndarray, np.ndarray] | None = None,
@@ -272,6 +418,10 @@ class Preferences:
             form = space.linear_form(weights)
         self.form = form  #: (A, b) in a linear space, else None
         self._plans = dict(start_plans) if start_plans else {}
+        self._warm: dict = {}  # the last multiplier of each (actor, others): a start for the next
+        #: The responders' thresholds in offers to several of them (a model sets its current
+        #: reservations here; None: their no-deal utilities).
+        self.floors: np.ndarray | None = None
 
     def moved(self) -> None:
         """Re-derive what depends on the weights, after they changed in place."""
@@ -304,7 +454,10 @@ class Preferences:
         sign = space.sign[actors]
         z = np.where(sign[None] < 0, 1.0 - xn[:, None, :], xn[:, None, :])
         np.clip(z, 0.0, 1.0, out=z)
-        z = z ** space.curvature[actors][None]
+        if space.any_quadratic:
+            z = np.where(space.quadratic[actors][None], z * (2.0 - z), z ** space.curvature[actors][None])
+        else:
+            z = z ** space.curvature[actors][None]
         return (self.weights[actors][None] * z).sum(axis=2)
 
     def gains_and_stance(self, terms: np.ndarray, reservation: np.ndarray):
@@ -325,4 +478,11 @@ class Preferences:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = self.space.plan(actor, self.weights, others)
-        return self.space.offer_from_plan(plan, level)
+        if len(others) > 1:
+            return self.space.offer_from_plan(plan, level, floors=self.floors)
+        if len(plan) != 5 or plan[4] is None:  # a categorical plan, or the knapsack rule
+            return self.space.offer_from_plan(plan, level)
+        warm = self._warm.get(key)
+        if warm is None:
+            warm = self._warm[key] = []
+        return self.space.offer_from_plan(plan, level, warm=warm)

@@ -37,6 +37,10 @@ def test_engine_benchmark_prints_rates_shares_scaling_and_memory():
         ("6", "7"), ("12", "7"), ("24", "7"), ("48", "7"), ("6", "14"), ("6", "28"), ("48", "28")]
     assert len({r for _, _, r in rows}) == 1  # every size plays the same number of rounds
     assert "after      30 runs: RSS" in out
+    sizes = re.findall(r"offer_at with (\d+) opposed issues: linear [\d.]+ us/call, "
+                       r"concave [\d.]+ us/call", out)
+    assert sizes == ["2", "7", "14", "28"]
+    assert re.search(r"with concave values .*: [\d,]+ runs/s", out)
 
 
 def test_coalition_benchmark_prints_the_two_level_share():

@@ -30,11 +30,16 @@ def test_it_loads_with_three_governments_and_the_extra_issue(fixture_path):
     assert "steel_quota" in spec.issue_names
 
 
-def test_it_runs_to_deals_and_to_no_deals(runs):
-    reasons = {m.outcome.reason for m in runs}
+def test_it_runs_to_deals_and_to_no_deals(runs, play):
+    """Offers built to win both responders (max-min) settle every one of the 20 seeds; a Korea
+    that asks for more (reservation 0.6) leaves some of them without a deal."""
+    assert {m.outcome.reason for m in runs} == {"accepted"}
+    demanding = [play("three_governments", {"actors.Korea.reservation": 0.6}, seed=s)
+                 for s in range(20)]
+    reasons = {m.outcome.reason for m in demanding}
     assert "accepted" in reasons
     assert reasons & {"deadline not extended", "hard deadline"}
-    for model in runs:
+    for model in runs + demanding:
         proposers = [row["proposer"] for row in model.rows]
         assert proposers == ["US", "Japan", "Korea", "US", "Japan", "Korea"][: len(proposers)]
         for row in model.rows:
