@@ -6,7 +6,8 @@ checked the same way: pydantic validates each field and range;
 dotted path, so ``--set`` and sweeps reach all of them:
 
 ``coalitions.edge_threshold``, ``coalitions.issue_weight``, ``coalitions.partner_boost``,
-``coalitions.reservation_rate``, ``coalitions.reservation_bound``, ``coalitions.plot_rounds``;
+``coalitions.reservation_rate``, ``coalitions.reservation_bound``, ``coalitions.weight_bound``,
+``coalitions.weight_decay``, ``coalitions.plot_rounds``;
 ``actors.Japan.ratification.threshold``, ``actors.Japan.ratification.weights.JA_Farm``,
 ``actors.Japan.ratification.anticipate``; ``actors.SoftBank.pledges.0.share``;
 ``events.upper_house_election.date``, ``events.upper_house_election.threshold``.
@@ -40,6 +41,10 @@ class CoalitionSpec(_Frozen):
     or ρ lets them move weights and reservations.
     ``reservation_rate`` ρ ∈ [0, 1] and ``reservation_bound`` b ∈ [0, 1]: how fast, and how far
     from its scenario value, lobbying moves a government's reservation utility.
+    ``weight_bound`` B ∈ [0, 1] and ``weight_decay`` δ ∈ [0, 1]: how far lobbying may move a
+    government's weights from its own (½‖w − w⁰‖₁ ≤ B) and how fast the deviation fades each round
+    (:mod:`model.lobbying`). The defaults B = 1, δ = 0 are the unanchored rule, whose fixed point
+    is the firms' targets: a file without them plays bit for bit as before they existed.
     ``plot_rounds`` lists the rounds (1-based) drawn in the coalition-network figure; empty means
     the first round, the middle one and the final state.
     """
@@ -49,6 +54,8 @@ class CoalitionSpec(_Frozen):
     partner_boost: float = Field(default=0.0, ge=0.0, le=10.0)
     reservation_rate: float = Field(default=0.0, ge=0.0, le=1.0)
     reservation_bound: float = Field(default=0.1, ge=0.0, le=1.0)
+    weight_bound: float = Field(default=1.0, ge=0.0, le=1.0)
+    weight_decay: float = Field(default=0.0, ge=0.0, le=1.0)
     plot_rounds: tuple[int, ...] = ()
 
     @field_validator("plot_rounds")
