@@ -9,7 +9,8 @@ dotted path, so ``--set`` and sweeps reach all of them:
 ``coalitions.reservation_rate``, ``coalitions.reservation_bound``, ``coalitions.weight_bound``,
 ``coalitions.weight_decay``, ``coalitions.plot_rounds``;
 ``actors.Japan.ratification.threshold``, ``actors.Japan.ratification.weights.JA_Farm``,
-``actors.Japan.ratification.anticipate``; ``actors.SoftBank.pledges.0.share``;
+``actors.Japan.ratification.anticipate``, ``actors.Japan.ratification.public``;
+``actors.SoftBank.pledges.0.share``;
 ``events.upper_house_election.date``, ``events.upper_house_election.threshold``.
 
 The meaning of each parameter, with the equations, is in ``docs/ODD.md`` (section "Coalitions,
@@ -75,13 +76,20 @@ class RatificationSpec(_Frozen):
     the deal is ratified when the approving members' share of the political weight reaches
     ``threshold`` ∈ [0, 1] (0: anything passes; 1: unanimity). ``anticipate`` says whether the
     negotiators keep to what home will ratify: "always", "after_rejection" (once home has turned a
-    deal down) or "never". ``body`` names the ratifying side in prose ("the Diet").
+    deal down) or "never". ``public`` lists the members whose red lines were public (a party
+    resolution, a published demand): the negotiators know those from the first round and keep to
+    them whatever ``anticipate`` says — counting each public member's vote as it will fall and
+    every other member as approving — and learn the rest as ``anticipate`` says. Empty (the
+    default): nothing is known before it is learned. ``body`` names the ratifying side in prose
+    ("the Diet").
     """
 
     threshold: float = Field(ge=0.0, le=1.0)
     weights: dict[str, float]
     anticipate: Literal["always", "after_rejection", "never"] = "after_rejection"
+    public: tuple[str, ...] = ()
     body: str = ""
+
 
     @field_validator("weights")
     @classmethod
