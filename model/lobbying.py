@@ -17,18 +17,48 @@ with A the edge weights and κ ``coalitions.partner_boost``. NVIDIA pushing Wash
 SoftBank and LNG interests in its coalition pushes harder than NVIDIA alone. Per government the
 pushes are capped: if Σ_f η_f > 1 they are scaled to sum 1.
 
-**Weights.** w_g ← (1 − Σ_f η_f) · w_g + Σ_f η_f · T_f, a convex combination: w_g stays
-non-negative and sums to 1, so utilities stay in [0, 1], and a firm never teaches its government to
-want the opposite of what it wanted. Firms push simultaneously, from the weights at the start of
-the round.
+**Weights: the government's own, bent by a bounded, fading deviation.** A government keeps
+its own weights w⁰_g (the file's, pledges applied) and carries a lobbying deviation Δ_g, so that
+w_g = w⁰_g + Δ_g. Each round the firms push (E_g = Σ_f η_f) and then a share δ of the deviation
+fades, as their arguments are forgotten or answered:
 
-**Reservation.** A firm for the deal on the table (stance σ_f = u_f(x) − r_f > 0) urges its
+    Δ_g ← s · (1 − δ) · [ Δ_g + Σ_f η_f · (T_f − w_g) ],
+
+δ ``coalitions.weight_decay``; s ∈ [0, 1] is the largest factor with ½‖Δ_g‖₁ ≤ B
+(``coalitions.weight_bound``: lobbying never moves more than a share B of the government's weight
+away from its own). In weights: w_g ← w⁰_g + s (1 − δ) (w′_g − w⁰_g) with
+w′_g = (1 − E_g) w_g + Σ_f η_f T_f, a convex combination of distributions, so w_g stays
+non-negative and sums to 1 and utilities stay in [0, 1]. Firms push simultaneously, from the
+weights at the start of the round, and a firm never teaches its government to want the opposite
+of what it wanted.
+
+*Fixed point.* Under constant pushes (fixed η_f and targets), write T̄ = Σ_f η_f T_f / E and
+d = T̄ − w⁰. Starting from Δ = 0 the deviation stays on the ray through d, Δ = a · d with
+a ← min((1 − δ)((1 − E) a + E), B / (½‖d‖₁)), an increasing map that converges to
+
+    w* = w⁰ + min( (1 − δ) E / (δ + E − δE),  B / (½‖d‖₁) ) · (T̄ − w⁰):
+
+the government's own weights plus a bounded deviation towards its firms. With δ = 0 and B = 1
+(the defaults) the factor is 1 and w* = T̄: the unanchored rule w_g ← (1 − E) w_g + Σ_f η_f T_f,
+whose fixed point is the firms' targets; the model then runs that rule's own arithmetic, so a
+scenario without the two parameters plays bit for bit as before they existed. With lobbying
+switched off (η = 0) the deviation decays geometrically, Δ ← (1 − δ) Δ, back to the government's
+own weights.
+
+**Reservation: judged on what the other side offers.** A firm judges the last offer made by a
+government other than its home — what it can get from the talks, not its own government's
+opening demand — by its stance σ_f = u_f(x_other) − r_f. A firm for that offer urges its
 government to settle; one against it urges it to hold out:
 
     r_g ← clip(r_g − ρ · Σ_f η_f · σ_f,  r⁰_g − b,  r⁰_g + b)   (and within [0, 1]),
 
 with ρ ``coalitions.reservation_rate`` and b ``coalitions.reservation_bound`` around the scenario's
-reservation r⁰_g. Before any offer is on the table no firm has a stance and r_g does not move.
+reservation r⁰_g. Before the other side has made any offer a firm has no stance (σ_f = 0): its
+government's reservation does not move on its account. A constituency that wants the same
+direction as its government on an issue but more of it (car workers who want the car tariff kept,
+a treasury that pays for subsidised purchases) is against an offer that gives that issue away:
+its σ_f < 0 raises r_g, and its target raises g's weight on the issue, so it pulls against a
+pro-deal firm's push.
 
 **Pledges.** A firm may bear a share π of what an issue costs a government (SoftBank co-financing
 the fund, NVIDIA guaranteeing supply at a discount). The government's weight on that issue is
@@ -61,9 +91,11 @@ class LobbyMove:
     issue: str  # the issue whose weight the push raised most
     intensity: float  # η_f (after the coalition boost and any cap)
     weight_shift: float  # weight moved by this firm, η_f · ½ Σ_i |T_fi − w_gi|
-    stance: float  # the firm's utility of the offer on the table minus its reservation
+    stance: float  # u_f of the other side's last offer minus r_f (0 before the other side offered)
     boost: float = 1.0  # 1 + κ · B_f: how much its coalition partners amplified it
     reservation_shift: float = 0.0  # its share of the move of its government's reservation
+    judged: tuple[int, str] | None = None  # (round, proposer) of the offer judged; None: none yet
+    deviation: float = 0.0  # ½‖w_g − w⁰_g‖₁ after the round: how far g is from its own weights
 
 
 @dataclass(frozen=True)
@@ -88,9 +120,10 @@ def lobbying_target(w_firm: np.ndarray, s_firm: np.ndarray, s_gov: np.ndarray) -
 @dataclass(frozen=True, slots=True)
 class LobbyRound:
     """What one round of lobbying did, as the model logs it (:meth:`Lobbying.moves` turns a log
-    into :class:`LobbyMove` records when asked): the weights before the pushes, and per lobbying
-    firm its intensity η_f, its boost and its share of the reservation's move; the actors'
-    stances the pushes were judged by."""
+    into :class:`LobbyMove` records when asked): the weights before and after the pushes, and per
+    lobbying firm its intensity η_f, its boost, its share of the reservation's move and the offer
+    it judged ((round, proposer), None before the other side offered); the actors' stances the
+    pushes were judged by (0 for a firm without a judged offer)."""
 
     round_no: int
     before: np.ndarray
@@ -98,6 +131,8 @@ class LobbyRound:
     boost: list[float]
     shift: list[float]
     stance: np.ndarray
+    judged: list[tuple[int, str] | None] | None = None
+    after: np.ndarray | None = None
 
 
 def pledged_weights(spec: Scenario, space: UtilitySpace,
@@ -159,6 +194,9 @@ class Lobbying:
             for g in self.governments
         }
         self.initial_weights, self.pledges = pledged_weights(spec, space, names)
+        self.weight_bound, self.weight_decay = params.weight_bound, params.weight_decay
+        # B = 1, δ = 0: the unanchored rule's own arithmetic (bit for bit as before the anchor).
+        self.anchored = self.weight_bound < 1.0 or self.weight_decay > 0.0
         self.names, self.issue_names = names, space.issue_names
         # Plain-Python copies for the per-round update.
         self._firm_list, self._home_list = list(firms), list(homes)
@@ -210,8 +248,12 @@ class Lobbying:
         for g in govs:
             mine, targets = self._mine[g]
             row = weights[g]  # a view: updated in place
+            pull = np.add.reduce(np.array([eta[k] for k in mine])[:, None] * targets, axis=0)
+            if self.anchored:
+                row[:] = self.anchored_weights(g, row, pull, totals[g])
+                continue
             row *= max(0.0, 1.0 - totals[g])  # 0 when capped: the shares sum to 1 ± ulp
-            row += np.add.reduce(np.array([eta[k] for k in mine])[:, None] * targets, axis=0)
+            row += pull
         if reservation is None or stance is None or self.reservation_rate == 0:
             return eta, boost, [0.0] * len(firms)
         st = stance.tolist()
@@ -223,6 +265,15 @@ class Lobbying:
             lo, hi = self._bounds[g]
             reservation[g] = lo if r < lo else hi if r > hi else r
         return eta, boost, shift
+
+    def anchored_weights(self, g: int, w: np.ndarray, pull: np.ndarray,
+                         total: float) -> np.ndarray:
+        """Government ``g``'s weights after one round of anchored lobbying (module docstring):
+        w⁰ + s (1 − δ)(w′ − w⁰), w′ = (1 − ``total``) w + ``pull`` (``pull`` = Σ_f η_f T_f,
+        ``total`` = Σ_f η_f), with s ≤ 1 so that ½‖Δ‖₁ ≤ B."""
+        w0 = self.initial_weights[g]
+        pushed = max(0.0, 1.0 - total) * w + pull
+        return anchored(w0, (1.0 - self.weight_decay) * (pushed - w0), self.weight_bound)
 
     def _intensities(self, labels: list[int] | None, align: np.ndarray | None):
         """η_f before the per-government cap, and the boost 1 + κ · B_f, per lobbying firm."""
@@ -252,9 +303,21 @@ class Lobbying:
         for entry in log:
             issue, moved = self.pushes(entry.before, entry.eta)
             st = entry.stance.tolist()
+            judged = entry.judged or [None] * len(firms)
+            after = entry.after if entry.after is not None else entry.before
+            dev = {g: 0.5 * float(np.abs(after[g] - self.initial_weights[g]).sum())
+                   for g in self._gov_list}
             for k, (i, m, e, b, s) in enumerate(
                 zip(issue, moved, entry.eta, entry.boost, entry.shift, strict=True)
             ):
                 out.append(LobbyMove(entry.round_no, firms[k], homes[k], issues[i], e, m,
-                                     st[index[k]], b, s))
+                                     st[index[k]], b, s, judged[k], dev[self._home_list[k]]))
         return out
+
+
+def anchored(w0: np.ndarray, delta: np.ndarray, bound: float) -> np.ndarray:
+    """w⁰ + s · Δ with the largest s ∈ [0, 1] such that ½‖s · Δ‖₁ ≤ ``bound``. For w⁰ and w⁰ + Δ
+    distributions, so is the result (a convex combination of the two)."""
+    half = 0.5 * float(np.abs(delta).sum())
+    scale = bound / half if half > bound else 1.0
+    return np.maximum(w0 + scale * delta, 0.0)  # ≥ 0 already; the max only clears a −ulp

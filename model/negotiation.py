@@ -150,6 +150,8 @@ class NegotiationModel(mesa.Model):
         self.round_index = 0
         self.deadline_index = 0  # index into setup.deadlines of the deadline in force
         self.offers: list[Offer] = []
+        self._last_offer_from: dict[str, int] = {}  # proposer → index of its last offer in
+        self._offers_seen = 0  # offers[:_offers_seen] (brought up to date when firms lobby)
         self.events: list[Event] = []
         self.lobby_log: list[LobbyRound] = []  # one entry per round in which firms lobbied
         self.outcome: Outcome | None = None
@@ -248,8 +250,7 @@ class NegotiationModel(mesa.Model):
                                     stance=bool(self.firms))
         if not self.firms:
             return
-        if not on_table:  # no offer yet: a firm's stance is no deal against its reservation
-            stance = prefs.utilities(self.setup.space.no_deal) - self.reservation
+        judged, stance = self._judged_stance(terms, stance)
         stances = stance.tolist()
         for firm in self.firms:
             firm.stance = stances[firm.index]
@@ -265,7 +266,43 @@ class NegotiationModel(mesa.Model):
         else:
             eta, boost, shift = lob.step_graph(prefs.weights)
         prefs.moved()  # the weights changed: re-derive the utility form and the offer plans
-        self.lobby_log.append(LobbyRound(round_no, before, eta, boost, shift, stance))
+        self.lobby_log.append(LobbyRound(round_no, before, eta, boost, shift, stance,
+                                         [judged[f] for f in lob.firms.tolist()],
+                                         prefs.weights.copy()))
+
+    def _judged_stance(self, table: np.ndarray | None,
+                       table_stance: np.ndarray | None) -> tuple[dict, np.ndarray]:
+        """Per firm, the offer it judges — the last one made by a government other than its
+        home, as (round, proposer), or None before the other side has offered — and every
+        actor's stance for lobbying: a firm's u_f of that offer minus r_f (0 without one),
+        a government's and the rest 0. ``table_stance`` is the stance on the offer on the
+        table (``table``), reused where that offer is the one judged."""
+        names = self.setup.actor_names
+        stance = np.zeros(len(names))
+        judged: dict[int, tuple[int, str] | None] = {}
+        last = len(self.offers) - 1
+        for k in range(self._offers_seen, last + 1):
+            self._last_offer_from[self.offers[k].proposer] = k
+        self._offers_seen = last + 1
+        judged_by_home: dict[int, int | None] = {}
+        for firm in self.firms:
+            h = firm.home
+            if h not in judged_by_home:
+                home = names[h]
+                judged_by_home[h] = max(
+                    (k for p, k in self._last_offer_from.items() if p != home), default=None)
+            k = judged_by_home[h]
+            if k is None:
+                judged[firm.index] = None
+                continue
+            offer = self.offers[k]
+            judged[firm.index] = (offer.round_no, offer.proposer)
+            if k == last and table_stance is not None:
+                stance[firm.index] = table_stance[firm.index]
+            else:
+                stance[firm.index] = (self.prefs.utility(firm.index, offer.terms)
+                                      - self.reservation[firm.index])
+        return judged, stance
 
     @property
     def lobby_moves(self) -> list[LobbyMove]:

@@ -28,6 +28,19 @@ Strategies see the same information through :class:`~agents.view.NegotiationView
 (``ratifiable``, ``approval``, ``within_win_set``); the agent applies the constraint to whatever
 strategy it runs (:class:`~agents.actors.GovernmentAgent`).
 
+**Public red lines.** ``ratification.public`` lists the members whose red lines were public (the
+LDP's resolution against farm concessions): the negotiators know them from the first round. Until
+they anticipate the whole of home's vote (by ``anticipate``), they keep to what is known — each
+public member's vote and the government's own as they will fall, every other member counted as
+approving,
+
+    approval^pub_g(x) = Σ_{m public or m = g, u_m(x) ≥ r_m} p_m + Σ_{m not public, m ≠ g} p_m,
+
+pulling their proposals back and turning down at the table, as above, whatever fails
+approval^pub_g ≥ θ_g. A public member that is pivotal (without it approval < θ_g) is thus never
+offered, nor accepted, terms it would vote down; home can still reject a deal for the reasons
+nobody published, and "after_rejection" then learns those.
+
 **Elections.** A dated event (``events.<name>``, kind "election") sets g's threshold from the first
 round on or after its date: Japan's Upper House election of 20 July 2025 moves Japan's θ.
 """
@@ -69,6 +82,7 @@ class Constituency:
     anticipate: str
     body: str
     best: np.ndarray  # b_g: the government's best terms (other issues: NaN, left as offered)
+    public: np.ndarray | None = None  # per member: its red line is known from the start
 
 
 @dataclass(frozen=True)
@@ -116,8 +130,11 @@ class RatificationSetup:
             sign = space.sign[g]
             best = np.where(sign > 0, space.lo + space.span, np.where(sign < 0, space.lo, np.nan))
             best = np.where(space.weights[g] > 0, best, np.nan)
+            public = None
+            if rat.public:
+                public = np.array([m in rat.public or m == name for m in rat.weights])
             out[g] = Constituency(g, members, w / w.sum(), rat.threshold, rat.anticipate,
-                                  rat.body or f"{name}'s domestic side", best)
+                                  rat.body or f"{name}'s domestic side", best, public)
         elections = []
         for name, ev in spec.events.items():
             if ev.date is not None:
@@ -163,13 +180,30 @@ class Domestic:
             return True
         return self.approval(g, terms)[0] >= self.threshold[g] - 1e-12
 
-    def within_win_set(self, g: int, terms: np.ndarray) -> np.ndarray:
+    def known(self, g: int) -> np.ndarray | None:
+        """Per member of g's home, whether its negotiators know how it will vote: None when they
+        know nothing (they do not anticipate, and no red line is public); all True once they
+        anticipate; else the public members and g itself."""
+        c = self.rs.constituencies.get(g)
+        if c is None:
+            return None
+        if self.anticipating[g]:
+            return np.ones(len(c.members), dtype=bool)
+        return c.public
+
+    def within_win_set(self, g: int, terms: np.ndarray,
+                       known: np.ndarray | None = None) -> np.ndarray:
         """``terms`` pulled back towards g's best terms until g's home ratifies them (see the
-        module docstring); ``terms`` unchanged if they already pass or if nothing on the way does."""
+        module docstring); ``terms`` unchanged if they already pass or if nothing on the way does.
+        With ``known`` (per member), the members not known count as approving: the terms are
+        kept to the red lines that are known."""
         c = self.rs.constituencies.get(g)
         if c is None:
             return terms
         share, yes = self.approval(g, terms)
+        if known is not None:
+            yes = yes | ~known
+            share = float(dot(c.weight, yes))
         if share >= self.threshold[g] - 1e-12:
             return terms
         space, prefs = self.space, self.prefs
@@ -183,6 +217,8 @@ class Domestic:
         members = c.members
         u = prefs.utilities_of(cand, members)
         yes = u >= self.reservation[members][None] - 1e-12
+        if known is not None:
+            yes = yes | ~known[None]
         passing = np.nonzero(dot(yes, c.weight) >= self.threshold[g] - 1e-12)[0]
         return cand[passing[0]] if len(passing) else terms
 
@@ -204,9 +240,10 @@ class Domestic:
                         round_index: int) -> tuple[np.ndarray, Event | None]:
         """An anticipating government's proposal, pulled into its win-set, and the event that
         records the change (None when nothing changed)."""
-        if not self.anticipating.get(g, False):
+        known = self.known(g)
+        if known is None:
             return terms, None
-        inside = self.within_win_set(g, terms)
+        inside = self.within_win_set(g, terms, known)
         if inside is terms:
             return terms, None
         return inside, KeptToWinSet(round_index, self.names[g], tuple(terms.tolist()),
@@ -215,12 +252,15 @@ class Domestic:
     def vetoes_at_table(self, g: int, offer: Offer, round_index: int) -> TableVeto | None:
         """The veto of an anticipating government that must turn ``offer`` down because home
         would not ratify it (None when it may accept)."""
-        if not self.anticipating.get(g, False):
+        known = self.known(g)
+        if known is None:
             return None
         share, yes = self.approval(g, offer.terms)
+        c = self.rs.constituencies[g]
+        yes = yes | ~known
+        share = float(dot(c.weight, yes))
         if share >= self.threshold[g] - 1e-12:
             return None
-        c = self.rs.constituencies[g]
         against = tuple(self.names[i] for i in c.members[~yes].tolist())
         return TableVeto(round_index, self.names[g], share, self.threshold[g], against)
 

@@ -191,6 +191,13 @@ def check_two_level(spec: Scenario) -> None:
                         f"{member!r} is not a domestic actor of {name}; expected one of "
                         f"{', '.join(domestic)}",
                     )
+            for k, member in enumerate(actor.ratification.public):
+                if member not in actor.ratification.weights:
+                    raise ScenarioError(
+                        src, f"{where}.ratification.public.{k}",
+                        f"{member!r} has no political weight in this ratification table; list "
+                        f"members of weights ({', '.join(actor.ratification.weights)})",
+                    )
         for k, pledge in enumerate(actor.pledges):
             at = f"{where}.pledges.{k}"
             if actor.kind != "firm":

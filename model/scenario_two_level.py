@@ -6,9 +6,11 @@ checked the same way: pydantic validates each field and range;
 dotted path, so ``--set`` and sweeps reach all of them:
 
 ``coalitions.edge_threshold``, ``coalitions.issue_weight``, ``coalitions.partner_boost``,
-``coalitions.reservation_rate``, ``coalitions.reservation_bound``, ``coalitions.plot_rounds``;
+``coalitions.reservation_rate``, ``coalitions.reservation_bound``, ``coalitions.weight_bound``,
+``coalitions.weight_decay``, ``coalitions.plot_rounds``;
 ``actors.Japan.ratification.threshold``, ``actors.Japan.ratification.weights.JA_Farm``,
-``actors.Japan.ratification.anticipate``; ``actors.SoftBank.pledges.0.share``;
+``actors.Japan.ratification.anticipate``, ``actors.Japan.ratification.public``;
+``actors.SoftBank.pledges.0.share``;
 ``events.upper_house_election.date``, ``events.upper_house_election.threshold``.
 
 The meaning of each parameter, with the equations, is in ``docs/ODD.md`` (section "Coalitions,
@@ -40,6 +42,10 @@ class CoalitionSpec(_Frozen):
     or ρ lets them move weights and reservations.
     ``reservation_rate`` ρ ∈ [0, 1] and ``reservation_bound`` b ∈ [0, 1]: how fast, and how far
     from its scenario value, lobbying moves a government's reservation utility.
+    ``weight_bound`` B ∈ [0, 1] and ``weight_decay`` δ ∈ [0, 1]: how far lobbying may move a
+    government's weights from its own (½‖w − w⁰‖₁ ≤ B) and how fast the deviation fades each round
+    (:mod:`model.lobbying`). The defaults B = 1, δ = 0 are the unanchored rule, whose fixed point
+    is the firms' targets: a file without them plays bit for bit as before they existed.
     ``plot_rounds`` lists the rounds (1-based) drawn in the coalition-network figure; empty means
     the first round, the middle one and the final state.
     """
@@ -49,6 +55,8 @@ class CoalitionSpec(_Frozen):
     partner_boost: float = Field(default=0.0, ge=0.0, le=10.0)
     reservation_rate: float = Field(default=0.0, ge=0.0, le=1.0)
     reservation_bound: float = Field(default=0.1, ge=0.0, le=1.0)
+    weight_bound: float = Field(default=1.0, ge=0.0, le=1.0)
+    weight_decay: float = Field(default=0.0, ge=0.0, le=1.0)
     plot_rounds: tuple[int, ...] = ()
 
     @field_validator("plot_rounds")
@@ -68,13 +76,20 @@ class RatificationSpec(_Frozen):
     the deal is ratified when the approving members' share of the political weight reaches
     ``threshold`` ∈ [0, 1] (0: anything passes; 1: unanimity). ``anticipate`` says whether the
     negotiators keep to what home will ratify: "always", "after_rejection" (once home has turned a
-    deal down) or "never". ``body`` names the ratifying side in prose ("the Diet").
+    deal down) or "never". ``public`` lists the members whose red lines were public (a party
+    resolution, a published demand): the negotiators know those from the first round and keep to
+    them whatever ``anticipate`` says — counting each public member's vote as it will fall and
+    every other member as approving — and learn the rest as ``anticipate`` says. Empty (the
+    default): nothing is known before it is learned. ``body`` names the ratifying side in prose
+    ("the Diet").
     """
 
     threshold: float = Field(ge=0.0, le=1.0)
     weights: dict[str, float]
     anticipate: Literal["always", "after_rejection", "never"] = "after_rejection"
+    public: tuple[str, ...] = ()
     body: str = ""
+
 
     @field_validator("weights")
     @classmethod

@@ -50,11 +50,13 @@ def ran(tmp_path_factory) -> Path:
     return work / "results"
 
 
-def test_seed_0_is_rejected_at_home_once_then_agreed_at_the_g7(ran):
+def test_seed_0_is_rejected_at_home_at_the_g7_and_the_talks_end_there(ran):
     summary = json.loads((ran / "summary.json").read_text())
-    assert summary["agreement"] and summary["agreement_date"] == "2025-06-16"
+    assert not summary["agreement"] and summary["end_reason"] == "deadline not extended"
+    assert summary["rounds_played"] == 7  # the G7 summit's round
     assert summary["home_rejections"] >= 1
-    assert "rejected at home" in (ran / "transcript.txt").read_text(encoding="utf-8")
+    text = (ran / "transcript.txt").read_text(encoding="utf-8")
+    assert "rejected at home" in text and "against: JA_Farm" in text
 
 
 def test_a_boulware_japan_gets_no_deal_after_a_rejection_at_home(ran):
@@ -77,7 +79,8 @@ def test_the_heatmap_reads_as_the_tutorial_says(ran):
     share = runs.groupby(
         ["param.actors.Japan.strategy.beta", "param.deadlines.G7.extension_probability"]
     )["agreement_by_first_deadline"].mean()
-    assert all(share[(beta, 0.0)] >= 0.85 for beta in (0.3, 1.0, 3.0))  # credible: all settle
-    assert all(v >= 0.95 for v in share[3.0])  # a conceding Japan settles early every time
-    assert share[(1.0, 0.0)] >= 0.95 and share[(1.0, 1.0)] <= 0.15  # linear: from 1 to ~0
-    assert max(share[0.3].drop(0.0)) <= 0.4  # a Boulware rarely settles by the summit
+    assert all(share[(3.0, p)] >= share[(1.0, p)] for p in share[3.0].index)  # conceding: most
+    assert share[(3.0, 0.0)] >= 0.6 and share[(3.0, 0.0)] >= share[(3.0, 1.0)] + 0.3
+    assert 0.2 <= share[(1.0, 0.0)] <= 0.6  # linear: about a third when the deadline binds
+    assert max(share[1.0][share[1.0].index >= 0.3]) <= 0.1  # almost never once it may not
+    assert max(share[0.3]) <= 0.35  # a Boulware rarely settles by the summit

@@ -48,11 +48,14 @@ def round_lines(model: NegotiationModel, round_no: int) -> list[str]:
     for m in moves:
         by_gov[m.government].append(m)
     for gov, ms in by_gov.items():
-        if round_no == 1:  # no offer on the table yet: who pushes for what, on one line
+        if round_no == 1 or ms[0].judged is None:  # nothing to judge: who pushes for what
             pushes = "; ".join(f"{m.firm} for {model.spec.issues[m.issue].label}" for m in ms)
-            lines.append(f"  lobbying {gov}: {pushes}")
+            waiting = "" if round_no == 1 else ", with no offer from the other side to judge yet"
+            lines.append(f"  lobbying {gov}{waiting}: {pushes}{_deviation(gov, ms[0])}")
             continue
-        lines.append(f"  lobbying {gov}:")  # one short line per firm; the indifferent together
+        judged_round, judged_by = ms[0].judged  # a government's firms judge the same offer
+        lines.append(f"  lobbying {gov}, judging {judged_by}'s offer of round {judged_round}"
+                     f"{_deviation(gov, ms[0])}:")  # then one short line per firm
         level = [m for m in ms if abs(m.stance) < 0.005 and not _backing(model, m)]
         lines.extend(
             f"    {m.firm} for {model.spec.issues[m.issue].label}, {_stance(m.stance)}"
@@ -169,8 +172,16 @@ def rows_of_round(model: NegotiationModel, round_no: int) -> list[dict]:
     return [row for row in model.rows if row["round"] == round_no]
 
 
+def _deviation(gov: str, move) -> str:
+    """" (18% of its weight moved off its own)": how far lobbying has bent the government's
+    weights from its own, ½‖w − w⁰‖₁, after the round (nothing while under half a percent)."""
+    if move.deviation < 0.005:
+        return ""
+    return f" ({move.deviation:.0%} of {gov}'s weight moved off its own)"
+
+
 def _stance(stance: float) -> str:
-    """What the offer on the table is worth to a firm against no deal, in a few words."""
+    """What the other side's offer, the one a firm judges, is worth to it against no deal."""
     if abs(stance) < 0.005:
         return "no better off than without a deal"
     return f"{'better' if stance > 0 else 'worse'} off by {abs(stance):.2f} than without a deal"

@@ -53,9 +53,15 @@ def test_firms_know_their_home_and_power():
     assert toyota.stance == 0.0
     model.step()
     model.step()
-    # After round 2 began, Toyota's stance is its utility of Japan's first offer (cars at 2.5%: 1.0)
-    # minus its reservation (0.4 in the scenario).
-    assert toyota.stance == pytest.approx(0.6)
+    # After round 2 began only Japan's own opening is on the table: Toyota judges the other side's
+    # offers, so it has no stance yet.
+    assert toyota.stance == 0.0
+    model.step()
+    # After round 3 began: its utility of the US's offer of round 2 minus its reservation (0.4).
+    us_offer = model.offers[1]
+    assert us_offer.proposer == "US"
+    t = model.setup.index("Toyota")
+    assert toyota.stance == pytest.approx(model.utility(t, us_offer.terms) - 0.4)
 
 
 class _Home:

@@ -194,7 +194,7 @@ def test_cross_border_decisive_depends_on_who_lines_up_with_whom(play):
     """With issue alignment only (α = 1) and a high τ the two governments, which pull opposite
     ways on every issue, cannot share a coalition: an agreement is then decided by coalitions that
     each stay within one country, unless a foreign firm joins one of them."""
-    result_mixed = _summary(play("us_japan_2025", seed=0))
+    result_mixed = _summary(play("us_japan_2025", seed=1))  # a deal
     assert result_mixed["cross_border_decisive"] is True
     model = play("us_japan_2025", {"coalitions.issue_weight": 1.0,
                                    "coalitions.edge_threshold": 0.95}, seed=0)

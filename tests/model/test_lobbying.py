@@ -66,15 +66,24 @@ def test_the_model_records_one_move_per_lobbying_firm_per_round(fixture_path):
     assert model.setup.space.weights[model.setup.index("G")] == pytest.approx([0.5, 0.5])
 
 
-def test_stance_is_utility_of_the_offer_on_the_table_minus_reservation(fixture_path):
+def test_a_firm_judges_the_other_sides_last_offer_not_its_own_governments(fixture_path):
+    # G opens in round 1 with its best terms (worth 1.00 to F1); H offers in round 2, G in 3.
     model = NegotiationModel(load_scenario(fixture_path("lobbying")), seed=0)
-    model.step()
-    model.step()
-    table = model.offers[0].terms  # the offer on the table when round 2 began
+    for _ in range(4):
+        model.step()
     f1 = model.setup.index("F1")
-    expected = float(model.setup.space.utilities(table)[f1] - model.reservation[f1])
-    assert model.lobby_moves[-2].firm == "F1"
-    assert model.lobby_moves[-2].stance == pytest.approx(expected)
+    moves = {m.round_no: m for m in model.lobby_moves if m.firm == "F1"}
+    assert model.offers[0].proposer == "G" and model.offers[1].proposer == "H"
+    # Round 2: only G's own opening is on the table: F1 has no stance and does not judge it.
+    assert moves[2].judged is None and moves[2].stance == 0.0
+    assert moves[2].reservation_shift == 0.0
+    # Rounds 3 and 4: F1 judges H's offer of round 2, even when G's round-3 offer is on the table.
+    theirs = model.offers[1].terms
+    expected = float(model.setup.space.utilities(theirs)[f1] - model.reservation[f1])
+    assert expected < 0.99
+    for r in (3, 4):
+        assert moves[r].judged == (2, "H")
+        assert moves[r].stance == pytest.approx(expected)
     assert next(f for f in model.firms if f.actor_name == "F1").stance == pytest.approx(expected)
 
 

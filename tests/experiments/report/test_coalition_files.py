@@ -62,7 +62,7 @@ def test_tables(run, tmp_path):
                                      "issue", "cross_border"]
     votes = pd.read_csv(tmp_path / "ratification.csv")
     assert votes[~votes["passed"]][["round_no", "government", "oppose"]].values.tolist() == [
-        [6, "Japan", "JA_Farm"]
+        [7, "Japan", "JA_Farm"]
     ]
     edges = pd.read_csv(tmp_path / "coalition_edges.csv")
     assert edges["weight"].between(-1 - 1e-9, 1 + 1e-9).all()
