@@ -278,8 +278,7 @@ class OpposedIssues:
                     break
                 # Only jumps left between the ends (the curved part agrees): stop once a single
                 # issue jumps there, so that th's choices are those of the smallest λ.
-                if hi_gc - lo_gc <= 1e-11 and sum(
-                        x != y for x, y in zip(lo_zs, best[0], strict=True)) <= 1:
+                if hi_gc - lo_gc <= 1e-11 and self._one_jump(lo_zs, best[0]):
                     final = best
                     break
             new = t - diff / dg if dg > 0.0 else math.nan
@@ -314,6 +313,16 @@ class OpposedIssues:
         zs = list(zs)
         self._settle(zs, g - need, tl)
         return zs
+
+    def _one_jump(self, low: list[float], high: list[float]) -> bool:
+        """Whether two choices differ on at most one issue, by one grid step if on a grid."""
+        moved = [i for i in range(self.n) if low[i] != high[i]]
+        if len(moved) > 1:
+            return False
+        if not moved or self.grids[moved[0]] is None:
+            return True
+        grid = self.grids[moved[0]]
+        return bisect_left(grid, high[moved[0]]) - bisect_left(grid, low[moved[0]]) <= 1
 
     def _settle(self, zs: list[float], slack: float, tl: float) -> float:
         """Spend ``slack`` (> 0: concede more; < 0: take back) on the issues, in place; returns
