@@ -1,4 +1,5 @@
-"""Efficient offers with separable concave values: one multiplier for one responder.
+"""Efficient offers with separable concave values: one multiplier for one responder, a max-min
+programme for several.
 
 The proposer p offers terms worth at least L to itself that give the responder o as much as
 possible. Issues on which the two agree, or that one of them does not care about, are settled at
@@ -40,13 +41,17 @@ there) — so it is worth the level to the proposer (to ~1e-14, never below) and
 
 **Step grids.** On an issue with a ``step`` the choice at a given λ is the grid value that
 maximises b v_o(1 − z) + λ a v_p(z): the objective is concave in z, so it is one of the two grid
-values next to the continuous root. The smallest λ whose choices are worth L' gives a grid point
-that maximises u_o + λ u_p among all grid points, hence Pareto-efficient among them; what it leaves
-above the level is then spent greedily, whole steps towards the responder with the best gain per
-unit of the proposer's loss first, only while they fit (continuous issues first, exactly). So the
-offer is worth ≥ L to the proposer and gives the responder at least that Lagrangian point's value,
-which is within one grid step's gain (on one issue) of the best grid point worth L (the gap of a
-multiple-choice knapsack with concave steps; Sinha & Zoltners 1979).
+values next to the continuous root. At the smallest λ whose choices are worth L' (a level met to
+rounding, 1e-12, counts as met there) the grid point maximises u_o + λ u_p among all grid points,
+hence is Pareto-efficient among them. When every opposed issue is on a grid, what it leaves above
+the level is then spent in whole steps towards the responder, the best gain per unit of the
+proposer's loss first, while they fit and while the point still maximises u_o + λ u_p for some
+λ > 0 (each issue's choice is optimal on an interval of λ; the intervals must meet): the offer stays
+efficient among grid points and gives the responder at most one step's gain (on one issue) less
+than the best grid point worth L — the gap of a multiple-choice knapsack with concave steps
+(Sinha & Zoltners 1979). With continuous issues beside the grid ones, those take the slack, exactly.
+
+**Several responders** (three or more governments): :func:`max_min_offer`.
 """
 
 from __future__ import annotations
@@ -278,8 +283,7 @@ class OpposedIssues:
                     break
                 # Only jumps left between the ends (the curved part agrees): stop once a single
                 # issue jumps there, so that th's choices are those of the smallest λ.
-                if hi_gc - lo_gc <= 1e-11 and sum(
-                        x != y for x, y in zip(lo_zs, best[0], strict=True)) <= 1:
+                if hi_gc - lo_gc <= 1e-11 and self._one_jump(lo_zs, best[0]):
                     final = best
                     break
             new = t - diff / dg if dg > 0.0 else math.nan
@@ -314,6 +318,16 @@ class OpposedIssues:
         zs = list(zs)
         self._settle(zs, g - need, tl)
         return zs
+
+    def _one_jump(self, low: list[float], high: list[float]) -> bool:
+        """Whether two choices differ on at most one issue, by one grid step if on a grid."""
+        moved = [i for i in range(self.n) if low[i] != high[i]]
+        if len(moved) > 1:
+            return False
+        if not moved or self.grids[moved[0]] is None:
+            return True
+        grid = self.grids[moved[0]]
+        return bisect_left(grid, high[moved[0]]) - bisect_left(grid, low[moved[0]]) <= 1
 
     def _settle(self, zs: list[float], slack: float, tl: float) -> float:
         """Spend ``slack`` (> 0: concede more; < 0: take back) on the issues, in place; returns
