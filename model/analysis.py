@@ -9,7 +9,8 @@ The frontier is traced by government a's utility level L: for each L, the effici
 a (:meth:`UtilitySpace.offer_at`, giving b as much as possible) and b's utility of it. With linear
 utilities the frontier is piecewise linear and exact, with a vertex wherever an issue has been
 conceded in full; with concave values (power, quadratic) each of its points is the exact KKT offer
-(:mod:`model.offers`), sampled at 401 levels and refined by golden-section search.
+(:mod:`model.offers`), sampled at 401 levels (``samples``; a run's summary samples 17 and refines
+its Pareto distance on the exact curve) and refined by golden-section search.
 
 - Nash (1950): maximises (u_a − d_a)(u_b − d_b) over the frontier above the disagreement point d;
   the generalised (asymmetric) solution maximises (u_a − d_a)^α (u_b − d_b)^(1−α)
@@ -56,16 +57,18 @@ class Frontier:
     """The Pareto frontier between governments ``a`` and ``b`` for given weights."""
 
     def __init__(
-        self, space: UtilitySpace, weights: np.ndarray, a: int, b: int, disagreement: tuple[float, float]
+        self, space: UtilitySpace, weights: np.ndarray, a: int, b: int,
+        disagreement: tuple[float, float], samples: int = 401,
     ) -> None:
         self.space, self.weights, self.a, self.b = space, weights, a, b
         self.d = disagreement
+        self.samples = samples  # levels traced where values are concave (linear: the kinks)
         self.deals = getattr(space, "deals", None)
         if self.deals is not None:
             self._discrete_frontier()
             return
         memo = space.frontier_memo
-        key = (a, b, weights.tobytes())
+        key = (a, b, weights.tobytes(), samples)
         traced = memo.get(key)
         if traced is None:
             traced = self._trace()
@@ -86,7 +89,7 @@ class Frontier:
             costs = [plan[1][i] for i in plan[3]]  # UtilitySpace.concession_costs, from the plan
             levels = np.unique(np.clip(np.concatenate([[1.0], 1.0 - np.cumsum(costs)]), 0.0, 1.0))
         else:
-            levels = np.linspace(0.0, 1.0, 401)
+            levels = np.linspace(0.0, 1.0, self.samples)
         pts = []
         warm: list = []  # each level starts from the last one's multiplier (concave values)
         for level in levels.tolist():
@@ -254,14 +257,45 @@ class Frontier:
         return self._utilities(top)[0], self._utilities(bottom)[1]
 
     def distance(self, ua: float, ub: float) -> float:
-        """Euclidean distance from (u_a, u_b) to the frontier polyline (0 on it)."""
+        """Euclidean distance from (u_a, u_b) to the frontier (0 on it).
+
+        With linear values (and finite deals) the frontier is the polyline through its vertices
+        and the distance to it is exact. With concave values the traced points lie on the curve
+        and the chords between them below it, so the distance is taken on the curve itself: the
+        nearest traced point's neighbourhood (one sample either side) is searched by golden
+        section on a's level (30 steps: the level to 1e-6 of the sample spacing, the distance, flat at
+        its minimum, far closer).
+        """
         p = self.points.tolist()  # plain floats: the loop's arithmetic is scalar
-        best = math.inf
-        for (x0, y0), (x1, y1) in zip(p[:-1], p[1:], strict=True):
-            dx, dy = x1 - x0, y1 - y0
-            seg = dx * dx + dy * dy
-            s = 0.0 if seg == 0 else min(1.0, max(0.0, ((ua - x0) * dx + (ub - y0) * dy) / seg))
-            best = min(best, math.hypot(ua - (x0 + s * dx), ub - (y0 + s * dy)))
-        if len(p) == 1:
-            best = math.hypot(ua - p[0][0], ub - p[0][1])
-        return best
+        best, nearest = math.inf, 0
+        for k, (x0, y0) in enumerate(p):
+            d = math.hypot(ua - x0, ub - y0)
+            if d < best:
+                best, nearest = d, k
+        curved = self.deals is None and not self.space.linear
+        if not curved:
+            for (x0, y0), (x1, y1) in zip(p[:-1], p[1:], strict=True):
+                dx, dy = x1 - x0, y1 - y0
+                seg = dx * dx + dy * dy
+                s = 0.0 if seg == 0 else min(1.0, max(0.0, ((ua - x0) * dx + (ub - y0) * dy) / seg))
+                best = min(best, math.hypot(ua - (x0 + s * dx), ub - (y0 + s * dy)))
+            return best
+        levels = self.levels.tolist()
+        lo, hi = levels[max(nearest - 1, 0)], levels[min(nearest + 1, len(levels) - 1)]
+
+        def gap(level: float) -> float:
+            xa, xb = self._utilities(level)
+            return math.hypot(ua - xa, ub - xb)
+
+        x1, x2 = hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo)
+        f1, f2 = gap(x1), gap(x2)
+        for _ in range(30):
+            if f1 <= f2:
+                hi, x2, f2 = x2, x1, f1
+                x1 = hi - _GOLDEN * (hi - lo)
+                f1 = gap(x1)
+            else:
+                lo, x1, f1 = x1, x2, f2
+                x2 = lo + _GOLDEN * (hi - lo)
+                f2 = gap(x2)
+        return min(best, f1, f2)

@@ -48,15 +48,21 @@ def concessions(model: NegotiationModel) -> dict[str, float]:
     return out
 
 
-def frontier(model: NegotiationModel) -> Frontier | None:
+#: Levels a summary traces the frontier at where values are concave: its Pareto distance is then
+#: refined on the exact curve (:meth:`Frontier.distance`), so more would only cost time.
+SUMMARY_SAMPLES = 17
+
+
+def frontier(model: NegotiationModel, samples: int = 401) -> Frontier | None:
     """The Pareto frontier between the two governments under their current weights (None when more
-    than two governments are at the table)."""
+    than two governments are at the table), traced at ``samples`` levels where values are
+    concave."""
     gov = model.setup.governments
     if len(gov) != 2:
         return None
     a, b = gov
     d = (float(model.reservation[a]), float(model.reservation[b]))
-    return Frontier(model.setup.space, model.weights, a, b, d)
+    return Frontier(model.setup.space, model.weights, a, b, d, samples)
 
 
 def summary(model: NegotiationModel) -> dict:
@@ -80,7 +86,7 @@ def summary(model: NegotiationModel) -> dict:
     else:
         nash_product = 0.0
         terms = None
-    front = frontier(model)
+    front = frontier(model, SUMMARY_SAMPLES)
     if front is None:
         pareto_distance = None
     else:

@@ -150,3 +150,25 @@ def test_without_a_tracker_coalitions_split_those_who_gain_from_those_who_lose(p
     assert result["coalitions"] == [c for c in (pro, anti) if c]
     # Ratification made the deal keep rice within what the farm lobby tolerates (its reservation).
     assert "JA_Farm" in pro
+
+
+def test_the_pareto_distance_with_concave_values_is_measured_on_the_curve():
+    """The default scenario has concave values: a summary's Pareto distance (17 traced levels,
+    refined on the exact curve) is never more than the distance to any of 2,001 exact frontier
+    points, and within 1e-4 of the nearest of them."""
+    import math
+
+    from bargaining_chips.model import NegotiationModel
+    from bargaining_chips.model.metrics import _raw_utilities, frontier
+
+    for seed in range(6):
+        model = NegotiationModel("us_japan_2025", seed=seed, collect=False)
+        model.run()
+        result = summary(model)
+        a, b = model.setup.governments
+        raw = _raw_utilities(model) if model.outcome.agreement else model.reservation
+        dense = frontier(model, 2001)
+        nearest = min(math.hypot(float(raw[a]) - x, float(raw[b]) - y) for x, y in dense.points.tolist())
+        assert result["pareto_distance"] <= nearest + 1e-12
+        assert result["pareto_distance"] >= nearest - 1e-4
+        model.release()
