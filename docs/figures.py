@@ -362,12 +362,6 @@ figure("index.pause_end")(lambda s: str(s.deadline("pause_end").index))
 # Seed 0, the transcript's run (README, tutorial).
 
 
-@figure("seed0.rejected_date")
-def _rejected(s: Studies) -> str:
-    vote = first_home_rejection(s.seed0)
-    return day_month(s.seed0.setup.rounds[vote.round_index].date) if vote else "—"
-
-
 @figure("seed0.deal")
 def _deal(s: Studies) -> str:
     out = s.seed0.outcome
@@ -375,6 +369,15 @@ def _deal(s: Studies) -> str:
         return "—"
     where = " at the G7" if out.round_index == s.deadline("G7").index else ""
     return f"on {day_month(s.seed0.setup.rounds[out.round_index].date)}{where}"
+
+
+@figure("seed0.farm")
+def _seed0_farm(s: Studies) -> str:
+    out, issue = s.seed0.outcome, s.spec.issues["farm_access"]
+    if not out.agreement:
+        return "—"
+    value = s.seed0.setup.space.named_terms(out.terms)["farm_access"]
+    return pct((value - issue.min) / (issue.max - issue.min))
 
 
 figure("seed0.concession.US")(lambda s: fmt(own_concession(s.seed0, "US")))
@@ -568,25 +571,21 @@ CLAIMS: tuple[Claim, ...] = (
           "reservation utility ('set higher')",
           lambda s: all(no_deal_utility(s, g) < s.spec.actors[g].reservation for g in ("US", "Japan"))),
     Claim(("docs/ODD.md",), "section 5 names every firm that lobbies in the default scenario: "
-          "NVIDIA, the LNG developer and US farm exporters behind the US, SoftBank, Toyota and "
-          "Japan's farm lobby behind Japan",
+          "NVIDIA, the LNG developer, US farm exporters, the UAW and the revenue hawks behind the US, "
+          "SoftBank, Toyota, Japan's farm lobby and its Ministry of Finance behind Japan",
           lambda s: {n: a.home for n, a in s.spec.actors.items() if a.kind == "firm" and a.lobbying_power > 0}
-          == {"NVIDIA": "US", "LNG_Developer": "US", "US_Farm": "US", "SoftBank": "Japan",
-              "Toyota": "Japan", "JA_Farm": "Japan"}),
+          == {"NVIDIA": "US", "LNG_Developer": "US", "US_Farm": "US", "UAW": "US", "US_Revenue": "US",
+              "SoftBank": "Japan", "Toyota": "Japan", "JA_Farm": "Japan", "MOF": "Japan"}),
     Claim(("docs/ODD.md",), "with NVIDIA lobbying the US takes Japan's offer at the summit more often: "
           "P(deal by the G7) is higher with it than without it",
           lambda s: p_g7(s.runs()) > p_g7(s.runs(actors__NVIDIA__lobbying_power=0.0))),
-    Claim(("docs/ODD.md", "README.md"), "better terms, fewer deals: above the pivot threshold Japan's deals are "
-          "worth more to it, hold less farm access and are rarer, and rarer still with a farm lobby "
-          "that tolerates no opening",
-          lambda s: over_deals(_theta(s, "high"), lambda r: r["utilities"]["Japan"])
-          > over_deals(_theta(s, "low"), lambda r: r["utilities"]["Japan"])
-          and farm_share(s, _theta(s, "high")) < farm_share(s, _theta(s, "low"))
-          and p_deal(_theta(s, "high")) < p_deal(_theta(s, "low"))
+    Claim(("docs/ODD.md", "README.md"), "a farm lobby that tolerates no opening costs deals: farm "
+          "access falls to nothing and P(deal) below that at the scenario's threshold",
+          lambda s: farm_share(s, _theta(s, "closed")) < farm_share(s, _theta(s, "high"))
           and p_deal(_theta(s, "closed")) < p_deal(_theta(s, "high"))),
-    Claim(("docs/ODD.md", "README.md"), "above the pivot threshold the first deal Japan accepts is rejected at "
-          "home in most runs",
-          lambda s: mean(r["home_rejections"] > 0 for r in _theta(s, "high")) > 0.5),
+    Claim(("docs/ODD.md", "README.md"), "with the farm lobby's red line public, Japan keeps to it from "
+          "the first round: no deal is rejected at home for JA's reason at the scenario's threshold",
+          lambda s: all(r["home_rejections"] == 0 for r in _theta(s, "high"))),
     Claim(("docs/ODD.md",), "Schelling's conjecture on tests/fixtures/schelling.toml: the agreed tariff "
           "moves in A's favour (down) as its threshold rises to 0.8, and at θ = 1 there is no deal",
           lambda s: all(r["agreement"] for t, r in s.schelling[:-1]) and not s.schelling[-1][1]["agreement"]
@@ -596,17 +595,18 @@ CLAIMS: tuple[Claim, ...] = (
           "offer (its offer crosses what the US asks for)",
           lambda s: own_concession(s.seed0, "US") < own_concession(s.seed0, "Japan")
           and s.seed0.outcome.agreement and s.seed0.rows[s.seed0.outcome.round_index]["proposer"] == "Japan"),
-    Claim(("docs/tutorial.md",), "seed 0: Japan accepts a US offer that Japan's farm lobby blocks at "
-          "home, and a deal follows",
-          lambda s: (v := first_home_rejection(s.seed0)) is not None and v.government == "Japan"
-          and "JA_Farm" in v.against and s.seed0.rows[v.round_index]["proposer"] == "US"
-          and s.seed0.outcome.agreement and s.seed0.outcome.round_index > v.round_index),
-    Claim(("docs/tutorial.md",), "a Boulware Japan (β = 0.3, seed 0): no deal; its offer at the G7 is "
-          "accepted by the US and rejected at home, and the G7 deadline is not extended",
+    Claim(("docs/tutorial.md",), "seed 0: Japan keeps its farm offer within JA's public red line, "
+          "and the deal is struck at the G7 and ratified on both sides",
+          lambda s: first_home_rejection(s.seed0) is None and s.seed0.outcome.agreement
+          and s.seed0.outcome.round_index == s.deadline("G7").index
+          and s.seed0.setup.space.named_terms(s.seed0.outcome.terms)["farm_access"]
+          <= s.spec.issues["farm_access"].min + 0.3 * (s.spec.issues["farm_access"].max
+                                                       - s.spec.issues["farm_access"].min)),
+    Claim(("docs/tutorial.md",), "a Boulware Japan (β = 0.3, seed 0): no deal; the US turns down its "
+          "offer at the G7 and the G7 deadline is not extended",
           lambda s: not s.boulware_japan.outcome.agreement
           and str(s.boulware_japan.outcome.reason) == "deadline not extended"
-          and (v := first_home_rejection(s.boulware_japan)) is not None
-          and v.round_index == s.deadline("G7").index),
+          and first_home_rejection(s.boulware_japan) is None),
     Claim(("docs/tutorial.md",), "the sweep: with a credible G7 deadline most runs settle by the summit "
           "whatever Japan's pace; a linear Japan settles by it less often when the deadline is always "
           "extended; a Boulware Japan less often at any extension than at none; a conceding Japan at "

@@ -55,6 +55,17 @@ def default_run() -> NegotiationModel:
 
 
 @pytest.fixture(scope="session")
+def v1_run() -> NegotiationModel:
+    """Seed 1 of the default scenario as it stood before its recalibration
+    (``tests/fixtures/us_japan_2025_v1.toml``: JA's red line hidden, so home rejects the deal of the
+    G7 and the talks go on): the story the two-level records are tested on (shared: read only)."""
+    model = NegotiationModel(load_scenario(FIXTURES / "us_japan_2025_v1.toml"), seed=1)
+    model.run()
+    model.release()
+    return model
+
+
+@pytest.fixture(scope="session")
 def root() -> Path:
     """The repository's root folder (where ``run.py`` lives)."""
     return ROOT

@@ -50,20 +50,21 @@ def ran(tmp_path_factory) -> Path:
     return work / "results"
 
 
-def test_seed_0_is_rejected_at_home_at_the_g7_and_the_talks_end_there(ran):
+def test_seed_0_keeps_to_the_public_red_line_and_settles_at_the_g7(ran):
     summary = json.loads((ran / "summary.json").read_text())
-    assert not summary["agreement"] and summary["end_reason"] == "deadline not extended"
-    assert summary["rounds_played"] == 7  # the G7 summit's round
-    assert summary["home_rejections"] >= 1
+    assert summary["agreement"] and summary["agreement_round"] == 7  # the G7 summit's round
+    assert summary["home_rejections"] == 0
+    assert summary["terms"]["farm_access"] <= 30.0  # what JA tolerates
     text = (ran / "transcript.txt").read_text(encoding="utf-8")
-    assert "rejected at home" in text and "against: JA_Farm" in text
+    assert "Japan keeps its offer to what the Diet and the ruling coalition will ratify" in text
+    assert "✓ ratified at home by the Diet and the ruling coalition" in text
 
 
-def test_a_boulware_japan_gets_no_deal_after_a_rejection_at_home(ran):
+def test_a_boulware_japan_gets_no_deal_at_the_g7(ran):
     summary = json.loads((ran / "boulware_japan" / "summary.json").read_text())
     assert not summary["agreement"]
     assert summary["end_reason"] == "deadline not extended"
-    assert summary["home_rejections"] >= 1
+    assert summary["home_rejections"] == 0
 
 
 def test_the_sweep_wrote_its_table_and_heatmap(ran):
@@ -79,8 +80,9 @@ def test_the_heatmap_reads_as_the_tutorial_says(ran):
     share = runs.groupby(
         ["param.actors.Japan.strategy.beta", "param.deadlines.G7.extension_probability"]
     )["agreement_by_first_deadline"].mean()
-    assert all(share[(3.0, p)] >= share[(1.0, p)] for p in share[3.0].index)  # conceding: most
-    assert share[(3.0, 0.0)] >= 0.6 and share[(3.0, 0.0)] >= share[(3.0, 1.0)] + 0.3
-    assert 0.2 <= share[(1.0, 0.0)] <= 0.6  # linear: about a third when the deadline binds
-    assert max(share[1.0][share[1.0].index >= 0.3]) <= 0.1  # almost never once it may not
-    assert max(share[0.3]) <= 0.35  # a Boulware rarely settles by the summit
+    credible = [share[(beta, 0.0)] for beta in (0.3, 1.0, 3.0)]
+    assert min(credible) > 0.5  # a credible deadline: most runs settle by it, whatever the pace
+    assert share[(1.0, 1.0)] < share[(1.0, 0.0)]  # linear: less often when always extended
+    extended = share[0.3][share[0.3].index > 0]
+    assert max(extended) < share[(0.3, 0.0)]  # Boulware: less often at any extension than at none
+    assert min(share[3.0]) >= max(extended)  # conceding: at least as often as Boulware anywhere

@@ -71,9 +71,13 @@ def test_the_deal_space_lists_every_deal_with_each_actors_values():
     assert space.utility(1, np.array([3.0]), space.weights) == pytest.approx(0.6)
 
 
-def test_the_numeric_fast_path_is_untouched():
+def test_the_numeric_fast_path_is_untouched(fixture_path):
+    """A scenario without categorical issues keeps the numeric space (and, when every value is
+    linear, its linear shortcut)."""
     space = compile_scenario(load_scenario("us_japan_2025")).space
-    assert type(space) is UtilitySpace and space.linear
+    assert type(space) is UtilitySpace and not space.linear  # concave values since 2025-05 facts
+    linear = compile_scenario(load_scenario(fixture_path("us_japan_2025_v1"))).space
+    assert type(linear) is UtilitySpace and linear.linear
 
 
 def test_offer_at_gives_the_other_most_among_deals_worth_the_level():

@@ -15,9 +15,9 @@ from bargaining_chips.model.events import DeadlinePassed
 def test_every_actor_is_a_mesa_agent_of_its_kind():
     model = NegotiationModel("us_japan_2025", seed=0)
     assert [g.actor_name for g in model.governments] == ["US", "Japan"]
-    assert len(model.agents) == 8
+    assert len(model.agents) == 11  # two governments, nine firms and constituencies
     assert len(model.agents_by_type[GovernmentAgent]) == 2
-    assert len(model.agents_by_type[FirmAgent]) == 6
+    assert len(model.agents_by_type[FirmAgent]) == 9
     assert {f.actor_name: model.setup.actor_names[f.home] for f in model.firms}["Toyota"] == "Japan"
     assert model.outcome is None
     assert model.running
@@ -33,7 +33,7 @@ def test_one_step_is_one_dated_round():
     assert set(model.spec.issues) <= set(row)
     assert {f"u_{n}" for n in model.setup.actor_names} <= set(row)
     assert row["responses"] == {"US": "reject"}
-    assert len(model.lobby_moves) == 6
+    assert len(model.lobby_moves) == 9  # every firm lobbies from the first round
 
 
 def test_stepping_after_the_end_changes_nothing(fixture_path):

@@ -106,10 +106,11 @@ def test_a_binding_level_is_hit_and_a_tiny_one_concedes_everything(instance):
     assert space.utility(1, low, w) == pytest.approx(1.0, abs=1e-12)
 
 
-def test_the_example_of_the_issue_meets_the_constrained_optimum():
-    """US curvature 0.3 on both tariffs, US level 0.8: the knapsack rule gave Japan 0.365; the
-    constrained optimum is 0.5212 (SLSQP from 20 starts agrees to 1e-12)."""
-    spec = load_scenario("us_japan_2025", {
+def test_the_example_of_the_issue_meets_the_constrained_optimum(fixture_path):
+    """US curvature 0.3 on both tariffs, US level 0.8, in the linear scenario of before the 2025-05
+    recalibration: the knapsack rule gave Japan 0.365; the constrained optimum is 0.5212 (SLSQP
+    from 20 starts agrees to 1e-12)."""
+    spec = load_scenario(fixture_path("us_japan_2025_v1"), {
         "actors.US.curvature": {"reciprocal_tariff": 0.3, "auto_tariff": 0.3}})
     setup = compile_scenario(spec)
     space, (us, japan) = setup.space, setup.governments
@@ -243,13 +244,13 @@ def test_a_shape_is_validated(fixture_path, overrides, where, says):
     assert "\n" not in line and where in line and says in line
 
 
-def test_a_concave_default_scenario_plays_and_reproduces():
+def test_a_concave_default_scenario_plays_and_reproduces(fixture_path):
     """The default talks with quadratic tariff values for the US and a √-like value of chip
     purchases for Japan: runs end, accepted deals are worth each government's reservation,
     and the same seed gives the same records."""
     overrides = {"actors.US.shape": {"reciprocal_tariff": "quadratic", "auto_tariff": "quadratic"},
                  "actors.Japan.curvature": {"chip_purchases": 0.5}}
-    spec = load_scenario("us_japan_2025", overrides)
+    spec = load_scenario(fixture_path("us_japan_2025_v1"), overrides)
     runs = [NegotiationModel(spec, seed=s) for s in (0, 0, 1)]
     for model in runs:
         model.run()

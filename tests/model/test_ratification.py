@@ -58,19 +58,19 @@ def test_the_win_set_pull_gives_ratifiable_terms_and_concedes_least(two_level):
     assert pulled[0] == 0.7 and pulled[1] == pytest.approx(0.45 + 2 / 16 * 0.55)
 
 
-def test_a_deal_rejected_at_home_is_recorded_and_the_talks_go_on(default_run):
-    rejected = [v for v in default_run.domestic.votes if not v.passed]
+def test_a_deal_rejected_at_home_is_recorded_and_the_talks_go_on(v1_run):
+    rejected = [v for v in v1_run.domestic.votes if not v.passed]
     assert [(v.round_no, v.government, v.oppose) for v in rejected] == [(7, "Japan", ("JA_Farm",))]
-    row = default_run.rows[6]
+    row = v1_run.rows[6]
     assert row["accepted"] and not row["ratified"]
-    assert default_run.outcome.agreement and default_run.outcome.round_index == 7  # agreed a round later
-    text = "\n".join(transcript(default_run))
+    assert v1_run.outcome.agreement and v1_run.outcome.round_index == 7  # agreed a round later
+    text = "\n".join(transcript(v1_run))
     assert "✗ rejected at home by the Diet and the ruling coalition" in text
     assert "against: JA_Farm" in text
     assert "will now offer and accept only what" in text
-    assert default_run.domestic.anticipating[default_run.setup.index("Japan")]
+    assert v1_run.domestic.anticipating[v1_run.setup.index("Japan")]
     # the agreed deal passes at home
-    final = [v for v in default_run.domestic.votes if v.round_no == 8]
+    final = [v for v in v1_run.domestic.votes if v.round_no == 8]
     assert all(v.passed for v in final) and len(final) == 2
 
 
@@ -88,7 +88,7 @@ def test_negotiators_who_never_learn_keep_bringing_home_rejected_deals(play):
     def counts(anticipate):
         overrides = {"actors.Japan.ratification.anticipate": anticipate,
                      "actors.Japan.strategy.beta": 3.0}
-        return [play("us_japan_2025", overrides, seed=s).domestic.rejections for s in range(10)]
+        return [play("us_japan_2025_v1", overrides, seed=s).domestic.rejections for s in range(10)]
     assert max(counts("never")) >= 2
     assert max(counts("after_rejection")) == 1
 
@@ -127,10 +127,10 @@ def test_schelling_conjecture_a_tighter_threshold_wins_better_terms_until_no_dea
     assert utilities[-1] > utilities[0] + 0.1
 
 
-def test_strategies_see_the_domestic_side_through_their_view(default_run, two_level):
-    japan = default_run.government(default_run.setup.index("Japan")).view
+def test_strategies_see_the_domestic_side_through_their_view(v1_run, two_level):
+    japan = v1_run.government(v1_run.setup.index("Japan")).view
     assert japan.anticipates_ratification  # learned after the rejection in round 6
-    rejected = default_run.offers[5].terms
+    rejected = v1_run.offers[5].terms
     assert not japan.ratifiable(rejected)
     assert japan.approval(rejected) == pytest.approx(0.7)
     assert japan.ratifiable(japan.within_win_set(rejected))

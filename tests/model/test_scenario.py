@@ -164,3 +164,32 @@ def test_an_undated_deadline_past_the_last_round_is_refused(bilateral):
         load_scenario(bilateral, {"deadlines.end": {"kind": "hard", "round": 50}})
     assert err.value.field == "deadlines.end.round"
     assert "talks have 10 rounds" in err.value.expected
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
+
+
+def test_the_default_scenario_uses_only_facts_public_by_its_date():
+    """Every dated fact the default scenario cites was public by ``meta.as_of`` (28 May 2025, the
+    seed article's date), every ``facts.*`` entry names where it was reported, and every other
+    entry cites a fact, the design's calibration facts, or says it is an assumption."""
+    import datetime as dt
+    import re
+
+    spec = load_scenario("us_japan_2025")
+    as_of = dt.date.fromisoformat(str(spec.meta["as_of"]))
+    assert as_of == dt.date(2025, 5, 28)
+    day_month = re.compile(r"\b(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (\d{4})")
+    facts = {k for k in spec.sources if k.startswith("facts.")}
+    assert len(facts) >= 10
+    for key, text in spec.sources.items():
+        if key.startswith("facts."):
+            assert "http" in text or "seed article" in text.lower() or "Constitution" in text, key
+            for day, month, year in day_month.findall(text):
+                when = dt.date(int(year), _MONTHS[month], int(day))
+                assert when <= as_of, f"{key} cites a fact dated {when}, after {as_of}"
+        else:
+            cited = [f for f in re.findall(r"facts\.[a-z_]+", text)]
+            assert all(f in facts for f in cited), (key, cited)
+            assert cited or "assumption" in text or "DESIGN.md" in text, key

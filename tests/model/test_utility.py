@@ -83,8 +83,10 @@ def test_utilities_lie_in_zero_one_for_any_terms(default, data):
     terms = data.draw(_terms(space))
     u = space.utilities(terms)
     assert np.all((u >= 0.0) & (u <= 1.0 + 1e-12))
+    # The scalar and the vectorised paths normalise a level in two ways that differ in the last
+    # bit (ulp ~ 1e-16); a concave value z**c near z = 0 magnifies that to ~ulp**c (1e-8 for c = ½).
     for a in range(len(u)):
-        assert space.utility(a, terms, space.weights) == pytest.approx(u[a], abs=1e-12)
+        assert space.utility(a, terms, space.weights) == pytest.approx(u[a], abs=1e-8)
 
 
 @SETTINGS

@@ -5,6 +5,8 @@ three governments at the table."""
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -74,7 +76,9 @@ def test_the_network_names_its_coalitions_from_the_scenario(default_run, drawn, 
     figures = draw_run(default_run, drawn, tmp_path)
     final = figures["coalition_network.png"].axes[-1]
     keys = [t.get_text() for t in final.get_legend().get_texts()]
-    assert keys == ["for the deal, chiefly over chips (6)"]  # the issue's label, not its name
+    labels = "|".join(issue.label for issue in default_run.spec.issues.values())
+    assert keys and all(  # the issue's label, not its name
+        re.fullmatch(rf"(for|against) the deal, chiefly over ({labels}) \(\d+\)", k) for k in keys), keys
     key = [t.get_text() for t in figures["coalition_network.png"].legends[0].get_texts()]
     assert "government" in key and any("τ = 0.3" in k for k in key)
 

@@ -61,8 +61,9 @@ def test_utility_space_table(model):
     assert len(data["offers"]) == len(model.rows)
     assert [o[0] for o in data["offers"]] == [row["proposer"] for row in model.rows]
     assert data["offers"][-1][3] is True
-    # the US's 0.5 lowered to its bound by firms for Japan's offers; Japan's 0.6 moved (above)
-    assert data["disagreement"] == pytest.approx((0.4, model.reservation[model.setup.index("Japan")]))
+    # each government's reservation as its firms left it
+    us, japan = model.setup.index("US"), model.setup.index("Japan")
+    assert data["disagreement"] == pytest.approx((model.reservation[us], model.reservation[japan]))
     frontier = np.asarray(data["frontier"])
     assert frontier.shape[1] == 2
     assert np.all(np.diff(frontier[:, 0]) >= 0)

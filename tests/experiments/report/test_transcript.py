@@ -12,6 +12,7 @@ import pytest
 
 from bargaining_chips.experiments.report import transcript
 from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.events import DeadlinePassed
 from bargaining_chips.model.metrics import summary
 
 
@@ -60,7 +61,7 @@ def test_each_round_shows_the_offer_its_worth_and_the_answers_with_reasons(model
 def test_the_first_offer_reads_as_japans_opening(model):
     lines = transcript.round_lines(model, 1)
     assert lines[0] == "Wed 16 Apr 2025 · Round 1 · Washington"
-    assert any(line.startswith("  Japan proposes: reciprocal tariff 0.0%, auto tariff 2.5%")
+    assert any(line.startswith("  Japan proposes: reciprocal tariff 10.0%, auto tariff 2.5%")
                for line in lines)
     assert any(line.startswith("  US rejects (worth ") for line in lines)
 
@@ -69,7 +70,8 @@ def test_lobbying_is_reported_per_government_with_the_firms_stance(model):
     first, second = transcript.round_lines(model, 1), transcript.round_lines(model, 2)
     third = transcript.round_lines(model, 3)
     deviation = next(m for m in model.lobby_moves if m.round_no == 1 and m.government == "US")
-    assert ("  lobbying US: NVIDIA for chips; LNG_Developer for Alaska LNG; US_Farm for farm access"
+    assert ("  lobbying US: NVIDIA for chips; LNG_Developer for Alaska LNG; US_Farm for farm access;"
+            " UAW for auto tariff; US_Revenue for reciprocal tariff"
             f" ({deviation.deviation:.0%} of US's weight moved off its own)") in first
     # Round 2: only Japan's own opening has been offered, so Japan's firms have nothing to judge.
     assert any(line.startswith("  lobbying Japan, with no offer from the other side to judge yet: "
@@ -99,7 +101,8 @@ def test_deadlines_are_announced_with_their_fate(play):
         m = play("us_japan_2025", {"deadlines.G7.extension_probability": 0.5,
                                    "actors.US.strategy": {"name": "hardliner"}}, seed)
         for e in m.events:
-            lines[e.extended] = transcript.round_lines(m, e.round_index + 1)[-1]
+            if isinstance(e, DeadlinePassed):
+                lines[e.extended] = transcript.round_lines(m, e.round_index + 1)[-1]
     assert lines[True] == "  ⏱ G7 leaders' summit passes without a deal — the talks are extended"
     assert lines[False] in (
         "  ⏱ G7 leaders' summit passes without a deal — no extension, the talks end",
