@@ -55,7 +55,7 @@ def credibility_sweep(work: Path) -> None:
     config = ROOT / "experiments" / "configs" / "deadline_credibility.toml"
     run_cli("sweep", str(config), "--out", str(out), "--quiet")
     for png in sorted((out / "plots").glob("*.png")):
-        kind = png.stem.split("_agreement")[0]
+        kind = next((k for k in ("heatmap", "p_deal") if png.stem.startswith(k + "_")), png.stem)
         copy(png, f"credibility_{kind}.png")
 
 
