@@ -404,7 +404,10 @@ class OpposedIssues:
                 low, high = self._step_ratio(i, j - 2), lows[i]  # its interval after the step
                 others_low = max((lows[k] for k in range(self.n) if k != i), default=0.0)
                 others_high = min((highs[k] for k in range(self.n) if k != i), default=math.inf)
-                if max(low, others_low) <= min(high, others_high) and high > 0.0 and high > ratio:
+                # (to rounding: a value that is linear but for its last bits, c = 1 − 1e-16,
+                # has intervals of λ that meet only within a few ulps)
+                meet = max(low, others_low) <= min(high, others_high) * (1.0 + 1e-9) + 1e-15
+                if meet and high > 0.0 and high > ratio:
                     choice, ratio = i, high
             if choice is None:
                 return

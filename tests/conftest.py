@@ -12,6 +12,7 @@ seat it at the table, but it is deliberately not registered: it exists only in t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,19 @@ from typing import Any
 import mesa
 import numpy as np
 import pytest
+from hypothesis import settings
 
 from bargaining_chips.agents.messages import Response
 from bargaining_chips.agents.strategies import Strategy
 from bargaining_chips.model import NegotiationModel, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Where CI=true (as CI machines set it) hypothesis draws the same examples on every run, so a CI
+# run is reproducible; elsewhere it explores afresh each time, which is how new failures are found.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

@@ -306,3 +306,15 @@ def test_the_three_government_fixture_wins_both_responders(fixture_path):
             terms = space.offer_at(g, level, space.weights, others, snap=False, floors=floors)
             assert space.utility(g, terms, space.weights) >= level - 1e-12
             assert _margin(space, terms, others, floors) > 0.0
+
+
+def test_a_value_linear_but_for_its_last_bit_concedes_on_a_grid_as_a_linear_one(fixture_path):
+    """On a 0.01 grid, a curvature of 1 − 1e-16 offers what a curvature of 1 offers: rounding must
+    not stop the grid offer a step short of the level (found by hypothesis through Zeuthen play)."""
+    levels = (0.515, 0.51, 0.505, 0.5, 0.4999, 0.495)
+    offers = {}
+    for c in (0.9999999999999999, 1.0):
+        spec = load_scenario("nash_split", {"issues.share.step": 0.01, "actors.P2.curvature.share": c})
+        space = compile_scenario(spec).space
+        offers[c] = [space.offer_at(1, level, space.weights, (0,)).tolist() for level in levels]
+    assert offers[0.9999999999999999] == offers[1.0]
