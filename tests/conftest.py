@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
-from bargaining_chips.agents.messages import Response
+from bargaining_chips.agents.messages import Offer, Response
 from bargaining_chips.agents.strategies import Strategy
 from bargaining_chips.model import NegotiationModel, load_scenario
 
@@ -83,6 +83,22 @@ def root() -> Path:
 def fixture_path() -> Callable[[str], Path]:
     """``fixture_path("bilateral")`` → the path of ``tests/fixtures/bilateral.toml``."""
     return lambda name: FIXTURES / f"{name}.toml"
+
+
+@pytest.fixture(scope="session")
+def lobby_once(fixture_path) -> Callable[..., NegotiationModel]:
+    """One round of lobbying on a fixture scenario, judged on an offer ``terms`` by H in round 1:
+    ``lobby_once("two_level", {"coalitions.partner_boost": 0.0}, terms=(1.0, 1.0))``."""
+
+    def _lobby(scenario: str, overrides: Mapping[str, Any] | None = None,
+               terms: Sequence[float] = (1.0, 1.0)) -> NegotiationModel:
+        model = NegotiationModel(load_scenario(fixture_path(scenario), overrides), seed=0)
+        model.offers.append(Offer("H", 1, np.asarray(terms, dtype=float)))
+        model.round_index = 1
+        model.lobby()
+        return model
+
+    return _lobby
 
 
 @pytest.fixture(scope="session")

@@ -16,22 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bargaining_chips.agents.messages import Offer
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.lobbying import pledged_weights
 
 
-def lobby_once(fixture_path, overrides=None, terms=(1.0, 1.0)) -> NegotiationModel:
-    model = NegotiationModel(load_scenario(fixture_path("two_level"), overrides), seed=0)
-    model.offers.append(Offer("H", 1, np.asarray(terms, dtype=float)))
-    model.round_index = 1
-    model.lobby()
-    return model
-
-
-def test_one_round_through_the_coalition_by_hand(fixture_path):
-    model = lobby_once(fixture_path)
+def test_one_round_through_the_coalition_by_hand(lobby_once):
+    model = lobby_once("two_level")
     g = model.setup.index("G")
     moves = model.lobby_moves
     assert [(m.firm, m.government) for m in moves] == [("F1", "G"), ("F2", "G")]
@@ -43,22 +34,22 @@ def test_one_round_through_the_coalition_by_hand(fixture_path):
     assert model.reservation[model.setup.index("H")] == 0.5  # nobody lobbies H
 
 
-def test_without_partner_boost_firms_lobby_alone(fixture_path):
-    model = lobby_once(fixture_path, {"coalitions.partner_boost": 0.0})
+def test_without_partner_boost_firms_lobby_alone(lobby_once):
+    model = lobby_once("two_level", {"coalitions.partner_boost": 0.0})
     assert [m.intensity for m in model.lobby_moves] == pytest.approx([0.05, 0.1])
     assert model.weights[model.setup.index("G")] == pytest.approx([0.5 * 0.85 + 0.05, 0.5 * 0.85 + 0.1])
 
 
-def test_firms_outside_each_others_coalition_do_not_boost_each_other(fixture_path):
+def test_firms_outside_each_others_coalition_do_not_boost_each_other(lobby_once):
     # τ above every edge weight: everyone stands alone, so nobody is amplified
-    model = lobby_once(fixture_path, {"coalitions.edge_threshold": 0.99})
+    model = lobby_once("two_level", {"coalitions.edge_threshold": 0.99})
     assert [m.boost for m in model.lobby_moves] == pytest.approx([1.0, 1.0])
 
 
-def test_reservation_moves_are_bounded(fixture_path):
-    model = lobby_once(fixture_path, {"coalitions.reservation_bound": 0.01})
+def test_reservation_moves_are_bounded(lobby_once):
+    model = lobby_once("two_level", {"coalitions.reservation_bound": 0.01})
     assert model.reservation[model.setup.index("G")] == pytest.approx(0.49)
-    against = lobby_once(fixture_path, terms=(0.0, 0.0))  # both firms lose: G holds out
+    against = lobby_once("two_level", terms=(0.0, 0.0))  # both firms lose: G holds out
     assert against.reservation[against.setup.index("G")] > 0.5
 
 

@@ -26,16 +26,10 @@ from bargaining_chips.model.events import HomeVote
 GIVE_TARIFF = (0.0, 1.0)  # G's tariff abolished, H buys everything
 
 
-def lobby_once(fixture_path, overrides=None, terms=GIVE_TARIFF) -> NegotiationModel:
-    model = NegotiationModel(load_scenario(fixture_path("holdout"), overrides), seed=0)
-    model.offers.append(Offer("H", 1, np.asarray(terms, dtype=float)))
-    model.round_index = 1
-    model.lobby()
-    return model
 
 
-def test_a_holdout_constituency_cancels_a_pro_deal_firms_push(fixture_path):
-    both = lobby_once(fixture_path)
+def test_a_holdout_constituency_cancels_a_pro_deal_firms_push(lobby_once):
+    both = lobby_once("holdout", terms=GIVE_TARIFF)
     g = both.setup.index("G")
     stance = {m.firm: m.stance for m in both.lobby_moves}
     assert stance == pytest.approx({"Exporter": 0.5, "Union": -0.5})
@@ -43,15 +37,15 @@ def test_a_holdout_constituency_cancels_a_pro_deal_firms_push(fixture_path):
     assert both.weights[g] == pytest.approx([0.5, 0.5])
 
 
-def test_alone_the_pro_deal_firm_lowers_the_reservation(fixture_path):
-    model = lobby_once(fixture_path, {"actors.Union.lobbying_power": 0.0})
+def test_alone_the_pro_deal_firm_lowers_the_reservation(lobby_once):
+    model = lobby_once("holdout", {"actors.Union.lobbying_power": 0.0}, terms=GIVE_TARIFF)
     g = model.setup.index("G")
     assert model.reservation[g] == pytest.approx(0.4875)
     assert model.weights[g] == pytest.approx([0.475, 0.525])
 
 
-def test_alone_the_holdout_raises_the_reservation_and_the_weight_of_its_issue(fixture_path):
-    model = lobby_once(fixture_path, {"actors.Exporter.lobbying_power": 0.0})
+def test_alone_the_holdout_raises_the_reservation_and_the_weight_of_its_issue(lobby_once):
+    model = lobby_once("holdout", {"actors.Exporter.lobbying_power": 0.0}, terms=GIVE_TARIFF)
     g = model.setup.index("G")
     assert model.reservation[g] == pytest.approx(0.5125)
     assert model.weights[g] == pytest.approx([0.525, 0.475])  # the tariff weighs more
