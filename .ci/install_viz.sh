@@ -5,6 +5,7 @@
 #   2. Solara's front-end assets, unpacked from the npm registry into Solara's CDN cache
 #      (python -m bargaining_chips.viz.install_assets; a no-op when the cache is already complete).
 # Usage: .ci/install_viz.sh [PYTHON]   (default: python3 on the PATH; use the project's venv)
+#        .ci/install_viz.sh --browser-only   (step 1 alone)
 set -euo pipefail
 PYTHON="${1:-python3}"
 cd "$(dirname "$0")/.."
@@ -17,6 +18,8 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 /usr/bin/chromium --headless --no-sandbox --disable-gpu --version >/dev/null 2>&1 \
     || { echo "chromium does not start" >&2; exit 1; }
+
+if [ "$PYTHON" = "--browser-only" ]; then exit 0; fi
 
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE=False
 "$PYTHON" -m bargaining_chips.viz.install_assets
