@@ -245,6 +245,23 @@ class UtilitySpace:
             )
         return solver
 
+    def frontier_programme(self, plan: tuple) -> OpposedIssues | None:
+        """The plan's concave programme on continuous issues (None where the knapsack rule or
+        the several-responder programme answers): what :class:`~model.analysis.Frontier` reads
+        the frontier's multipliers off."""
+        concave = plan[4]
+        if concave is None or concave[0] == "several":
+            return None
+        return self._opposed_issues(plan, False)
+
+    def settled_utility(self, responder: int, plan: tuple, weights: np.ndarray) -> float:
+        """The ``responder``'s utility of the issues the plan settles: its utility of the
+        proposer's best terms, where every opposed issue is at its worst end (a value of 0) —
+        the constant part of its utility along the plan's frontier."""
+        terms = [lo + x * span for lo, x, span in zip(self.lo_list, plan[2], self.span_list,
+                                                       strict=True)]
+        return self.utility(responder, terms, weights)
+
     def offer_from_plan(self, plan: tuple, level: float, snap: bool = True,
                         warm: list | None = None, floors: np.ndarray | None = None) -> np.ndarray:
         """Terms worth ``level`` to ``actor`` that give the ``others`` as much as possible.
