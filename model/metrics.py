@@ -30,7 +30,7 @@ def outcome_utilities(model: NegotiationModel, raw: np.ndarray | None = None) ->
 
 def _raw_utilities(model: NegotiationModel) -> np.ndarray:
     """Every actor's undiscounted utility of the agreed terms under its current weights."""
-    return (model.weights * model.setup.space.values(model.outcome.terms)).sum(axis=1)
+    return (model.weights * model.prefs.values(model.outcome.terms)).sum(axis=1)
 
 
 def concessions(model: NegotiationModel) -> dict[str, float]:
