@@ -342,8 +342,8 @@ class OpposedIssues:
                     low, high = bisect_left(grid, lo_zs[i]), bisect_left(grid, best[0][i])
                     for m in range(low, high if high - low <= 2 else low):
                         r = self._step_ratio(i, m)
-                        if 0.0 < r < math.inf and tl < math.log(r) < th:
-                            inside.append((abs(math.log(r) - new), math.log(r), (i, m)))
+                        if 0.0 < r < math.inf and tl < (log_r := math.log(r)) < th:
+                            inside.append((abs(log_r - new), log_r, (i, m)))
                 if inside:
                     _, new, jump = min(inside)
             t = new
