@@ -1,7 +1,8 @@
 """Engine benchmark: how fast one run is, how it scales, and whether memory stays flat.
 
 Prints, in one process:
-1. the default scenario: median time of one complete run (model construction to summary) and runs/s;
+1. the default scenario: median time of one complete run (model construction to summary) and runs/s,
+   and the time of the summary of a finished run (and of the Pareto distance in it);
 2. a bilateral 3-issue, 20-round Boulware (β = 0.2) vs Conceder (β = 5) negotiation, the same figures,
    and the share of a default run spent on coalitions, lobbying and ratification;
 3. run time against the number of actors (6, 12, 24, 48) and issues (7, 14, 28), 20 rounds each,
@@ -62,6 +63,35 @@ def time_runs(spec, runs: int, batches: int = 5, collect: bool = False) -> tuple
         times.append((time.perf_counter() - start) / per_batch)
     median = statistics.median(times)
     return median, 1.0 / median
+
+
+def summary_ms(spec, runs: int, batches: int = 5) -> tuple[float, float]:
+    """Median milliseconds of ``summary`` of a finished run, and of the Pareto distance in it (the
+    frontier traced first, as ``summary`` does), over ``runs`` finished runs."""
+    from bargaining_chips.model.metrics import SUMMARY_SAMPLES, _raw_utilities, frontier  # noqa: PLC0415
+
+    models = []
+    for seed in range(runs):
+        model = NegotiationModel(spec, seed=seed, collect=False)
+        model.run()
+        models.append(model)
+    per_batch = max(1, runs // batches)
+    whole, distance = [], []
+    for b in range(batches):
+        batch = models[b * per_batch:(b + 1) * per_batch]
+        start = time.perf_counter()
+        for model in batch:
+            summary(model)
+        whole.append((time.perf_counter() - start) / len(batch) * 1e3)
+        start = time.perf_counter()
+        for model in batch:
+            ga, gb = model.setup.governments
+            raw = _raw_utilities(model) if model.outcome.agreement else model.reservation
+            frontier(model, SUMMARY_SAMPLES).distance(float(raw[ga]), float(raw[gb]))
+        distance.append((time.perf_counter() - start) / len(batch) * 1e3)
+    for model in models:
+        model.release()
+    return statistics.median(whole), statistics.median(distance)
 
 
 def synthetic(n_actors: int, n_issues: int, rounds: int = 20, beta_a: float = 0.2,
@@ -162,7 +192,10 @@ def main() -> None:
     default = load_scenario()
     med, rate = time_runs(default, args.runs)
     print(f"default scenario (us_japan_2025): median {med * 1e3:.3f} ms/run, {rate:,.0f} runs/s "
-          f"in one process (target >= 500)")
+          f"in one process (target >= 1,000)")
+    whole, distance = summary_ms(default, max(20, args.runs // 4))
+    print(f"of which the summary of a finished default run: median {whole:.3f} ms (its Pareto "
+          f"distance on the traced frontier {distance:.3f} ms)")
     med_c, rate_c = time_runs(default, args.runs, collect=True)
     print(f"default scenario with mesa.DataCollector collecting every round: median "
           f"{med_c * 1e3:.3f} ms/run, {rate_c:,.0f} runs/s ({med_c / med - 1:+.0%})")

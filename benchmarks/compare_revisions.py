@@ -27,16 +27,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 WORKER = r"""
-import json, sys
-sys.path.insert(0, sys.argv[1])
+import importlib, json, os, sys
+bench, runs, importable, tree = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+# The revision's own engine: its importable folder first, and neither the working directory (the
+# exported tree, whose bargaining_chips/ folder holds no subpackage) nor an editable install of
+# another checkout in this environment may stand in for a part of it.
+sys.path[:] = [importable] + [p for p in sys.path if p not in ("", tree, importable)]
+importlib.import_module("model" if importable == tree else "bargaining_chips.model")
+sys.path.insert(0, bench)
 import bench_engine as b
-runs = int(sys.argv[2])
+source = os.path.realpath(sys.modules[b.NegotiationModel.__module__].__file__)
+if not source.startswith(os.path.realpath(tree) + os.sep):
+    sys.exit(f"the engine was imported from {source}, not from the revision's tree {tree}")
 default = b.load_scenario()
 bilateral = b.scenario_from_dict(b.synthetic(2, 3, 20), "bilateral")
 print(json.dumps({"default": b.time_runs(default, runs)[1],
                   "bilateral": b.time_runs(bilateral, runs)[1]}))
 """
-
 
 def export(rev: str, into: Path) -> Path:
     """The files of ``rev`` under ``into``, and the folder to put on PYTHONPATH to import it."""
@@ -62,7 +69,8 @@ def export(rev: str, into: Path) -> Path:
 
 def measure(importable: Path, tree: Path, runs: int) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(importable), "MPLBACKEND": "Agg"}
-    done = subprocess.run([sys.executable, "-c", WORKER, str(tree / "benchmarks"), str(runs)],
+    done = subprocess.run([sys.executable, "-c", WORKER, str(tree / "benchmarks"), str(runs),
+                           str(importable), str(tree)],
                           env=env, cwd=tree, check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 

@@ -9,7 +9,7 @@ The frontier is traced by government a's utility level L: for each L, the effici
 a (:meth:`UtilitySpace.offer_at`, giving b as much as possible) and b's utility of it. With linear
 utilities the frontier is piecewise linear and exact, with a vertex wherever an issue has been
 conceded in full; with concave values (power, quadratic) each of its points is the exact KKT offer
-(:mod:`model.offers`), sampled at 401 levels (``samples``; a run's summary samples 17 and refines
+(:mod:`model.offers`), sampled at 401 levels (``samples``; a run's summary samples 9 and refines
 its Pareto distance on the exact curve) and refined by golden-section search.
 
 - Nash (1950): maximises (u_a − d_a)(u_b − d_b) over the frontier above the disagreement point d;
@@ -64,6 +64,7 @@ class Frontier:
         self.d = disagreement
         self.samples = samples  # levels traced where values are concave (linear: the kinks)
         self.deals = getattr(space, "deals", None)
+        self.knots: list[float] | None = None
         if self.deals is not None:
             self._discrete_frontier()
             return
@@ -75,32 +76,42 @@ class Frontier:
             if len(memo) >= MEMO_SIZE:
                 memo.clear()
             memo[key] = traced
-        self.levels, self.points = traced  # points (m, 2): u_a ascending, u_b descending
+        # points (m, 2): u_a ascending, u_b descending; knots: see _trace
+        self.levels, self.points, self.knots = traced
 
-    def _trace(self) -> tuple[np.ndarray, np.ndarray]:
-        """a's levels and both utilities along the frontier (read-only arrays, sorted by u_a).
+    def _trace(self) -> tuple[np.ndarray, np.ndarray, list[float] | None]:
+        """a's levels and both utilities along the frontier (read-only arrays, sorted by u_a),
+        and where the frontier is one smooth curve (:attr:`OpposedIssues.smooth`) the log
+        multiplier of each traced point (NaN at an end), else None.
 
         a's greedy plan against b is worked out once and every level is read off it, as
         :meth:`terms` does level by level.
         """
         space, weights, a, b = self.space, self.weights, self.a, self.b
-        plan = space.plan(a, weights, (b,))
+        plan = self._own_plan()
         if space.linear:  # the kinks: a's levels at which an issue is fully conceded
             costs = [plan[1][i] for i in plan[3]]  # UtilitySpace.concession_costs, from the plan
             levels = np.unique(np.clip(np.concatenate([[1.0], 1.0 - np.cumsum(costs)]), 0.0, 1.0))
         else:
             levels = np.linspace(0.0, 1.0, self.samples)
-        pts = []
+        programme = space.frontier_programme(plan)
+        smooth = programme is not None and programme.smooth
+        pts, knots = [], []
         warm: list = []  # each level starts from the last one's multiplier (concave values)
         for level in levels.tolist():
             terms = space.offer_from_plan(plan, level, snap=False, warm=warm)
             pts.append((space.utility(a, terms, weights), space.utility(b, terms, weights)))
+            if smooth:  # a's normalised value of each opposed issue, and λ there
+                xn = [(terms[i] - space.lo_list[i]) / space.span_list[i] for i in plan[3]]
+                knots.append(programme.multiplier(
+                    [x if space.sign_rows[a][i] > 0 else 1.0 - x
+                     for x, i in zip(xn, plan[3], strict=True)]))
         pts = np.array(pts)
         order = np.argsort(pts[:, 0])
         levels, pts = levels[order], pts[order]
         levels.setflags(write=False)
         pts.setflags(write=False)
-        return levels, pts
+        return levels, pts, [knots[k] for k in order.tolist()] if smooth else None
 
     def _discrete_frontier(self) -> None:
         """The Pareto-optimal deals of a finite deal space, by u_a ascending."""
@@ -128,12 +139,17 @@ class Frontier:
         ua, ub = self.points[k]
         return Point(float(ua), (float(ua), float(ub)), self.deals[self.deal_index[k]].copy())
 
-    def terms(self, level: float) -> np.ndarray:
-        """The efficient terms worth ``level`` to a (a's plan against b, made once)."""
+    def _own_plan(self) -> tuple:
+        """a's plan against b (:meth:`UtilitySpace.plan`), made once."""
         plan = getattr(self, "_plan", None)
         if plan is None:
             plan = self._plan = self.space.plan(self.a, self.weights, (self.b,))
             self._warm: list = []
+        return plan
+
+    def terms(self, level: float) -> np.ndarray:
+        """The efficient terms worth ``level`` to a (a's plan against b, made once)."""
+        plan = self._own_plan()
         return self.space.offer_from_plan(plan, level, snap=False, warm=self._warm)
 
     def _utilities(self, level: float) -> tuple[float, float]:
@@ -262,9 +278,12 @@ class Frontier:
         With linear values (and finite deals) the frontier is the polyline through its vertices
         and the distance to it is exact. With concave values the traced points lie on the curve
         and the chords between them below it, so the distance is taken on the curve itself: the
-        nearest traced point's neighbourhood (one sample either side) is searched by golden
-        section on a's level (30 steps: the level to 1e-6 of the sample spacing, the distance, flat at
-        its minimum, far closer).
+        nearest traced point's neighbourhood (one sample either side) is searched: where the
+        frontier is one smooth curve (:attr:`knots`, the multipliers of the traced points) on
+        the curve parametrised by the multiplier (:meth:`_distance_on_curve`), else — an issue
+        linear for both sides, or the neighbourhood reaching an end of the frontier — by golden
+        section on a's level (30 steps: the level to 1e-6 of the sample spacing, the distance,
+        flat at its minimum, far closer).
         """
         p = self.points.tolist()  # plain floats: the loop's arithmetic is scalar
         best, nearest = math.inf, 0
@@ -280,22 +299,101 @@ class Frontier:
                 s = 0.0 if seg == 0 else min(1.0, max(0.0, ((ua - x0) * dx + (ub - y0) * dy) / seg))
                 best = min(best, math.hypot(ua - (x0 + s * dx), ub - (y0 + s * dy)))
             return best
+        last = len(p) - 1
+        if self.knots is not None:
+            lo, hi = self.knots[max(nearest - 1, 0)], self.knots[min(nearest + 1, last)]
+            if math.isfinite(lo) and math.isfinite(hi):  # (not next to an end of the frontier)
+                return min(best, self._distance_on_curve(ua, ub, lo, hi))
         levels = self.levels.tolist()
-        lo, hi = levels[max(nearest - 1, 0)], levels[min(nearest + 1, len(levels) - 1)]
+        lo, hi = levels[max(nearest - 1, 0)], levels[min(nearest + 1, last)]
 
         def gap(level: float) -> float:
             xa, xb = self._utilities(level)
             return math.hypot(ua - xa, ub - xb)
 
-        x1, x2 = hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo)
-        f1, f2 = gap(x1), gap(x2)
-        for _ in range(30):
-            if f1 <= f2:
-                hi, x2, f2 = x2, x1, f1
-                x1 = hi - _GOLDEN * (hi - lo)
-                f1 = gap(x1)
-            else:
-                lo, x1, f1 = x1, x2, f2
-                x2 = lo + _GOLDEN * (hi - lo)
-                f2 = gap(x2)
-        return min(best, f1, f2)
+        return min(best, _golden_min(gap, lo, hi, 30))
+
+    def _distance_on_curve(self, ua: float, ub: float, lo: float, hi: float) -> float:
+        """The distance from (u_a, u_b) to the smooth frontier between the log multipliers ``lo``
+        and ``hi``.
+
+        Each frontier point is read off its multiplier λ = e^t in closed form
+        (:meth:`OpposedIssues.curve`: no search for the level that gives it), and along the curve
+        dB/dt = −λ dA/dt (the envelope theorem: every interior issue has b v_o' = λ a v_p'), so
+        the squared distance has the derivative −2 A'(t) φ(t) with
+
+            φ(t) = (u_a − A(t)) − λ (u_b − B(t)),
+
+        A' > 0: the nearest point is the root of φ in the bracket (an end of it where φ keeps
+        its sign), found by the Illinois method (regula falsi that halves a stale end's value)
+        in about ten points, where a golden section on a's level took 32 searches for a level:
+        a tenth of the time (200 default runs' distances: 0.66 ms against 5.9 ms each, measured
+        side by side on a loaded machine; the two agree to 3e-10 relative over 300 seeds).
+        """
+        space, weights = self.space, self.weights
+        plan = self._own_plan()
+        programme = space.frontier_programme(plan)
+        settled_a, settled_b = plan[4][1], space.settled_utility(self.b, plan, weights)
+        us = [math.nan] * programme.n
+
+        def gaps(t: float) -> tuple[float, float]:  # (u_a − A(t), u_b − B(t))
+            g, h = programme.curve(t, us)
+            return ua - (settled_a + g), ub - (settled_b + h)
+
+        def phi(t: float) -> float:
+            da, db = gaps(t)
+            return da - math.exp(t) * db
+
+        f_lo, f_hi = phi(lo), phi(hi)
+        if f_lo <= 0.0:
+            t = lo
+        elif f_hi >= 0.0:
+            t = hi
+        else:
+            t = _illinois(phi, lo, hi, f_lo, f_hi)
+        return math.hypot(*gaps(t))
+
+
+def _illinois(f, lo: float, hi: float, f_lo: float, f_hi: float) -> float:
+    """A root of ``f`` in [lo, hi], where f(lo) > 0 > f(hi), by the Illinois method (Dowell &
+    Jarratt 1971): regula falsi, halving the value kept at an end that stays twice running, to
+    1e-13 of the bracket or an exact zero."""
+    stale = 0  # +1: lo moved last, −1: hi moved last
+    t = lo
+    for _ in range(100):
+        t = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+        if not lo < t < hi:
+            t = 0.5 * (lo + hi)
+        ft = f(t)
+        if ft == 0.0:
+            return t
+        if ft > 0.0:
+            lo, f_lo = t, ft
+            if stale > 0:
+                f_hi *= 0.5
+            stale = 1
+        else:
+            hi, f_hi = t, ft
+            if stale < 0:
+                f_lo *= 0.5
+            stale = -1
+        if hi - lo <= 1e-13 * (1.0 + abs(t)):
+            break
+    return t
+
+
+def _golden_min(f, lo: float, hi: float, steps: int) -> float:
+    """The smallest value of ``f`` found by golden-section search on [lo, hi] in ``steps`` steps
+    (the bracket shrinks by 0.618 a step)."""
+    x1, x2 = hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo)
+    f1, f2 = f(x1), f(x2)
+    for _ in range(steps):
+        if f1 <= f2:
+            hi, x2, f2 = x2, x1, f1
+            x1 = hi - _GOLDEN * (hi - lo)
+            f1 = f(x1)
+        else:
+            lo, x1, f1 = x1, x2, f2
+            x2 = lo + _GOLDEN * (hi - lo)
+            f2 = f(x2)
+    return min(f1, f2)

@@ -282,11 +282,14 @@ class Lobbying:
             return base, [1.0] * len(base)
         rows = align.tolist()
         power, kappa = self._power_list, self.boost
+        members: dict[int, list[int]] = {}  # each coalition's members, in index order
+        for j, lab in enumerate(labels):
+            members.setdefault(lab, []).append(j)
         boost = []
         for k, f in enumerate(self._firm_list):
-            mine, row, backing = labels[f], rows[f], 0.0
-            for j, lab in enumerate(labels):
-                if lab == mine and j != f and row[j] > 0:
+            row, backing = rows[f], 0.0
+            for j in members[labels[f]]:
+                if j != f and row[j] > 0:
                     backing += row[j] * power[j]
             b = 1.0 + kappa * backing
             boost.append(b)

@@ -74,6 +74,13 @@ def value(z: float, c: float, quad: bool) -> float:
     return z if c == 1.0 else z**c
 
 
+def slope(z: float, c: float, quad: bool) -> float:
+    """v'(z) for 0 < z < 1: 2(1 − z) (quadratic) or c z**(c − 1) (power)."""
+    if quad:
+        return 2.0 * (1.0 - z)
+    return 1.0 if c == 1.0 else c * z ** (c - 1.0)
+
+
 def inverse(y: float, c: float, quad: bool) -> float:
     """The smallest z in [0, 1] with v(z) ≥ y (up to a few ulps)."""
     if y <= 0.0:
@@ -96,12 +103,13 @@ class OpposedIssues:
     the grid values, ascending. Every curvature must be ≤ 1 (concave values).
     """
 
-    __slots__ = ("n", "a", "b", "cp", "qp", "kind", "k", "e", "alpha", "beta", "grids", "gy",
-                 "flat", "curved", "total", "start", "rows", "jumps", "stepped")
+    __slots__ = ("n", "a", "b", "cp", "qp", "co", "qo", "kind", "k", "e", "alpha", "beta", "grids",
+                 "gy", "flat", "curved", "total", "start", "rows", "jumps", "stepped")
 
     def __init__(self, a, b, cp, qp, co, qo, grids, grid_values=None) -> None:
         n = self.n = len(a)
         self.a, self.b, self.cp, self.qp = list(a), list(b), list(cp), list(qp)
+        self.co, self.qo = list(co), list(qo)
         self.kind, self.k, self.e = [0] * n, [0.0] * n, [0.0] * n
         self.alpha, self.beta = [0.0] * n, [0.0] * n
         for i in range(n):
@@ -217,6 +225,35 @@ class OpposedIssues:
                 dg += a * dv * z * (1.0 - z) / (p * (1.0 - z) + q * z)
         return zs, g, dg, gc
 
+    @property
+    def smooth(self) -> bool:
+        """Whether every opposed issue is curved for one side at least and continuous: then each
+        λ > 0 gives one frontier point (:meth:`curve`) and the frontier is that curve, with no
+        linear piece (an issue linear for both sides is conceded whole at one λ) and no steps."""
+        return not self.flat and not self.stepped
+
+    def curve(self, t: float, us: list[float]) -> tuple[float, float]:
+        """The proposer's and the responder's values on the opposed issues at the KKT point of
+        log λ = ``t`` (only where :attr:`smooth`): the frontier read off by its multiplier, with no
+        search for a level. ``us`` as in :meth:`_at` (a list of NaN at first; it is updated)."""
+        zs, g, _, _ = self._at(t, us)
+        b, co, qo = self.b, self.co, self.qo
+        h = 0.0
+        for i in range(self.n):
+            h += b[i] * value(1.0 - zs[i], co[i], qo[i])
+        return g, h
+
+    def multiplier(self, zs: list[float]) -> float:
+        """log λ of a KKT point ``zs`` (only where :attr:`smooth`), read off an issue inside its
+        range, where b v_o'(1 − z) = λ a v_p'(z); NaN when every issue is at an end of its range
+        (the level is then an end of the frontier, where no single λ holds)."""
+        for i in range(self.n):
+            z = zs[i]
+            if 0.0 < z < 1.0:
+                return math.log(self.b[i] * slope(1.0 - z, self.co[i], self.qo[i])
+                                / (self.a[i] * slope(z, self.cp[i], self.qp[i])))
+        return math.nan
+
     def solve(self, need: float, warm: list | None = None) -> list[float]:
         """The proposer's z on each issue: worth ≥ ``need`` to it, the most to the responder.
         ``warm`` (a list, empty at first) holds the last log λ of the same plan and the last logit
@@ -305,8 +342,8 @@ class OpposedIssues:
                     low, high = bisect_left(grid, lo_zs[i]), bisect_left(grid, best[0][i])
                     for m in range(low, high if high - low <= 2 else low):
                         r = self._step_ratio(i, m)
-                        if 0.0 < r < math.inf and tl < math.log(r) < th:
-                            inside.append((abs(math.log(r) - new), math.log(r), (i, m)))
+                        if 0.0 < r < math.inf and tl < (log_r := math.log(r)) < th:
+                            inside.append((abs(log_r - new), log_r, (i, m)))
                 if inside:
                     _, new, jump = min(inside)
             t = new

@@ -153,7 +153,7 @@ def test_without_a_tracker_coalitions_split_those_who_gain_from_those_who_lose(p
 
 
 def test_the_pareto_distance_with_concave_values_is_measured_on_the_curve():
-    """The default scenario has concave values: a summary's Pareto distance (17 traced levels,
+    """The default scenario has concave values: a summary's Pareto distance (9 traced levels,
     refined on the exact curve) is never more than the distance to any of 2,001 exact frontier
     points, and within 1e-4 of the nearest of them."""
     import math
@@ -171,4 +171,28 @@ def test_the_pareto_distance_with_concave_values_is_measured_on_the_curve():
         nearest = min(math.hypot(float(raw[a]) - x, float(raw[b]) - y) for x, y in dense.points.tolist())
         assert result["pareto_distance"] <= nearest + 1e-12
         assert result["pareto_distance"] >= nearest - 1e-4
+        model.release()
+
+
+def test_the_concave_pareto_distance_is_the_same_read_off_the_multiplier_as_searched_by_level():
+    """Where the frontier is one smooth curve (the default scenario) the distance is found on the
+    curve parametrised by the multiplier; searching a's level instead (the way for frontiers with
+    linear pieces or steps) gives the same distance to 1e-9."""
+    import math
+
+    from bargaining_chips.model import NegotiationModel
+    from bargaining_chips.model.metrics import SUMMARY_SAMPLES, _raw_utilities, frontier
+
+    for seed in range(4):
+        model = NegotiationModel("us_japan_2025", seed=seed, collect=False)
+        model.run()
+        a, b = model.setup.governments
+        raw = _raw_utilities(model) if model.outcome.agreement else model.reservation
+        front = frontier(model, SUMMARY_SAMPLES)
+        assert front.knots is not None and all(map(math.isfinite, front.knots[1:-1]))
+        on_curve = front.distance(float(raw[a]), float(raw[b]))
+        front.knots = None  # the search on a's level
+        by_level = front.distance(float(raw[a]), float(raw[b]))
+        assert on_curve == pytest.approx(by_level, rel=1e-9, abs=1e-12)
+        assert on_curve <= by_level + 1e-12
         model.release()

@@ -318,3 +318,29 @@ def test_a_value_linear_but_for_its_last_bit_concedes_on_a_grid_as_a_linear_one(
         space = compile_scenario(spec).space
         offers[c] = [space.offer_at(1, level, space.weights, (0,)).tolist() for level in levels]
     assert offers[0.9999999999999999] == offers[1.0]
+
+
+def test_the_frontier_read_off_the_multiplier_is_the_efficient_offer_of_its_level():
+    """On a smooth frontier (every opposed issue curved and continuous) the point of log λ = t
+    (OpposedIssues.curve) is the efficient offer worth that level to the proposer, and the
+    multiplier read off that offer is t again."""
+    import math
+
+    from bargaining_chips.model import load_scenario
+    from bargaining_chips.model.compiled import compile_scenario
+
+    space = compile_scenario(load_scenario()).space
+    a, b = 0, 1
+    plan = space.plan(a, space.weights, (b,))
+    programme = space.frontier_programme(plan)
+    assert programme is not None and programme.smooth
+    settled_a, settled_b = plan[4][1], space.settled_utility(b, plan, space.weights)
+    us = [math.nan] * programme.n
+    for level in (0.2, 0.45, 0.7, 0.9):
+        zs = programme.solve(level - settled_a)
+        t = programme.multiplier(zs)
+        g, h = programme.curve(t, us)
+        terms = space.offer_from_plan(plan, level, snap=False)
+        assert settled_a + g == pytest.approx(level, abs=1e-9)
+        assert settled_b + h == pytest.approx(space.utility(b, terms, space.weights), abs=1e-9)
+    assert math.isnan(programme.multiplier([1.0] * programme.n))  # an end: no single λ

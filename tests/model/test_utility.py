@@ -153,3 +153,46 @@ def test_offer_at_hits_the_level_with_curvature(fixture_path, level, c):
     space = compile_scenario(spec).space
     terms = space.offer_at(0, level, space.weights, (1,), snap=False)
     assert space.utility(0, terms, space.weights) == pytest.approx(level, abs=1e-9)
+
+
+def test_a_run_keeps_the_values_of_the_terms_it_reads_again(default):
+    """Preferences.values: the space's values, read-only, the same array when the same terms
+    come back (also after the weights moved: values depend on no weight), at most VALUES_KEPT."""
+    from bargaining_chips.model.utility import Preferences
+
+    space = default.space
+    prefs = Preferences(space, space.weights.copy())
+    terms = space.lo + 0.3 * space.span
+    kept = prefs.values(terms)
+    assert np.array_equal(kept, space.values(terms)) and not kept.flags.writeable
+    prefs.weights[0] *= 1.0
+    prefs.moved()
+    assert prefs.values(terms.copy()) is kept
+    assert np.array_equal(prefs.utilities(terms), space.utilities(terms, prefs.weights))
+    for k in range(3 * Preferences.VALUES_KEPT):
+        prefs.values(space.lo + (k / 100) * space.span)
+    assert len(prefs._values) <= Preferences.VALUES_KEPT
+
+
+def test_runs_that_reach_the_same_weights_share_their_offer_plan(default):
+    """UtilitySpace.shared_plan: one plan per content of the weights (not per array), another for
+    other weights, at most PLANS_KEPT kept; its offers are those of a plan made afresh."""
+    from bargaining_chips.model.utility import PLANS_KEPT
+
+    space = default.space
+    space.plan_memo.clear()
+    w = space.weights.copy()
+    plan = space.shared_plan(0, w, (1,))
+    assert space.shared_plan(0, w.copy(), (1,)) is plan
+    moved = w.copy()
+    moved[0] = np.roll(moved[0], 1)
+    assert space.shared_plan(0, moved, (1,)) is not plan
+    fresh = space.plan(0, w, (1,))
+    for level in (0.4, 0.8):
+        assert np.array_equal(space.offer_from_plan(plan, level), space.offer_from_plan(fresh, level))
+    for k in range(PLANS_KEPT + 5):
+        other = w.copy()
+        other[0, 0] += k * 1e-6
+        space.shared_plan(0, other, (1,))
+    assert len(space.plan_memo) <= PLANS_KEPT
+    space.plan_memo.clear()
