@@ -168,8 +168,8 @@ class Beliefs:
         """``g``'s believed weights of ``o`` now, and whether they are the truth itself."""
         est = self._pairs[(g, o)].model.weights
         start, now = self._start_w[o], self._prefs.weights[o]
-        if np.allclose(est, start, rtol=0.0, atol=EXACT):
-            return now, True
+        if all(abs(a - b) <= EXACT for a, b in zip(est.tolist(), start.tolist(), strict=True)):
+            return now, True  # (a loop over a few issues: np.allclose cost 0.26 ms a call)
         moved = np.maximum(est + (now - start), 0.0)
         total = moved.sum()
         return (moved / total if total > 0 else est), False

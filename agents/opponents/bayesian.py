@@ -9,7 +9,7 @@ probability over pairs (w_k, r_j) of a weight hypothesis and a reservation hypot
   ``max_hypotheses`` of them (n ≤ 7 by default), else ``max_hypotheses`` rankings drawn from the
   run's generator. Their prior probability is the prior's Dirichlet density at each (uniform for
   the uniform Dirichlet); a point prior has its own weights as the one hypothesis;
-* reservation hypotheses are ``levels`` values evenly spaced over the prior's interval (one under a
+* reservation hypotheses are ``levels`` values (7 by default) evenly spaced over the prior's interval (one under a
   point prior), equally likely.
 
 The opponent is assumed to concede in time from its best towards its reservation (Zeng & Sycara;
@@ -25,6 +25,7 @@ linear in issues × hypotheses. The estimates are the posterior means of w and r
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 
@@ -38,12 +39,22 @@ def ranking_hypotheses(n: int, limit: int, rng: np.random.Generator) -> np.ndarr
     """Weight vectors of issue rankings (one row per ranking): all n! when n! ≤ ``limit``, else
     ``limit`` rankings drawn from ``rng``. The issue ranked ρ-th least important weighs
     2ρ / (n(n + 1))."""
-    levels = 2.0 * np.arange(1, n + 1) / (n * (n + 1))
     if math.factorial(n) <= limit:
-        orders = np.array(list(itertools.permutations(range(n))), dtype=int).reshape(-1, n)
-    else:
-        orders = np.array([rng.permutation(n) for _ in range(limit)], dtype=int)
-    return levels[orders]
+        return _every_ranking(n)
+    levels = 2.0 * np.arange(1, n + 1) / (n * (n + 1))
+    return levels[np.array([rng.permutation(n) for _ in range(limit)], dtype=int)]
+
+
+@functools.lru_cache(maxsize=16)
+def _every_ranking(n: int) -> np.ndarray:
+    """Every ranking's weight vector, built once per number of issues (read-only: 5,040 rows for
+    the default scenario's 7 issues took 12 ms to build, a third of a private run)."""
+    levels = 2.0 * np.arange(1, n + 1) / (n * (n + 1))
+    orders = np.fromiter(itertools.chain.from_iterable(itertools.permutations(range(n))),
+                         dtype=np.intp).reshape(-1, n)
+    out = levels[orders]
+    out.flags.writeable = False
+    return out
 
 
 class BayesianModel(OpponentModel):
@@ -53,7 +64,7 @@ class BayesianModel(OpponentModel):
 
     name = "bayesian"
 
-    def __init__(self, sigma: float = 0.1, beta: float = 1.0, levels: int = 11,
+    def __init__(self, sigma: float = 0.1, beta: float = 1.0, levels: int = 7,
                  max_hypotheses: int = 5040) -> None:
         self.sigma = check_range("sigma", sigma, 0.0, 10.0, open_lo=True)
         self.beta = check_range("beta", beta, 0.0, 100.0, open_lo=True)

@@ -79,7 +79,7 @@ def test_the_bayesian_posterior_finds_the_ranking_and_the_reservation():
     w = np.array([0.05, 0.1, 0.15, 0.3, 0.4])
     m = BayesianModel(sigma=0.05)
     m.begin(UNIFORM, np.random.default_rng(0))
-    assert m.hypotheses == 120 * 11
+    assert m.hypotheses == 120 * 7
     for k in range(30):
         t = k / 29
         budget = (1 - 0.3) * t

@@ -150,4 +150,4 @@ def test_hypotheses_drawn_from_the_runs_generator_replay():
     np.random.seed(2)
     b.run()
     assert a.rows == b.rows
-    assert a.beliefs.model_of(a.setup.index("US"), a.setup.index("Japan")).hypotheses == 50 * 11
+    assert a.beliefs.model_of(a.setup.index("US"), a.setup.index("Japan")).hypotheses == 50 * 7

@@ -38,3 +38,36 @@ def tau_by_round_20(model_name: str, seed: int) -> float:
 def test_a_learner_ranks_the_opponents_issues_by_round_20(model_name):
     taus = np.array([tau_by_round_20(model_name, s) for s in range(SEEDS)])
     assert (taus >= 0.8).mean() >= 0.8, (model_name, np.sort(taus)[:20])
+
+
+def pareto_distance(seed: int, information: str, belief: dict | None) -> float:
+    """The deal's distance to the Pareto frontier on the synthetic domain, both sides' weights
+    drawn per seed; ``belief`` is what each side holds of the other (None: the default prior)."""
+    from bargaining_chips.model.metrics import summary
+
+    issues = list(load_scenario("synthetic_5").issues)
+    rng = np.random.default_rng(seed)
+    over = {"actors.Seller.weights": dict(zip(issues, rng.dirichlet(np.ones(5)).tolist(), strict=True)),
+            "actors.Buyer.weights": dict(zip(issues, rng.dirichlet(np.ones(5)).tolist(), strict=True)),
+            "protocol.information": information}
+    if belief is not None:
+        over["actors.Buyer.beliefs"] = {"Seller": belief}
+        over["actors.Seller.beliefs"] = {"Buyer": belief}
+    m = NegotiationModel(load_scenario("synthetic_5", over), seed=seed, collect=False)
+    m.run()
+    s = summary(m)
+    return s["pareto_distance"] if s["agreement"] else np.nan
+
+
+def test_private_information_costs_efficiency_and_learning_wins_most_of_it_back():
+    """Stylised fact over 200 seeds: deals are further from the Pareto frontier under private
+    information than under complete information, and a learning model narrows the gap. Figures
+    reached (mean distance): complete 0.000, a fixed belief (equal weights, reservation 0.5) 0.027,
+    the Bayesian model from the uninformed prior 0.0045. About 12 s."""
+    fixed = {"weights": {i: 0.2 for i in "abcde"}, "reservation": 0.5}
+    complete = np.array([pareto_distance(s, "complete", None) for s in range(SEEDS)])
+    static = np.array([pareto_distance(s, "private", fixed) for s in range(SEEDS)])
+    learning = np.array([pareto_distance(s, "private", {"model": "bayesian"}) for s in range(SEEDS)])
+    assert np.nanmean(complete) < 1e-9
+    assert np.nanmean(static) > np.nanmean(learning) + 0.01
+    assert np.nanmean(learning) > np.nanmean(complete)
