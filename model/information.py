@@ -112,10 +112,14 @@ class Beliefs:
         for g in setup.governments:
             sign = space.sign.copy()
             tables = spec.actors[names[g]].beliefs
+            plan = spec.actors[names[g]].strategy
+            composed = plan.params.get("model") if plan is not None else None
             for o in setup.governments:
                 if o == g:
                     continue
                 belief = tables.get(names[o]) or BeliefSpec()
+                if composed is not None:  # a BOA composition names its opponent model
+                    belief = belief.model_copy(update={"model": composed})
                 for issue, direction in belief.prefers.items():
                     sign[o, space.issue_names.index(issue)] = 1.0 if direction == "high" else -1.0
                 prior = prior_of(belief, spec)

@@ -158,10 +158,19 @@ class IssueSpec(_Frozen):
 
 
 class StrategySpec(BaseModel):
-    """A strategy by its registered name; every other key is a parameter of that strategy."""
+    """A strategy by its registered name; every other key is a parameter of that strategy. A table
+    with a ``bidding`` key and no name is a BOA composition (``name = "boa"``,
+    :mod:`agents.strategies.boa`): ``{ bidding = "...", model = "...", accept = "..." }``."""
 
     model_config = ConfigDict(frozen=True, extra="allow")
     name: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _composition(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "name" not in data and "bidding" in data:
+            return {"name": "boa", **data}
+        return data
 
     @property
     def params(self) -> dict[str, Any]:

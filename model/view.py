@@ -149,6 +149,14 @@ class TableView(NegotiationView):
     def utility(self, terms: np.ndarray) -> float:
         return self.utility_of(self.actor, terms)
 
+    def weights_of(self, actor: int) -> np.ndarray:
+        return self._model.weights[actor]
+
+    @property
+    def issue_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        space = self._model.setup.space
+        return space.lo, space.span
+
     def utility_of(self, actor: int, terms: np.ndarray) -> float:
         return self._prefs.utility(actor, terms)
 
@@ -225,6 +233,11 @@ class BeliefView(TableView):
         if actor == self.actor:
             return self._prefs.utility(actor, terms)
         return self._beliefs.view_of(self.actor)[0].utility(actor, terms)
+
+    def weights_of(self, actor: int) -> np.ndarray:
+        if actor == self.actor:
+            return self._model.weights[actor]
+        return self._beliefs.view_of(self.actor)[0].weights[actor]
 
     def offer_at(self, level: float) -> np.ndarray:
         return self._beliefs.view_of(self.actor)[0].offer_at(self.actor, level, self.opponents)
