@@ -191,7 +191,7 @@ def trade_off(view: NegotiationView, level: float, efficient: np.ndarray, their:
         if view.utility(anchor) < level:
             continue
         a, b = 0.0, 1.0
-        for _ in range(40):
+        for _ in range(30):
             mid = 0.5 * (a + b)
             a, b = (a, mid) if view.utility(x_o + mid * (anchor - x_o)) >= level else (mid, b)
         y = x_o + b * (anchor - x_o)
