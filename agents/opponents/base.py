@@ -114,20 +114,27 @@ class OpponentModel:
         return f"{type(self).__name__}({inner})"
 
 
+#: Two weights closer than this rank as equal in :func:`kendall_tau`.
+TIE = 1e-9
+
+
 def kendall_tau(estimate: np.ndarray, truth: np.ndarray) -> float:
     """Kendall's τ-b between two weight vectors: +1 when they rank the issues alike, −1 when
-    reversed, ties counted as in Kendall (1945). NaN when either vector is constant (no ranking)."""
+    reversed, ties counted as in Kendall (1945). Weights within :data:`TIE` of each other are
+    tied (a posterior mean of equal weights differs by rounding only). NaN when either vector is
+    constant (no ranking)."""
     a, b = np.asarray(estimate, dtype=float).tolist(), np.asarray(truth, dtype=float).tolist()
     n = len(a)
     concordant = discordant = ties_a = ties_b = 0
     for i in range(n):
         for j in range(i + 1, n):
             da, db = a[i] - a[j], b[i] - b[j]
-            if da == 0.0 and db == 0.0:
+            tie_a, tie_b = abs(da) <= TIE, abs(db) <= TIE
+            if tie_a and tie_b:
                 continue
-            if da == 0.0:
+            if tie_a:
                 ties_a += 1
-            elif db == 0.0:
+            elif tie_b:
                 ties_b += 1
             elif (da > 0.0) == (db > 0.0):
                 concordant += 1
