@@ -17,6 +17,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
+from bargaining_chips.model.analysis import Frontier
 from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.errors import UserError
 from bargaining_chips.model.loader import load_scenario
@@ -74,6 +77,53 @@ def _scenario(spec: str, scenario: str, pairing: str) -> tuple[Scenario, str, st
     return loaded, first, second
 
 
+_GOLDEN = (math.sqrt(5) - 1) / 2
+
+
+def nash_utilities(front: Frontier, power: float) -> tuple[float, float] | None:
+    """The (generalised) Nash point's utilities (a's, b's) on ``front``, as
+    :meth:`~model.analysis.Frontier.nash` finds it, at a quarter of its cost: the frontier's
+    traced points bracket the maximum of α log(u_a − d_a) + (1 − α) log(u_b − d_b) (log-concave
+    along the frontier), then 40 golden-section steps on a's level refine it (within 1e-8 of
+    the level). Discrete deal spaces, and a bracket with no traced point above disagreement,
+    are left to ``Frontier.nash``. (On the default scenario under private information the exact
+    search was 57% of a match's time.)"""
+    da, db = front.d
+
+    def objective(ua: float, ub: float) -> float:
+        if ua <= da or ub <= db:
+            return -math.inf
+        return power * math.log(ua - da) + (1 - power) * math.log(ub - db)
+
+    if front.deals is not None:
+        point = front.nash(power)
+        return None if point is None else point.utilities
+    values = [objective(float(ua), float(ub)) for ua, ub in front.points]
+    k = int(np.argmax(values))
+    if not math.isfinite(values[k]):
+        point = front.nash(power)
+        return None if point is None else point.utilities
+    levels = front.levels
+    lo, hi = float(levels[max(k - 1, 0)]), float(levels[min(k + 1, len(levels) - 1)])
+
+    def f(level: float) -> float:
+        return objective(*front.point(level).utilities)
+
+    x1, x2 = hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo)
+    f1, f2 = f(x1), f(x2)
+    for _ in range(40):
+        if f1 < f2:
+            lo, x1, f1 = x1, x2, f2
+            x2 = lo + _GOLDEN * (hi - lo)
+            f2 = f(x2)
+        else:
+            hi, x2, f2 = x2, x1, f1
+            x1 = hi - _GOLDEN * (hi - lo)
+            f1 = f(x1)
+    best = front.point((lo + hi) / 2).utilities
+    return best if objective(*best) >= values[k] else tuple(map(float, front.points[k]))
+
+
 def play_match(params: Mapping[str, Any], seed: int) -> dict[str, Any]:
     """Play one match (see the module docstring) and return its row."""
     spec, first, second = _scenario(params[SPEC], params[SCENARIO], params[PAIRING])
@@ -91,9 +141,9 @@ def play_match(params: Mapping[str, Any], seed: int) -> dict[str, Any]:
         nash_distance = None
         front = frontier(model, SUMMARY_SAMPLES)
         if front is not None:  # its first government's power is the scenario's first's
-            point = front.nash(nash_power(spec))
+            point = nash_utilities(front, nash_power(spec))
             if point is not None:
-                na, nb = point.utilities if front.a == a else point.utilities[::-1]
+                na, nb = point if front.a == a else point[::-1]
                 nash_distance = math.hypot(ua - na, ub - nb)
         beliefs = s.get("beliefs") or {}
         return {

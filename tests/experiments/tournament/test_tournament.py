@@ -135,3 +135,21 @@ def test_the_command_line(tmp_path):
                           "--out", str(tmp_path / "x")], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
     assert json.loads((tmp_path / "out" / "manifest.json").read_text())["status"] == "complete"
+
+
+@pytest.mark.parametrize(("scenario", "overrides"), [
+    ("us_japan_2025", {"protocol.information": "private"}), ("synthetic_5", {}), ("faratin", {}),
+])
+def test_the_match_nash_point_is_the_frontiers(scenario, overrides):
+    from bargaining_chips.experiments.tournament.match import nash_utilities
+    from bargaining_chips.model import NegotiationModel, load_scenario
+    from bargaining_chips.model.metrics import SUMMARY_SAMPLES, frontier
+    from bargaining_chips.model.solutions import nash_power
+
+    spec = load_scenario(scenario, overrides)
+    for seed in range(3):
+        m = NegotiationModel(spec, seed=seed, collect=False)
+        m.run()
+        front = frontier(m, SUMMARY_SAMPLES)
+        exact = front.nash(nash_power(spec))
+        assert nash_utilities(front, nash_power(spec)) == pytest.approx(exact.utilities, abs=1e-7)
