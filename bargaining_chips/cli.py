@@ -49,7 +49,7 @@ examples:
   python run.py sweep experiments/configs/deadline_credibility.toml --out results/deadline
   python run.py summarize results/deadline       outcome means with confidence intervals
   python run.py sensitivity experiments/configs/sobol_default.toml --out results/sobol
-  python run.py tournament experiments/configs/tournament.toml --out results/tournament
+  python run.py tournament experiments/configs/tournaments/strategy_ranking.toml --out results/tournament
   python run.py validate                         the classic bargaining results, PASS/FAIL
   python run.py check my_scenario.toml           validate a scenario or config without running it
   python run.py schema > scenario.schema.json    the scenario's JSON Schema, for editors

@@ -9,7 +9,7 @@ from bargaining_chips.experiments.cli import arguments
 
 EPILOG = """\
 examples:
-  python run.py tournament experiments/configs/tournament.toml --out results/tournament
+  python run.py tournament experiments/configs/tournaments/strategy_ranking.toml --out results/tournament
   python run.py tournament CONFIG --out DIR --backend serial       debug in one process
 
 Every strategy of the config meets every other, in each seat, on every scenario, for every seed,

@@ -1,6 +1,6 @@
 """Tournament configs: strategies, scenarios and seeds, validated, then written as a sweep.
 
-Example (``experiments/configs/tournament.toml``)::
+Example (``experiments/configs/tournaments/strategy_ranking.toml``)::
 
     name = "ranking"
     root_seed = 2025

@@ -114,7 +114,7 @@ def test_bad_configs_name_the_field(change, field):
 
 
 def test_the_example_config_ranks_at_least_eight_strategies_on_two_domains():
-    config = load_tournament(ROOT / "experiments" / "configs" / "tournament.toml")
+    config = load_tournament(ROOT / "experiments" / "configs" / "tournaments" / "strategy_ranking.toml")
     assert len(config.strategies) >= 8
     assert {s.name for s in config.scenarios} == {"us_japan_2025", "synthetic_5"}
     assert any("bidding" in t for t in config.strategies.values())
