@@ -207,6 +207,24 @@ def check_beliefs(spec: Scenario) -> None:
                     f"one of {', '.join(sorted(MODEL_REGISTRY))}")
             _check_strategy(src, f"{where}.params", _ModelSpec(belief.model, belief.params),
                             MODEL_REGISTRY, kind="opponent model")
+    if spec.protocol.information != "private":
+        return
+    for name in governments:  # an equilibrium strategy solves a game of complete information
+        plan = spec.actors[name].strategy
+        cls = REGISTRY.get(plan.name) if plan is not None else None
+        if cls is None or cls.games is None:
+            continue
+        for other in governments:
+            belief = spec.actors[name].beliefs.get(other)
+            point = (belief is not None and belief.weights is not None
+                     and belief.concentration is None
+                     and isinstance(belief.reservation, int | float))
+            if other != name and not point:
+                raise ScenarioError(
+                    src, f"actors.{name}.beliefs.{other}",
+                    f"the equilibrium strategy {plan.name!r} plays a game of complete "
+                    "information; under private information give it a point belief (weights "
+                    "without concentration, and one reservation value)")
 
 
 class _ModelSpec:

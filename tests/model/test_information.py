@@ -151,3 +151,23 @@ def test_hypotheses_drawn_from_the_runs_generator_replay():
     b.run()
     assert a.rows == b.rows
     assert a.beliefs.model_of(a.setup.index("US"), a.setup.index("Japan")).hypotheses == 50 * 7
+
+
+def test_an_equilibrium_strategy_needs_point_beliefs_under_private_information():
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(str(THEORY / "rubinstein.toml"), {"protocol.information": "private"})
+    assert ".beliefs." in str(err.value) and "point belief" in str(err.value)
+
+
+@pytest.mark.parametrize("source", [
+    "tests/fixtures/three_governments.toml", "tests/fixtures/two_level.toml",
+    "model/scenarios/theory/zeuthen.toml", "model/scenarios/theory/faratin.toml",
+])
+def test_uninformed_priors_play_every_protocol(source):
+    for seed in range(3):
+        m = NegotiationModel(load_scenario(str(ROOT / source), {"protocol.information": "private"}),
+                             seed=seed)
+        m.run()
+        s = summary(m)
+        assert s["information"] == "private" and len(s["beliefs"]) == len(m.setup.governments) * (
+            len(m.setup.governments) - 1)
