@@ -2,8 +2,9 @@
 
 Strategies never reach into the model. :class:`NegotiationView` declares everything a strategy may
 read: the round, its relative time, the offers made so far, its own and the other governments'
-current utilities (information is complete: preferences at the table are common knowledge, a
-stated assumption of the model, see docs/ODD.md), their reservation utilities and discount factors,
+current utilities (under complete information, the default, preferences at the table are common
+knowledge; under private information the others' are what this government believes of them, see
+docs/ODD.md), their reservation utilities and discount factors,
 what the protocol fixes in advance (who proposes, how many votes pass a proposal), what its home
 would ratify, and the model's seeded random generator for stochastic play.
 
@@ -138,6 +139,16 @@ class NegotiationView(Protocol):
 
     def utility(self, terms: np.ndarray) -> float:
         """This actor's utility of ``terms`` under its current weights."""
+        ...
+
+    def weights_of(self, actor: int) -> np.ndarray:
+        """Actor ``actor``'s issue weights now, as this government knows them (under private
+        information: as it believes them)."""
+        ...
+
+    @property
+    def issue_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each issue's lower end and the length of its range, in the issues' own units."""
         ...
 
     def utility_of(self, actor: int, terms: np.ndarray) -> float:

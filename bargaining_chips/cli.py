@@ -19,6 +19,7 @@ import sys
 COMMAND_MODULES = (
     "bargaining_chips.experiments.cli.run",
     "bargaining_chips.experiments.cli.sweep",
+    "bargaining_chips.experiments.cli.tournament",
     "bargaining_chips.experiments.cli.theory",
     "bargaining_chips.experiments.cli.author",
     "bargaining_chips.viz.cli",
@@ -48,6 +49,7 @@ examples:
   python run.py sweep experiments/configs/deadline_credibility.toml --out results/deadline
   python run.py summarize results/deadline       outcome means with confidence intervals
   python run.py sensitivity experiments/configs/sobol_default.toml --out results/sobol
+  python run.py tournament experiments/configs/tournaments/strategy_ranking.toml --out results/tournament
   python run.py validate                         the classic bargaining results, PASS/FAIL
   python run.py check my_scenario.toml           validate a scenario or config without running it
   python run.py schema > scenario.schema.json    the scenario's JSON Schema, for editors

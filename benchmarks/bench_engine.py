@@ -12,7 +12,9 @@ Prints, in one process:
    issues, linear (the knapsack rule) and concave (mixed power and quadratic values: the KKT
    solver of model/offers.py), at successive levels as a conceding proposer asks for them, and
    the default scenario (concave values: power for the US, quadratic for Japan) against the
-   same scenario with its values made linear, in runs/s.
+   same scenario with its values made linear, in runs/s;
+6. private information with the Bayesian opponent model against complete information (the default
+   scenario and the synthetic 5-issue domain), per run and per round played (target: at most 3x).
 
 Usage: python benchmarks/bench_engine.py [--runs N] [--memory-runs N]
 Figures are medians of repeated batches measured in this one run; the machine is shared and noisy,
@@ -173,6 +175,32 @@ def offer_call_us(n_issues: int, concave: bool, calls: int = 5000, batches: int 
     return statistics.median(times)
 
 
+def rounds_played(spec, runs: int) -> float:
+    """Mean rounds played over seeds 0..runs−1 (a belief can change how long the talks last)."""
+    total = 0
+    for seed in range(runs):
+        model = NegotiationModel(spec, seed=seed, collect=False)
+        model.run()
+        total += model.outcome.round_index + 1
+        model.release()
+    return total / runs
+
+
+def print_private_information(runs: int) -> None:
+    """Private information with the Bayesian opponent model (the uninformed prior: every issue
+    ranking × 11 reservation levels) against complete information, per run and per round played
+    (issue #15's target: at most 3x); on the default scenario and the synthetic 5-issue domain."""
+    for name in ("us_japan_2025", "synthetic_5"):
+        complete = load_scenario(name, {"protocol.information": "complete"})
+        private = load_scenario(name, {"protocol.information": "private"})
+        med_c, _ = time_runs(complete, runs)
+        med_p, rate_p = time_runs(private, runs)
+        per_round = (med_p / rounds_played(private, 10)) / (med_c / rounds_played(complete, 10))
+        print(f"private information, Bayesian model ({name}): {rate_p:,.0f} runs/s, "
+              f"{med_p / med_c:.2f}x the time per run of complete information, "
+              f"{per_round:.2f}x per round played")
+
+
 def rss_mb() -> float:
     """Current resident set size in MB (Linux /proc)."""
     with open("/proc/self/statm") as fh:
@@ -237,6 +265,7 @@ def main() -> None:
     print(f"default scenario with its values made linear: {rate_l:,.0f} runs/s; as it is, with "
           f"concave values (power for the US, quadratic for Japan): {rate_q:,.0f} runs/s "
           f"({med_q / med_l:.2f}x the time per run)")
+    print_private_information(args.runs)
 
     print(f"\nmemory over {args.memory_runs:,} consecutive default runs:")
     before = rss_mb()

@@ -113,6 +113,7 @@ def summary(model: NegotiationModel) -> dict:
         "first_deadline_round": first_deadline + 1,
         "concessions": concessions(model),
         **two_level(model),
+        **(model.beliefs.summary() if getattr(model, "beliefs", None) is not None else {}),
     }
 
 

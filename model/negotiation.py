@@ -35,6 +35,7 @@ from bargaining_chips.model.coalitions import CoalitionTracker
 from bargaining_chips.model.collect import make_datacollector
 from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.events import DeadlinePassed, EndReason, Event
+from bargaining_chips.model.information import Beliefs
 from bargaining_chips.model.loader import load_scenario, scenario_from_dict
 from bargaining_chips.model.lobbying import LobbyMove, LobbyRound
 from bargaining_chips.model.overrides import scenario_tables
@@ -42,7 +43,7 @@ from bargaining_chips.model.protocols import PROTOCOLS
 from bargaining_chips.model.ratification import Domestic
 from bargaining_chips.model.scenario import Scenario
 from bargaining_chips.model.utility import Preferences
-from bargaining_chips.model.view import TableView
+from bargaining_chips.model.view import BeliefView, TableView
 
 
 def _root_seed(seed: Any, rng: Any) -> Any:
@@ -166,12 +167,18 @@ class NegotiationModel(mesa.Model):
         # The model builds its agents and hands each what it needs (the agents import nothing of
         # the model): a government its view of the talks and a fresh strategy object from the
         # scenario's strategy table, a firm its home and lobbying power.
+        # Under private information each government plays by its beliefs about the others
+        # (model.information); ``beliefs`` is None under complete information.
+        self.beliefs: Beliefs | None = None
+        if self.spec.protocol.information == "private":
+            self.beliefs = Beliefs(self.spec, setup, self.prefs, self.reservation, self.rng)
         names, actors = setup.actor_names, self.spec.actors
         self.governments: list[GovernmentAgent] = []
         for i in setup.governments:
             plan = actors[names[i]].strategy
             strategy = make_strategy(plan.name, **plan.params)
-            self.governments.append(GovernmentAgent(self, i, TableView(self, i), strategy))
+            view = TableView(self, i) if self.beliefs is None else BeliefView(self, i, self.beliefs)
+            self.governments.append(GovernmentAgent(self, i, view, strategy))
         self.firms = [
             FirmAgent(self, i, names[i], setup.home[i], float(setup.lobbying_power[i]))
             for i in setup.firms
@@ -398,6 +405,8 @@ class NegotiationModel(mesa.Model):
         row's dict is built when :attr:`rows` is first read.
         """
         self.offers.append(offer)
+        if self.beliefs is not None:  # the others learn from it (model.information)
+            self.beliefs.observe(offer, self.round_index)
         self._raw_rows.append(
             (self.round_index, offer, self.utilities(offer.terms), responses, thresholds,
              accepted, ratified)

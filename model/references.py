@@ -18,6 +18,7 @@ import difflib
 import inspect
 from typing import TYPE_CHECKING
 
+from bargaining_chips.agents.opponents import MODEL_REGISTRY
 from bargaining_chips.agents.strategies import REGISTRY, ParameterError
 from bargaining_chips.model.categorical import check_values, deal_space_problem
 from bargaining_chips.model.errors import ScenarioError
@@ -78,6 +79,7 @@ def check_references(spec: Scenario) -> None:
                     f"{who!r} is not a government; expected one of {', '.join(governments)}",
                 )
     _check_game(spec, REGISTRY)
+    check_beliefs(spec)
     rounds = spec.calendar.rounds
     if not rounds and spec.protocol.max_rounds is None:
         raise ScenarioError(src, "calendar.rounds", "give dated rounds, or protocol.max_rounds")
@@ -149,12 +151,13 @@ def _count(n: int | None) -> str:
     return {2: "two", 3: "three", 4: "four", 5: "five"}.get(n, str(n))
 
 
-def _check_strategy(src: str, where: str, strategy: StrategySpec, registry: dict) -> None:
+def _check_strategy(src: str, where: str, strategy: StrategySpec, registry: dict,
+                    kind: str = "strategy") -> None:
     cls = registry.get(strategy.name)
     if cls is None:
         raise ScenarioError(
             src, f"{where}.name",
-            f"unknown strategy {strategy.name!r}; expected one of {', '.join(sorted(registry))}",
+            f"unknown {kind} {strategy.name!r}; expected one of {', '.join(sorted(registry))}",
         )
     accepted = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
     for key in strategy.params:
@@ -171,6 +174,64 @@ def _check_strategy(src: str, where: str, strategy: StrategySpec, registry: dict
         raise ScenarioError(src, f"{where}.{err.param}", err.expected) from None
     except (ValueError, TypeError) as err:
         raise ScenarioError(src, where, str(err)) from None
+
+
+def check_beliefs(spec: Scenario) -> None:
+    """A government's beliefs (:mod:`model.scenario_information`) are about other governments,
+    name known issues and a registered opponent model with its parameters; a direction is
+    believed only of a numeric issue."""
+    src, governments = spec.origin, spec.governments
+    known = ", ".join(spec.issues)
+    for name, actor in spec.actors.items():
+        for other, belief in actor.beliefs.items():
+            where = f"actors.{name}.beliefs.{other}"
+            if actor.kind != "government":
+                raise ScenarioError(src, f"actors.{name}.beliefs", "only governments hold beliefs")
+            if other not in governments or other == name:
+                rest = ", ".join(g for g in governments if g != name)
+                raise ScenarioError(
+                    src, where, f"{other!r} is not another government; expected one of {rest}")
+            for table in ("weights", "prefers"):
+                for issue in getattr(belief, table) or {}:
+                    if issue not in spec.issues:
+                        raise ScenarioError(
+                            src, f"{where}.{table}.{issue}", f"unknown issue; expected one of {known}")
+                    if table == "prefers" and spec.issues[issue].categorical:
+                        raise ScenarioError(
+                            src, f"{where}.prefers.{issue}",
+                            "a categorical issue has no direction; leave it out")
+            cls = MODEL_REGISTRY.get(belief.model)
+            if cls is None:
+                raise ScenarioError(
+                    src, f"{where}.model", f"unknown opponent model {belief.model!r}; expected "
+                    f"one of {', '.join(sorted(MODEL_REGISTRY))}")
+            _check_strategy(src, f"{where}.params", _ModelSpec(belief.model, belief.params),
+                            MODEL_REGISTRY, kind="opponent model")
+    if spec.protocol.information != "private":
+        return
+    for name in governments:  # an equilibrium strategy solves a game of complete information
+        plan = spec.actors[name].strategy
+        cls = REGISTRY.get(plan.name) if plan is not None else None
+        if cls is None or cls.games is None:
+            continue
+        for other in governments:
+            belief = spec.actors[name].beliefs.get(other)
+            point = (belief is not None and belief.weights is not None
+                     and belief.concentration is None
+                     and isinstance(belief.reservation, int | float))
+            if other != name and not point:
+                raise ScenarioError(
+                    src, f"actors.{name}.beliefs.{other}",
+                    f"the equilibrium strategy {plan.name!r} plays a game of complete "
+                    "information; under private information give it a point belief (weights "
+                    "without concentration, and one reservation value)")
+
+
+class _ModelSpec:
+    """An opponent model's name and parameters, in the shape :func:`_check_strategy` reads."""
+
+    def __init__(self, name: str, params: dict) -> None:
+        self.name, self.params = name, params
 
 
 def check_two_level(spec: Scenario) -> None:

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bargaining_chips.model.scenario_information import BeliefSpec
 from bargaining_chips.model.scenario_two_level import (
     CoalitionSpec,
     EventSpec,
@@ -157,10 +158,19 @@ class IssueSpec(_Frozen):
 
 
 class StrategySpec(BaseModel):
-    """A strategy by its registered name; every other key is a parameter of that strategy."""
+    """A strategy by its registered name; every other key is a parameter of that strategy. A table
+    with a ``bidding`` key and no name is a BOA composition (``name = "boa"``,
+    :mod:`agents.strategies.boa`): ``{ bidding = "...", model = "...", accept = "..." }``."""
 
     model_config = ConfigDict(frozen=True, extra="allow")
     name: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _composition(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "name" not in data and "bidding" in data:
+            return {"name": "boa", **data}
+        return data
 
     @property
     def params(self) -> dict[str, Any]:
@@ -186,7 +196,8 @@ class ActorSpec(_Frozen):
     ``deadline_belief`` names the deadline the actor believes binding: its relative time reaches 1
     there. ``lobbying_power`` (firms) scales how hard it pushes its home government.
     ``ratification`` (governments) and ``pledges`` (firms) belong to the two-level game
-    (:mod:`model.scenario_two_level`).
+    (:mod:`model.scenario_two_level`). ``beliefs`` (governments, under private information) holds
+    its prior about each other government, by name (:mod:`model.scenario_information`).
     """
 
     kind: Literal["government", "firm"]
@@ -205,6 +216,7 @@ class ActorSpec(_Frozen):
     lobbying_power: float = Field(default=0.0, ge=0.0, le=1.0)
     ratification: RatificationSpec | None = None
     pledges: tuple[PledgeSpec, ...] = ()
+    beliefs: dict[str, BeliefSpec] = Field(default_factory=dict)
 
     @field_validator("values")
     @classmethod
@@ -296,7 +308,10 @@ class ProtocolSpec(_Frozen):
     ``lobbying_rate`` scales how far one round of lobbying moves a government's weights.
     ``type`` picks the protocol (:mod:`model.protocols`): ``alternating`` offers, the
     ``monotonic_concession`` protocol (simultaneous offers) or ``majority`` rule with random
-    recognition. ``budget`` states a division game for ``majority``: the issues are the
+    recognition. ``information`` is ``"complete"`` (every government knows the others'
+    preferences: the theory cases) or ``"private"`` (each knows its own and learns the others'
+    from their offers through an opponent model; :mod:`model.information`). ``budget`` states
+    a division game for ``majority``: the issues are the
     governments' shares of a budget of that size (see :class:`model.protocols.MajorityRule`).
     """
 
@@ -305,6 +320,7 @@ class ProtocolSpec(_Frozen):
     order: tuple[str, ...] | None = None
     max_rounds: int | None = Field(default=None, ge=1)
     lobbying_rate: float = Field(default=0.1, ge=0.0, le=1.0)
+    information: Literal["complete", "private"] = "complete"
 
     @field_validator("max_rounds")
     @classmethod

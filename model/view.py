@@ -3,7 +3,9 @@
 :class:`~agents.view.NegotiationView` (on the agents' side) declares what a strategy may read;
 :class:`TableView` implements it by reading the model's public state, live (the round, the offers,
 the weights and reservations lobbying has moved, the domestic side) and never writing it. The model
-builds one per government and hands it to the government's agent.
+builds one per government and hands it to the government's agent. Under private information
+(``protocol.information = "private"``) it builds a :class:`BeliefView` instead, which reads the other
+governments off the government's beliefs (:mod:`model.information`).
 
 The view reads the model through :class:`Viewed`, a structural type that declares the members it
 uses, so this module does not import the model's (which imports this one). Its utility and offer
@@ -22,6 +24,7 @@ from bargaining_chips.model.protocols import Protocol, Table
 
 if TYPE_CHECKING:
     from bargaining_chips.agents.messages import Offer
+    from bargaining_chips.model.information import Beliefs
     from bargaining_chips.model.ratification import Domestic
     from bargaining_chips.model.utility import Preferences
 
@@ -146,6 +149,14 @@ class TableView(NegotiationView):
     def utility(self, terms: np.ndarray) -> float:
         return self.utility_of(self.actor, terms)
 
+    def weights_of(self, actor: int) -> np.ndarray:
+        return self._model.weights[actor]
+
+    @property
+    def issue_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        space = self._model.setup.space
+        return space.lo, space.span
+
     def utility_of(self, actor: int, terms: np.ndarray) -> float:
         return self._prefs.utility(actor, terms)
 
@@ -191,3 +202,46 @@ class TableView(NegotiationView):
 
     def vetoes_at_table(self, offer: Offer) -> bool:
         return self._model.vetoes_at_table(self.actor, offer)
+
+
+class BeliefView(TableView):
+    """Government ``actor``'s view under private information: its own utility, reservation and
+    domestic side as in :class:`TableView`; of every other government, what it believes
+    (:class:`~model.information.Beliefs`): their utilities, reservations and the efficient offers
+    between them are read off its belief, which learns from their offers."""
+
+    def __init__(self, model: Viewed, actor: int, beliefs: Beliefs) -> None:
+        super().__init__(model, actor)
+        self._beliefs = beliefs
+
+    @property
+    def weights_key(self) -> bytes:
+        version = self._beliefs.version(self.actor).to_bytes(8, "little")
+        return self._model.weights.tobytes() + version
+
+    def reservation_of(self, actor: int) -> float:
+        if actor == self.actor:
+            return float(self._model.reservation[actor])
+        return float(self._beliefs.view_of(self.actor)[1][actor])
+
+    def share_issue_of(self, actor: int) -> int | None:
+        row = self._beliefs.view_of(self.actor)[0].weights[actor]
+        top = int(np.argmax(row))
+        return top if row[top] >= 1.0 - 1e-12 else None
+
+    def utility_of(self, actor: int, terms: np.ndarray) -> float:
+        if actor == self.actor:
+            return self._prefs.utility(actor, terms)
+        return self._beliefs.view_of(self.actor)[0].utility(actor, terms)
+
+    def weights_of(self, actor: int) -> np.ndarray:
+        if actor == self.actor:
+            return self._model.weights[actor]
+        return self._beliefs.view_of(self.actor)[0].weights[actor]
+
+    def offer_at(self, level: float) -> np.ndarray:
+        return self._beliefs.view_of(self.actor)[0].offer_at(self.actor, level, self.opponents)
+
+    def offer_for(self, actor: int, level: float) -> np.ndarray:
+        others = tuple(g for g in self._model.setup.governments if g != actor)
+        return self._beliefs.view_of(self.actor)[0].offer_at(actor, level, others)

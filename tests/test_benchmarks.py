@@ -73,3 +73,8 @@ def test_the_revision_comparison_runs_both_layouts_side_by_side():
     for task in ("default", "bilateral"):
         assert re.search(rf"{task}\s+8c8e9d3: [\d,]+ runs/s\s+HEAD: [\d,]+ runs/s\s+median ratio "
                          r"B/A [\d.]+", out), out
+
+
+def test_tournament_benchmark_prints_its_wall_time():
+    out = bench("bench_tournament.py", "--seeds", "1", "--strategies", "2", "--workers", "1")
+    assert re.search(r"= 8 matches on 1 workers: [\d.]+ s wall \([\d,]+ matches/s; 0 errors\)", out)

@@ -218,6 +218,31 @@ def NetworkPanel(model: DashboardModel):
         solara.HTML(tag="div", unsafe_innerHTML=network_html(network))
 
 
+def beliefs_html(lines: list[panels.BeliefLine]) -> str:
+    """Under private information, what each side believes of the other next to the truth: one
+    table per belief (issue, believed weight, true weight), its reservation and accuracy."""
+    if not lines:
+        return ""
+    parts = ['<div class="bc-panel" data-panel="beliefs"><div class="bc-heading">'
+             "What each side believes (private information)</div>"]
+    for b in lines:
+        when = "the prior" if b.round_no is None else f"after round {b.round_no}"
+        tau = "—" if b.kendall_tau is None else f"{b.kendall_tau:.2f}"
+        rows = "".join(
+            f"<tr><td>{_esc(label)}</td><td>{w:.2f}</td><td>{t:.2f}</td></tr>"
+            for label, w, t in zip(b.issues, b.weights, b.true_weights, strict=True)
+        )
+        parts.append(
+            f'<div data-belief="{_esc(b.believer)}-{_esc(b.about)}">'
+            f"<b>{_esc(b.believer)}</b> of <b>{_esc(b.about)}</b> ({_esc(b.model)}, {when}): "
+            f"reservation {b.reservation:.2f} (true {b.true_reservation:.2f}), "
+            f"Kendall τ {tau}, weight distance {b.weight_distance:.2f}"
+            f"<table><tr><th>issue</th><th>believed</th><th>true</th></tr>{rows}</table></div>"
+        )
+    parts.append("</div>")
+    return "".join(parts)
+
+
 @solara.component
 def LogPanel(model: DashboardModel):
     """The round's events in the transcript's words."""
@@ -232,6 +257,7 @@ def LogPanel(model: DashboardModel):
         unsafe_innerHTML=(
             f'<div class="bc-panel" data-panel="log"><div class="bc-heading">{_esc(heading)}</div>'
             f'<pre class="bc-log">{_esc(body)}</pre></div>'
+            + beliefs_html(panels.belief_lines(model.talks))
         ),
     )
 

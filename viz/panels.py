@@ -305,3 +305,55 @@ def coalition_network(model: NegotiationModel) -> CoalitionNetwork:
         actors=names, kinds=kinds, power=power, coalition=coalition, groups=groups,
         alignment=alignment, lobbying=lobbying, caption=caption, source=snap.phase,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BeliefLine:
+    """What one government believes of another now (under private information), next to the
+    truth: the issue weights in issue order, the reservation, and the accuracy measures."""
+
+    believer: str
+    about: str
+    model: str
+    issues: tuple[str, ...]  # the issues' labels
+    weights: tuple[float, ...]
+    true_weights: tuple[float, ...]
+    reservation: float
+    true_reservation: float
+    kendall_tau: float | None
+    weight_distance: float
+    round_no: int | None  # the round of the offer it last learned from (None: the prior)
+
+
+def belief_lines(model: NegotiationModel) -> list[BeliefLine]:
+    """Each government's latest belief about each other government (empty under complete
+    information): the records of :mod:`model.information`, the prior before any offer."""
+    beliefs = getattr(model, "beliefs", None)
+    if beliefs is None:
+        return []
+    from bargaining_chips.agents.opponents import kendall_tau, weight_distance
+
+    setup = model.setup
+    names = setup.actor_names
+    labels = tuple(issue.label for issue in model.spec.issues.values())
+    latest = {(r.believer, r.about): r for r in beliefs.records}
+    out = []
+    for g in setup.governments:
+        for o in setup.governments:
+            if o == g:
+                continue
+            rec = latest.get((names[g], names[o]))
+            if rec is not None:
+                tau = None if rec.kendall_tau != rec.kendall_tau else rec.kendall_tau
+                out.append(BeliefLine(rec.believer, rec.about, rec.model, labels, rec.weights,
+                                      rec.true_weights, rec.reservation, rec.true_reservation,
+                                      tau, rec.weight_distance, rec.round_no))
+                continue
+            prefs, reservation = beliefs.view_of(g)
+            w, truth = prefs.weights[o], model.weights[o]
+            tau = kendall_tau(w, truth)
+            out.append(BeliefLine(
+                names[g], names[o], beliefs.model_of(g, o).name, labels, tuple(w.tolist()),
+                tuple(truth.tolist()), float(reservation[o]), float(model.reservation[o]),
+                None if tau != tau else tau, weight_distance(w, truth), None))
+    return out

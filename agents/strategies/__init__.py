@@ -5,6 +5,7 @@ unique, every Strategy subclass is registered and every entry is documented.
 """
 
 from bargaining_chips.agents.strategies.base import Game, LevelStrategy, ParameterError, Strategy
+from bargaining_chips.agents.strategies.boa import Composition
 from bargaining_chips.agents.strategies.concession import Boulware, Conceder, Linear, TimeDependent
 from bargaining_chips.agents.strategies.equilibrium import BaronFerejohn, Rubinstein, Stahl
 from bargaining_chips.agents.strategies.hardliner import Hardliner
@@ -24,6 +25,7 @@ STRATEGIES: tuple[type[Strategy], ...] = (
     Rubinstein,
     Stahl,
     BaronFerejohn,
+    Composition,
 )
 
 REGISTRY: dict[str, type[Strategy]] = {cls.name: cls for cls in STRATEGIES}

@@ -89,6 +89,32 @@ def write_coalitions(model: NegotiationModel, result: dict, out: Path) -> list[P
     return list(tables)
 
 
+def write_beliefs(model: NegotiationModel, result: dict, out: Path) -> list[Path]:
+    """beliefs.csv under private information (nothing otherwise): one row per belief after each
+    offer it learned from — round, believer, about, model, kendall_tau, weight_distance, the
+    believed and true weight of every issue (``w_<issue>``, ``true_w_<issue>``), reservation and
+    true_reservation (:class:`~model.information.BeliefRecord`)."""
+    beliefs = getattr(model, "beliefs", None)
+    if beliefs is None:
+        return []
+    import pandas as pd
+
+    issues = model.setup.space.issue_names
+    rows = []
+    for rec in beliefs.records:
+        row = {"round": rec.round_no, "believer": rec.believer, "about": rec.about,
+               "model": rec.model, "kendall_tau": rec.kendall_tau,
+               "weight_distance": rec.weight_distance}
+        row.update({f"w_{i}": w for i, w in zip(issues, rec.weights, strict=True)})
+        row.update({f"true_w_{i}": w for i, w in zip(issues, rec.true_weights, strict=True)})
+        row.update(reservation=rec.reservation, true_reservation=rec.true_reservation)
+        rows.append(row)
+    path = out / "beliefs.csv"
+    table = pd.DataFrame(rows)
+    output.write_atomic(path, lambda tmp: table.to_csv(tmp, index=False))
+    return [path]
+
+
 def graph_file_stem(snapshot) -> str:
     """``round_03`` for the graph when round 3 opened, ``final`` for the graph on the outcome."""
     return "final" if snapshot.phase == "final" else f"round_{snapshot.round_no:02d}"
@@ -151,6 +177,7 @@ def write_coalition_plots(model: NegotiationModel, result: dict, out: Path, fmt:
 WRITERS: list[Callable[[NegotiationModel, dict, Path], list[Path]]] = [
     write_summary,
     write_rounds,
+    write_beliefs,
     write_transcript,
     write_plots,
     write_coalitions,
@@ -169,7 +196,7 @@ PLOT_STEMS = ("negotiation_dance", "utility_space", "coalition_network", "coalit
 #: plots in every format, so a PDF run does not leave an earlier run's PNGs beside its PDFs).
 RUN_ENTRIES = (
     "summary.json", "rounds.csv", "lobbying.csv", "transcript.txt", "coalitions.csv",
-    "coalition_edges.csv", "ratification.csv", "graphs",
+    "coalition_edges.csv", "ratification.csv", "graphs", "beliefs.csv",
     *(f"{stem}.{fmt}" for stem in PLOT_STEMS for fmt in output.PLOT_FORMATS),
 )
 INCOMPLETE = ".run-incomplete"

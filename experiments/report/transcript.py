@@ -80,6 +80,7 @@ def round_lines(model: NegotiationModel, round_no: int) -> list[str]:
                 cmp = "≥" if value >= threshold - 1e-12 else "<"
                 why += f" {cmp} the {threshold:.2f} it asks for now"
             lines.append(f"  {who} {VERBS[answer]} ({why})")
+        lines.extend(f"    {text}" for text in belief_lines(model, round_no, row["proposer"]))
     lines.extend(f"  {text}" for text in extra_lines(model, round_no, "after"))
     for e in events_of_round(model, round_no):
         if isinstance(e, ev.DeadlinePassed):
@@ -297,6 +298,27 @@ def reservation_lines(model: NegotiationModel, round_no: int) -> list[str]:
     return out
 
 
+def belief_lines(model: NegotiationModel, round_no: int, proposer: str) -> list[str]:
+    """Under private information: what each other government now believes of ``proposer``, after
+    learning from its offer of round ``round_no``, next to the truth (:mod:`model.information`)."""
+    beliefs = getattr(model, "beliefs", None)
+    if beliefs is None:
+        return []
+    labels = [issue.label for issue in model.spec.issues.values()]
+    out = []
+    for rec in beliefs.records:
+        if rec.round_no != round_no or rec.about != proposer:
+            continue
+        ranked = sorted(range(len(labels)), key=lambda i: -rec.weights[i])[:3]
+        top = ", ".join(f"{labels[i]} {rec.weights[i]:.2f} (true {rec.true_weights[i]:.2f})"
+                        for i in ranked)
+        tau = "—" if rec.kendall_tau != rec.kendall_tau else f"{rec.kendall_tau:.2f}"
+        out.append(f"{rec.believer} now believes of {proposer} ({rec.model}): weighs most {top}; "
+                   f"reservation {rec.reservation:.2f} (true {rec.true_reservation:.2f}); "
+                   f"Kendall τ {tau}, weight distance {rec.weight_distance:.2f}")
+    return out
+
+
 def extra_lines(model: NegotiationModel, round_no: int, when: str) -> list[str]:
     """The sentences of the round's events that happen ``when`` ("before" or "after") its
     offers (:data:`~bargaining_chips.model.events.BEFORE_OFFERS`), in the order they happened."""
@@ -379,6 +401,11 @@ def summary_lines(model: NegotiationModel, result: dict) -> list[str]:
         lines.append(f"             {result['coalition_changes']} changes of coalitions; decided by "
                      f"{decisive} ({border})")
         lines.append(f"ratification {result['home_rejections']} deal(s) rejected at home")
+    for b in (result.get("beliefs") or {}).values():
+        tau = "—" if b["kendall_tau"] is None else f"{b['kendall_tau']:.2f}"
+        lines.append(f"belief       {b['believer']} of {b['about']} ({b['model']}, "
+                     f"{b['offers_seen']} offers seen): Kendall τ {tau}, weight distance "
+                     f"{b['weight_distance']:.2f}, reservation off by {b['reservation_error']:.2f}")
     return lines
 
 

@@ -1,0 +1,123 @@
+"""The Bayesian model: a posterior over weight and reservation hypotheses, updated from each offer.
+
+Hindriks & Tykhonov (2008), "Opponent modelling in automated multi-issue negotiation using Bayesian
+learning", and Zeng & Sycara (1998), "Bayesian learning in negotiation". The believer holds a
+probability over pairs (w_k, r_j) of a weight hypothesis and a reservation hypothesis:
+
+* weight hypotheses are issue rankings (Hindriks & Tykhonov): the issue ranked ρ-th least important
+  of n weighs 2ρ / (n(n + 1)); every ranking is a hypothesis while there are at most
+  ``max_hypotheses`` of them (n ≤ 6 by default: 720), else ``max_hypotheses`` rankings drawn from the
+  run's generator. Their prior probability is the prior's Dirichlet density at each (uniform for
+  the uniform Dirichlet); a point prior has its own weights as the one hypothesis;
+* reservation hypotheses are ``levels`` values (7 by default) evenly spaced over the prior's interval (one under a
+  point prior), equally likely.
+
+The opponent is assumed to concede in time from its best towards its reservation (Zeng & Sycara;
+Hindriks & Tykhonov take the same linear decline), so under (w, r) its offer at relative time t is
+expected to be worth μ(t) = 1 − (1 − r) · t^(1/β) to it; an offer whose values v it makes is worth
+u_k = w_k · v under hypothesis k, and is observed with Gaussian noise of spread σ:
+
+    P(k, j | offer) ∝ P(k, j) · exp(−(w_k · v − μ_j(t))² / (2σ²)).
+
+One update is a matrix–vector product (hypotheses × issues) and a table of hypotheses × levels:
+linear in issues × hypotheses. The estimates are the posterior means of w and r.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+
+import numpy as np
+
+from bargaining_chips.agents.opponents.base import OpponentModel, Prior
+from bargaining_chips.agents.strategies.base import ParameterError, check_range
+
+
+def ranking_hypotheses(n: int, limit: int, rng: np.random.Generator) -> np.ndarray:
+    """Weight vectors of issue rankings (one row per ranking): all n! when n! ≤ ``limit``, else
+    ``limit`` rankings drawn from ``rng``. The issue ranked ρ-th least important weighs
+    2ρ / (n(n + 1))."""
+    if math.factorial(n) <= limit:
+        return _every_ranking(n)
+    levels = 2.0 * np.arange(1, n + 1) / (n * (n + 1))
+    return levels[np.argsort(rng.random((limit, n)), axis=1)]  # ``limit`` uniform rankings
+
+
+@functools.lru_cache(maxsize=16)
+def _every_ranking(n: int) -> np.ndarray:
+    """Every ranking's weight vector, built once per number of issues (read-only: every ranking of
+    7 issues, 5,040 rows, took 12 ms to build, a third of a private run of the default scenario)."""
+    levels = 2.0 * np.arange(1, n + 1) / (n * (n + 1))
+    orders = np.fromiter(itertools.chain.from_iterable(itertools.permutations(range(n))),
+                         dtype=np.intp).reshape(-1, n)
+    out = levels[orders]
+    out.flags.writeable = False
+    return out
+
+
+class BayesianModel(OpponentModel):
+    """Bayesian learning over issue-ranking × reservation hypotheses (Hindriks & Tykhonov 2008;
+    Zeng & Sycara 1998): ``levels`` reservation values, offers expected to decline as
+    1 − (1 − r) t^(1/``beta``), observed with noise ``sigma``; at most ``max_hypotheses`` rankings."""
+
+    name = "bayesian"
+
+    def __init__(self, sigma: float = 0.1, beta: float = 1.0, levels: int = 7,
+                 max_hypotheses: int = 720) -> None:
+        self.sigma = check_range("sigma", sigma, 0.0, 10.0, open_lo=True)
+        self.beta = check_range("beta", beta, 0.0, 100.0, open_lo=True)
+        if isinstance(levels, bool) or not isinstance(levels, int) or not 1 <= levels <= 1001:
+            raise ParameterError("levels", f"{levels!r}; expected a whole number in [1, 1001]")
+        if (isinstance(max_hypotheses, bool) or not isinstance(max_hypotheses, int)
+                or not 1 <= max_hypotheses <= 100_000):
+            raise ParameterError(
+                "max_hypotheses", f"{max_hypotheses!r}; expected a whole number in [1, 100000]")
+        self.levels = levels
+        self.max_hypotheses = max_hypotheses
+
+    def begin(self, prior: Prior, rng: np.random.Generator) -> None:
+        n = len(prior.weights)
+        if prior.point_weights:
+            self._h = np.array(prior.weights, dtype=float)[None, :]
+        else:
+            self._h = ranking_hypotheses(n, self.max_hypotheses, rng)
+        lo, hi = prior.reservation
+        self._r = np.array([lo]) if lo == hi else np.linspace(lo, hi, self.levels)
+        log_w = prior.log_density(self._h)
+        self._log = (log_w - log_w.max())[:, None] + np.zeros((1, len(self._r)))
+        self._point = prior.point
+        self._estimate()
+
+    def observe(self, values: np.ndarray, t: float) -> None:
+        if self._point:
+            return
+        u = self._h @ np.asarray(values, dtype=float)  # (hypotheses,)
+        mu = 1.0 - (1.0 - self._r) * max(0.0, min(1.0, t)) ** (1.0 / self.beta)  # (levels,)
+        self._log -= (u[:, None] - mu[None, :]) ** 2 / (2.0 * self.sigma**2)
+        self._log -= self._log.max()
+        self._estimate()
+
+    def _estimate(self) -> None:
+        p = np.exp(self._log)
+        p /= p.sum()
+        self._w_est = p.sum(axis=1) @ self._h
+        self._r_est = float(p.sum(axis=0) @ self._r)
+        if len(self._h) == 1:
+            self._w_est = self._h[0]
+        if len(self._r) == 1:
+            self._r_est = float(self._r[0])
+
+    @property
+    def hypotheses(self) -> int:
+        """How many (weights, reservation) hypotheses the posterior is over."""
+        return self._log.size
+
+    @property
+    def weights(self) -> np.ndarray:
+        return self._w_est
+
+    @property
+    def reservation(self) -> float:
+        return self._r_est
