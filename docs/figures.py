@@ -368,7 +368,7 @@ def _deal(s: Studies) -> str:
     if not out.agreement:
         return "—"
     where = " at the G7" if out.round_index == s.deadline("G7").index else ""
-    return f"on {day_month(s.seed0.setup.rounds[out.round_index].date)}{where}"
+    return f"on {day_month(s.seed0.rounds[out.round_index].date)}{where}"
 
 
 @figure("seed0.farm")

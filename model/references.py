@@ -19,6 +19,7 @@ import inspect
 from typing import TYPE_CHECKING
 
 from bargaining_chips.agents.strategies import REGISTRY, ParameterError
+from bargaining_chips.model.calendar_checks import check_calendar
 from bargaining_chips.model.categorical import check_values, deal_space_problem
 from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.protocols import PROTOCOLS
@@ -100,6 +101,7 @@ def check_references(spec: Scenario) -> None:
                     f"round {deadline.round} does not exist: the talks have {available} rounds",
                 )
     check_two_level(spec)
+    check_calendar(spec)
 
 
 def _check_game(spec: Scenario, registry: dict[str, type[Strategy]]) -> None:

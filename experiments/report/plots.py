@@ -51,7 +51,7 @@ def dance_table(model: NegotiationModel) -> pd.DataFrame:
             )
     frame = pd.DataFrame(rows)
     frame.attrs["deadlines"] = [
-        (d.index + 1, d.label) for d in model.setup.deadlines if d.index < len(model.rows)
+        (d.index + 1, d.label) for d in model.deadlines if d.index < len(model.rows)
     ]
     return frame
 
