@@ -83,9 +83,11 @@ class Deadline:
         return self.rule == "probability" and self.extension_probability == 0.0
 
     def extension_chance(self) -> float:
-        """The probability the parties give it of being moved, for their expected horizon: the
-        probability rule's own; 0 for a strategic rule (they plan for it to bind until it
-        moves) and once no move is left."""
+        """The probability the parties give it of being moved (a target: of slipping), for their
+        expected horizon: the probability rule's own; 0 for a strategic rule (they plan for it
+        to bind until it moves) and once no move is left."""
+        if self.kind == "target":
+            return self.extension_probability
         if self.kind != "soft" or self.rule != "probability":
             return 0.0
         if self.extension_days is not None and self.moves >= self.max_extensions:
@@ -107,19 +109,19 @@ def expected_horizon(deadlines: tuple[Deadline, ...], believed: int, last_index:
                                                          D⁺_k alone after the last deadline),
 
     where D_k is the deadline's round index. A fully credible deadline (p = 0) gives H = D; a
-    deadline nobody believes (p = 1) gives the next one's horizon. A *target* the actor believes
-    in is its horizon (it aims at it: H = D_k); a target after the one it believes in does not cut
-    the talks off and is skipped. This is how the credibility of a deadline reaches the
-    negotiators' pace.
+    deadline nobody believes (p = 1) gives the next one's horizon. A *target* the actor aims at
+    counts the same way, p_k being the chance the parties give it of slipping (its
+    ``extension_probability``: missing it never ends the talks, but an actor aiming at it plans
+    for it with probability 1 − p_k); a target after the one it aims at does not cut the talks
+    off and is skipped. This is how the credibility of the G7 target reaches the negotiators'
+    pace.
     """
     horizon = float(last_index)
     moved_index = moved_index or {}
     later = False  # whether a deadline after this one set the horizon (not the calendar's end)
     for k in range(len(deadlines) - 1, believed - 1, -1):
         d = deadlines[k]
-        if d.target:
-            if k == believed:
-                horizon = float(d.index)
+        if d.target and k != believed:
             continue
         p = d.extension_chance()
         after = horizon

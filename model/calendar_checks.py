@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from bargaining_chips.model.calendar import final_date, index_on, round_cap, rounds_of
 from bargaining_chips.model.errors import ScenarioError, ScenarioWarning
+from bargaining_chips.model.scenario import MAX_ROUNDS
 
 if TYPE_CHECKING:
     from bargaining_chips.model.scenario import DeadlineSpec, Scenario
@@ -75,6 +76,7 @@ def _check_deadline(spec: Scenario, name: str, d: DeadlineSpec) -> None:
                             "a hard deadline never moves and has no owner; drop it, or make the "
                             'deadline kind = "soft"')
     if d.kind == "target":
+        moving = [k for k in moving if k != "extension_probability"]  # its chance of slipping
         if moving:
             raise ScenarioError(src, f"{where}.{moving[0]}",
                                 'a target is missed, not moved; drop it, or make it kind = "soft"')
@@ -127,9 +129,16 @@ def _check_moves(spec: Scenario, rounds: tuple) -> None:
     for name, d in spec.deadlines.items():
         if d.kind != "soft" or d.extension_days is None or d.date is None:
             continue
+        new_date = d.date + dt.timedelta(days=d.extension_days)
         now = index_on(rounds, d.date, cadence, cap)
-        later = index_on(rounds, d.date + dt.timedelta(days=d.extension_days), cadence, cap)
-        if later <= now:
+        if index_on(rounds, new_date, cadence, cap) > now:
+            continue
+        if index_on(rounds, new_date, cadence, MAX_ROUNDS) > index_on(rounds, d.date, cadence,
+                                                                      MAX_ROUNDS):
+            warn(spec.origin, f"deadlines.{name}.extension_days",
+                 f"protocol.max_rounds ({cap}) leaves no round for the deadline to move to, so "
+                 "the move has no effect; raise max_rounds to let the owner move it")
+        else:
             raise ScenarioError(
                 spec.origin, f"deadlines.{name}.extension_days",
                 f"no round falls in the {d.extension_days} days the deadline moves by, so the move "

@@ -173,6 +173,9 @@ class NegotiationModel(mesa.Model):
         self._threat_next = 0  # index into setup.threats of the next one to fall due
         self._reservation_shift: np.ndarray | None = None  # what threats and targets moved
         self._clock: dict[int, tuple[int, float, float]] = {}  # actor → (r0, t0, H) once retimed
+        # Elections dated after the scheduled calendar: held if moved deadlines bring talks there.
+        self._late_elections = [e for e in setup.ratification.elections
+                                if e.round_index is None and e.date is not None]
         self.offers: list[Offer] = []
         self._last_offer_from: dict[str, int] = {}  # proposer → index of its last offer in
         self._offers_seen = 0  # offers[:_offers_seen] (brought up to date when firms lobby)
@@ -211,6 +214,14 @@ class NegotiationModel(mesa.Model):
         """Every actor's issue weights now (the scenario's, pledges applied, moved by lobbying)."""
         return self.prefs.weights
 
+    @property
+    def reservation_shift(self) -> np.ndarray:
+        """What threats carried out and missed targets have moved each actor's reservation by
+        (lobbying's moves aside): zeros until one does."""
+        if self._reservation_shift is None:
+            return np.zeros(len(self.reservation))
+        return self._reservation_shift.copy()
+
     def relative_time(self, actor: int, round_index: int) -> float:
         """Relative time of ``actor`` in round ``round_index``, on the calendar as it unfolds.
 
@@ -243,6 +254,8 @@ class NegotiationModel(mesa.Model):
         if self.outcome is not None:
             return
         self.events.extend(self.domestic.begin_round(self.round_index))
+        if self._late_elections and self.round_index >= len(self.setup.rounds):
+            self._hold_late_elections()
         if self._threat_next < len(self.setup.threats):
             self._threats_due()
         self.lobby()
@@ -530,6 +543,13 @@ class NegotiationModel(mesa.Model):
             position = names.index(belief) if belief in names else 0
             horizon = expected_horizon(pending, position, last, moved_index) if pending else last
             self._clock[i] = (r, self.relative_time(i, r), float(horizon))
+
+    def _hold_late_elections(self) -> None:
+        """In a round the cadence added, hold the elections dated on or before it."""
+        date = self.rounds[self.round_index].date
+        for ev in [e for e in self._late_elections if e.date <= date]:
+            self._late_elections.remove(ev)
+            self.events.append(self.domestic.hold(ev, self.round_index))
 
     def _threats_due(self) -> None:
         """Threats falling due by this round (before its offers): each carried out with its

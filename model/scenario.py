@@ -284,6 +284,8 @@ class DeadlineSpec(_Frozen):
     * ``"target"`` — a focal date (the leaders' aim of a deal at a summit). Missing it does not end
       the talks; it costs the side that set it (``owner``): its reservation utility falls by
       ``cost`` from the next round on (a side that promised a deal by then settles for less).
+      Its ``extension_probability`` is the chance the parties give it of slipping: an actor
+      aiming at it (``deadline_belief``) expects its horizon there with probability 1 − p.
     * ``"soft"`` — a deadline that ends the talks with the no-deal terms unless it is moved. It
       is moved by the rule of its ``owner``: with ``rule = "probability"`` (the default) it moves
       with probability ``extension_probability`` (one draw from the model's seeded generator);

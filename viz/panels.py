@@ -175,6 +175,24 @@ def round_log(model: NegotiationModel, round_no: int | None = None) -> list[str]
     return [line[2:] if line.startswith("  ") else line for line in lines]
 
 
+def calendar_events(model: NegotiationModel) -> list[str]:
+    """Every move of the calendar so far — a target missed, a deadline moved by its owner (or
+    left to end the talks), a threat carried out or not — one line each, "round N: …", in the
+    transcript's words (the same sentence the transcript tells)."""
+    from bargaining_chips.model import events as ev
+
+    out = []
+    for e in model.events:
+        if isinstance(e, ev.TargetMissed | ev.DeadlineMoved | ev.DeadlinePassed):
+            text = transcript.deadline_sentence(model, e)
+        elif isinstance(e, ev.ThreatResolved):
+            text = transcript.event_sentence(model, e)
+        else:
+            continue
+        out.append(f"round {model.rounds[e.round_index].number}: {text}")
+    return out
+
+
 def dance_table(model: NegotiationModel) -> pd.DataFrame:
     """Both governments' utility of every offer so far (the report's own table)."""
     return plots.dance_table(model)

@@ -379,8 +379,10 @@ def deadline_terms(d) -> str:  # noqa: ANN001 - a calendar Deadline
     """"soft, the US may move it by 30 days if …": how a target or deadline works, in words."""
     if d.target:
         by = f" set by {d.owner}" if d.owner else ""
+        slips = (f", expected to slip with probability {d.extension_probability:.2f}"
+                 if d.extension_probability else "")
         cost = f", it costs {d.owner} {d.cost:.2f} of its reservation" if d.cost else ""
-        return f"a target{by}: missing it does not end the talks{cost}"
+        return f"a target{by}{slips}: missing it does not end the talks{cost}"
     if d.kind == "hard":
         return "hard"
     if d.extension_days is None:
@@ -470,9 +472,10 @@ def two_level_header(model: NegotiationModel) -> list[str]:
         gov = names[election.government]
         when = election.date.isoformat() if election.date else f"before round {election.round_index + 1}"
         if election.round_index is None:
-            lines.append(f"event: {election.label}, {when}, after the last round: {gov}'s threshold "
-                         f"stays {rs.constituencies[election.government].threshold:.2f} throughout "
-                         f"({election.threshold:.2f} after it)")
+            lines.append(f"event: {election.label}, {when}, after the last round scheduled: "
+                         f"{gov}'s threshold stays "
+                         f"{rs.constituencies[election.government].threshold:.2f} unless extended "
+                         f"talks reach it ({election.threshold:.2f} after it)")
         else:
             lines.append(f"event: {election.label}, {when}: {gov}'s threshold becomes {election.threshold:.2f}")
     return lines

@@ -73,6 +73,8 @@ def test_a_believed_target_is_the_horizon_and_later_targets_are_skipped():
     assert expected_horizon(deadlines, 0, 12) == 3.0
     assert expected_horizon(deadlines, 1, 12) == 6.0
     assert expected_horizon(deadlines, 2, 12) == pytest.approx(0.5 * 9 + 0.5 * 12)
+    # a target the parties expect to slip with p: aimed at with probability 1 − p
+    assert expected_horizon((_d(3, "target", 0.5), _d(9)), 0, 12) == 0.5 * 3 + 0.5 * 9
     # believing the hard deadline after a target: the target is not a cut-off
     assert expected_horizon((_d(3, "target"), _d(9)), 1, 12) == 9.0
 
@@ -225,3 +227,33 @@ def test_no_deal_or_round_beyond_the_final_deadline_and_each_move_recorded_once(
     else:
         ends = [e for e in model.events if isinstance(e, DeadlinePassed)]
         assert len(ends) == 1 and ends[0].round_index == final.index
+
+
+def test_an_election_after_the_schedule_falls_inside_extended_talks():
+    """A demanding US moves the end of the pause by 30 days (seed 2): the talks reach 20 July, and
+    Japan's Upper House election sets its threshold there, before that round's offers."""
+    from bargaining_chips.model.events import ElectionHeld
+
+    model = NegotiationModel(load_scenario("us_japan_2025", {"actors.US.reservation": 0.85,
+                                                             "actors.Japan.reservation": 0.75}),
+                             rng=2, collect=False)
+    model.run()
+    assert any(isinstance(e, DeadlineMoved) for e in model.events)
+    held = [e for e in model.events if isinstance(e, ElectionHeld)]
+    assert model.outcome.round_index >= 11  # the talks reached the round of 21 July
+    assert len(held) == 1 and model.rounds[held[0].round_index].date == dt.date(2025, 7, 21)
+    assert (held[0].threshold_before, held[0].threshold_after) == (0.75, 0.6)
+
+
+def test_an_old_scenario_file_keeps_soft_as_an_extension_to_the_next_deadline(fixture_path):
+    spec = load_scenario(fixture_path("us_japan_2025_v1"))
+    g7 = compile_scenario(spec).deadlines[0]
+    assert (g7.kind, g7.extension_probability, g7.extension_days, g7.owner) == ("soft", 0.5, None,
+                                                                                None)
+    fates = set()
+    for seed in range(30):
+        model = NegotiationModel(spec, rng=seed, collect=False)
+        model.run()
+        fates |= {e.extended for e in model.events if isinstance(e, DeadlinePassed)}
+        assert not any(isinstance(e, DeadlineMoved | TargetMissed) for e in model.events)
+    assert fates == {True, False}
