@@ -11,9 +11,11 @@ Exit status: 0 success; 2 bad input (one line on stderr); 1 internal error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
+import warnings
 
 # Each module adds one or more sub-commands; the order is the order of `--help`.
 COMMAND_MODULES = (
@@ -79,6 +81,29 @@ def build_parser(prog: str = "bargaining-chips") -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def scenario_warnings_on_stderr():
+    """Print each scenario warning (a setting legitimate but inert here) as one line on stderr,
+    ``warning: <file>: <field>: <what to do>``; other warnings as Python shows them."""
+    from bargaining_chips.model.errors import ScenarioWarning
+
+    shown = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+        if issubclass(category, ScenarioWarning):
+            print(f"warning: {message}", file=sys.stderr)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", ScenarioWarning)
+        warnings.showwarning = show
+        try:
+            yield
+        finally:
+            warnings.showwarning = shown
+
+
 def main(argv: list[str] | None = None, prog: str = "bargaining-chips") -> int:
     """Run one command; returns its exit status. ``prog`` is how the help names the command."""
     from bargaining_chips.model.errors import UserError
@@ -90,7 +115,8 @@ def main(argv: list[str] | None = None, prog: str = "bargaining-chips") -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.handler(args) or 0)
+        with scenario_warnings_on_stderr():
+            return int(args.handler(args) or 0)
     except UserError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

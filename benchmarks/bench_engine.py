@@ -51,6 +51,16 @@ def one_run(spec, seed: int, collect: bool = False) -> None:
     model.release()
 
 
+def rounds_played(spec, runs: int) -> float:
+    """The mean number of rounds played over the seeds ``time_runs`` uses (at most 200 of them)."""
+    played = []
+    for seed in range(min(runs, 200)):
+        model = NegotiationModel(spec, seed=seed, collect=False)
+        played.append(model.run().round_index + 1)
+        model.release()
+    return statistics.mean(played)
+
+
 def time_runs(spec, runs: int, batches: int = 5, collect: bool = False) -> tuple[float, float]:
     """Median seconds per run over ``batches`` batches, and runs per second at that median."""
     per_batch = max(1, runs // batches)
@@ -227,6 +237,16 @@ def main() -> None:
     med_c, rate_c = time_runs(default, args.runs, collect=True)
     print(f"default scenario with mesa.DataCollector collecting every round: median "
           f"{med_c * 1e3:.3f} ms/run, {rate_c:,.0f} runs/s ({med_c / med - 1:+.0%})")
+
+    # The calendar as it unfolds: a hard-line US moves the end of the pause by 30 days, the
+    # cadence adds its rounds, and the talks end there (13 rounds played against 7 by default).
+    # The cost per round played should stay about the same: a run's cost is linear in its rounds.
+    moved = load_scenario(overrides={"actors.US.strategy": {"name": "hardliner"}})
+    med_m, rate_m = time_runs(moved, args.runs)
+    per_round = [med / rounds_played(default, args.runs), med_m / rounds_played(moved, args.runs)]
+    print(f"default scenario, the deadline moved by its owner (hard-line US): median "
+          f"{med_m * 1e3:.3f} ms/run, {rate_m:,.0f} runs/s; per round played "
+          f"{per_round[1] * 1e6:.0f} us against {per_round[0] * 1e6:.0f} us by default")
 
     bilateral = scenario_from_dict(synthetic(2, 3, 20), "bilateral")
     med_b, rate_b = time_runs(bilateral, args.runs)

@@ -368,7 +368,7 @@ def _deal(s: Studies) -> str:
     if not out.agreement:
         return "—"
     where = " at the G7" if out.round_index == s.deadline("G7").index else ""
-    return f"on {day_month(s.seed0.setup.rounds[out.round_index].date)}{where}"
+    return f"on {day_month(s.seed0.rounds[out.round_index].date)}{where}"
 
 
 @figure("seed0.farm")
@@ -409,7 +409,7 @@ _MEASURES: dict[str, Callable[[Studies, list[dict]], str]] = {
     "rejections": lambda s, runs: fmt(mean(r["home_rejections"] for r in runs)),
 }
 for _tag, _quoted in {"low": ("p_deal", "p_g7", "farm", "u_japan", "u_us"),
-                      "high": tuple(_MEASURES), "closed": ("p_deal", "farm")}.items():
+                      "high": tuple(_MEASURES), "closed": ("p_g7", "farm")}.items():
     for _measure in _quoted:
         figure(f"theta.{_tag}.{_measure}")(
             lambda s, t=_tag, m=_measure: _MEASURES[m](s, _theta(s, t)))
@@ -579,10 +579,10 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(("docs/ODD.md",), "with NVIDIA lobbying the US takes Japan's offer at the summit more often: "
           "P(deal by the G7) is higher with it than without it",
           lambda s: p_g7(s.runs()) > p_g7(s.runs(actors__NVIDIA__lobbying_power=0.0))),
-    Claim(("docs/ODD.md", "README.md"), "a farm lobby that tolerates no opening costs deals: farm "
-          "access falls to nothing and P(deal) below that at the scenario's threshold",
+    Claim(("docs/ODD.md", "README.md"), "a farm lobby that tolerates no opening costs time: farm "
+          "access falls to nothing and P(deal by the G7) below that at the scenario's threshold",
           lambda s: farm_share(s, _theta(s, "closed")) < farm_share(s, _theta(s, "high"))
-          and p_deal(_theta(s, "closed")) < p_deal(_theta(s, "high"))),
+          and p_g7(_theta(s, "closed")) < p_g7(_theta(s, "high"))),
     Claim(("docs/ODD.md", "README.md"), "with the farm lobby's red line public, Japan keeps to it from "
           "the first round: no deal is rejected at home for JA's reason at the scenario's threshold",
           lambda s: all(r["home_rejections"] == 0 for r in _theta(s, "high"))),
@@ -602,16 +602,19 @@ CLAIMS: tuple[Claim, ...] = (
           and s.seed0.setup.space.named_terms(s.seed0.outcome.terms)["farm_access"]
           <= s.spec.issues["farm_access"].min + 0.3 * (s.spec.issues["farm_access"].max
                                                        - s.spec.issues["farm_access"].min)),
-    Claim(("docs/tutorial.md",), "a Boulware Japan (β = 0.3, seed 0): no deal; the US turns down its "
-          "offer at the G7 and the G7 deadline is not extended",
-          lambda s: not s.boulware_japan.outcome.agreement
-          and str(s.boulware_japan.outcome.reason) == "deadline not extended"
+    Claim(("docs/tutorial.md",), "a Boulware Japan (β = 0.3, seed 0): the G7 target is missed, the "
+          "talks go on and the deal comes after the summit, before the end of the pause",
+          lambda s: s.boulware_japan.outcome.agreement
+          and s.boulware_japan.outcome.round_index > s.boulware_japan.setup.deadlines[0].index
+          and s.boulware_japan.rounds[s.boulware_japan.outcome.round_index].date
+          < s.spec.deadlines["pause_end"].date
           and first_home_rejection(s.boulware_japan) is None),
-    Claim(("docs/tutorial.md",), "the sweep: with a credible G7 deadline most runs settle by the summit "
-          "whatever Japan's pace; a linear Japan settles by it less often when the deadline is always "
-          "extended; a Boulware Japan less often at any extension than at none; a conceding Japan at "
-          "least as often as a Boulware one everywhere",
-          lambda s: all(s.sweep_share(b, 0.0) > 0.5 for b in (0.3, 1.0, 3.0))
+    Claim(("docs/tutorial.md",), "the sweep: with a credible G7 target a linear and a conceding Japan "
+          "mostly settle by the summit, a Boulware one least often; a linear Japan settles by it less "
+          "often when the target always slips; a Boulware Japan less often at any chance of slipping "
+          "than at none; a conceding Japan at least as often as a Boulware one everywhere",
+          lambda s: all(s.sweep_share(b, 0.0) > 0.5 for b in (1.0, 3.0))
+          and s.sweep_share(0.3, 0.0) == min(s.sweep_share(b, 0.0) for b in (0.3, 1.0, 3.0))
           and s.sweep_share(1.0, 1.0) < s.sweep_share(1.0, 0.0)
           and max(s.sweep_row(0.3, positive_only=True)) < s.sweep_share(0.3, 0.0)
           and min(s.sweep_row(3.0)) >= max(s.sweep_row(0.3, positive_only=True))),

@@ -48,13 +48,13 @@ def deal(model: NegotiationModel) -> int:
 def round_number(model: NegotiationModel) -> int:
     """The number of the last round played (0 before the first)."""
     r = model.round_index
-    return model.setup.rounds[r - 1].number if r else 0
+    return model.rounds[r - 1].number if r else 0
 
 
 def round_date(model: NegotiationModel) -> str:
     """The ISO date of the last round played ("" before the first)."""
     r = model.round_index
-    return model.setup.rounds[r - 1].iso_date if r else ""
+    return model.rounds[r - 1].iso_date if r else ""
 
 
 def coalition_count(model: NegotiationModel) -> int:

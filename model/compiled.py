@@ -24,6 +24,8 @@ from bargaining_chips.model.calendar import (
     Round,
     deadlines_of,
     expected_horizon,
+    moved_indices,
+    round_cap,
     rounds_of,
 )
 from bargaining_chips.model.categorical import DiscreteSpace
@@ -48,6 +50,22 @@ class RunStart:
 
 
 @dataclass(frozen=True)
+class Threat:
+    """A threat compiled (:class:`~model.scenario.ThreatSpec`): the issue's index, the no-deal value
+    it threatens, when it falls (a date, or a 0-based round index in undated scenarios) and the
+    probability it is carried out."""
+
+    name: str
+    issue: int
+    no_deal: float
+    date: object  # datetime.date | None
+    round_index: int | None
+    credibility: float
+    by: str | None
+    label: str
+
+
+@dataclass(frozen=True)
 class Compiled:
     spec: Scenario
     space: UtilitySpace
@@ -61,6 +79,9 @@ class Compiled:
     rounds: tuple[Round, ...]
     deadlines: tuple[Deadline, ...]
     belief_index: tuple[float, ...]  # per actor: expected round index at which its time reaches 1
+    moved_index: dict  # per deadline that may move by days: its round index after one move
+    round_cap: int  # the most rounds a run may have (protocol.max_rounds or the ceiling)
+    threats: tuple[Threat, ...]  # in the order they fall
     proposer_order: tuple[int, ...]
     lobbying: Lobbying
     coalitions: CoalitionSetup
@@ -139,11 +160,19 @@ def _compile(spec: Scenario) -> Compiled:
     rounds = rounds_of(spec)
     deadlines = deadlines_of(spec, rounds)
     position = {d.name: k for k, d in enumerate(deadlines)}
+    moved = moved_indices(spec, rounds, deadlines)
     belief = tuple(
         expected_horizon(deadlines, position[a.deadline_belief] if a.deadline_belief else 0,
-                         len(rounds) - 1)
+                         len(rounds) - 1, moved)
         for a in spec.actors.values()
     )
+    issue_names = tuple(spec.issues)
+    threats = tuple(sorted(
+        (Threat(name, issue_names.index(t.issue), float(t.no_deal), t.date,
+                None if t.round is None else t.round - 1, t.credibility, t.by, t.label or name)
+         for name, t in spec.threats.items()),
+        key=lambda t: (t.round_index if t.round_index is not None else -1, str(t.date)),
+    ))
     order = tuple(names.index(n) for n in spec.protocol.order) if spec.protocol.order else gov
     lobbying = Lobbying(spec, space, names, firms, home, power, reservation)
     compiled = Compiled(
@@ -159,6 +188,9 @@ def _compile(spec: Scenario) -> Compiled:
         rounds=rounds,
         deadlines=deadlines,
         belief_index=belief,
+        moved_index=moved,
+        round_cap=round_cap(spec),
+        threats=threats,
         proposer_order=order,
         lobbying=lobbying,
         coalitions=CoalitionSetup.build(spec, space, names, home, power),

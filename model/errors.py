@@ -30,3 +30,15 @@ class InputFileError(UserError):
 
 class ScenarioError(InputFileError):
     """A scenario file or override that does not validate (see :class:`InputFileError`)."""
+
+
+class ScenarioWarning(UserWarning):
+    """A setting that is legitimate but has no effect in the scenario it is applied to (say, an
+    extension of the last deadline that has no round to extend to). The command line prints it
+    as one line on stderr, ``warning: <file>: <field>: <what to do>``, and carries on."""
+
+    def __init__(self, source: str, field: str, expected: str) -> None:
+        self.source = source
+        self.field = field
+        self.expected = expected
+        super().__init__(f"{source}: {field}: {expected}")

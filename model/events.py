@@ -43,11 +43,52 @@ class Event:
 @dataclass(frozen=True, slots=True)
 class DeadlinePassed(Event):
     """A deadline fell on this round with no deal: a hard one ends the talks; a soft one is
-    extended (with its probability) or ends them."""
+    extended (``extended``: to the next deadline, the old meaning of ``soft``) or ends them. A
+    deadline its owner moves by days is a :class:`DeadlineMoved` instead."""
 
     deadline: str
     hard: bool
     extended: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TargetMissed(Event):
+    """A target date passed with no deal: the talks go on, and the side that set it
+    (``owner``, None if nobody did) pays its ``cost`` — its reservation utility falls from
+    ``reservation_before`` to ``reservation_after``."""
+
+    target: str
+    owner: str | None
+    reservation_before: float
+    reservation_after: float
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineMoved(Event):
+    """``owner`` moved deadline ``deadline`` (by its rule, ``rule``: "probability" or
+    "strategic") from ``from_date`` to ``to_date``; it now binds in round index ``to_index``.
+    ``worth`` is, under the strategic rule, what the best offer on the table that decided it is
+    worth to the owner more than the no-deal terms (None under the probability rule)."""
+
+    deadline: str
+    owner: str | None
+    rule: str
+    from_date: object  # datetime.date
+    to_date: object
+    to_index: int
+    worth: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ThreatResolved(Event):
+    """Threat ``threat`` fell due (before the round's offers): carried out, the no-deal value of
+    ``issue`` moves from ``no_deal_before`` to ``no_deal_after``; not carried out, it stays."""
+
+    threat: str
+    issue: str
+    carried_out: bool
+    no_deal_before: float
+    no_deal_after: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,4 +160,4 @@ class WalkedAway(Event):
 
 
 #: The events that happen before a round's offers are made (the rest follow them).
-BEFORE_OFFERS = (ElectionHeld, KeptToWinSet, NotMonotone, Recognised)
+BEFORE_OFFERS = (ThreatResolved, ElectionHeld, KeptToWinSet, NotMonotone, Recognised)

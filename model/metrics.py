@@ -77,7 +77,7 @@ def summary(model: NegotiationModel) -> dict:
     raw = _raw_utilities(model) if out.agreement else model.reservation
     utilities = outcome_utilities(model, raw)
     gov = setup.governments
-    rnd = setup.rounds[out.round_index]
+    rnd = model.rounds[out.round_index]
     first_deadline = setup.deadlines[0].index if setup.deadlines else len(setup.rounds) - 1
     if out.agreement:
         nash_product = float(np.prod([max(0.0, utilities[g] - model.reservation[g]) for g in gov]))

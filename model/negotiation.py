@@ -21,6 +21,7 @@ per typed event of :mod:`model.events`), turned into tables only when asked.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,10 +32,24 @@ import numpy as np
 from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
 from bargaining_chips.agents.messages import Offer
 from bargaining_chips.agents.strategies import make_strategy
+from bargaining_chips.model.calendar import (
+    cadence_rounds,
+    expected_horizon,
+    index_on,
+    moved,
+    sort_deadlines,
+)
 from bargaining_chips.model.coalitions import CoalitionTracker
 from bargaining_chips.model.collect import make_datacollector
 from bargaining_chips.model.compiled import compile_scenario
-from bargaining_chips.model.events import DeadlinePassed, EndReason, Event
+from bargaining_chips.model.events import (
+    DeadlineMoved,
+    DeadlinePassed,
+    EndReason,
+    Event,
+    TargetMissed,
+    ThreatResolved,
+)
 from bargaining_chips.model.information import Beliefs
 from bargaining_chips.model.loader import load_scenario, scenario_from_dict
 from bargaining_chips.model.lobbying import LobbyMove, LobbyRound
@@ -149,7 +164,19 @@ class NegotiationModel(mesa.Model):
         self.reservation = setup.reservation.copy()
         self.prefs.floors = self.reservation  # the thresholds of offers to several governments
         self.round_index = 0
-        self.deadline_index = 0  # index into setup.deadlines of the deadline in force
+        # The calendar as it unfolds: the compiled rounds, and those the cadence adds when an owner
+        # moves a deadline past them; the targets and deadlines, moved ones replaced in place and
+        # kept in the order they fall.
+        self.rounds = list(setup.rounds)
+        self.deadlines = list(setup.deadlines)
+        self.deadline_index = 0  # index into deadlines of the first one not yet passed
+        self.no_deal = setup.space.no_deal.copy()  # the no-deal terms now (threats move them)
+        self._threat_next = 0  # index into setup.threats of the next one to fall due
+        self._reservation_shift: np.ndarray | None = None  # what threats and targets moved
+        self._clock: dict[int, tuple[int, float, float]] = {}  # actor → (r0, t0, H) once retimed
+        # Elections dated after the scheduled calendar: held if moved deadlines bring talks there.
+        self._late_elections = [e for e in setup.ratification.elections
+                                if e.round_index is None and e.date is not None]
         self.offers: list[Offer] = []
         self._last_offer_from: dict[str, int] = {}  # proposer → index of its last offer in
         self._offers_seen = 0  # offers[:_offers_seen] (brought up to date when firms lobby)
@@ -194,6 +221,32 @@ class NegotiationModel(mesa.Model):
         """Every actor's issue weights now (the scenario's, pledges applied, moved by lobbying)."""
         return self.prefs.weights
 
+    @property
+    def reservation_shift(self) -> np.ndarray:
+        """What threats carried out and missed targets have moved each actor's reservation by
+        (lobbying's moves aside): zeros until one does."""
+        if self._reservation_shift is None:
+            return np.zeros(len(self.reservation))
+        return self._reservation_shift.copy()
+
+    def relative_time(self, actor: int, round_index: int) -> float:
+        """Relative time of ``actor`` in round ``round_index``, on the calendar as it unfolds.
+
+        Until a deadline the actor plans for moves, or a target it aims at is missed, it is the
+        compiled definition (:meth:`~model.compiled.Compiled.relative_time`: t = r / H). From
+        such a change in round r₀, where its time stood at t₀, the actor runs on to its new
+        expected horizon H′ (:meth:`_retime`) from where it was — time never runs backwards:
+
+            t(r) = t₀ + (1 − t₀) · (r − r₀) / (H′ − r₀),   capped at 1.
+        """
+        clock = self._clock.get(actor)
+        if clock is None:
+            return self.setup.relative_time(actor, round_index)
+        r0, t0, horizon = clock
+        if horizon <= r0:
+            return 1.0
+        return min(1.0, t0 + (1.0 - t0) * (round_index - r0) / (horizon - r0))
+
     # -- the round ----------------------------------------------------------------------------
     def step(self) -> None:
         """One dated round: lobbying, the protocol's play at the table, then the calendar; the
@@ -208,6 +261,10 @@ class NegotiationModel(mesa.Model):
         if self.outcome is not None:
             return
         self.events.extend(self.domestic.begin_round(self.round_index))
+        if self._late_elections and self.round_index >= len(self.setup.rounds):
+            self._hold_late_elections()
+        if self._threat_next < len(self.setup.threats):
+            self._threats_due()
         self.lobby()
         self.protocol.play_round(self)
         if self.outcome is None:
@@ -223,7 +280,7 @@ class NegotiationModel(mesa.Model):
         subclass that overrides ``step()``, and a model with a data collector (which Mesa 3.5
         keys by ``time``), are run through ``step()``.
         """
-        limit = len(self.setup.rounds) if max_steps is None else max_steps
+        limit = self.setup.round_cap if max_steps is None else max_steps
         # else a subclass's step() is honoured, and the collector sees Mesa's own clock
         direct = type(self).step is NegotiationModel.step and self.datacollector is None
         for _ in range(limit):
@@ -264,6 +321,9 @@ class NegotiationModel(mesa.Model):
         if not len(lob.firms):
             return
         before = prefs.weights.copy()
+        moved_by = self._reservation_shift  # lobbying bounds reservations around the scenario's:
+        if moved_by is not None:  # it works on them without what threats and targets moved
+            self.reservation -= moved_by
         if through_graph:
             eta, boost, shift = lob.step_graph(
                 prefs.weights, self.reservation, stance, snap.labels, snap.align
@@ -272,6 +332,8 @@ class NegotiationModel(mesa.Model):
             eta, boost, shift = lob.step_graph(prefs.weights, self.reservation, stance)
         else:
             eta, boost, shift = lob.step_graph(prefs.weights)
+        if moved_by is not None:
+            self.reservation += moved_by
         prefs.moved()  # the weights changed: re-derive the utility form and the offer plans
         self.lobby_log.append(LobbyRound(round_no, before, eta, boost, shift, stance,
                                          [judged[f] for f in lob.firms.tolist()],
@@ -358,38 +420,177 @@ class NegotiationModel(mesa.Model):
 
     # -- calendar -----------------------------------------------------------------------------
     def active_deadline(self):
-        deadlines = self.setup.deadlines
+        """The first target or deadline not yet passed (None after the last)."""
+        deadlines = self.deadlines
         return deadlines[self.deadline_index] if self.deadline_index < len(deadlines) else None
 
+    def final_deadline_index(self) -> int | None:
+        """The round index of the first deadline still ahead that surely ends the talks (hard,
+        soft with extension probability 0, or moved as often as it may be); None if none."""
+        for d in self.deadlines[self.deadline_index:]:
+            if d.certain and d.index >= self.round_index:
+                return d.index
+        return None
+
     def is_last_round(self) -> bool:
-        """No round can follow this one: the calendar ends, or a deadline falls here that is hard or
-        soft with extension probability 0 (certain to end the talks)."""
+        """No round can follow this one: the calendar ends, or a deadline falls here that is
+        certain to end the talks (targets, which do not end them, are looked past)."""
         r = self.round_index
-        if r >= len(self.setup.rounds) - 1:
+        if r >= len(self.rounds) - 1:
             return True
-        d = self.active_deadline()
-        return (
-            d is not None and d.index == r
-            and (d.kind == "hard" or d.extension_probability == 0.0)
-        )
+        for d in self.deadlines[self.deadline_index:]:
+            if d.index != r:
+                return False
+            if not d.target:
+                return d.certain
+        return False
 
     def _check_calendar(self) -> None:
+        """After a round without a deal: the targets and deadlines that fall on it, in order."""
         r = self.round_index
         d = self.active_deadline()
         while d is not None and d.index == r and self.outcome is None:
-            if d.kind == "hard":
-                self.events.append(DeadlinePassed(r, d.name, hard=True, extended=False))
-                self.finish(False, self.setup.space.no_deal, EndReason.HARD_DEADLINE)
+            if d.target:
+                self._miss_target(d)
+            elif d.kind == "hard" or (d.extension_days is not None and not d.movable):
+                self.events.append(DeadlinePassed(r, d.name, hard=d.kind == "hard", extended=False))
+                self.finish(False, self.no_deal, EndReason.HARD_DEADLINE if d.kind == "hard"
+                            else EndReason.NOT_EXTENDED)
                 return
-            extended = bool(self.rng.random() < d.extension_probability)
-            self.events.append(DeadlinePassed(r, d.name, hard=False, extended=extended))
-            if not extended:
-                self.finish(False, self.setup.space.no_deal, EndReason.NOT_EXTENDED)
-                return
-            self.deadline_index += 1
+            elif d.extension_days is not None:
+                if not self._move_deadline(d):
+                    return
+            else:  # extended to the next deadline (the meaning soft has always had)
+                extended = bool(self.rng.random() < d.extension_probability)
+                self.events.append(DeadlinePassed(r, d.name, hard=False, extended=extended))
+                if not extended:
+                    self.finish(False, self.no_deal, EndReason.NOT_EXTENDED)
+                    return
+                self.deadline_index += 1
             d = self.active_deadline()
-        if self.outcome is None and r >= len(self.setup.rounds) - 1:
-            self.finish(False, self.setup.space.no_deal, EndReason.CALENDAR_END)
+        if self.outcome is None and r >= len(self.rounds) - 1:
+            self.finish(False, self.no_deal, EndReason.CALENDAR_END)
+
+    def _miss_target(self, d) -> None:  # noqa: ANN001 - a calendar Deadline
+        """Target ``d`` passed with no deal: its owner pays its cost; the talks go on."""
+        r = self.round_index
+        before = after = None
+        if d.owner is not None:
+            g = self.setup.index(d.owner)
+            before = float(self.reservation[g])
+            if d.cost:
+                self._shift_reservation(g, -d.cost)
+            after = float(self.reservation[g])
+        self.events.append(TargetMissed(r, d.name, d.owner, before, after))
+        self.deadline_index += 1
+        self._retime()
+
+    def _move_deadline(self, d) -> bool:  # noqa: ANN001 - a calendar Deadline
+        """Soft deadline ``d`` falls with no deal: its owner's rule decides whether it moves by
+        its ``extension_days``. Returns whether the talks go on (False: they ended)."""
+        r = self.round_index
+        worth = None
+        if d.rule == "strategic":
+            worth = self._worth_of_deal_in_reach(d.owner)
+            go_on = worth is not None and worth >= d.margin
+        else:
+            go_on = bool(self.rng.random() < d.extension_probability)
+        if not go_on:
+            self.events.append(DeadlinePassed(r, d.name, hard=False, extended=False))
+            self.finish(False, self.no_deal, EndReason.NOT_EXTENDED)
+            return False
+        new_date = d.date + dt.timedelta(days=d.extension_days)
+        self._extend_calendar(new_date)
+        index = index_on(self.rounds, new_date, None, self.setup.round_cap)
+        new = moved(d, max(index, r))
+        self.events.append(DeadlineMoved(r, d.name, d.owner, d.rule, d.date, new.date, new.index,
+                                         worth))
+        pending = [*self.deadlines[self.deadline_index + 1:], new]
+        self.deadlines[self.deadline_index:] = sort_deadlines(pending)
+        self._retime()
+        return True
+
+    def _worth_of_deal_in_reach(self, owner: str | None) -> float | None:
+        """The strategic rule's test: what the best offer the other governments have on the
+        table (the last one of each) is worth to ``owner`` more than the no-deal terms now;
+        None before any."""
+        g = self.setup.index(owner)
+        best = None
+        seen: set[str] = set()
+        for offer in reversed(self.offers):
+            if offer.proposer == owner or offer.proposer in seen:
+                continue
+            seen.add(offer.proposer)
+            u = self.prefs.utility(g, offer.terms)
+            best = u if best is None or u > best else best
+        return None if best is None else best - self.prefs.utility(g, self.no_deal)
+
+    def _extend_calendar(self, until: dt.date) -> None:
+        """Add the rounds the cadence gives after the last one, up to ``until``."""
+        cal = self.spec.calendar
+        if cal.cadence_days and self.rounds[-1].date is not None:
+            self.rounds.extend(cadence_rounds(self.rounds[-1], until, cal.cadence_days,
+                                              cal.cadence_place, self.setup.round_cap))
+
+    def _retime(self) -> None:
+        """Each actor's expected horizon on the calendar as it now stands (after a move of a
+        deadline or a missed target), its relative time running on from where it is
+        (:meth:`relative_time`)."""
+        r = self.round_index
+        pending = tuple(self.deadlines[self.deadline_index:])
+        names = [d.name for d in pending]
+        moved_index = {
+            d.name: index_on(self.rounds, d.date + dt.timedelta(days=d.extension_days),
+                             self.spec.calendar.cadence_days, self.setup.round_cap)
+            for d in pending if d.movable and d.date is not None
+        }
+        last = len(self.rounds) - 1
+        for i, actor in enumerate(self.spec.actors.values()):
+            belief = actor.deadline_belief
+            position = names.index(belief) if belief in names else 0
+            horizon = expected_horizon(pending, position, last, moved_index) if pending else last
+            self._clock[i] = (r, self.relative_time(i, r), float(horizon))
+
+    def _hold_late_elections(self) -> None:
+        """In a round the cadence added, hold the elections dated on or before it."""
+        date = self.rounds[self.round_index].date
+        for ev in [e for e in self._late_elections if e.date <= date]:
+            self._late_elections.remove(ev)
+            self.events.append(self.domestic.hold(ev, self.round_index))
+
+    def _threats_due(self) -> None:
+        """Threats falling due by this round (before its offers): each carried out with its
+        credibility (one draw, none at 0 or 1) moves the no-deal terms, and every actor's
+        reservation by the change in its utility of them."""
+        r, threats = self.round_index, self.setup.threats
+        date = self.rounds[r].date
+        while self._threat_next < len(threats):
+            t = threats[self._threat_next]
+            due = t.round_index <= r if t.round_index is not None else date >= t.date
+            if not due:
+                return
+            self._threat_next += 1
+            c = t.credibility
+            carried = c == 1.0 or (c > 0.0 and bool(self.rng.random() < c))
+            before = float(self.no_deal[t.issue])
+            if carried:
+                old = self.utilities(self.no_deal)
+                self.no_deal[t.issue] = t.no_deal
+                delta = self.utilities(self.no_deal) - old
+                for i in range(len(delta)):
+                    self._shift_reservation(i, float(delta[i]))
+            self.events.append(ThreatResolved(r, t.name, self.setup.space.issue_names[t.issue],
+                                              carried, before, float(self.no_deal[t.issue])))
+
+    def _shift_reservation(self, actor: int, delta: float) -> None:
+        """Move ``actor``'s reservation by ``delta`` (kept in [0, 1]), remembered apart from what
+        lobbying moves."""
+        if self._reservation_shift is None:
+            self._reservation_shift = np.zeros(len(self.reservation))
+        before = float(self.reservation[actor])
+        after = min(1.0, max(0.0, before + delta))
+        self.reservation[actor] = after
+        self._reservation_shift[actor] += after - before
 
     # -- records ------------------------------------------------------------------------------
     def government(self, index: int) -> GovernmentAgent:
@@ -419,7 +620,7 @@ class NegotiationModel(mesa.Model):
         if not self._raw_rows:
             return None
         r, _, _, responses, _, accepted, ratified = self._raw_rows[-1]
-        return (self.setup.rounds[r].number, accepted, ratified,
+        return (self.rounds[r].number, accepted, ratified,
                 {k: v.value for k, v in responses.items()})
 
     @property
@@ -437,7 +638,7 @@ class NegotiationModel(mesa.Model):
         if len(rows) < len(raw):
             space, keys = self.setup.space, self.setup.start.row_keys
             for r, offer, utilities, responses, thresholds, accepted, ratified in raw[len(rows):]:
-                rnd = self.setup.rounds[r]
+                rnd = self.rounds[r]
                 values = [rnd.number, rnd.iso_date, offer.proposer,
                           *space.row_values(offer.terms), *utilities.tolist()]
                 row = dict(zip(keys, values, strict=True))
@@ -453,6 +654,10 @@ class NegotiationModel(mesa.Model):
         self.events.append(event)
 
     def finish(self, agreement: bool, terms: np.ndarray, reason: EndReason) -> None:
+        """End the talks: ``terms`` agreed, or without a deal the no-deal terms in force now
+        (:attr:`no_deal`, as threats carried out have left them, whatever ``terms`` says)."""
+        if not agreement:
+            terms = self.no_deal
         d = self.active_deadline()
         self.outcome = Outcome(agreement, self.round_index, terms, reason, d.name if d else None)
         self.running = False

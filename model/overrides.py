@@ -3,7 +3,10 @@
 A path walks the scenario's raw TOML tables (and list positions, ``calendar.rounds.4.date``). Every
 step but the last must exist; the last may name a key the file left out (a strategy parameter that
 takes its default, say), since the scenario is validated again afterwards exactly as if the value had
-been in the file. Sweeps name their parameters with the same paths.
+been in the file. Two steps may be new: the position just past a list's end appends an entry
+(``calendar.rounds.10.date=2025-07-14`` appends a dated round to a calendar of ten), and a new name
+in a table of :data:`GROWING_TABLES` adds an entry (``threats.letter.no_deal=...``). Sweeps name
+their parameters with the same paths.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from bargaining_chips.model.errors import ScenarioError
 
 # Tables whose keys the schema does not fix: an override may change an entry but not invent one.
 FREE_FORM_TABLES = ("meta", "sources")
+# Keyed tables an override may add an entry to (its fields one --set each; the entry is then
+# validated as if it had been in the file): ``--set threats.letter.issue=auto_tariff ...``.
+GROWING_TABLES = ("threats",)
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -54,13 +60,19 @@ def _set_path(tree: dict[str, Any], path: str, value: Any, source: str) -> None:
         last = depth == len(keys) - 1
         here = ".".join(keys[: depth + 1])
         if isinstance(node, list):
-            if not key.isdigit() or int(key) >= len(node):
+            if not key.isdigit() or int(key) > len(node):
                 raise ScenarioError(
-                    source, here, f"no such position; this list has {len(node)} entries (0-based)"
+                    source, here, f"no such position; this list has {len(node)} entries "
+                    f"(0-based; {len(node)} appends one)"
                 )
             key = int(key)
+            if key == len(node):  # appends an entry: a table, or the value itself
+                node.append(value if last else {})
         elif isinstance(node, dict):
             free_form = depth == 1 and keys[0] in FREE_FORM_TABLES
+            growing = depth <= 1 and keys[0] in GROWING_TABLES
+            if key not in node and not last and growing:
+                node[key] = {}
             if key not in node and (not last or free_form):
                 known = ", ".join(map(str, node)) or "(empty)"
                 raise ScenarioError(source, here, f"override path does not exist; known here: {known}")

@@ -226,15 +226,15 @@ class Domestic:
     def begin_round(self, round_index: int) -> list[Event]:
         """Fire the elections dated in round ``round_index``: they set their government's
         threshold."""
-        events: list[Event] = []
-        for ev in self.rs.elections:
-            if ev.round_index != round_index:
-                continue
-            old = self.threshold[ev.government]
-            self.threshold[ev.government] = ev.threshold
-            events.append(ElectionHeld(round_index, self.names[ev.government], ev.name, old,
-                                       ev.threshold))
-        return events
+        return [self.hold(ev, round_index) for ev in self.rs.elections
+                if ev.round_index == round_index]
+
+    def hold(self, ev: Election, round_index: int) -> ElectionHeld:
+        """Hold election ``ev`` in round ``round_index``: it sets its government's threshold (also
+        an election dated after the scheduled calendar, once extended talks reach its date)."""
+        old = self.threshold[ev.government]
+        self.threshold[ev.government] = ev.threshold
+        return ElectionHeld(round_index, self.names[ev.government], ev.name, old, ev.threshold)
 
     def keep_to_win_set(self, g: int, terms: np.ndarray,
                         round_index: int) -> tuple[np.ndarray, Event | None]:

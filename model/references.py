@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 from bargaining_chips.agents.opponents import MODEL_REGISTRY
 from bargaining_chips.agents.strategies import REGISTRY, ParameterError
+from bargaining_chips.model.calendar import rounds_of
+from bargaining_chips.model.calendar_checks import check_calendar
 from bargaining_chips.model.categorical import check_values, deal_space_problem
 from bargaining_chips.model.errors import ScenarioError
 from bargaining_chips.model.protocols import PROTOCOLS
@@ -102,6 +104,7 @@ def check_references(spec: Scenario) -> None:
                     f"round {deadline.round} does not exist: the talks have {available} rounds",
                 )
     check_two_level(spec)
+    check_calendar(spec)
 
 
 def _check_game(spec: Scenario, registry: dict[str, type[Strategy]]) -> None:
@@ -291,7 +294,7 @@ def check_two_level(spec: Scenario) -> None:
         if event.date is not None and not rounds:
             raise ScenarioError(src, f"{where}.date", "an undated scenario needs round = N")
     for k, r in enumerate(spec.coalitions.plot_rounds):
-        n_rounds = len(rounds) if rounds else spec.protocol.max_rounds
+        n_rounds = len(rounds_of(spec)) if rounds else spec.protocol.max_rounds
         if n_rounds is not None and r > n_rounds:
             raise ScenarioError(
                 src, f"coalitions.plot_rounds.{k}", f"round {r}; the calendar has {n_rounds} rounds"

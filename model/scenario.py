@@ -265,7 +265,17 @@ class RoundSpec(_Frozen):
 
 
 class CalendarSpec(_Frozen):
+    """The dated rounds and, after the last of them, the cadence of the rounds that follow.
+
+    ``cadence_days`` (≥ 1) makes the calendar go on: after the last dated round, a round is held
+    every ``cadence_days`` days for as long as a deadline in force lies ahead (wherever its owner
+    has moved it); ``cadence_place`` is where those rounds meet. Without it the talks end at the
+    last dated round.
+    """
+
     rounds: tuple[RoundSpec, ...] = ()
+    cadence_days: int | None = Field(default=None, ge=1, le=366)
+    cadence_place: str = ""
 
     @field_validator("rounds")
     @classmethod
@@ -279,21 +289,67 @@ class CalendarSpec(_Frozen):
 
 
 class DeadlineSpec(_Frozen):
-    """A deadline, dated or (for undated scenarios) given as a round number.
+    """A date that matters to the talks: a target that can be missed, or a deadline that ends them.
 
-    A ``hard`` deadline passed without agreement ends the talks with the no-deal outcome. A ``soft``
-    one is extended to the next deadline with probability ``extension_probability`` (one draw from
-    the model's seeded generator); otherwise the talks end there too.
+    ``kind``:
+
+    * ``"target"`` — a focal date (the leaders' aim of a deal at a summit). Missing it does not end
+      the talks; it costs the side that set it (``owner``): its reservation utility falls by
+      ``cost`` from the next round on (a side that promised a deal by then settles for less).
+      Its ``extension_probability`` is the chance the parties give it of slipping: an actor
+      aiming at it (``deadline_belief``) expects its horizon there with probability 1 − p.
+    * ``"soft"`` — a deadline that ends the talks with the no-deal terms unless it is moved. It
+      is moved by the rule of its ``owner``: with ``rule = "probability"`` (the default) it moves
+      with probability ``extension_probability`` (one draw from the model's seeded generator);
+      with ``rule = "strategic"`` the owner moves it when the best offer the others have put on
+      the table is worth more to it than the no-deal terms by at least ``margin``. It moves by
+      ``extension_days`` (at most ``max_extensions`` times); without ``extension_days`` it is
+      extended to the next deadline, as soft deadlines always were (no owner needed then).
+    * ``"hard"`` — ends the talks with the no-deal terms; it never moves.
+
+    Undated scenarios give ``round`` instead of ``date``; their deadlines move to the next one.
     """
 
-    kind: Literal["soft", "hard"]
+    kind: Literal["target", "soft", "hard"]
     date: dt.date | None = None
     round: int | None = Field(default=None, ge=1)
+    owner: str | None = None
+    rule: Literal["probability", "strategic"] = "probability"
     extension_probability: float = Field(default=0.0, ge=0.0, le=1.0)
+    margin: float = Field(default=0.0, ge=-1.0, le=1.0)
+    extension_days: int | None = Field(default=None, ge=1, le=3660)
+    max_extensions: int = Field(default=1, ge=1, le=100)
+    cost: float = Field(default=0.0, ge=0.0, le=1.0)
     label: str = ""
 
     @model_validator(mode="after")
     def _when(self) -> DeadlineSpec:
+        if (self.date is None) == (self.round is None):
+            raise ValueError("give exactly one of date or round")
+        return self
+
+
+class ThreatSpec(_Frozen):
+    """A dated threat: from ``date`` (or, undated, from ``round``) the value ``issue`` keeps without a
+    deal becomes ``no_deal`` — a letter raising the tariff that applies if talks fail.
+
+    It is carried out with probability ``credibility`` (one draw from the model's seeded generator
+    on the first round on or after its date; none when the credibility is 0 or 1). Once carried
+    out, the no-deal terms of the talks change from that round on, and every actor's reservation
+    moves by the change in its utility of the no-deal terms (its best alternative to a deal is
+    that much better or worse), so the strategies see it. ``by`` names the actor who threatens.
+    """
+
+    issue: str
+    no_deal: float
+    date: dt.date | None = None
+    round: int | None = Field(default=None, ge=1)
+    credibility: float = Field(default=1.0, ge=0.0, le=1.0)
+    by: str | None = None
+    label: str = ""
+
+    @model_validator(mode="after")
+    def _when(self) -> ThreatSpec:
         if (self.date is None) == (self.round is None):
             raise ValueError("give exactly one of date or round")
         return self
@@ -304,7 +360,8 @@ class ProtocolSpec(_Frozen):
 
     ``order`` is the rotation of proposers (governments); left out, the governments alternate in the
     order they are listed in the file. ``max_rounds`` numbers undated rounds 1..max_rounds when the
-    scenario has no calendar (theory scenarios), and caps the calendar otherwise.
+    scenario has no calendar (theory scenarios), and caps the calendar otherwise (the dated rounds
+    and those that follow at ``calendar.cadence_days``).
     ``lobbying_rate`` scales how far one round of lobbying moves a government's weights.
     ``type`` picks the protocol (:mod:`model.protocols`): ``alternating`` offers, the
     ``monotonic_concession`` protocol (simultaneous offers) or ``majority`` rule with random
@@ -342,6 +399,7 @@ class Scenario(_Frozen):
     protocol: ProtocolSpec = ProtocolSpec()
     coalitions: CoalitionSpec = CoalitionSpec()
     events: dict[str, EventSpec] = Field(default_factory=dict)
+    threats: dict[str, ThreatSpec] = Field(default_factory=dict)
     origin: str = Field(default="<memory>", exclude=True)
 
     @field_validator("issues", "actors")

@@ -37,13 +37,18 @@ class Viewed(Table, typing.Protocol):
     weights: np.ndarray
     reservation: np.ndarray
     offers: list[Offer]
-    deadline_index: int  # index into setup.deadlines of the deadline in force
+    deadline_index: int  # index into deadlines of the first not yet passed
+    rounds: list  # the calendar as it unfolds (model.calendar.Round)
     protocol: Protocol
     domestic: Domestic
 
     prefs: Preferences  # the actors' utility functions now
 
     def is_last_round(self) -> bool: ...
+
+    def relative_time(self, actor: int, round_index: int) -> float: ...
+
+    def final_deadline_index(self) -> int | None: ...
 
     def keep_to_win_set(self, g: int, terms: np.ndarray) -> np.ndarray: ...
 
@@ -71,7 +76,7 @@ class TableView(NegotiationView):
 
     def relative_time(self, round_index: int | None = None) -> float:
         r = self._model.round_index if round_index is None else round_index
-        return self._model.setup.relative_time(self.actor, r)
+        return self._model.relative_time(self.actor, r)
 
     @property
     def t(self) -> float:
@@ -83,13 +88,9 @@ class TableView(NegotiationView):
 
     @property
     def last_round_index(self) -> int:
-        setup = self._model.setup
-        last = len(setup.rounds) - 1
-        for d in setup.deadlines[self._model.deadline_index:]:
-            certain = d.kind == "hard" or d.extension_probability == 0.0
-            if certain and d.index >= self._model.round_index:
-                return min(last, d.index)
-        return last
+        last = len(self._model.rounds) - 1
+        final = self._model.final_deadline_index()
+        return last if final is None else min(last, final)
 
     # -- the protocol -------------------------------------------------------------------------
     def proposer_at(self, round_index: int) -> int | None:

@@ -60,11 +60,13 @@ def test_seed_0_keeps_to_the_public_red_line_and_settles_at_the_g7(ran):
     assert "✓ ratified at home by the Diet and the ruling coalition" in text
 
 
-def test_a_boulware_japan_gets_no_deal_at_the_g7(ran):
+def test_a_boulware_japan_misses_the_g7_target_and_settles_after_it(ran):
     summary = json.loads((ran / "boulware_japan" / "summary.json").read_text())
-    assert not summary["agreement"]
-    assert summary["end_reason"] == "deadline not extended"
+    assert summary["agreement"] and summary["agreement_round"] > 7  # after the summit's round
+    assert summary["agreement_date"] < "2025-07-09"  # before the end of the pause
     assert summary["home_rejections"] == 0
+    text = (ran / "boulware_japan" / "transcript.txt").read_text(encoding="utf-8")
+    assert "⌛ G7 leaders' summit, the target, passes without a deal" in text
 
 
 def test_the_sweep_wrote_its_table_and_heatmap(ran):
@@ -81,7 +83,8 @@ def test_the_heatmap_reads_as_the_tutorial_says(ran):
         ["param.actors.Japan.strategy.beta", "param.deadlines.G7.extension_probability"]
     )["agreement_by_first_deadline"].mean()
     credible = [share[(beta, 0.0)] for beta in (0.3, 1.0, 3.0)]
-    assert min(credible) > 0.5  # a credible deadline: most runs settle by it, whatever the pace
+    assert min(credible[1:]) > 0.5  # a credible target: linear and conceding Japans settle by it
+    assert credible[0] == min(credible)  # a Boulware Japan least often
     assert share[(1.0, 1.0)] < share[(1.0, 0.0)]  # linear: less often when always extended
     extended = share[0.3][share[0.3].index > 0]
     assert max(extended) < share[(0.3, 0.0)]  # Boulware: less often at any extension than at none

@@ -252,10 +252,17 @@ def LogPanel(model: DashboardModel):
     lines = panels.round_log(model.talks)
     body = "\n".join(lines) if lines else "Nothing has happened yet: press Step."
     heading = f"Round {len(model.talks.rows)}: events" if lines else "Events"
+    moves = panels.calendar_events(model.talks)  # targets missed, deadlines moved, threats
+    calendar = (
+        f'<div class="bc-heading">The calendar so far</div>'
+        f'<pre class="bc-log" data-panel="calendar">{_esc(chr(10).join(moves))}</pre>'
+        if moves else ""
+    )
     solara.HTML(
         tag="div",
         unsafe_innerHTML=(
-            f'<div class="bc-panel" data-panel="log"><div class="bc-heading">{_esc(heading)}</div>'
+            f'<div class="bc-panel" data-panel="log">{calendar}'
+            f'<div class="bc-heading">{_esc(heading)}</div>'
             f'<pre class="bc-log">{_esc(body)}</pre></div>'
             + beliefs_html(panels.belief_lines(model.talks))
         ),

@@ -112,7 +112,16 @@ def model_params(spec: Scenario, scenario_name: str) -> dict[str, Any]:
                 government, name, value
             )
     for name, deadline in spec.deadlines.items():
-        if deadline.kind == "soft":
+        if deadline.kind == "target":
+            params[f"deadlines.{name}.extension_probability"] = _slider(
+                f"{name} target: chance it slips",
+                deadline.extension_probability, 0.0, 1.0, 0.05,
+            )  # fmt: skip
+        elif deadline.kind == "soft" and deadline.rule == "strategic":
+            params[f"deadlines.{name}.margin"] = _slider(
+                f"{name} deadline: owner's margin", deadline.margin, -1.0, 1.0, 0.05,
+            )  # fmt: skip
+        elif deadline.kind == "soft":
             params[f"deadlines.{name}.extension_probability"] = _slider(
                 f"{name} deadline: extension prob.",
                 deadline.extension_probability, 0.0, 1.0, 0.05,

@@ -77,10 +77,9 @@ def _pretty_date(date: dt.date | None) -> str:
 
 def status_line(model: NegotiationModel) -> str:
     """How the talks stand, in one sentence, from ``model.outcome`` and the calendar."""
-    setup = model.setup
     out = model.outcome
     if out is None:
-        nxt = setup.rounds[model.round_index] if model.round_index < len(setup.rounds) else None
+        nxt = model.rounds[model.round_index] if model.round_index < len(model.rounds) else None
         if nxt is None:
             return "The calendar has no more rounds."
         when = f" on {_pretty_date(nxt.date)}" if nxt.date else ""
@@ -90,7 +89,7 @@ def status_line(model: NegotiationModel) -> str:
             else ""
         )
         return f"Talks go on: round {nxt.number}{when}{label} is next."
-    rnd = setup.rounds[out.round_index]
+    rnd = model.rounds[out.round_index]
     when = f" on {_pretty_date(rnd.date)}" if rnd.date else ""
     if out.agreement:
         return f"Agreement in round {rnd.number}{when}."
@@ -105,7 +104,7 @@ def round_summary(model: NegotiationModel) -> RoundSummary:
     finished = model.outcome is not None
     agreement = bool(finished and model.outcome.agreement)
     if not model.rows:
-        first = setup.rounds[0]
+        first = model.rounds[0]
         return RoundSummary(
             round_no=None,
             date=None,
@@ -176,6 +175,24 @@ def round_log(model: NegotiationModel, round_no: int | None = None) -> list[str]
     return [line[2:] if line.startswith("  ") else line for line in lines]
 
 
+def calendar_events(model: NegotiationModel) -> list[str]:
+    """Every move of the calendar so far — a target missed, a deadline moved by its owner (or
+    left to end the talks), a threat carried out or not — one line each, "round N: …", in the
+    transcript's words (the same sentence the transcript tells)."""
+    from bargaining_chips.model import events as ev
+
+    out = []
+    for e in model.events:
+        if isinstance(e, ev.TargetMissed | ev.DeadlineMoved | ev.DeadlinePassed):
+            text = transcript.deadline_sentence(model, e)
+        elif isinstance(e, ev.ThreatResolved):
+            text = transcript.event_sentence(model, e)
+        else:
+            continue
+        out.append(f"round {model.rounds[e.round_index].number}: {text}")
+    return out
+
+
 def dance_table(model: NegotiationModel) -> pd.DataFrame:
     """Both governments' utility of every offer so far (the report's own table)."""
     return plots.dance_table(model)
@@ -183,7 +200,7 @@ def dance_table(model: NegotiationModel) -> pd.DataFrame:
 
 def calendar_ticks(model: NegotiationModel) -> list[tuple[int, str]]:
     """(round number, short label) for every round of the calendar: "16 Apr", or "3" if undated."""
-    return [(r.number, f"{r.date:%d %b}" if r.date else str(r.number)) for r in model.setup.rounds]
+    return [(r.number, f"{r.date:%d %b}" if r.date else str(r.number)) for r in model.rounds]
 
 
 def utility_space(model: NegotiationModel) -> dict:

@@ -22,7 +22,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "  python run.py run --format pdf --out results/paper     plots as PDF, for print\n"
         "  python run.py run --scenario rubinstein --set actors.P1.discount=0.95 --json\n"
         "  python run.py run --set actors.Japan.strategy.beta=0.5 "
-        "--set deadlines.G7.extension_probability=0.3 --out results/fast_japan",
+        "--set deadlines.G7.extension_probability=0.3 --out results/fast_japan\n"
+        "time as the parties play it (see the README):\n"
+        "  python run.py run --set actors.Japan.strategy.beta=0.3 --out results/missed_g7"
+        "     a missed G7 target\n"
+        "  python run.py run --seed 2 --set actors.US.reservation=0.85 --out results/moved_pause"
+        "     the US moves the end of the pause\n"
+        "  python run.py run --set issues.reciprocal_tariff.max=35 "
+        "--set threats.letter.issue=reciprocal_tariff --set threats.letter.no_deal=35 "
+        "--set threats.letter.date=2025-06-01 --set threats.letter.by=US "
+        "--set threats.letter.credibility=0.8 --out results/threat     an escalated threat",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_scenario_arguments(p)

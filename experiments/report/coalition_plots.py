@@ -95,7 +95,7 @@ def network_table(model: NegotiationModel, snapshots: list[int] | None = None) -
             for a in range(len(cs.names)) for b in range(a + 1, len(cs.names))
         ]
         when = "final" if snap.phase == "final" else f"round {snap.round_no}"
-        rnd = model.setup.rounds[min(snap.round_no, len(model.setup.rounds)) - 1]
+        rnd = model.rounds[min(snap.round_no, len(model.rounds)) - 1]
         label = f"{when}" + (f" ({rnd.date.day} {rnd.date:%b})" if rnd.date else "")
         coalitions = [{"colour": coalition_colour(c.id), "label": coalition_words(model, c)}
                       for c in history[k] if len(c.members) > 1]

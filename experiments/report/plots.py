@@ -51,9 +51,37 @@ def dance_table(model: NegotiationModel) -> pd.DataFrame:
             )
     frame = pd.DataFrame(rows)
     frame.attrs["deadlines"] = [
-        (d.index + 1, d.label) for d in model.setup.deadlines if d.index < len(model.rows)
+        (d.index + 1, d.label) for d in model.deadlines if d.index < len(model.rows)
     ]
+    frame.attrs["moves"] = calendar_moves(model)
     return frame
+
+
+#: How the dance draws each kind of move of the calendar: marker, colour, legend words.
+MOVE_STYLE = {
+    "target missed": ("v", "#d95f02", "a target missed"),
+    "deadline moved": (">", "#1b9e77", "a deadline moved by its owner"),
+    "threat carried out": ("X", "#e7298a", "a threat carried out"),
+    "threat not carried out": ("x", "#7570b3", "a threat not carried out"),
+}
+
+
+def calendar_moves(model: NegotiationModel) -> list[tuple[int, str, str]]:
+    """One entry per move of the calendar, in order: (round number, kind, what moved) — a target
+    missed, a deadline moved by its owner, a threat carried out or not (the kinds of
+    :data:`MOVE_STYLE`)."""
+    from bargaining_chips.model import events as ev
+
+    out = []
+    for e in model.events:
+        if isinstance(e, ev.TargetMissed):
+            out.append((e.round_index + 1, "target missed", e.target))
+        elif isinstance(e, ev.DeadlineMoved):
+            out.append((e.round_index + 1, "deadline moved", e.deadline))
+        elif isinstance(e, ev.ThreatResolved):
+            kind = "threat carried out" if e.carried_out else "threat not carried out"
+            out.append((e.round_index + 1, kind, e.threat))
+    return out
 
 
 #: What a utility means on an axis: each actor's utility is normalised to [0, 1] between the
@@ -86,7 +114,9 @@ def plot_dance(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> 
     """The negotiation dance: each government's utility of every offer, round by round.
 
     Solid markers are a government's own offers, hollow ones the other side's; dashed lines are
-    reservation utilities; a star marks the agreement. The legend, outside the axes, says so.
+    reservation utilities; a star marks the agreement; dotted lines are the targets and
+    deadlines (a moved one where it now stands), and a marker along the top marks each move of
+    the calendar (:func:`calendar_moves`). The legend, outside the axes, says so.
     """
     from matplotlib.lines import Line2D
 
@@ -108,6 +138,11 @@ def plot_dance(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> 
         if len(deal):
             ax.scatter(deal["round"], deal["utility"], marker="*", s=260, color=color,
                        edgecolors="black", zorder=4)
+    moves = table.attrs.get("moves", [])
+    for round_no, kind, _ in moves:  # a marker per move, along the top of the axes
+        marker, color, _words = MOVE_STYLE[kind]
+        ax.scatter([round_no], [1.0], marker=marker, s=90, color=color, edgecolors="black",
+                   linewidths=0.6, zorder=6, clip_on=False)
     for round_no, label in table.attrs.get("deadlines", []):
         ax.axvline(round_no, color="grey", ls=":", lw=1.2)
         ax.text(round_no, 0.02, f"{label} ", rotation=90, va="bottom", ha="right", fontsize=8,
@@ -132,6 +167,10 @@ def plot_dance(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> 
     if table["agreed"].any():
         handles.append(Line2D([], [], marker="*", markersize=13, ls="", color="#555555",
                               markeredgecolor="black", label="the agreement"))
+    for kind in dict.fromkeys(k for _, k, _ in moves):
+        marker, color, words = MOVE_STYLE[kind]
+        handles.append(Line2D([], [], marker=marker, markersize=9, ls="", color=color,
+                              markeredgecolor="black", label=words))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.grid(alpha=0.3)
     return ax

@@ -31,7 +31,7 @@ def format_terms(model: NegotiationModel, terms) -> str:
 
 
 def round_heading(model: NegotiationModel, round_no: int) -> str:
-    rnd = model.setup.rounds[round_no - 1]
+    rnd = model.rounds[round_no - 1]
     if rnd.date is None:
         return f"Round {round_no}"
     where = f" · {rnd.place}" if rnd.place else ""
@@ -83,7 +83,7 @@ def round_lines(model: NegotiationModel, round_no: int) -> list[str]:
         lines.extend(f"    {text}" for text in belief_lines(model, round_no, row["proposer"]))
     lines.extend(f"  {text}" for text in extra_lines(model, round_no, "after"))
     for e in events_of_round(model, round_no):
-        if isinstance(e, ev.DeadlinePassed):
+        if isinstance(e, ev.DeadlinePassed | ev.DeadlineMoved | ev.TargetMissed):
             lines.append(f"  {deadline_sentence(model, e)}")
     return lines
 
@@ -93,12 +93,43 @@ def events_of_round(model: NegotiationModel, round_no: int) -> list[ev.Event]:
     return [e for e in model.events if e.round_index == round_no - 1]
 
 
-def deadline_sentence(model: NegotiationModel, e: ev.DeadlinePassed) -> str:
-    d = next(d for d in model.setup.deadlines if d.name == e.deadline)
+def deadline_of(model: NegotiationModel, name: str):
+    """The target or deadline called ``name``, as it stands now (moved, if its owner moved it)."""
+    return next(d for d in model.deadlines if d.name == name)
+
+
+def deadline_sentence(model: NegotiationModel,
+                      e: ev.DeadlinePassed | ev.DeadlineMoved | ev.TargetMissed) -> str:
+    """The sentence told after a round's offers when a target or deadline falls on it."""
+    if isinstance(e, ev.TargetMissed):
+        d = deadline_of(model, e.target)
+        text = f"⌛ {d.label}, the target, passes without a deal — a focal date missed, the talks go on"
+        if e.owner is not None and e.reservation_after != e.reservation_before:
+            text += (f"; {e.owner}, which set it, now settles for {e.reservation_after:.2f} "
+                     f"instead of {e.reservation_before:.2f}")
+        return text
+    if isinstance(e, ev.DeadlineMoved):
+        d = deadline_of(model, e.deadline)
+        days = (e.to_date - e.from_date).days
+        if e.rule == "strategic":
+            why = (f"the best offer on the table is worth {e.worth:.2f} more to it than no "
+                   f"deal, at least the margin of {d.margin:.2f}")
+        else:
+            why = f"it does so with probability {d.extension_probability:.2f}"
+        rnd = model.rounds[e.to_index]
+        return (f"⏱ {d.label} passes without a deal — {e.owner} moves it by {days} days to "
+                f"{e.to_date:%a %d %b %Y} ({why}); the talks go on to round {rnd.number}, "
+                f"{rnd.date:%a %d %b}")
+    d = deadline_of(model, e.deadline)
     if e.hard:
         return f"⏱ {d.label}: a hard deadline — the talks end without a deal"
     if e.extended:
         return f"⏱ {d.label} passes without a deal — the talks are extended"
+    if d.owner is not None and d.extension_days is not None:
+        if d.moves >= d.max_extensions:
+            return (f"⏱ {d.label} passes without a deal — {d.owner} has moved it as often as it "
+                    "may, the talks end")
+        return f"⏱ {d.label} passes without a deal — {d.owner} does not move it, the talks end"
     return f"⏱ {d.label} passes without a deal — no extension, the talks end"
 
 
@@ -136,6 +167,18 @@ def event_sentence(model: NegotiationModel, e: ev.Event) -> str | None:
         return f"{e.actor} may not withdraw a concession: its previous proposal stands"
     if isinstance(e, ev.Recognised):
         return f"{e.actor} is recognised to propose"
+    if isinstance(e, ev.ThreatResolved):
+        t = next(t for t in model.setup.threats if t.name == e.threat)
+        issue = model.spec.issues[e.issue]
+        who = t.by or "the threatening side"
+        when = f" (from {t.date:%d %b %Y})" if t.date else ""
+        if e.carried_out:
+            return (f"⚠ {t.label}{when}: {who} carries out its threat — without a deal the "
+                    f"{issue.label} is now {issue.render(e.no_deal_after)} instead of "
+                    f"{issue.render(e.no_deal_before)} (credibility {t.credibility:.2f})")
+        return (f"⚠ {t.label}{when}: {who} does not carry out its threat — without a deal the "
+                f"{issue.label} stays {issue.render(e.no_deal_before)} "
+                f"(credibility {t.credibility:.2f})")
     return None
 
 
@@ -163,7 +206,7 @@ NO_DEAL_WORDS = {
 def why_no_deal(model: NegotiationModel) -> str:
     """Why the finished talks ended without a deal, in words."""
     out = model.outcome
-    deadline = next((d for d in model.setup.deadlines if d.name == out.deadline), None)
+    deadline = next((d for d in model.deadlines if d.name == out.deadline), None)
     label = deadline.label if deadline else out.deadline
     return NO_DEAL_WORDS.get(out.reason, str(out.reason)).format(deadline=label)
 
@@ -336,10 +379,16 @@ def transcript(model: NegotiationModel) -> list[str]:
     """The whole dated transcript, one string per line."""
     spec = model.spec
     lines = [f"{spec.meta.get('title', spec.name)} — seed {model.seed}"]
-    for d in model.setup.deadlines:
+    for d in model.setup.deadlines:  # as scheduled (moves are told in the rounds)
         when = d.date.isoformat() if d.date else f"round {d.index + 1}"
-        extra = f", extended with probability {d.extension_probability:.2f}" if d.kind == "soft" else ""
-        lines.append(f"deadline: {d.label}, {when} ({d.kind}{extra}){_binds(model, d)}")
+        lines.append(f"{'target' if d.target else 'deadline'}: {d.label}, {when} "
+                     f"({deadline_terms(d)}){_binds(model, d)}")
+    for t in model.setup.threats:
+        issue = model.spec.issues[model.setup.space.issue_names[t.issue]]
+        when = t.date.isoformat() if t.date else f"round {t.round_index + 1}"
+        lines.append(f"threat: {t.label}, {when}: {t.by or 'a side'} threatens to make the "
+                     f"{issue.label} without a deal {issue.render(t.no_deal)} "
+                     f"(credibility {t.credibility:.2f})")
     lines.extend(two_level_header(model))
     lines.append("")
     for round_no in range(1, (model.rows[-1]["round"] if model.rows else 0) + 1):
@@ -348,11 +397,32 @@ def transcript(model: NegotiationModel) -> list[str]:
     return lines
 
 
+def deadline_terms(d) -> str:  # noqa: ANN001 - a calendar Deadline
+    """"soft, the US may move it by 30 days if …": how a target or deadline works, in words."""
+    if d.target:
+        by = f" set by {d.owner}" if d.owner else ""
+        slips = (f", expected to slip with probability {d.extension_probability:.2f}"
+                 if d.extension_probability else "")
+        cost = f", it costs {d.owner} {d.cost:.2f} of its reservation" if d.cost else ""
+        return f"a target{by}{slips}: missing it does not end the talks{cost}"
+    if d.kind == "hard":
+        return "hard"
+    if d.extension_days is None:
+        return f"soft, extended with probability {d.extension_probability:.2f}"
+    times = "" if d.max_extensions == 1 else f", up to {d.max_extensions} times"
+    if d.rule == "strategic":
+        rule = (f"when the best offer on the table is worth at least {d.margin:.2f} more to it "
+                "than no deal")
+    else:
+        rule = f"with probability {d.extension_probability:.2f}"
+    return f"soft, {d.owner} may move it by {d.extension_days} days{times}, {rule}"
+
+
 def _binds(model: NegotiationModel, d) -> str:  # noqa: ANN001 - a calendar Deadline
     """Where a dated deadline falls between rounds: the round it binds, if on another day."""
-    if d.date is None or d.index >= len(model.setup.rounds):
+    if d.date is None or d.index >= len(model.rounds):
         return ""
-    rnd = model.setup.rounds[d.index]
+    rnd = model.rounds[d.index]
     if rnd.date is None or rnd.date == d.date:
         return ""
     return f"; it binds in round {rnd.number}, {rnd.date:%a %d %b}, the last round on or before it"
@@ -369,7 +439,7 @@ def summary_lines(model: NegotiationModel, result: dict) -> list[str]:
     setup, spec = model.setup, model.spec
     lines = ["Summary", "-------"]
     if result["agreement"]:
-        rnd = setup.rounds[result["agreement_round"] - 1]
+        rnd = model.rounds[result["agreement_round"] - 1]
         when = f"round {rnd.number}" + (f", {rnd.date:%d %b %Y} ({rnd.label})" if rnd.date else "")
         lines.append(f"outcome      agreement in {when}")
     else:
@@ -380,7 +450,7 @@ def summary_lines(model: NegotiationModel, result: dict) -> list[str]:
     for i, issue in enumerate(spec.issues.values()):
         agreed = issue.render(float(final[i])) if result["agreement"] else "—"
         lines.append(
-            f"  {issue.label:<{width}}      {agreed:>10}{issue.render(issue.no_deal):>10}"
+            f"  {issue.label:<{width}}      {agreed:>10}{issue.render(float(model.no_deal[i])):>10}"
         )
     lines.append("utilities" + " " * (width - 1) + "outcome".rjust(10) + "reserve".rjust(10))
     for i, name in enumerate(setup.actor_names):
@@ -429,9 +499,10 @@ def two_level_header(model: NegotiationModel) -> list[str]:
         gov = names[election.government]
         when = election.date.isoformat() if election.date else f"before round {election.round_index + 1}"
         if election.round_index is None:
-            lines.append(f"event: {election.label}, {when}, after the last round: {gov}'s threshold "
-                         f"stays {rs.constituencies[election.government].threshold:.2f} throughout "
-                         f"({election.threshold:.2f} after it)")
+            lines.append(f"event: {election.label}, {when}, after the last round scheduled: "
+                         f"{gov}'s threshold stays "
+                         f"{rs.constituencies[election.government].threshold:.2f} unless extended "
+                         f"talks reach it ({election.threshold:.2f} after it)")
         else:
             lines.append(f"event: {election.label}, {when}: {gov}'s threshold becomes {election.threshold:.2f}")
     return lines

@@ -9,6 +9,7 @@ import pytest
 
 from bargaining_chips.model import load_scenario
 from bargaining_chips.model.compiled import Deadline, compile_scenario, expected_horizon
+from bargaining_chips.model.errors import ScenarioWarning
 
 
 def _deadline(index: int, kind: str = "soft", p: float = 0.0) -> Deadline:
@@ -35,7 +36,8 @@ def test_undated_rounds_come_from_max_rounds(fixture_path):
 
 
 def test_max_rounds_caps_a_calendar():
-    setup = compile_scenario(load_scenario("us_japan_2025", {"protocol.max_rounds": 4}))
+    with pytest.warns(ScenarioWarning, match="leaves no round for the deadline to move to"):
+        setup = compile_scenario(load_scenario("us_japan_2025", {"protocol.max_rounds": 4}))
     assert len(setup.rounds) == 4
     # Both deadlines fall after the cap: they resolve to the last round played.
     assert [d.index for d in setup.deadlines] == [3, 3]
@@ -44,8 +46,8 @@ def test_max_rounds_caps_a_calendar():
 def test_deadlines_resolve_to_the_last_round_on_or_before_their_date(default):
     """G7 (17 Jun) → the round of 16 Jun (index 6); the pause's end (9 Jul) → 7 Jul (index 9)."""
     assert [(d.name, d.index, d.kind) for d in default.deadlines] == [
-        ("G7", 6, "soft"),
-        ("pause_end", 9, "hard"),
+        ("G7", 6, "target"),
+        ("pause_end", 9, "soft"),
     ]
     assert default.deadlines[0].extension_probability == 0.5
     assert default.deadlines[0].label == "G7 leaders' summit"

@@ -67,8 +67,8 @@ def check_run(model) -> None:
             assert -1e-12 <= row[f"u_{name}"] <= 1 + 1e-12, row
     assert all(-1e-12 <= u <= 1 + 1e-12 for u in result["utilities"].values())
     # Never beyond the first hard deadline nor the last round.
-    hard = [d.index for d in setup.deadlines if d.kind == "hard"]
-    last = min(hard + [len(setup.rounds) - 1])
+    hard = [d.index for d in model.deadlines if d.kind == "hard"]
+    last = min(hard + [len(model.rounds) - 1])
     assert outcome.round_index <= last
     assert result["rounds_played"] == len(model.rows) == outcome.round_index + 1
     if outcome.agreement:

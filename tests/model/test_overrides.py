@@ -89,7 +89,7 @@ def test_the_input_is_left_untouched():
     [
         ("actors.C.strategy.beta", "actors.C", "known here: A"),
         ("nosuch.table", "nosuch", "does not exist"),
-        ("calendar.rounds.2.date", "calendar.rounds.2", "2 entries"),
+        ("calendar.rounds.3.date", "calendar.rounds.3", "2 entries (0-based; 2 appends one)"),
         ("calendar.rounds.first.date", "calendar.rounds.first", "2 entries"),
         ("issues.x.max.deeper", "issues.x.max.deeper", "issues.x.max is a value"),
         ("meta.author", "meta.author", "does not exist"),

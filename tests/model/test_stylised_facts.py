@@ -54,18 +54,21 @@ NO_VETO = {"actors.Japan.ratification.threshold": 0.0}
 
 
 def test_agreements_cluster_at_deadlines(play):
+    """Agreements fall at a focal date — the G7 target, the round just after it is missed (its
+    owner now settles for less), or the deadline in force — and never after the deadline in
+    force (tolerance: at least 75% within a round of a target or deadline)."""
     distances, rounds = [], []
     for seed in SEEDS:
         model = play("us_japan_2025", NO_VETO, seed=seed)
         outcome = model.outcome
         if outcome.agreement:
-            deadline = next(d for d in model.setup.deadlines if d.name == outcome.deadline)
-            distances.append(deadline.index - outcome.round_index)
+            deadline = next(d for d in model.deadlines if d.name == outcome.deadline)
+            assert outcome.round_index <= deadline.index
+            distances.append(min(abs(d.index - outcome.round_index) for d in model.deadlines))
             rounds.append(outcome.round_index)
     assert len(distances) >= 50
-    assert all(d >= 0 for d in distances)
     near = sum(d <= 1 for d in distances) / len(distances)
-    assert near >= 0.75, f"{near:.2f} of agreements at or just before a deadline"
+    assert near >= 0.75, f"{near:.2f} of agreements within a round of a target or deadline"
     assert min(rounds) >= 4
 
 

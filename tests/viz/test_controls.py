@@ -29,16 +29,20 @@ def test_every_firm_has_a_lobbying_slider_at_the_scenarios_value(spec, params):
         assert control["min"] <= control["value"] <= control["max"]
 
 
-def test_every_soft_deadline_has_an_extension_slider_at_the_scenarios_value(spec, params):
-    soft = [name for name, d in spec.deadlines.items() if d.kind == "soft"]
-    hard = [name for name, d in spec.deadlines.items() if d.kind == "hard"]
-    assert soft
-    for name in soft:
-        assert params[f"deadlines.{name}.extension_probability"]["value"] == (
-            spec.deadlines[name].extension_probability
-        )
-    for name in hard:  # a hard deadline is never extended: no slider that would do nothing
-        assert f"deadlines.{name}.extension_probability" not in params
+def test_every_date_has_the_slider_its_kind_reads_at_the_scenarios_value(spec, params):
+    """A target: its chance of slipping; a soft deadline: its owner's rule's parameter (the
+    margin of a strategic rule, else the extension probability); a hard one: none, since a
+    slider there would do nothing."""
+    assert params["deadlines.G7.extension_probability"]["value"] == 0.5  # the target
+    assert params["deadlines.pause_end.margin"]["value"] == 0.1  # the US's strategic rule
+    assert "deadlines.pause_end.extension_probability" not in params  # it does not draw
+    hard = load_scenario("us_japan_2025", {"deadlines.pause_end.kind": "hard",
+                                           "deadlines.pause_end.owner": None,
+                                           "deadlines.pause_end.rule": "probability",
+                                           "deadlines.pause_end.margin": 0.0,
+                                           "deadlines.pause_end.extension_days": None})
+    assert not any(k.startswith("deadlines.pause_end.")
+                   for k in controls.model_params(hard, "us_japan_2025"))
 
 
 def test_strategy_sliders_show_the_files_parameters_and_the_main_one(spec, params):

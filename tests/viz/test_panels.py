@@ -225,3 +225,15 @@ def test_the_dashboard_dance_keeps_its_axis_label_inside_the_panel(three):
     fig.canvas.draw()
     label = ax.yaxis.label.get_window_extent(renderer)
     assert label.x0 >= 0 and ax.get_ylabel() == "utility of the offer"
+
+
+def test_calendar_events_list_every_move_in_the_transcripts_words():
+    model = NegotiationModel(load_scenario("us_japan_2025", {"actors.US.reservation": 0.85}), rng=2)
+    assert panels.calendar_events(model) == []
+    while model.outcome is None and len(model.rows) < 10:
+        model.step()
+    events = panels.calendar_events(model)
+    assert [line.split(":")[0] for line in events] == ["round 7", "round 10"]
+    assert events[0].startswith("round 7: ⌛ G7 leaders' summit, the target, passes without a deal")
+    assert "US moves it by 30 days to Fri 08 Aug 2025" in events[1]
+    assert events[1] == f"round 10: {transcript.round_lines(model, 10)[-1].strip()}"

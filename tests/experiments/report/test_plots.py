@@ -83,6 +83,28 @@ def test_plot_dance_draws_on_the_axes_it_is_given(model, nothing_written):
     assert ax.get_ylabel() == "utility of the offer\n(0 = its worst package, 1 = its best)"
 
 
+def test_the_dance_marks_every_move_of_the_calendar(play, nothing_written):
+    """A hard-line US misses the G7 target and moves the end of the pause; a threat falls due:
+    one marker per move along the top, each kind in the legend."""
+    model = play("us_japan_2025", {"actors.US.strategy": {"name": "hardliner"},
+                                   "issues.reciprocal_tariff.max": 35.0,
+                                   "threats.letter.issue": "reciprocal_tariff",
+                                   "threats.letter.no_deal": 35.0,
+                                   "threats.letter.date": "2025-06-20"}, 0)
+    table = plots.dance_table(model)
+    assert table.attrs["moves"] == [(7, "target missed", "G7"),
+                                    (8, "threat carried out", "letter"),
+                                    (10, "deadline moved", "pause_end")]
+    assert (14, "end of the 90-day pause") in table.attrs["deadlines"]  # where it now stands
+    fig, ax = plt.subplots()
+    plots.plot_dance(table, ax=ax)
+    tops = [c for c in ax.collections if c.get_offsets().shape == (1, 2)
+            and c.get_offsets()[0][1] == 1.0 and not c.get_clip_on()]
+    assert sorted(c.get_offsets()[0][0] for c in tops) == [7, 8, 10]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"a target missed", "a threat carried out", "a deadline moved by its owner"} <= set(labels)
+
+
 def test_plot_utility_space_draws_on_the_axes_it_is_given(model, nothing_written):
     fig, ax = plt.subplots()
     out = plots.plot_utility_space(plots.utility_space_table(model), ax=ax)

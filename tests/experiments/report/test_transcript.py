@@ -12,7 +12,7 @@ import pytest
 
 from bargaining_chips.experiments.report import transcript
 from bargaining_chips.model import NegotiationModel, load_scenario
-from bargaining_chips.model.events import DeadlinePassed
+from bargaining_chips.model.events import DeadlineMoved, DeadlinePassed, TargetMissed
 from bargaining_chips.model.metrics import summary
 
 
@@ -95,19 +95,45 @@ def test_lobbying_lines_are_short_and_say_indifference_once(play):
         assert all(line.count("no better off than without a deal") <= 1 for line in lines)
 
 
-def test_deadlines_are_announced_with_their_fate(play):
-    lines = {}
-    for seed in range(10):
-        m = play("us_japan_2025", {"deadlines.G7.extension_probability": 0.5,
-                                   "actors.US.strategy": {"name": "hardliner"}}, seed)
-        for e in m.events:
-            if isinstance(e, DeadlinePassed):
-                lines[e.extended] = transcript.round_lines(m, e.round_index + 1)[-1]
-    assert lines[True] == "  ⏱ G7 leaders' summit passes without a deal — the talks are extended"
-    assert lines[False] in (
-        "  ⏱ G7 leaders' summit passes without a deal — no extension, the talks end",
-        "  ⏱ end of the 90-day pause: a hard deadline — the talks end without a deal",
-    )
+def test_targets_and_deadlines_are_announced_with_their_fate(play):
+    """A hard-line US: the G7 target is missed (Japan, which set it, settles for less), the US
+    moves the end of the pause by 30 days, then lets it end the talks."""
+    m = play("us_japan_2025", {"actors.US.strategy": {"name": "hardliner"}}, 0)
+    told = [transcript.round_lines(m, e.round_index + 1)[-1] for e in m.events
+            if isinstance(e, DeadlinePassed | DeadlineMoved | TargetMissed)]
+    assert told[0] == ("  ⌛ G7 leaders' summit, the target, passes without a deal — a focal date "
+                       "missed, the talks go on; Japan, which set it, now settles for 0.62 "
+                       "instead of 0.67")
+    assert told[1].startswith("  ⏱ end of the 90-day pause passes without a deal — US moves it "
+                              "by 30 days to Fri 08 Aug 2025 (the best offer on the table is "
+                              "worth ")
+    assert told[1].endswith("at least the margin of 0.10); the talks go on to round 14, Mon 04 Aug")
+    assert told[2] == ("  ⏱ end of the 90-day pause passes without a deal — US has moved it as "
+                       "often as it may, the talks end")
+    assert len(told) == 3 and m.outcome.reason == "deadline not extended"
+    hard = play("us_japan_2025", {"actors.US.strategy": {"name": "hardliner"},
+                                  "deadlines.pause_end.margin": 1.0}, 0)
+    assert transcript.round_lines(hard, 10)[-1] == (
+        "  ⏱ end of the 90-day pause passes without a deal — US does not move it, the talks end")
+
+
+def test_a_threat_is_told_before_the_offers_of_the_round_it_falls_due(play):
+    m = play("us_japan_2025", {"actors.US.strategy": {"name": "hardliner"},
+                               "issues.reciprocal_tariff.max": 35.0,
+                               "threats.letter.issue": "reciprocal_tariff",
+                               "threats.letter.no_deal": 35.0, "threats.letter.by": "US",
+                               "threats.letter.date": "2025-06-20",
+                               "threats.letter.label": "the tariff letter"}, 0)
+    lines = transcript.round_lines(m, 8)
+    assert lines[0].startswith("Mon 23 Jun 2025 · Round 8")
+    threat = next(i for i, line in enumerate(lines) if "⚠" in line)
+    assert lines[threat] == ("  ⚠ the tariff letter (from 20 Jun 2025): US carries out its threat "
+                             "— without a deal the reciprocal tariff is now 35.0% instead of 24.0% "
+                             "(credibility 1.00)")
+    assert threat < next(i for i, line in enumerate(lines) if " proposes: " in line)
+    header = transcript.transcript(m)
+    assert ("threat: the tariff letter, 2025-06-20: US threatens to make the reciprocal tariff "
+            "without a deal 35.0% (credibility 1.00)") in header
 
 
 def test_walking_away_is_worded(play):
@@ -138,11 +164,14 @@ def test_events_are_told_before_or_after_the_offer_by_their_kind(model):
 def test_the_transcript_opens_with_the_title_and_the_deadlines(model):
     lines = transcript.transcript(model)
     assert lines[0] == "US–Japan tariff talks, April–July 2025 — seed 1"
-    # The summit's deadline is its last day (17 June); its round, 16 June: the header says so.
-    assert lines[1] == ("deadline: G7 leaders' summit, 2025-06-17 (soft, extended with probability "
-                        "0.50); it binds in round 7, Mon 16 Jun, the last round on or before it")
-    assert lines[2].startswith("deadline: end of the 90-day pause, 2025-07-09 (hard); it binds in "
-                               "round 10, Mon 07 Jul")
+    # The summit's target is its last day (17 June); its round, 16 June: the header says so.
+    assert lines[1] == ("target: G7 leaders' summit, 2025-06-17 (a target set by Japan, expected "
+                        "to slip with probability 0.50: missing it does not end the talks, it "
+                        "costs Japan 0.05 of its reservation); it binds in round 7, Mon 16 Jun, "
+                        "the last round on or before it")
+    assert lines[2].startswith("deadline: end of the 90-day pause, 2025-07-09 (soft, US may move "
+                               "it by 30 days, when the best offer on the table is worth at least "
+                               "0.10 more to it than no deal); it binds in round 10, Mon 07 Jul")
     headings = [line for line in lines if line.endswith("Washington") or line.endswith("Kananaskis")]
     assert len(headings) == len(model.rows)
 
