@@ -28,7 +28,7 @@ from mesa.visualization.utils import update_counter
 from bargaining_chips.experiments.report import transcript
 from bargaining_chips.model import load_scenario, scenario_names
 from bargaining_chips.model.loader import DEFAULT_SCENARIO
-from bargaining_chips.viz import controls, figures, panels
+from bargaining_chips.viz import controls, figures, panels, play_page
 from bargaining_chips.viz.session import DashboardModel, release
 
 #: Set by ``python run.py demo --scenario``: the scenario the page opens with.
@@ -275,11 +275,27 @@ def scenario_choices(current: str) -> list[str]:
     return names if current in names else [current, *names]
 
 
+#: The seat choice's first entry: nobody plays, the model plays every seat (Mesa's controls).
+WATCH = "Watch the model play"
+#: The panels drawn beside a played game (its move card takes the round card's place).
+PLAY_COMPONENTS = [DancePanel, UtilitySpacePanel, NetworkPanel]
+
+
+def seat_choices(scenario_name: str) -> list[str]:
+    """The seat choice: watch, or play as one of the scenario's governments."""
+    return [WATCH, *(f"Play as {g}" for g in load_scenario(scenario_name).governments)]
+
+
 @solara.component
 def Page():
-    """The whole page: the scenario choice, then SolaraViz for that scenario."""
+    """The whole page: the scenario and seat choice, then SolaraViz for that scenario, or the
+    game of the seat taken (:mod:`viz.play_page`)."""
     start = os.environ.get(SCENARIO_ENV) or DEFAULT_SCENARIO
     scenario = solara.use_reactive(start)
+    seat = solara.use_reactive(WATCH)
+    seats = solara.use_memo(lambda: seat_choices(scenario.value), [scenario.value])
+    if seat.value not in seats:
+        seat.set(WATCH)
     solara.Title("Bargaining Chips")
     solara.Style(STYLE)
     with solara.Sidebar():
@@ -289,4 +305,11 @@ def Page():
                 value=scenario,
                 values=scenario_choices(start),
             )
-    Talks(scenario.value).key(f"talks-{scenario.value}")
+        with solara.Card("Take a seat", margin=2):
+            solara.Select(label="Seat (taking one starts a new game)", value=seat, values=seats)
+    if seat.value == WATCH or seat.value not in seats:
+        Talks(scenario.value).key(f"talks-{scenario.value}")
+    else:
+        government = seat.value.removeprefix("Play as ")
+        play_page.PlayView(scenario.value, government, PLAY_COMPONENTS).key(
+            f"play-{scenario.value}-{government}")
