@@ -28,7 +28,7 @@ from mesa.visualization.utils import update_counter
 from bargaining_chips.experiments.report import transcript
 from bargaining_chips.model import load_scenario, scenario_names
 from bargaining_chips.model.loader import DEFAULT_SCENARIO
-from bargaining_chips.viz import controls, figures, panels, play_page
+from bargaining_chips.viz import classroom, classroom_page, controls, figures, panels, play_page
 from bargaining_chips.viz.session import DashboardModel, release
 
 #: Set by ``python run.py demo --scenario``: the scenario the page opens with.
@@ -55,6 +55,8 @@ STYLE = """
           margin: 0; }
 .bc-problem { color: #b03a2e; font-weight: 600; }
 .bc-settings { margin-top: 4px; color: #546e7a; font-size: 13px; }
+.bc-code { font-family: "DejaVu Sans Mono", monospace; font-size: 44px; font-weight: 700;
+           letter-spacing: 6px; color: #0d47a1; }
 /* slider values always visible, as a pill on the thumb (Mesa's sliders show them only while
    dragged) */
 .v-slider__thumb-label-container { display: block !important; }
@@ -288,7 +290,18 @@ def seat_choices(scenario_name: str) -> list[str]:
 
 @solara.component
 def Page():
-    """The whole page: the scenario and seat choice, then SolaraViz for that scenario, or the
+    """The whole page: the classroom's (``run.py demo --classroom``), or one browser's own."""
+    if classroom.enabled():
+        solara.Title("Bargaining Chips · classroom")
+        solara.Style(STYLE)
+        classroom_page.ClassroomPage(classroom.shared(), PLAY_COMPONENTS)
+    else:
+        OwnPage()
+
+
+@solara.component
+def OwnPage():
+    """One browser's page: the scenario and seat choice, then SolaraViz for that scenario, or the
     game of the seat taken (:mod:`viz.play_page`)."""
     start = os.environ.get(SCENARIO_ENV) or DEFAULT_SCENARIO
     scenario = solara.use_reactive(start)

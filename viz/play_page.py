@@ -128,8 +128,12 @@ def _start_values(session: PlaySession, seat: str) -> dict[str, Any]:
     return {c.issue: c.value for c in controls_for(session.spec)}
 
 
+#: A move sent from the page: ("propose", terms) or ("answer", response); it raises MoveRefused.
+Mover = Callable[[str, Any], None]
+
+
 @solara.component
-def OfferForm(session: PlaySession, seat: str, act: Callable[[Callable[[], None]], None]):
+def OfferForm(session: PlaySession, seat: str, act: Callable[[str, Any], None]):
     """One control per issue, the offer's worth, and Propose."""
     values = solara.use_reactive(_start_values(session, seat))
     for c in session.controls():
@@ -150,19 +154,24 @@ def OfferForm(session: PlaySession, seat: str, act: Callable[[Callable[[], None]
                             strict=True)))
 
     with solara.Row():
-        solara.Button("Propose", color="primary", on_click=lambda: act(
-            lambda: session.propose(seat, values.value)))
+        solara.Button("Propose", color="primary",
+                      on_click=lambda: act("propose", dict(values.value)))
         solara.Button("What would the model offer?", text=True, on_click=suggest)
 
 
 @solara.component
-def MoveCard(session: PlaySession, seat: str, act: Callable[[Callable[[], None]], None],
-             problem: str, version: int):
+def MoveCard(session: PlaySession, seat: str, act: Callable[[str, Any], None],
+             problem: str, version: int, paused: bool = False):
     """The seat's move: the offer form, or the offer to answer, or the end of the talks
-    (``version``, the session's, makes the card redraw after every move)."""
+    (``version``, the session's, makes the card redraw after every move). ``act(kind, what)``
+    sends a move."""
     w = session.waiting
     with solara.Column(gap="4px", classes=["bc-panel"]):
         solara.HTML(tag="div", unsafe_innerHTML=status_html(session, seat))
+        if paused:
+            solara.HTML(tag="div", unsafe_innerHTML=(
+                '<div class="bc-problem" data-field="paused">The lecturer has paused the game.'
+                "</div>"))
         if problem:
             solara.HTML(tag="div", unsafe_innerHTML=(
                 f'<div class="bc-problem" data-field="refused">Refused: {_esc(problem)}</div>'))
@@ -174,7 +183,26 @@ def MoveCard(session: PlaySession, seat: str, act: Callable[[Callable[[], None]]
                 for label, answer in (("Accept", "accept"), ("Reject", "reject"),
                                       ("Walk away", "walk_away")):
                     solara.Button(label, color="primary" if answer == "accept" else None,
-                                  on_click=lambda a=answer: act(lambda: session.answer(seat, a)))
+                                  on_click=lambda a=answer: act("answer", a))
+
+
+def use_mover(send: Mover) -> tuple[Callable[[str, Any], None], str]:
+    """A hook: ``act(kind, what)`` that sends a move and keeps its refusal; returns (act, the
+    last refusal or "")."""
+    problem = solara.use_reactive("")
+    tick = solara.use_reactive(0)
+
+    def act(kind: str, what: Any) -> None:
+        try:
+            send(kind, what)
+        except MoveRefused as err:
+            problem.set(str(err))
+        else:
+            problem.set("")
+        tick.set(tick.value + 1)
+
+    _ = tick.value
+    return act, problem.value
 
 
 @solara.component
@@ -193,25 +221,22 @@ def PlayView(scenario_name: str, seat: str, components: list):
     the dashboard's panels to draw beside it."""
     session = solara.use_memo(lambda: PlaySession(scenario_name, seats=[seat]),
                               [scenario_name, seat])
-    version = solara.use_reactive(session.version)
-    problem = solara.use_reactive("")
     solara.use_effect(lambda: session.release, [session])
 
-    def act(move: Callable[[], None]) -> None:
-        try:
-            move()
-        except MoveRefused as err:
-            problem.set(str(err))
+    def send(kind: str, what: Any) -> None:
+        if kind == "propose":
+            session.propose(seat, what)
+        elif kind == "answer":
+            session.answer(seat, what)
         else:
-            problem.set("")
-        version.set(session.version)
+            session.reset()
 
-    _ = version.value  # redraw after every move
+    act, problem = use_mover(send)
     with solara.Columns([2, 3]):
         with solara.Column():
-            MoveCard(session, seat, act, problem.value, session.version)
+            MoveCard(session, seat, act, problem, session.version)
             solara.HTML(tag="div", unsafe_innerHTML=answers_html(session))
             if session.waiting is None:
-                solara.Button("Play again", on_click=lambda: act(session.reset))
+                solara.Button("Play again", on_click=lambda: act("reset", None))
         with solara.Column():
             Panels(Shown(session.model, scenario_name, session.version), components)
