@@ -113,6 +113,7 @@ def LecturerView(room: Classroom, key: str, components: list, version: int):
                 solara.Button("Reset", on_click=lambda: do(lambda: room.reset(key)))
                 solara.Button("Hide private info" if room.revealed else "Reveal private info",
                               on_click=lambda: do(lambda: room.reveal(key, not room.revealed)))
+            play_page.SaveButton(game, "Save the game").key(f"save-{game.version}")
             solara.HTML(tag="div", unsafe_innerHTML=play_page.answers_html(game))
         with solara.Column():
             solara.HTML(tag="div", unsafe_innerHTML=private_html(room))

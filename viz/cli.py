@@ -79,6 +79,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="scenario to open with: a bundled name or a .toml path (default: us_japan_2025)",
     )
     parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("results") / "played",
+        help="folder the page saves played games under, one folder per game "
+        "(default: results/played)",
+    )
+    parser.add_argument(
         "--classroom",
         action="store_true",
         help="one shared game that several browsers join with a join code, each in a seat; "
@@ -150,10 +157,14 @@ def classroom_keys() -> ClassroomKeys:
 
 
 def server_environment(scenario: str | None, solara_home: str,
-                       keys: ClassroomKeys | None = None) -> dict[str, str]:
+                       keys: ClassroomKeys | None = None,
+                       out: Path | None = None) -> dict[str, str]:
     """The child's environment: ours, the project on the path, Solara configured for a class
-    (and, in classroom mode, the join code and lecturer key)."""
+    (and, in classroom mode, the join code and lecturer key; where played games are saved, as
+    an absolute path: the server runs in the project's folder)."""
     env = dict(os.environ)
+    if out is not None:
+        env["BARGAINING_CHIPS_PLAY_OUT"] = str(Path(out).resolve())
     for name in ("BARGAINING_CHIPS_CLASSROOM", "BARGAINING_CHIPS_JOIN_CODE",
                  "BARGAINING_CHIPS_LECTURER_KEY"):
         env.pop(name, None)
@@ -240,7 +251,8 @@ def run_demo(args: argparse.Namespace) -> int:
         keys = classroom_keys() if getattr(args, "classroom", False) else None
         child = subprocess.Popen(
             server_command(args.host, port),
-            env=server_environment(args.scenario, solara_home, keys),
+            env=server_environment(args.scenario, solara_home, keys,
+                                   getattr(args, "out", None)),
             cwd=PROJECT_ROOT,
         )
         if wait_until_listening(child, args.host, port, timeout=120):

@@ -27,9 +27,13 @@ nothing, whatever a page sends.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import os
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -38,8 +42,13 @@ import numpy as np
 from bargaining_chips.agents.messages import Offer, Response
 from bargaining_chips.agents.strategies import Strategy, make_strategy
 from bargaining_chips.experiments.report import transcript
+from bargaining_chips.experiments.report.run_files import write_all
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.loader import DEFAULT_SCENARIO
+from bargaining_chips.model.metrics import summary
+
+#: Where the dashboard saves played games: set by ``run.py demo --out`` (default results/played).
+OUT_ENV = "BARGAINING_CHIPS_PLAY_OUT"
 
 #: Screen steps of an issue without a ``step`` of its own: its range in this many parts.
 SLIDER_PARTS = 100
@@ -226,6 +235,17 @@ def _response(value: Any) -> Response:
                           "answer accept, reject or walk_away") from None
 
 
+def games_folder() -> Path:
+    """The folder played games are saved under (``run.py demo --out``)."""
+    return Path(os.environ.get(OUT_ENV) or Path("results") / "played")
+
+
+def new_game_folder(base: Path, seats: Iterable[str]) -> Path:
+    """A fresh folder name for one saved game: when, who played, and a random suffix."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path(base) / f"game-{stamp}-{'-'.join(sorted(seats))}-{secrets.token_hex(2)}"
+
+
 @dataclass
 class Replay:
     """The talks replayed with the moves so far: the completed rounds, the half-played round
@@ -380,6 +400,18 @@ class PlaySession:
         """Start the game again from round 1 (same scenario, seed and seats)."""
         self.moves = []
         self._replay()
+
+    def save(self, out: Path) -> list[Path]:
+        """Write the finished game into the folder ``out`` as a run is written (summary.json
+        with two more keys, ``seats_played`` and ``moves_played``, rounds.csv, transcript.txt,
+        the lobbying, coalition and ratification tables; no plots), so ``python run.py
+        summarize`` and the other readers of runs take it. Refused before the game has ended."""
+        if not self.finished:
+            raise MoveRefused("save", "the game has not ended yet", "save it once it has ended")
+        result = summary(self.model)
+        result["seats_played"] = sorted(self.seats)
+        result["moves_played"] = len(self.moves)
+        return write_all(self.model, result, Path(out), plots=False)
 
     def release(self) -> None:
         release_model(self.model)

@@ -25,7 +25,14 @@ import solara
 
 from bargaining_chips.model.negotiation import NegotiationModel
 from bargaining_chips.viz import panels
-from bargaining_chips.viz.play import MoveRefused, PlaySession, check_terms, controls_for
+from bargaining_chips.viz.play import (
+    MoveRefused,
+    PlaySession,
+    check_terms,
+    controls_for,
+    games_folder,
+    new_game_folder,
+)
 
 
 def _esc(value: Any) -> str:
@@ -206,6 +213,26 @@ def use_mover(send: Mover) -> tuple[Callable[[str, Any], None], str]:
 
 
 @solara.component
+def SaveButton(session: PlaySession, label: str = "Save this game"):
+    """Save the finished game as a run's files (:meth:`PlaySession.save`) and say where."""
+    saved = solara.use_reactive("")
+
+    def save() -> None:
+        try:
+            folder = new_game_folder(games_folder(), session.seats)
+            session.save(folder)
+        except (MoveRefused, OSError) as err:
+            saved.set(f"Not saved: {err}")
+        else:
+            saved.set(f"Saved to {folder}")
+
+    solara.Button(label, on_click=save, disabled=not session.finished)
+    if saved.value:
+        solara.HTML(tag="div", unsafe_innerHTML=(
+            f'<div class="bc-settings" data-field="saved">{_esc(saved.value)}</div>'))
+
+
+@solara.component
 def Panels(shown: Shown, components: list):
     """The dashboard's own panels (``components``, from :mod:`viz.app`, each taking an object
     with ``talks`` and ``scenario_name``) for the rounds completed so far, two by two."""
@@ -237,6 +264,8 @@ def PlayView(scenario_name: str, seat: str, components: list):
             MoveCard(session, seat, act, problem, session.version)
             solara.HTML(tag="div", unsafe_innerHTML=answers_html(session))
             if session.waiting is None:
-                solara.Button("Play again", on_click=lambda: act("reset", None))
+                with solara.Row():
+                    solara.Button("Play again", on_click=lambda: act("reset", None))
+                    SaveButton(session).key(f"save-{session.version}")
         with solara.Column():
             Panels(Shown(session.model, scenario_name, session.version), components)

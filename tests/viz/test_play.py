@@ -192,3 +192,25 @@ def test_reset_starts_again_and_sessions_do_not_pile_up():
     assert game.moves == [] and game.waiting.round_no == 1 and game.model.rows == []
     game.release()
     gc.collect()
+
+
+def test_a_finished_game_is_saved_like_a_run(tmp_path):
+    import json
+
+    import pandas as pd
+
+    game = PlaySession(seats=["Japan"])
+    with pytest.raises(MoveRefused, match="not ended"):
+        game.save(tmp_path / "early")
+    game.propose("Japan", _terms())
+    game.answer("Japan", "walk_away")
+    assert game.finished and game.waiting is None
+    game.save(tmp_path / "game")
+    result = json.loads((tmp_path / "game" / "summary.json").read_text())
+    assert result["outcome"] == "no_deal" and result["seats_played"] == ["Japan"]
+    assert result["moves_played"] == 2
+    assert {k: v for k, v in result.items() if k not in ("seats_played", "moves_played")} == (
+        json.loads(json.dumps(summary(game.model))))
+    rounds = pd.read_csv(tmp_path / "game" / "rounds.csv")
+    assert list(rounds["proposer"]) == ["Japan", "US"]
+    assert "Japan walks away" in (tmp_path / "game" / "transcript.txt").read_text()
