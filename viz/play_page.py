@@ -174,6 +174,8 @@ def MoveCard(session: PlaySession, seat: str, act: Callable[[str, Any], None],
     sends a move."""
     w = session.waiting
     with solara.Column(gap="4px", classes=["bc-panel"]):
+        solara.HTML(tag="div", unsafe_innerHTML=(
+            f'<div class="bc-sub" data-field="seat">You play {_esc(seat)}.</div>'))
         solara.HTML(tag="div", unsafe_innerHTML=status_html(session, seat))
         if paused:
             solara.HTML(tag="div", unsafe_innerHTML=(
