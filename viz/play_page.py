@@ -265,9 +265,9 @@ def PlayView(scenario_name: str, seat: str, components: list):
         with solara.Column():
             MoveCard(session, seat, act, problem, session.version)
             solara.HTML(tag="div", unsafe_innerHTML=answers_html(session))
-            if session.waiting is None:
-                with solara.Row():
-                    solara.Button("Play again", on_click=lambda: act("reset", None))
+            with solara.Row():
+                solara.Button("Start again", on_click=lambda: act("reset", None))
+                if session.waiting is None:
                     SaveButton(session).key(f"save-{session.version}")
         with solara.Column():
             Panels(Shown(session.model, scenario_name, session.version), components)
