@@ -76,7 +76,18 @@ def dashboard(work: Path) -> None:
     copy(out / "dashboard-top.png", "dashboard.png")
 
 
-ITEMS = [default_run, boulware_japan, credibility_sweep, ratification_threshold, dashboard]
+def play_views(work: Path) -> None:
+    """Play mode (Japan's seat, the US's offer to answer) and classroom mode (the lecturer's view
+    and a student's after Japan's first offer), whole pages at 1280 wide."""
+    out = work / "play"
+    subprocess.run([sys.executable, "-m", "bargaining_chips.viz.snapshot", "--play", "--out", str(out)],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    for name in ("play.png", "classroom-lecturer.png", "classroom-student.png"):
+        copy(out / name, name)
+
+
+ITEMS = [default_run, boulware_japan, credibility_sweep, ratification_threshold, dashboard,
+         play_views]
 
 
 def main() -> None:

@@ -101,6 +101,7 @@ def LecturerView(room: Classroom, key: str, components: list, version: int):
                 "and type the code.</div></div>"))
             solara.HTML(tag="div", unsafe_innerHTML=seats_html(room))
             solara.HTML(tag="div", unsafe_innerHTML=play_page.status_html(game, ""))
+            solara.HTML(tag="div", unsafe_innerHTML=play_page.table_html(game))
             if room.paused:
                 solara.HTML(tag="div", unsafe_innerHTML=(
                     '<div class="bc-problem" data-field="paused">Paused.</div>'))

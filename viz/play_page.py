@@ -93,6 +93,27 @@ def offer_html(session: PlaySession, seat: str) -> str:
     )
 
 
+def table_html(session: PlaySession) -> str:
+    """For the class: the offer waiting for an answer, in the issues' own units, and its worth
+    to each government (empty when no offer waits)."""
+    waiting = session.waiting
+    if waiting is None or waiting.offer is None:
+        return ""
+    offer = waiting.offer
+    rows = "".join(
+        f'<tr data-issue="{_esc(name)}"><td>{_esc(issue.label)}</td>'
+        f'<td data-field="offer">{_esc(issue.render(float(v)))}</td></tr>'
+        for (name, issue), v in zip(session.spec.issues.items(), offer.terms, strict=True)
+    )
+    worth = session.worth(offer.terms)
+    cells = " · ".join(f"{_esc(g)} <b>{_u(u)}</b>" for g, u in worth.items())
+    return (
+        f'<div data-panel="table"><div class="bc-sub">{_esc(offer.proposer)}\'s offer on the '
+        f'table:</div><table class="bc-table"><tr><th>issue</th><th>offer</th></tr>{rows}'
+        f"</table><div>Worth to {cells}</div></div>"
+    )
+
+
 def _wire(session: PlaySession, terms) -> list[Any]:  # noqa: ANN001 - an array of terms
     """Engine terms as the form sends them (a categorical issue by its option's name)."""
     out = []
@@ -186,7 +207,9 @@ def MoveCard(session: PlaySession, seat: str, act: Callable[[str, Any], None],
                 f'<div class="bc-problem" data-field="refused">Refused: {_esc(problem)}</div>'))
         if w is not None and w.seat == seat and w.kind == "propose":
             OfferForm(session, seat, act).key(f"offer-{session.version}")
-        elif w is not None and w.seat == seat:
+        elif w is not None and w.seat != seat:  # the offer as it stands, while the other answers
+            solara.HTML(tag="div", unsafe_innerHTML=table_html(session))
+        elif w is not None:
             solara.HTML(tag="div", unsafe_innerHTML=offer_html(session, seat))
             with solara.Row():
                 for label, answer in (("Accept", "accept"), ("Reject", "reject"),

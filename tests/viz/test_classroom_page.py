@@ -92,6 +92,9 @@ def test_two_students_play_and_the_lecturer_sees_it(room):
         try:
             text = lecturer.text()
             assert "Join code ABC234" in text and "waiting for US to answer" in text
+            tariff = room.game.spec.issues["reciprocal_tariff"].render(
+                float(room.game.waiting.offer.terms[0]))
+            assert f"Japan's offer on the table: issue offer reciprocal tariff {tariff}" in text
             lecturer.click("Reveal private info")
             assert "Private information (revealed)" in lecturer.text()
         finally:
