@@ -4,8 +4,9 @@ Every page of a classroom server shows the one shared game. The page opened with
 (``/?lecturer=KEY``) is the lecturer's: the join code in large type, the seats and whether they are
 taken, whose move it is, Pause/Resume, Reset, Reveal, and the dance, the utility space and the
 coalition graph of the game so far. Any other page is a student's: a join code box and a choice of
-free seat; once seated, the seat's move card of solo play (:mod:`viz.play_page`). A student's page
-frees its seat when it closes.
+free seat; once seated, the seat's move card of solo play (:mod:`viz.play_page`) and the round's
+events, without the figures (the projector shows them). A student's page frees its seat when it
+closes.
 
 Pages learn of other people's moves by polling the classroom's version a few times a second
 (a thread per page, stopped with it), so the lecturer's screen follows the game live.
@@ -123,8 +124,9 @@ def LecturerView(room: Classroom, key: str, components: list, version: int):
 
 
 @solara.component
-def StudentView(room: Classroom, components: list, version: int):
-    """A student's page: join with the code, then play the seat."""
+def StudentView(room: Classroom, version: int):
+    """A student's page: join with the code, then play the seat (the figures are on the
+    lecturer's view)."""
     client = solara.use_memo(lambda: secrets.token_hex(8), [])
     solara.use_effect(lambda: (lambda: room.leave(client)), [])
     code = solara.use_reactive("")
@@ -161,15 +163,15 @@ def StudentView(room: Classroom, components: list, version: int):
                     "</div>"))
             solara.HTML(tag="div", unsafe_innerHTML=seats_html(room))
         return
-    with solara.Columns([2, 3]):
+    # The figures are the projector's (the lecturer's view): drawn on every student's page they
+    # would cost the server three matplotlib figures per page at every move of the class.
+    with solara.Columns([1, 1]):
         with solara.Column():
             play_page.MoveCard(game, seat, act, problem, version, paused=room.paused)
-            solara.HTML(tag="div", unsafe_innerHTML=play_page.answers_html(game))
             solara.Button("Leave the seat", text=True, on_click=lambda: act("leave", None))
         with solara.Column():
             solara.HTML(tag="div", unsafe_innerHTML=private_html(room))
-            play_page.Panels(play_page.Shown(game.model, room.scenario_name, version),
-                             components)
+            solara.HTML(tag="div", unsafe_innerHTML=play_page.answers_html(game))
 
 
 def lecturer_key(search: str | None) -> str:
@@ -186,4 +188,4 @@ def ClassroomPage(room: Classroom, components: list):
     if room.is_lecturer(key):
         LecturerView(room, key, components, version)
     else:
-        StudentView(room, components, version)
+        StudentView(room, version)

@@ -63,7 +63,7 @@ class View:
         self.rc.close()
 
 
-def _until(condition, seconds: float = 5.0) -> None:
+def _until(condition, seconds: float = 20.0) -> None:
     """Wait for the polling thread of a page to redraw it."""
     deadline = time.monotonic() + seconds
     while not condition():
