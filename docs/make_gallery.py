@@ -71,9 +71,8 @@ def dashboard(work: Path) -> None:
     out = work / "dashboard"
     subprocess.run([sys.executable, "-m", "bargaining_chips.viz.snapshot", "--out", str(out), "--rounds", "3"],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    # The top of the page, as a visitor first sees it (the other screenshot is scrolled to the
-    # round's events, and sorts first by name).
-    copy(out / "dashboard-top.png", "dashboard.png")
+    # The whole page, sidebar and all five panels (the README's picture).
+    copy(out / "dashboard-whole.png", "dashboard.png")
 
 
 def play_views(work: Path) -> None:

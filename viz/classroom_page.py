@@ -76,7 +76,8 @@ def private_html(room: Classroom) -> str:
 
 
 @solara.component
-def LecturerView(room: Classroom, key: str, components: list, version: int):
+def LecturerView(room: Classroom, key: str, components: list, version: int,
+                 text_size=None):  # noqa: ANN001 - a component drawing the text size control
     """The projected view: join code, seats, whose move, the controls, the panels."""
     problem = solara.use_reactive("")
     tick = solara.use_reactive(0)  # redraws at once after the lecturer's own action
@@ -115,6 +116,8 @@ def LecturerView(room: Classroom, key: str, components: list, version: int):
                 solara.Button("Reset", on_click=lambda: do(lambda: room.reset(key)))
                 solara.Button("Hide private info" if room.revealed else "Reveal private info",
                               on_click=lambda: do(lambda: room.reveal(key, not room.revealed)))
+            if text_size is not None:
+                text_size()
             play_page.SaveButton(game, "Save the game").key(f"save-{game.version}")
             solara.HTML(tag="div", unsafe_innerHTML=play_page.answers_html(game))
         with solara.Column():
@@ -180,12 +183,13 @@ def lecturer_key(search: str | None) -> str:
 
 
 @solara.component
-def ClassroomPage(room: Classroom, components: list):
-    """The lecturer's view for the lecturer key in the address, a student's otherwise."""
+def ClassroomPage(room: Classroom, components: list, text_size=None):  # noqa: ANN001
+    """The lecturer's view for the lecturer key in the address, a student's otherwise;
+    ``text_size`` (a component) is drawn on the lecturer's view."""
     router = solara.use_router()
     key = lecturer_key(router.search)
     version = use_room_version(room)
     if room.is_lecturer(key):
-        LecturerView(room, key, components, version)
+        LecturerView(room, key, components, version, text_size)
     else:
         StudentView(room, version)

@@ -2,8 +2,10 @@
 
 ``python -m bargaining_chips.viz.snapshot [--out DIR] [--rounds N] [--scenario S]`` starts the dashboard
 (``python run.py demo``), opens it at 1280x720 with every outside request blocked, presses Step
-``N`` times and saves two screenshots: the top of the page (the round card and the negotiation
-dance) and its lower half (coalitions, utility space and the round's events). The pictures are of
+``N`` times and saves three screenshots: the top of the page (the round card and the negotiation
+dance), its lower half (coalitions, utility space and the round's events), and the whole page in
+a window tall enough for it (``dashboard-whole.png``, the README's picture). ``--play`` pictures
+play mode and classroom mode instead. The pictures are of
 the running model, so they can be regenerated at any time, e.g. for the README or a handout.
 
 Needs Debian's ``chromium`` and Playwright (the dev extra); see ``.ci/install_viz.sh``.
@@ -24,6 +26,8 @@ from bargaining_chips.viz.browser import (
 )
 
 TIMEOUT_MS = 60_000
+#: The window height at which the whole dashboard fits (its five panels, two by two).
+WHOLE_HEIGHT = 1400
 
 
 def capture(browser, url: str, out: Path, rounds: int = 3) -> list[Path]:
@@ -52,6 +56,12 @@ def capture(browser, url: str, out: Path, rounds: int = 3) -> list[Path]:
         page.locator('[data-panel="log"]').scroll_into_view_if_needed()
         page.wait_for_timeout(300)
         page.screenshot(path=paths[1])
+        # The whole page at once (the page scrolls inside its own frame, so a full-page shot of
+        # a 720-pixel window shows only that window): a window as tall as the page.
+        page.set_viewport_size({"width": 1280, "height": WHOLE_HEIGHT})
+        page.wait_for_timeout(800)
+        paths.append(out / "dashboard-whole.png")
+        page.screenshot(path=paths[2])
     finally:
         context.close()
     if log.blocked or log.failed_assets:

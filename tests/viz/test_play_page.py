@@ -100,3 +100,17 @@ def test_a_crafted_slider_value_is_refused_by_the_server(japan):
 def test_the_model_suggestion_fills_the_form(japan):
     japan.click("What would the model offer?")
     assert japan.slider("auto tariff (%)").v_model < 27.5
+
+
+def test_the_text_size_scales_the_panels_for_a_projector(japan):
+    assert app.scale_style("150%") == ":root { --bc-scale: 1.5; }"
+    assert app.scale_style("huge") == ":root { --bc-scale: 1.0; }"
+    assert "calc(15px * var(--bc-scale, 1))" in app.STYLE
+    def scaled(scale: str) -> bool:
+        return any(f"--bc-scale: {scale};" in str(getattr(w, "children", ""))
+                   or f"--bc-scale: {scale};" in str(getattr(w, "css", ""))
+                   for w in japan.rc.find().widgets)
+
+    assert scaled("1.0") and not scaled("1.5")
+    japan.rc.find(v.Select, label="Text size (for the projector)").widget.v_model = "150%"
+    assert scaled("1.5"), "the page's style does not carry the chosen scale"
