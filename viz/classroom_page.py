@@ -119,6 +119,8 @@ def LecturerView(room: Classroom, key: str, components: list, version: int,
             if text_size is not None:
                 text_size()
             play_page.SaveButton(game, "Save the game").key(f"save-{game.version}")
+            if game.finished:
+                play_page.DebriefCard(game).key(f"debrief-{game.version}")
             solara.HTML(tag="div", unsafe_innerHTML=play_page.answers_html(game))
         with solara.Column():
             solara.HTML(tag="div", unsafe_innerHTML=private_html(room))

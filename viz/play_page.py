@@ -23,8 +23,9 @@ from typing import Any
 
 import solara
 
+from bargaining_chips.model.metrics import summary
 from bargaining_chips.model.negotiation import NegotiationModel
-from bargaining_chips.viz import panels
+from bargaining_chips.viz import debrief, panels
 from bargaining_chips.viz.play import (
     MoveRefused,
     PlaySession,
@@ -258,6 +259,30 @@ def SaveButton(session: PlaySession, label: str = "Save this game"):
 
 
 @solara.component
+def DebriefCard(session: PlaySession):
+    """After the game: the model's own runs of the same scenario and settings (:data:`debrief.
+    RUNS` seeds), played in a background thread with a progress bar, and the played game among
+    them."""
+    done = solara.use_reactive(0)
+    runs = debrief.RUNS
+
+    def sweep(cancel) -> debrief.Debrief:  # noqa: ANN001 - the thread's cancel event
+        outcomes = debrief.model_outcomes(session.scenario_name, session.overrides, runs,
+                                          progress=done.set, stop=cancel.is_set)
+        return debrief.compare(summary(session.model), outcomes, list(session.spec.governments))
+
+    result = solara.use_thread(sweep, dependencies=[session.version], intrusive_cancel=False)
+    if result.value is None or result.state != solara.ResultState.FINISHED:
+        with solara.Column(classes=["bc-panel"]):
+            solara.HTML(tag="div", unsafe_innerHTML=(
+                '<div class="bc-sub" data-field="debrief-progress">Debrief: the model plays '
+                f"the same talks, run {done.value} of {runs}…</div>"))
+            solara.ProgressLinear(value=100 * done.value / runs)
+        return
+    solara.HTML(tag="div", unsafe_innerHTML=debrief.debrief_html(result.value))
+
+
+@solara.component
 def Panels(shown: Shown, components: list):
     """The dashboard's own panels (``components``, from :mod:`viz.app`, each taking an object
     with ``talks`` and ``scenario_name``) for the rounds completed so far, two by two."""
@@ -292,5 +317,7 @@ def PlayView(scenario_name: str, seat: str, components: list):
                 solara.Button("Start again", on_click=lambda: act("reset", None))
                 if session.waiting is None:
                     SaveButton(session).key(f"save-{session.version}")
+            if session.waiting is None:
+                DebriefCard(session).key(f"debrief-{session.version}")
         with solara.Column():
             Panels(Shown(session.model, scenario_name, session.version), components)

@@ -4,8 +4,8 @@
 address and join code are read from its output. Three browser contexts (three Solara sessions)
 open it in Debian's headless Chromium: the lecturer's, and two students', who join the US and
 Japan seats and play the game to its end — Japan proposes, the US answers; a deal the table
-accepts goes to the vote at home — while the lecturer's screen follows. The lecturer saves the
-game, and its files equal those of a plain model run fed the same moves. A wrong join code and a
+accepts goes to the vote at home — while the lecturer's screen follows. The lecturer's view
+debriefs the game among the model's own runs, the lecturer saves the game, and its files equal those of a plain model run fed the same moves. A wrong join code and a
 taken seat are refused. Skipped without Chromium or the asset cache, as the dashboard's browser
 test is (a failure where ``BARGAINING_CHIPS_REQUIRE_BROWSER=1``).
 """
@@ -147,6 +147,8 @@ def test_a_class_plays_a_game_to_the_end(server):
             assert "Agreement" in final or "No deal" in final
             for page in seats.values():
                 expect(status(page)).to_have_text(final)
+            debriefed = lecturer.locator('[data-panel="debrief"] [data-field="deals"]')
+            expect(debriefed).to_contain_text("runs of the same scenario", timeout=90_000)
             lecturer.get_by_role("button", name="Save the game").click()
             saved = lecturer.locator('[data-field="saved"]')
             expect(saved).to_contain_text("Saved to ")

@@ -114,3 +114,18 @@ def test_the_text_size_scales_the_panels_for_a_projector(japan):
     assert scaled("1.0") and not scaled("1.5")
     japan.rc.find(v.Select, label="Text size (for the projector)").widget.v_model = "150%"
     assert scaled("1.5"), "the page's style does not carry the chosen scale"
+
+
+def test_the_debrief_runs_the_model_in_the_background_after_the_game(japan, monkeypatch):
+    import time
+
+    from bargaining_chips.viz import debrief
+
+    monkeypatch.setattr(debrief, "RUNS", 4)
+    japan.click("Propose")
+    japan.click("Walk away")
+    deadline = time.monotonic() + 30
+    while "Debrief You reached no deal" not in _text(japan.html()):
+        assert time.monotonic() < deadline, _text(japan.html())[-400:]
+        time.sleep(0.1)
+    assert "of 4 runs of the same scenario and settings" in _text(japan.html())
