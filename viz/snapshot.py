@@ -106,13 +106,10 @@ def capture_solo(browser, url: str, out: Path) -> list[Path]:
 def capture_classroom(browser, server: DashboardServer, out: Path) -> list[Path]:
     """Classroom mode: the lecturer's view and a student's, after the first offer
     (``classroom-lecturer.png``, ``classroom-student.png``, whole pages)."""
-    import re
-
     from playwright.sync_api import expect
 
-    text = "".join(server.output)
-    lecturer_url = re.search(r"Lecturer's view: (\S+)", text).group(1)
-    code = re.search(r"Join code for students: (\S+)", text).group(1)
+    lecturer_url = server.printed(r"Lecturer's view: (\S+)")
+    code = server.printed(r"Join code for students: (\S+)")
     log = NetworkLog()
     lecturer = _page(browser, lecturer_url, log)
     students = []

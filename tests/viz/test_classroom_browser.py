@@ -73,9 +73,7 @@ def server(tmp_path_factory):
 
 
 def _printed(server, pattern: str) -> str:
-    match = re.search(pattern, "".join(server.output))
-    assert match, f"the command did not print {pattern!r}:\n{''.join(server.output)}"
-    return match.group(1)
+    return server.printed(pattern)
 
 
 def status(page):
