@@ -71,12 +71,22 @@ def dashboard(work: Path) -> None:
     out = work / "dashboard"
     subprocess.run([sys.executable, "-m", "bargaining_chips.viz.snapshot", "--out", str(out), "--rounds", "3"],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    # The top of the page, as a visitor first sees it (the other screenshot is scrolled to the
-    # round's events, and sorts first by name).
-    copy(out / "dashboard-top.png", "dashboard.png")
+    # The whole page, sidebar and all five panels (the README's picture).
+    copy(out / "dashboard-whole.png", "dashboard.png")
 
 
-ITEMS = [default_run, boulware_japan, credibility_sweep, ratification_threshold, dashboard]
+def play_views(work: Path) -> None:
+    """Play mode (Japan's seat, the US's offer to answer) and classroom mode (the lecturer's view
+    and a student's after Japan's first offer), whole pages at 1280 wide."""
+    out = work / "play"
+    subprocess.run([sys.executable, "-m", "bargaining_chips.viz.snapshot", "--play", "--out", str(out)],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    for name in ("play.png", "classroom-lecturer.png", "classroom-student.png"):
+        copy(out / name, name)
+
+
+ITEMS = [default_run, boulware_japan, credibility_sweep, ratification_threshold, dashboard,
+         play_views]
 
 
 def main() -> None:

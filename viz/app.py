@@ -28,7 +28,7 @@ from mesa.visualization.utils import update_counter
 from bargaining_chips.experiments.report import transcript
 from bargaining_chips.model import load_scenario, scenario_names
 from bargaining_chips.model.loader import DEFAULT_SCENARIO
-from bargaining_chips.viz import controls, figures, panels
+from bargaining_chips.viz import classroom, classroom_page, controls, figures, panels, play_page
 from bargaining_chips.viz.session import DashboardModel, release
 
 #: Set by ``python run.py demo --scenario``: the scenario the page opens with.
@@ -41,8 +41,8 @@ STYLE = """
 .solara-autorouter-content > .v-sheet, .solara-autorouter-content > .v-sheet > .v-sheet {
   row-gap: 0 !important; }
 .vue-grid-item > div { overflow: auto; }
-.bc-panel { font-size: 15px; line-height: 1.35; padding: 6px 10px; }
-.bc-heading { font-size: 17px; font-weight: 700; margin-bottom: 4px; }
+.bc-panel { font-size: calc(15px * var(--bc-scale, 1)); line-height: 1.35; padding: 6px 10px; }
+.bc-heading { font-size: calc(17px * var(--bc-scale, 1)); font-weight: 700; margin-bottom: 4px; }
 .bc-sub { color: #455a64; margin: 6px 0 2px 0; font-weight: 600; }
 .bc-table { border-collapse: collapse; width: 100%; }
 .bc-table th, .bc-table td { padding: 1px 6px; border-bottom: 1px solid #e0e0e0; text-align: right; }
@@ -51,10 +51,18 @@ STYLE = """
 .bc-status { margin-top: 8px; font-weight: 600; }
 .bc-status.bc-agreement { color: #1e7b45; }
 .bc-status.bc-nodeal { color: #b03a2e; }
-.bc-log { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; white-space: pre-wrap;
-          margin: 0; }
+.bc-log { font-family: "DejaVu Sans Mono", monospace; font-size: calc(12px * var(--bc-scale, 1));
+          white-space: pre-wrap; margin: 0; }
 .bc-problem { color: #b03a2e; font-weight: 600; }
-.bc-settings { margin-top: 4px; color: #546e7a; font-size: 13px; }
+.bc-settings { margin-top: 4px; color: #546e7a; font-size: calc(13px * var(--bc-scale, 1)); }
+.bc-panel .v-btn { font-size: calc(14px * var(--bc-scale, 1)); }
+/* Mesa's developer controls (play interval, render interval, threads) are not for the class: the
+   card of Mesa's controls is the one with a checkbox and buttons; its inputs are hidden, its
+   Reset/Play/Step buttons stay */
+.v-card:has(.v-input--checkbox):has(.v-btn) .v-input,
+.v-card:has(.v-input--checkbox):has(.v-btn) .v-input + p { display: none !important; }
+.bc-code { font-family: "DejaVu Sans Mono", monospace; font-size: 44px; font-weight: 700;
+           letter-spacing: 6px; color: #0d47a1; }
 /* slider values always visible, as a pill on the thumb (Mesa's sliders show them only while
    dragged) */
 .v-slider__thumb-label-container { display: block !important; }
@@ -308,11 +316,55 @@ def scenario_choices(current: str) -> list[str]:
     return names if current in names else [current, *names]
 
 
+#: Text sizes for the projector (1024×768 needs the larger ones from the back of the room).
+TEXT_SIZES = {"100%": 1.0, "125%": 1.25, "150%": 1.5}
+
+
+def scale_style(size: str) -> str:
+    """The page-wide CSS of a text size (a key of :data:`TEXT_SIZES`; unknown sizes: 100%)."""
+    return f":root {{ --bc-scale: {TEXT_SIZES.get(size, 1.0)}; }}"
+
+
+@solara.component
+def TextSize():
+    """The text size control and its style (kept per browser session)."""
+    size = solara.use_reactive("100%")
+    solara.Style(scale_style(size.value))
+    solara.Select(label="Text size (for the projector)", value=size, values=list(TEXT_SIZES))
+
+
+#: The seat choice's first entry: nobody plays, the model plays every seat (Mesa's controls).
+WATCH = "Watch the model play"
+#: The panels drawn beside a played game (its move card takes the round card's place).
+PLAY_COMPONENTS = [DancePanel, UtilitySpacePanel, NetworkPanel]
+
+
+def seat_choices(scenario_name: str) -> list[str]:
+    """The seat choice: watch, or play as one of the scenario's governments."""
+    return [WATCH, *(f"Play as {g}" for g in load_scenario(scenario_name).governments)]
+
+
 @solara.component
 def Page():
-    """The whole page: the scenario choice, then SolaraViz for that scenario."""
+    """The whole page: the classroom's (``run.py demo --classroom``), or one browser's own."""
+    if classroom.enabled():
+        solara.Title("Bargaining Chips · classroom")
+        solara.Style(STYLE)
+        classroom_page.ClassroomPage(classroom.shared(), PLAY_COMPONENTS, TextSize)
+    else:
+        OwnPage()
+
+
+@solara.component
+def OwnPage():
+    """One browser's page: the scenario and seat choice, then SolaraViz for that scenario, or the
+    game of the seat taken (:mod:`viz.play_page`)."""
     start = os.environ.get(SCENARIO_ENV) or DEFAULT_SCENARIO
     scenario = solara.use_reactive(start)
+    seat = solara.use_reactive(WATCH)
+    seats = solara.use_memo(lambda: seat_choices(scenario.value), [scenario.value])
+    if seat.value not in seats:
+        seat.set(WATCH)
     solara.Title("Bargaining Chips")
     solara.Style(STYLE)
     with solara.Sidebar():
@@ -322,4 +374,12 @@ def Page():
                 value=scenario,
                 values=scenario_choices(start),
             )
-    Talks(scenario.value).key(f"talks-{scenario.value}")
+        with solara.Card("Take a seat", margin=2):
+            solara.Select(label="Seat (taking one starts a new game)", value=seat, values=seats)
+            TextSize()
+    if seat.value == WATCH or seat.value not in seats:
+        Talks(scenario.value).key(f"talks-{scenario.value}")
+    else:
+        government = seat.value.removeprefix("Play as ")
+        play_page.PlayView(scenario.value, government, PLAY_COMPONENTS).key(
+            f"play-{scenario.value}-{government}")

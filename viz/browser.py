@@ -75,6 +75,21 @@ class DashboardServer:
             self.stop()
             raise RuntimeError("the dashboard did not start:\n" + "".join(self.output[-40:]))
 
+    def printed(self, pattern: str, timeout: float = 15.0) -> str:
+        """The first group of ``pattern`` in what the command printed, waiting for the line to
+        arrive (the lines after the address follow it by a moment); RuntimeError if it does not."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            match = re.search(pattern, "".join(self.output))
+            if match:
+                return match.group(1)
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise RuntimeError(f"the command did not print {pattern!r}:\n"
+                                   + "".join(self.output[-40:]))
+            time.sleep(0.05)
+
     def stop(self) -> None:
         """SIGTERM the command (it stops its server); kill the group if anything lingers."""
         if self.process.poll() is None:

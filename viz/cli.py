@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bargaining_chips.model.errors import UserError
@@ -59,7 +60,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "  python run.py demo                      http://127.0.0.1:<free port>/\n"
             "  python run.py demo --port 8765\n"
             "  python run.py demo --scenario rubinstein\n"
-            "  python run.py demo --host 0.0.0.0       reachable from other machines"
+            "  python run.py demo --host 0.0.0.0       reachable from other machines\n"
+            "  python run.py demo --classroom          one shared game: students join with a code"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -75,6 +77,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--scenario",
         default=None,
         help="scenario to open with: a bundled name or a .toml path (default: us_japan_2025)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("results") / "played",
+        help="folder the page saves played games under, one folder per game "
+        "(default: results/played)",
+    )
+    parser.add_argument(
+        "--classroom",
+        action="store_true",
+        help="one shared game that several browsers join with a join code, each in a seat; "
+        "prints the lecturer's address and the code",
     )
     parser.set_defaults(handler=run_demo)
 
@@ -121,9 +136,40 @@ def server_command(host: str, port: int) -> list[str]:
     ]  # fmt: skip
 
 
-def server_environment(scenario: str | None, solara_home: str) -> dict[str, str]:
-    """The child's environment: ours, the project on the path, Solara configured for a class."""
+@dataclass(frozen=True)
+class ClassroomKeys:
+    """A classroom server's join code (for students) and lecturer key (for the lecturer's page)."""
+
+    code: str
+    lecturer_key: str
+
+    def environment(self) -> dict[str, str]:
+        from bargaining_chips.viz import classroom
+
+        return {classroom.CLASSROOM_ENV: "1", classroom.CODE_ENV: self.code,
+                classroom.LECTURER_ENV: self.lecturer_key}
+
+
+def classroom_keys() -> ClassroomKeys:
+    from bargaining_chips.viz import classroom
+
+    return ClassroomKeys(classroom.new_code(), classroom.new_lecturer_key())
+
+
+def server_environment(scenario: str | None, solara_home: str,
+                       keys: ClassroomKeys | None = None,
+                       out: Path | None = None) -> dict[str, str]:
+    """The child's environment: ours, the project on the path, Solara configured for a class
+    (and, in classroom mode, the join code and lecturer key; where played games are saved, as
+    an absolute path: the server runs in the project's folder)."""
     env = dict(os.environ)
+    if out is not None:
+        env["BARGAINING_CHIPS_PLAY_OUT"] = str(Path(out).resolve())
+    for name in ("BARGAINING_CHIPS_CLASSROOM", "BARGAINING_CHIPS_JOIN_CODE",
+                 "BARGAINING_CHIPS_LECTURER_KEY"):
+        env.pop(name, None)
+    if keys is not None:
+        env.update(keys.environment())
     env.update(SOLARA_ENV)
     env.setdefault("SOLARA_HOME", solara_home)
     env["PYTHONPATH"] = os.pathsep.join(
@@ -202,13 +248,19 @@ def run_demo(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     child = None
     try:
+        keys = classroom_keys() if getattr(args, "classroom", False) else None
         child = subprocess.Popen(
             server_command(args.host, port),
-            env=server_environment(args.scenario, solara_home),
+            env=server_environment(args.scenario, solara_home, keys,
+                                   getattr(args, "out", None)),
             cwd=PROJECT_ROOT,
         )
         if wait_until_listening(child, args.host, port, timeout=120):
-            print(f"Bargaining Chips dashboard: {browser_url(args.host, port)}", flush=True)
+            url = browser_url(args.host, port)
+            print(f"Bargaining Chips dashboard: {url}", flush=True)
+            if keys is not None:
+                print(f"Lecturer's view: {url}?lecturer={keys.lecturer_key}", flush=True)
+                print(f"Join code for students: {keys.code}", flush=True)
             print("(Ctrl+C stops it)", flush=True)
         return child.wait()
     except KeyboardInterrupt:

@@ -60,7 +60,7 @@ def draw_dance(
         ax.set_ylim(-0.02, 1.02)
         ax.set_ylabel("utility of the offer")
         ax.grid(alpha=0.3)
-        ax.text(0.5, 0.5, "No offer yet: press Step", transform=ax.transAxes, ha="center",
+        ax.text(0.5, 0.5, "No offer yet", transform=ax.transAxes, ha="center",
                 va="center", fontsize=12, color="#566573")  # fmt: skip
     numbers = [n for n, _ in ticks]
     ax.set_xlim(min(numbers) - 0.5, max(numbers) + 0.5)

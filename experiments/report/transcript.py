@@ -72,20 +72,25 @@ def round_lines(model: NegotiationModel, round_no: int) -> list[str]:
         lines.append(f"  {row['proposer']} proposes: {format_terms(model, terms)}")
         worth = " · ".join(f"{names[g]} {row[f'u_{names[g]}']:.2f}" for g in model.setup.governments)
         lines.append(f"    worth to {worth}")
-        for who, answer in row["responses"].items():
-            value = row[f"u_{who}"]
-            threshold = row["thresholds"].get(who)
-            why = f"worth {value:.2f} to it"
-            if threshold is not None:
-                cmp = "≥" if value >= threshold - 1e-12 else "<"
-                why += f" {cmp} the {threshold:.2f} it asks for now"
-            lines.append(f"  {who} {VERBS[answer]} ({why})")
+        lines.extend(f"  {answer_line(row, who)}" for who in row["responses"])
         lines.extend(f"    {text}" for text in belief_lines(model, round_no, row["proposer"]))
     lines.extend(f"  {text}" for text in extra_lines(model, round_no, "after"))
     for e in events_of_round(model, round_no):
         if isinstance(e, ev.DeadlinePassed | ev.DeadlineMoved | ev.TargetMissed):
             lines.append(f"  {deadline_sentence(model, e)}")
     return lines
+
+
+def answer_line(row: dict, who: str) -> str:
+    """A responder's answer to the offer of ``row`` with its reason: "US rejects (worth 0.41 to
+    it < the 0.62 it asks for now)"; a responder with no threshold (a person) gets the worth."""
+    value = row[f"u_{who}"]
+    threshold = row["thresholds"].get(who)
+    why = f"worth {value:.2f} to it"
+    if threshold is not None:
+        cmp = "≥" if value >= threshold - 1e-12 else "<"
+        why += f" {cmp} the {threshold:.2f} it asks for now"
+    return f"{who} {VERBS[row['responses'][who]]} ({why})"
 
 
 def events_of_round(model: NegotiationModel, round_no: int) -> list[ev.Event]:

@@ -227,6 +227,9 @@ def test_a_lecture_steps_moves_a_slider_and_resets_offline(open_session, capsys)
 def test_two_browser_sessions_do_not_share_a_model(open_session):
     first, _ = open_session()
     second, _ = open_session()
+    for label in ("Play Interval (ms)", "Render Interval (steps)", "Use Threads"):
+        expect(first.get_by_text(label)).to_be_hidden()  # Mesa's developer controls
+    expect(first.get_by_role("button", name="Step")).to_be_visible()
     model = reference(2)
     step_to(first, model, 2)
     expect(heading(second)).to_contain_text("Before round 1")
@@ -240,12 +243,13 @@ def test_two_browser_sessions_do_not_share_a_model(open_session):
 def test_snapshot_pictures_the_page_at_projector_size(dashboard, browser, tmp_path):
     from PIL import Image
 
-    from bargaining_chips.viz.snapshot import capture
+    from bargaining_chips.viz.snapshot import WHOLE_HEIGHT, capture
 
     paths = capture(browser, dashboard.url, tmp_path, rounds=1)
-    assert [p.name for p in paths] == ["dashboard-top.png", "dashboard-lower.png"]
+    assert [p.name for p in paths] == [
+        "dashboard-top.png", "dashboard-lower.png", "dashboard-whole.png"]
     for path in paths:
         with Image.open(path) as image:
-            assert image.size == (1280, 720)
+            assert image.size == (1280, WHOLE_HEIGHT if "whole" in path.name else 720)
             colours = image.convert("L").getcolors(maxcolors=256)
             assert colours is not None and len(colours) > 50  # a page, not a blank screen

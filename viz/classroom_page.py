@@ -1,0 +1,197 @@
+"""Classroom mode's pages: the lecturer's view and a student's (:mod:`viz.classroom`).
+
+Every page of a classroom server shows the one shared game. The page opened with the lecturer key
+(``/?lecturer=KEY``) is the lecturer's: the join code in large type, the seats and whether they are
+taken, whose move it is, Pause/Resume, Reset, Reveal, and the dance, the utility space and the
+coalition graph of the game so far. Any other page is a student's: a join code box and a choice of
+free seat; once seated, the seat's move card of solo play (:mod:`viz.play_page`) and the round's
+events, without the figures (the projector shows them). A student's page frees its seat when it
+closes.
+
+Pages learn of other people's moves by polling the classroom's version a few times a second
+(a thread per page, stopped with it), so the lecturer's screen follows the game live.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+import threading
+from typing import Any
+from urllib.parse import parse_qs
+
+import solara
+
+from bargaining_chips.viz import play_page
+from bargaining_chips.viz.classroom import Classroom, MoveRefused
+
+#: Seconds between two looks at the shared game.
+POLL_SECONDS = 0.3
+
+
+def _esc(value: Any) -> str:
+    return html.escape(str(value))
+
+
+def use_room_version(room: Classroom) -> int:
+    """A hook: the classroom's version, updated from a polling thread while the page is open."""
+    version = solara.use_reactive(room.version)
+
+    def poll(cancel: threading.Event) -> None:
+        while not cancel.wait(POLL_SECONDS):
+            if room.version != version.value:
+                version.set(room.version)
+
+    solara.use_thread(poll, dependencies=[room], intrusive_cancel=False)
+    return version.value
+
+
+def seats_html(room: Classroom) -> str:
+    rows = "".join(
+        f'<tr data-seat="{_esc(s)}"><td>{_esc(s)}</td>'
+        f'<td data-field="holder">{"taken" if s in room.holders else "free"}</td></tr>'
+        for s in room.seats
+    )
+    return ('<table class="bc-table" data-field="seats"><tr><th>seat</th><th></th></tr>'
+            f"{rows}</table>")
+
+
+def private_html(room: Classroom) -> str:
+    """Each government's reservation and weights, once the lecturer reveals them."""
+    if not room.revealed:
+        return ""
+    issues = room.game.spec.issues
+    head = "".join(f"<th>{_esc(i.label)}</th>" for i in issues.values())
+    rows = "".join(
+        f'<tr data-government="{_esc(p.government)}"><td>{_esc(p.government)}</td>'
+        f"<td>{p.reservation:.2f}</td>"
+        + "".join(f"<td>{p.weights[i]:.2f}</td>" for i in issues)
+        + "</tr>"
+        for p in room.private_info()
+    )
+    return ('<div class="bc-panel" data-panel="private"><div class="bc-heading">Private '
+            'information (revealed)</div><table class="bc-table"><tr><th></th>'
+            f"<th>no deal worth</th>{head}</tr>{rows}</table>"
+            '<div class="bc-settings">Weights of the issues, after lobbying so far.</div></div>')
+
+
+@solara.component
+def LecturerView(room: Classroom, key: str, components: list, version: int,
+                 text_size=None):  # noqa: ANN001 - a component drawing the text size control
+    """The projected view: join code, seats, whose move, the controls, the panels."""
+    problem = solara.use_reactive("")
+    tick = solara.use_reactive(0)  # redraws at once after the lecturer's own action
+
+    def do(action) -> None:  # noqa: ANN001 - a function of no arguments
+        try:
+            action()
+        except MoveRefused as err:
+            problem.set(str(err))
+        else:
+            problem.set("")
+        tick.set(tick.value + 1)
+
+    _ = tick.value
+
+    game = room.game
+    with solara.Columns([2, 3]):
+        with solara.Column(classes=["bc-panel"]):
+            solara.HTML(tag="div", unsafe_innerHTML=(
+                '<div data-panel="join"><div class="bc-sub">Join code</div>'
+                f'<div class="bc-code" data-field="join-code">{_esc(room.code)}</div>'
+                '<div class="bc-settings">Open this page\'s address without the lecturer key '
+                "and type the code.</div></div>"))
+            solara.HTML(tag="div", unsafe_innerHTML=seats_html(room))
+            solara.HTML(tag="div", unsafe_innerHTML=play_page.status_html(game, ""))
+            solara.HTML(tag="div", unsafe_innerHTML=play_page.table_html(game))
+            if room.paused:
+                solara.HTML(tag="div", unsafe_innerHTML=(
+                    '<div class="bc-problem" data-field="paused">Paused.</div>'))
+            if problem.value:
+                solara.HTML(tag="div", unsafe_innerHTML=(
+                    f'<div class="bc-problem">Refused: {_esc(problem.value)}</div>'))
+            with solara.Row():
+                solara.Button("Resume" if room.paused else "Pause",
+                              on_click=lambda: do(lambda: room.set_paused(key, not room.paused)))
+                solara.Button("Reset", on_click=lambda: do(lambda: room.reset(key)))
+                solara.Button("Hide private info" if room.revealed else "Reveal private info",
+                              on_click=lambda: do(lambda: room.reveal(key, not room.revealed)))
+            if text_size is not None:
+                text_size()
+            play_page.SaveButton(game, "Save the game").key(f"save-{game.version}")
+            if game.finished:
+                play_page.DebriefCard(game).key(f"debrief-{game.version}")
+            solara.HTML(tag="div", unsafe_innerHTML=play_page.answers_html(game))
+        with solara.Column():
+            solara.HTML(tag="div", unsafe_innerHTML=private_html(room))
+            play_page.Panels(play_page.Shown(game.model, room.scenario_name, version),
+                             components)
+
+
+@solara.component
+def StudentView(room: Classroom, version: int):
+    """A student's page: join with the code, then play the seat (the figures are on the
+    lecturer's view)."""
+    client = solara.use_memo(lambda: secrets.token_hex(8), [])
+    solara.use_effect(lambda: (lambda: room.leave(client)), [])
+    code = solara.use_reactive("")
+    free = [s for s in room.seats if s not in room.holders]
+    wanted = solara.use_reactive(free[0] if free else room.seats[0])
+    joined = solara.use_reactive(0)
+    seat = room.seat_of(client)
+
+    def send(kind: str, what: Any) -> None:
+        if kind == "join":
+            room.join(client, code.value, wanted.value)
+            joined.set(joined.value + 1)
+        elif kind == "leave":
+            room.leave(client)
+            joined.set(joined.value + 1)
+        elif kind == "propose":
+            room.propose(client, seat, what)
+        else:
+            room.answer(client, seat, what)
+
+    act, problem = play_page.use_mover(send)
+    _ = joined.value
+    game = room.game
+    if seat is None:
+        with solara.Column(classes=["bc-panel"]):
+            solara.HTML(tag="div", unsafe_innerHTML=(
+                '<div class="bc-heading" data-field="status">Join the class\'s game</div>'))
+            solara.InputText("Join code", value=code, continuous_update=True)
+            solara.Select(label="Seat", value=wanted, values=room.seats)
+            solara.Button("Join", color="primary", on_click=lambda: act("join", None))
+            if problem:
+                solara.HTML(tag="div", unsafe_innerHTML=(
+                    f'<div class="bc-problem" data-field="refused">Refused: {_esc(problem)}'
+                    "</div>"))
+            solara.HTML(tag="div", unsafe_innerHTML=seats_html(room))
+        return
+    # The figures are the projector's (the lecturer's view): drawn on every student's page they
+    # would cost the server three matplotlib figures per page at every move of the class.
+    with solara.Columns([1, 1]):
+        with solara.Column():
+            play_page.MoveCard(game, seat, act, problem, version, paused=room.paused)
+            solara.Button("Leave the seat", text=True, on_click=lambda: act("leave", None))
+        with solara.Column():
+            solara.HTML(tag="div", unsafe_innerHTML=private_html(room))
+            solara.HTML(tag="div", unsafe_innerHTML=play_page.answers_html(game))
+
+
+def lecturer_key(search: str | None) -> str:
+    """The ``lecturer`` query parameter of the page's address ("" when absent)."""
+    return parse_qs(search or "").get("lecturer", [""])[0]
+
+
+@solara.component
+def ClassroomPage(room: Classroom, components: list, text_size=None):  # noqa: ANN001
+    """The lecturer's view for the lecturer key in the address, a student's otherwise;
+    ``text_size`` (a component) is drawn on the lecturer's view."""
+    router = solara.use_router()
+    key = lecturer_key(router.search)
+    version = use_room_version(room)
+    if room.is_lecturer(key):
+        LecturerView(room, key, components, version, text_size)
+    else:
+        StudentView(room, version)
