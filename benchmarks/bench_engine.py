@@ -185,17 +185,6 @@ def offer_call_us(n_issues: int, concave: bool, calls: int = 5000, batches: int 
     return statistics.median(times)
 
 
-def rounds_played(spec, runs: int) -> float:
-    """Mean rounds played over seeds 0..runs−1 (a belief can change how long the talks last)."""
-    total = 0
-    for seed in range(runs):
-        model = NegotiationModel(spec, seed=seed, collect=False)
-        model.run()
-        total += model.outcome.round_index + 1
-        model.release()
-    return total / runs
-
-
 def print_private_information(runs: int) -> None:
     """Private information with the Bayesian opponent model (the uninformed prior: every issue
     ranking × 11 reservation levels) against complete information, per run and per round played
