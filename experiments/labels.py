@@ -53,7 +53,8 @@ class Labels:
     spec: Scenario | None = None
 
     def parameter(self, path: str) -> str:
-        """A parameter's label: "Japan's concession exponent β", "P(G7 deadline extended)"."""
+        """A parameter's label: "Japan's concession exponent β", "P(G7 target slips)" (a target's
+        extension probability is its chance of slipping), "P(pause_end deadline extended)"."""
         path = path.removeprefix(PARAM_PREFIX)
         parts = path.split(".")
         if len(parts) == 4 and parts[0] == "actors" and parts[2] == "strategy":
@@ -63,6 +64,9 @@ class Labels:
         if len(parts) == 3 and parts[0] == "actors" and parts[2] in ACTOR_FIELDS:
             return f"{self._actor(parts[1])}'s {ACTOR_FIELDS[parts[2]]}"
         if len(parts) == 3 and parts[0] == "deadlines" and parts[2] == "extension_probability":
+            deadline = self.spec.deadlines.get(parts[1]) if self.spec is not None else None
+            if deadline is not None and deadline.kind == "target":
+                return f"P({parts[1]} target slips)"
             return f"P({parts[1]} deadline extended)"
         if len(parts) == 3 and parts[0] == "coalitions":
             return f"coalition {parts[2].replace('_', ' ')}"

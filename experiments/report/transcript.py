@@ -87,10 +87,13 @@ def answer_line(row: dict, who: str) -> str:
     value = row[f"u_{who}"]
     threshold = row["thresholds"].get(who)
     why = f"worth {value:.2f} to it"
+    answer = row["responses"][who]
     if threshold is not None:
-        cmp = "≥" if value >= threshold - 1e-12 else "<"
-        why += f" {cmp} the {threshold:.2f} it asks for now"
-    return f"{who} {VERBS[row['responses'][who]]} ({why})"
+        enough = value >= threshold - 1e-12
+        why += f" {'≥' if enough else '<'} the {threshold:.2f} it asks for now"
+        if enough and answer == "reject":  # enough for it, not for its ratifiers: told next
+            why += ", but it cannot sign it"
+    return f"{who} {VERBS[answer]} ({why})"
 
 
 def events_of_round(model: NegotiationModel, round_no: int) -> list[ev.Event]:

@@ -21,7 +21,10 @@ PARAMS = ["actors.US.strategy.beta", "actors.Japan.strategy.beta", "actors.Japan
 
 def test_labels_come_from_the_scenario():
     assert LABELS.parameter("param.actors.Japan.strategy.beta") == "Japan's concession exponent β"
-    assert LABELS.parameter("deadlines.G7.extension_probability") == "P(G7 deadline extended)"
+    assert LABELS.parameter("deadlines.G7.extension_probability") == "P(G7 target slips)"
+    assert LABELS.parameter("deadlines.pause_end.extension_probability") == (
+        "P(pause_end deadline extended)")
+    assert Labels().parameter("deadlines.G7.extension_probability") == "P(G7 deadline extended)"
     assert LABELS.outcome("agreement_by_first_deadline") == "P(deal by the G7)"
     assert LABELS.outcome("terms.auto_tariff") == "auto tariff (%)"
     assert LABELS.outcome("utilities.Japan") == "Japan's utility"

@@ -55,7 +55,19 @@ def test_each_round_shows_the_offer_its_worth_and_the_answers_with_reasons(model
             sign = "≥" if u >= threshold - 1e-12 else "<"
             verb = {"accept": "accepts", "reject": "rejects"}[answer]
             reason = f"worth {u:.2f} to it {sign} the {threshold:.2f} it asks for now"
+            if sign == "≥" and answer == "reject":
+                reason += ", but it cannot sign it"
             assert f"  {who} {verb} ({reason})" in lines
+
+
+def test_an_offer_enough_for_a_government_but_not_for_its_ratifiers_is_told_so(play):
+    # Seed 4: Japan, anticipating the Diet, turns down an offer worth more than it asks for.
+    lines = transcript.transcript(play("us_japan_2025", seed=4))
+    told = [k for k, line in enumerate(lines) if line.endswith(", but it cannot sign it)")]
+    assert told, "no offer was turned down for the ratifiers' sake"
+    for k in told:
+        assert "≥" in lines[k] and "rejects" in lines[k]
+        assert lines[k + 1].startswith("    … Japan cannot sign it: the Diet and the ruling coalition")
 
 
 def test_the_first_offer_reads_as_japans_opening(model):
