@@ -71,7 +71,7 @@ def _us_offers_farm_access(share: float) -> list[str]:
 def test_the_farm_lobby_vetoes_forty_percent():
     log = "\n".join(_us_offers_farm_access(40.0))
     assert "worth to US 0.09 · Japan 0.97" in log
-    assert "Japan rejects (worth 0.97 to it ≥ the 0.89 it asks for now)" in log
+    assert "Japan rejects (worth 0.97 to it ≥ the 0.89 it asks for now, but it cannot sign it)" in log
     assert "approval 0.70 < 0.75; against: JA_Farm" in log
     spec = load_scenario("us_japan_2025")
     japan = spec.actors["Japan"].ratification
