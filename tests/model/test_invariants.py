@@ -45,9 +45,11 @@ bilateral_overrides = st.fixed_dictionaries(
         "actors.B.strategy": st.sampled_from(sorted(REGISTRY)).map(lambda n: {"name": n}),
         "actors.A.reservation": st.floats(0.0, 0.9),
         "actors.B.reservation": st.floats(0.0, 0.9),
-        "deadlines.mid": st.fixed_dictionaries(
-            {"kind": st.sampled_from(["soft", "hard"]), "round": st.integers(1, 10),
-             "extension_probability": unit}
+        # A hard deadline is drawn without an extension probability: it would be inert (a warning).
+        "deadlines.mid": st.one_of(
+            st.fixed_dictionaries({"kind": st.just("soft"), "round": st.integers(1, 10),
+                                   "extension_probability": unit}),
+            st.fixed_dictionaries({"kind": st.just("hard"), "round": st.integers(1, 10)}),
         ),
     }
 )

@@ -9,6 +9,7 @@ from bargaining_chips.agents.actors import FirmAgent, GovernmentAgent
 from bargaining_chips.agents.messages import Response
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.compiled import compile_scenario
+from bargaining_chips.model.errors import ScenarioWarning
 from bargaining_chips.model.events import DeadlinePassed
 
 
@@ -87,8 +88,11 @@ def test_extension_is_one_draw_of_the_models_generator(seat, scripted):
 
 
 def test_talks_end_at_the_end_of_the_calendar(seat, scripted):
-    model = seat("bilateral", {"deadlines.end.kind": "soft", "deadlines.end.extension_probability": 1.0},
-                 A=scripted(levels=[1.0]), B=scripted(levels=[1.0]))
+    # An extension of the calendar's last deadline has nowhere to go: legitimate, inert, warned.
+    with pytest.warns(ScenarioWarning, match="deadlines.end.extension_probability: the last deadline"):
+        model = seat("bilateral", {"deadlines.end.kind": "soft",
+                                   "deadlines.end.extension_probability": 1.0},
+                     A=scripted(levels=[1.0]), B=scripted(levels=[1.0]))
     outcome = model.run()
     assert (outcome.reason, outcome.round_index) == ("calendar end", 9)
 
