@@ -170,17 +170,7 @@ class Frontier:
         k = int(np.argmax(values))
         lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
         f = lambda x: objective(*self._utilities(x))  # noqa: E731
-        x1, x2 = hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo)
-        f1, f2 = f(x1), f(x2)
-        for _ in range(60):
-            if f1 < f2:
-                lo, x1, f1 = x1, x2, f2
-                x2 = lo + _GOLDEN * (hi - lo)
-                f2 = f(x2)
-            else:
-                hi, x2, f2 = x2, x1, f1
-                x1 = hi - _GOLDEN * (hi - lo)
-                f1 = f(x1)
+        lo, hi = golden_max_bracket(f, float(lo), float(hi), 60)
         best = max((grid[k], values[k]), ((lo + hi) / 2, f((lo + hi) / 2)), key=lambda p: p[1])
         return self.point(float(best[0]))
 
@@ -380,6 +370,23 @@ def _illinois(f, lo: float, hi: float, f_lo: float, f_hi: float) -> float:
         if hi - lo <= 1e-13 * (1.0 + abs(t)):
             break
     return t
+
+
+def golden_max_bracket(f, lo: float, hi: float, steps: int) -> tuple[float, float]:
+    """The bracket [lo, hi] around the largest value of ``f`` after ``steps`` steps of
+    golden-section search (the bracket shrinks by 0.618 a step)."""
+    x1, x2 = hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo)
+    f1, f2 = f(x1), f(x2)
+    for _ in range(steps):
+        if f1 < f2:
+            lo, x1, f1 = x1, x2, f2
+            x2 = lo + _GOLDEN * (hi - lo)
+            f2 = f(x2)
+        else:
+            hi, x2, f2 = x2, x1, f1
+            x1 = hi - _GOLDEN * (hi - lo)
+            f1 = f(x1)
+    return lo, hi
 
 
 def _golden_min(f, lo: float, hi: float, steps: int) -> float:

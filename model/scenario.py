@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bargaining_chips.model.scenario_information import BeliefSpec
+from bargaining_chips.model.scenario_information import BeliefSpec, check_weights
 from bargaining_chips.model.scenario_two_level import (
     CoalitionSpec,
     EventSpec,
@@ -230,12 +230,7 @@ class ActorSpec(_Frozen):
     @field_validator("weights")
     @classmethod
     def _weights(cls, value: dict[str, float]) -> dict[str, float]:
-        for issue, w in value.items():
-            if not 0.0 <= w <= 1.0:
-                raise ValueError(f"weight of {issue!r} is {w:g}; weights must lie in [0, 1]")
-        if sum(value.values()) <= 0:
-            raise ValueError("at least one weight must be positive")
-        return value
+        return check_weights(value)
 
     @field_validator("curvature")
     @classmethod

@@ -27,6 +27,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
+def check_weights(value: dict[str, float]) -> dict[str, float]:
+    """Issue weights as a scenario gives them (an actor's, in :mod:`model.scenario`, or a
+    belief's): each in [0, 1], at least one positive."""
+    for issue, w in value.items():
+        if not 0.0 <= w <= 1.0:
+            raise ValueError(f"weight of {issue!r} is {w:g}; weights must lie in [0, 1]")
+    if sum(value.values()) <= 0:
+        raise ValueError("at least one weight must be positive")
+    return value
+
+
 class BeliefSpec(BaseModel):
     """One government's prior about one other government (see the module docstring)."""
 
@@ -41,14 +52,7 @@ class BeliefSpec(BaseModel):
     @field_validator("weights")
     @classmethod
     def _weights(cls, value: dict[str, float] | None) -> dict[str, float] | None:
-        if value is None:
-            return value
-        for issue, w in value.items():
-            if not 0.0 <= w <= 1.0:
-                raise ValueError(f"weight of {issue!r} is {w:g}; weights must lie in [0, 1]")
-        if sum(value.values()) <= 0:
-            raise ValueError("at least one weight must be positive")
-        return value
+        return value if value is None else check_weights(value)
 
     @field_validator("reservation")
     @classmethod

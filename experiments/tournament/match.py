@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from bargaining_chips.model.analysis import Frontier
+from bargaining_chips.model.analysis import Frontier, golden_max_bracket
 from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.errors import UserError
 from bargaining_chips.model.loader import load_scenario
@@ -77,9 +77,6 @@ def _scenario(spec: str, scenario: str, pairing: str) -> tuple[Scenario, str, st
     return loaded, first, second
 
 
-_GOLDEN = (math.sqrt(5) - 1) / 2
-
-
 def nash_utilities(front: Frontier, power: float) -> tuple[float, float] | None:
     """The (generalised) Nash point's utilities (a's, b's) on ``front``, as
     :meth:`~model.analysis.Frontier.nash` finds it, at a quarter of its cost: the frontier's
@@ -109,17 +106,7 @@ def nash_utilities(front: Frontier, power: float) -> tuple[float, float] | None:
     def f(level: float) -> float:
         return objective(*front.point(level).utilities)
 
-    x1, x2 = hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo)
-    f1, f2 = f(x1), f(x2)
-    for _ in range(40):
-        if f1 < f2:
-            lo, x1, f1 = x1, x2, f2
-            x2 = lo + _GOLDEN * (hi - lo)
-            f2 = f(x2)
-        else:
-            hi, x2, f2 = x2, x1, f1
-            x1 = hi - _GOLDEN * (hi - lo)
-            f1 = f(x1)
+    lo, hi = golden_max_bracket(f, lo, hi, 40)
     best = front.point((lo + hi) / 2).utilities
     return best if objective(*best) >= values[k] else tuple(map(float, front.points[k]))
 
