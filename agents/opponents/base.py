@@ -20,12 +20,13 @@ the Euclidean distance between the estimated and the true weight vectors (:func:
 
 from __future__ import annotations
 
-import inspect
 import math
 from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
+
+from bargaining_chips.agents.strategies.base import Parametrised
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,7 +72,7 @@ class Prior:
         return np.log(np.maximum(hypotheses, 1e-300)) @ (alpha - 1.0)
 
 
-class OpponentModel:
+class OpponentModel(Parametrised):
     """Base class: a belief about one opponent that learns from its offers.
 
     Subclasses set ``name`` and implement :meth:`begin`, :meth:`observe` and the two estimates.
@@ -103,15 +104,6 @@ class OpponentModel:
     def reservation(self) -> float:
         """The estimated reservation utility."""
         raise NotImplementedError
-
-    def params(self) -> dict[str, object]:
-        """The constructor's parameters and their current values."""
-        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
-        return {n: getattr(self, n) for n in names}
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
-        return f"{type(self).__name__}({inner})"
 
 
 #: Two weights closer than this rank as equal in :func:`kendall_tau`.

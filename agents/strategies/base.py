@@ -86,7 +86,21 @@ class Game:
     common_discount: bool = False
 
 
-class Strategy:
+class Parametrised:
+    """An object whose constructor's parameters are attributes of the same names (a strategy, an
+    opponent model): it lists them and is written as its constructor call."""
+
+    def params(self) -> dict[str, object]:
+        """The constructor's parameters and their current values."""
+        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+        return {n: getattr(self, n) for n in names}
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
+        return f"{type(self).__name__}({inner})"
+
+
+class Strategy(Parametrised):
     """Base class: subclasses set ``name`` and implement ``propose`` and ``respond``."""
 
     name: ClassVar[str] = ""
@@ -112,14 +126,6 @@ class Strategy:
         """The response and the threshold it was judged by (what the model records)."""
         return self.respond(view, offer), self.acceptance_threshold(view, offer)
 
-    def params(self) -> dict[str, object]:
-        """The constructor's parameters and their current values."""
-        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
-        return {n: getattr(self, n) for n in names}
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
-        return f"{type(self).__name__}({inner})"
 
 
 class LevelStrategy(Strategy):
