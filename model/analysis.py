@@ -174,8 +174,9 @@ class Frontier:
         best = max((grid[k], values[k]), ((lo + hi) / 2, f((lo + hi) / 2)), key=lambda p: p[1])
         return self.point(float(best[0]))
 
-    def nash(self, power: float = 0.5) -> Point | None:
-        """The (generalised) Nash bargaining point; None if no outcome beats disagreement."""
+    def nash_objective(self, power: float = 0.5):
+        """The generalised Nash product's logarithm, α log(u_a − d_a) + (1 − α) log(u_b − d_b),
+        as a function of (u_a, u_b): −inf where either side does no better than disagreement."""
         da, db = self.d
 
         def objective(ua: float, ub: float) -> float:
@@ -183,6 +184,12 @@ class Frontier:
                 return -math.inf
             return power * math.log(ua - da) + (1 - power) * math.log(ub - db)
 
+        return objective
+
+    def nash(self, power: float = 0.5) -> Point | None:
+        """The (generalised) Nash bargaining point; None if no outcome beats disagreement."""
+        da, db = self.d
+        objective = self.nash_objective(power)
         if self.deals is not None:
             return self._best_deal(objective)
         p = self._maximise(objective)

@@ -85,13 +85,7 @@ def nash_utilities(front: Frontier, power: float) -> tuple[float, float] | None:
     the level). Discrete deal spaces, and a bracket with no traced point above disagreement,
     are left to ``Frontier.nash``. (On the default scenario under private information the exact
     search was 57% of a match's time.)"""
-    da, db = front.d
-
-    def objective(ua: float, ub: float) -> float:
-        if ua <= da or ub <= db:
-            return -math.inf
-        return power * math.log(ua - da) + (1 - power) * math.log(ub - db)
-
+    objective = front.nash_objective(power)
     if front.deals is not None:
         point = front.nash(power)
         return None if point is None else point.utilities
