@@ -63,6 +63,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable
@@ -231,6 +232,29 @@ def _npm_pack(spec: str, workdir: Path) -> tuple[Path, str]:
     return workdir / info["filename"], info["version"]
 
 
+RETRY_WAITS = (2.0, 10.0)  # seconds before the second and the third attempt
+
+
+def _download(download, spec: str, workdir: Path, log=print, sleep=time.sleep) -> tuple[Path, str]:
+    """``download(spec, workdir)``, tried again after each of ``RETRY_WAITS`` if it fails.
+
+    A registry that drops a connection now and then (as CI machines see) costs a retry, not a
+    failed install; a package that is not there fails three times and its last error is raised.
+    """
+    for wait in (*RETRY_WAITS, None):
+        try:
+            return download(spec, workdir)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired, json.JSONDecodeError) as error:
+            if wait is None:
+                raise
+            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            log(f"  {spec}: download failed ({first}); trying again in {wait:g} s")
+            shutil.rmtree(workdir, ignore_errors=True)
+            workdir.mkdir()
+            sleep(wait)
+    raise AssertionError("unreachable")
+
+
 def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(x) for x in version.split("-")[0].split("+")[0].split("."))
 
@@ -344,7 +368,8 @@ def install(
         for package in todo:
             workdir = Path(tmp) / package.spec.replace("/", "_")
             workdir.mkdir()
-            tarball, version = (_npm_pack if use_npm else _http_pack)(package.spec, workdir)
+            tarball, version = _download(_npm_pack if use_npm else _http_pack, package.spec,
+                                         workdir, log=log)
             count = _unpack(tarball, cache_dir / package.spec)
             filled = _fill_minified(package, cache_dir)
             note = f"; {', '.join(filled)} from the unminified file" if filled else ""

@@ -137,3 +137,28 @@ def test_install_downloads_only_incomplete_packages_and_reports_failures(tmp_pat
     assert fetched == [incomplete.spec]
     assert any(line.strip().startswith(f"MISSING in {incomplete.spec}") for line in lines)
     assert ia.check(tmp_path, log=lines.append) == 1
+
+
+def test_a_failed_download_is_tried_again_and_the_third_failure_is_reported(tmp_path, monkeypatch):
+    workdir = tmp_path / "w"
+    workdir.mkdir()
+    attempts: list[int] = []
+
+    def flaky(spec, where):
+        attempts.append(len(list(where.iterdir())))  # each attempt starts in an empty folder
+        (where / "partial.tgz").write_bytes(b"half")
+        if len(attempts) < 3:
+            raise RuntimeError("npm pack x failed:\nnpm error code ECONNRESET")
+        return where / "partial.tgz", "1.0.0"
+
+    lines: list[str] = []
+    waits: list[float] = []
+    assert ia._download(flaky, "x@1", workdir, log=lines.append, sleep=waits.append)[1] == "1.0.0"
+    assert attempts == [0, 0, 0] and waits == list(ia.RETRY_WAITS)
+    assert len(lines) == 2 and "download failed (npm pack x failed:)" in lines[0]
+
+    def broken(spec, where):
+        raise OSError("registry unreachable")
+
+    with pytest.raises(OSError, match="unreachable"):
+        ia._download(broken, "x@1", workdir, log=lines.append, sleep=waits.append)
