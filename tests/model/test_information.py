@@ -91,6 +91,27 @@ def test_a_wrong_belief_changes_the_offers_not_the_analysts_truth():
         1 for o in m.offers if o.proposer == "Japan")
 
 
+def test_records_measure_the_belief_of_their_round_as_the_truth_moves():
+    """Each record keeps the belief and the truth of its round (lobbying moves the truth) and
+    measures their distance; at the end the believer reads its estimate moved as the truth has
+    moved since the start."""
+    from bargaining_chips.agents.opponents import kendall_tau, weight_distance
+
+    m = NegotiationModel("us_japan_2025", seed=0, overrides={"protocol.information": "private"})
+    m.run()
+    recs = m.beliefs.records
+    assert len({r.true_weights for r in recs if r.about == "Japan"}) > 1  # the truth moved
+    for r in recs:
+        w, truth = np.array(r.weights), np.array(r.true_weights)
+        assert r.weight_distance == float(np.sqrt(np.sum((w - truth) ** 2))) > 0.0
+        assert r.weight_distance == weight_distance(w, truth)
+        assert r.kendall_tau == kendall_tau(w, truth) or np.isnan(r.kendall_tau)
+    us, japan = m.setup.index("US"), m.setup.index("Japan")
+    est = m.beliefs.model_of(us, japan).weights
+    moved = np.maximum(est + (m.prefs.weights[japan] - m.setup.start.weights[japan]), 0.0)
+    assert m.beliefs.view_of(us)[0].weights[japan].tolist() == (moved / moved.sum()).tolist()
+
+
 def test_the_view_reads_the_belief_for_others_and_the_truth_for_itself():
     m = NegotiationModel("us_japan_2025", seed=0, overrides={
         "protocol.information": "private",
