@@ -27,6 +27,7 @@ from typing import ClassVar
 import numpy as np
 
 from bargaining_chips.agents.strategies.base import Parametrised
+from bargaining_chips.floats import dot
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,7 +70,9 @@ class Prior:
         if self.concentration is None:
             return np.zeros(len(hypotheses))
         alpha = self.concentration * len(self.weights) * self.weights
-        return np.log(np.maximum(hypotheses, 1e-300)) @ (alpha - 1.0)
+        if not np.any(alpha != 1.0):  # the uniform Dirichlet: every row alike
+            return np.zeros(len(hypotheses))
+        return dot(np.log(np.maximum(hypotheses, 1e-300)), alpha - 1.0)
 
 
 class OpponentModel(Parametrised):

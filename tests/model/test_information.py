@@ -8,6 +8,11 @@ measures (the summary's utilities are true utilities).
 
 from __future__ import annotations
 
+import json
+import os
+import platform
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -192,3 +197,25 @@ def test_uninformed_priors_play_every_protocol(source):
         s = summary(m)
         assert s["information"] == "private" and len(s["beliefs"]) == len(m.setup.governments) * (
             len(m.setup.governments) - 1)
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="x86-64 BLAS kernels")
+def test_private_runs_give_the_same_records_whatever_blas_kernel_the_cpu_gets():
+    """The Bayesian model's products avoid BLAS (bargaining_chips/floats.py): a private run is
+    the same on a machine whose OpenBLAS picks another kernel (forced in a process of its own:
+    the SSE3 kernel, which no machine of today picks by itself). About 2 s."""
+    cases = [["synthetic_5", {}, 3], ["us_japan_2025", {"protocol.information": "private"}, 0]]
+    here = Path(__file__).parent
+    sys.path.insert(0, str(here))
+    try:
+        from test_golden_runs import fingerprint
+    finally:
+        sys.path.remove(str(here))
+    expected = [fingerprint(*case) for case in cases]
+    script = ("import json, sys; sys.path[:0] = [sys.argv[1]];"
+              "from test_golden_runs import fingerprint;"
+              "print(json.dumps([fingerprint(*c) for c in json.loads(sys.argv[2])]))")
+    done = subprocess.run([sys.executable, "-c", script, str(here), json.dumps(cases)],
+                          env={**os.environ, "OPENBLAS_CORETYPE": "Prescott"},
+                          capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == expected, "records differ under the Prescott kernel"
