@@ -70,7 +70,7 @@ class Prior:
         if self.concentration is None:
             return np.zeros(len(hypotheses))
         alpha = self.concentration * len(self.weights) * self.weights
-        if not np.any(alpha != 1.0):  # the uniform Dirichlet: every row alike
+        if all(a == 1.0 for a in alpha.tolist()):  # the uniform Dirichlet: every row alike
             return np.zeros(len(hypotheses))
         return dot(np.log(np.maximum(hypotheses, 1e-300)), alpha - 1.0)
 

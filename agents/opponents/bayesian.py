@@ -62,6 +62,14 @@ def _every_ranking(n: int) -> np.ndarray:
     return out
 
 
+@functools.lru_cache(maxsize=16)
+def _transposed(n: int) -> np.ndarray:
+    """:func:`_every_ranking` transposed, issues × rankings (read-only)."""
+    out = np.ascontiguousarray(_every_ranking(n).T)
+    out.flags.writeable = False
+    return out
+
+
 @functools.lru_cache(maxsize=64)
 def _levels(lo: float, hi: float, count: int) -> np.ndarray:
     """``count`` reservation levels evenly spaced over [lo, hi] (read-only, built once per
@@ -98,7 +106,9 @@ class BayesianModel(OpponentModel):
         else:
             h = ranking_hypotheses(n, self.max_hypotheses, rng)
         self._h = h
-        self._ht = np.ascontiguousarray(h.T)  # issues × hypotheses: a row of weights per issue
+        # issues × hypotheses, a row of weights per issue (every ranking's: built once per n)
+        every = not prior.point_weights and math.factorial(n) <= self.max_hypotheses
+        self._ht = _transposed(n) if every else np.ascontiguousarray(h.T)
         lo, hi = prior.reservation
         self._r = _levels(lo, hi, 1 if lo == hi else self.levels)
         self._keep = (1.0 - self._r)[:, None]  # (levels, 1): the share of 1 − r still to concede
