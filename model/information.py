@@ -126,6 +126,7 @@ class Beliefs:
         self._start_w = setup.start.weights
         self._start_r = setup.reservation
         self._start_lists = {o: self._start_w[o].tolist() for o in setup.governments}
+        self._start_bytes = {o: self._start_w[o].tobytes() for o in setup.governments}
         names, space = setup.actor_names, setup.space
         self._pairs: dict[tuple[int, int], _Belief] = {}
         self._spaces: dict[int, UtilitySpace] = {}
@@ -215,7 +216,10 @@ class Beliefs:
         if pair.moved is not None and pair.moved[0] == key:
             return pair.moved[1], False
         est = pair.model.weights
-        moved = np.maximum(est + (now - self._start_w[o]), 0.0)
+        if key == self._start_bytes[o] and min(est.tolist()) > 0.0:
+            moved = est  # the truth has not moved: est + 0, clipped at 0, is est itself
+        else:
+            moved = np.maximum(est + (now - self._start_w[o]), 0.0)
         total = moved.sum()
         out = moved / total if total > 0 else est
         pair.moved = (key, out)
