@@ -79,6 +79,32 @@ def _levels(lo: float, hi: float, count: int) -> np.ndarray:
     return out
 
 
+def _posterior_means(log: np.ndarray, h: np.ndarray, ht: np.ndarray, r: np.ndarray,
+                     table: np.ndarray) -> tuple[np.ndarray, float]:
+    """The posterior means of the weights and the reservation under the log posterior ``log``
+    (levels × hypotheses; ``table``, of its shape, is written over)."""
+    p = np.exp(log, out=table)  # unnormalised posterior, levels × hypotheses
+    by_weights = np.add.reduce(p, axis=0)  # of each weight hypothesis
+    by_level = np.add.reduce(p, axis=1)  # of each reservation level
+    total = float(np.add.reduce(by_weights))
+    w = h[0] if len(h) == 1 else dot(ht, by_weights) / total
+    res = float(r[0]) if len(r) == 1 else float(dot(by_level, r)) / total
+    return w, res
+
+
+@functools.lru_cache(maxsize=64)
+def _uniform_start(n: int, lo: float, hi: float, count: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """The start of a model over every ranking of ``n`` issues, all equally likely, and ``count``
+    reservation levels over [lo, hi]: its zero log posterior and its estimates (read-only; built
+    once, not in every run of a scenario: they were half of a Bayesian model's start)."""
+    h, ht, r = _every_ranking(n), _transposed(n), _levels(lo, hi, count)
+    log = np.zeros((count, len(h)))
+    w, res = _posterior_means(log, h, ht, r, np.empty_like(log))
+    log.flags.writeable = False
+    w.flags.writeable = False
+    return log, w, res
+
+
 class BayesianModel(OpponentModel):
     """Bayesian learning over issue-ranking × reservation hypotheses (Hindriks & Tykhonov 2008;
     Zeng & Sycara 1998): ``levels`` reservation values, offers expected to decline as
@@ -112,13 +138,18 @@ class BayesianModel(OpponentModel):
         lo, hi = prior.reservation
         self._r = _levels(lo, hi, 1 if lo == hi else self.levels)
         self._keep = (1.0 - self._r)[:, None]  # (levels, 1): the share of 1 − r still to concede
+        self._twice_var = 2.0 * self.sigma**2
+        self._exponent = 1.0 / self.beta
+        self._point = prior.point
+        if every and prior.uniform:  # the start every run of such a prior shares
+            log, self._w_est, self._r_est = _uniform_start(n, lo, hi, len(self._r))
+            self._log = log.copy()
+            self._table = np.empty_like(self._log)
+            return
         log_w = prior.log_density(h)
         # The log posterior, levels × hypotheses (its maximum kept at 0), and a table to work in.
         self._log = np.zeros((len(self._r), len(h))) + (log_w - log_w.max())
         self._table = np.empty_like(self._log)
-        self._twice_var = 2.0 * self.sigma**2
-        self._exponent = 1.0 / self.beta
-        self._point = prior.point
         self._estimate()
 
     def observe(self, values: np.ndarray, t: float) -> None:
@@ -137,14 +168,8 @@ class BayesianModel(OpponentModel):
         self._estimate()
 
     def _estimate(self) -> None:
-        p = np.exp(self._log, out=self._table)  # unnormalised posterior, levels × hypotheses
-        by_weights = np.add.reduce(p, axis=0)  # of each weight hypothesis
-        by_level = np.add.reduce(p, axis=1)  # of each reservation level
-        total = float(np.add.reduce(by_weights))
-        self._w_est = (self._h[0] if len(self._h) == 1
-                       else dot(self._ht, by_weights) / total)
-        self._r_est = (float(self._r[0]) if len(self._r) == 1
-                       else float(dot(by_level, self._r)) / total)
+        self._w_est, self._r_est = _posterior_means(self._log, self._h, self._ht, self._r,
+                                                    self._table)
 
     @property
     def hypotheses(self) -> int:
