@@ -173,3 +173,17 @@ def test_the_bayesian_update_equals_the_update_written_out(n, seed, steps, sigma
         np.testing.assert_allclose(model.weights, w, rtol=0, atol=1e-9)
         assert model.reservation == pytest.approx(res, abs=1e-9)
     assert model.hypotheses == len(h) * len(r)
+
+
+def test_models_of_one_uniform_prior_share_their_start_not_their_learning():
+    assert UNIFORM.uniform and not Prior(np.full(5, 0.2), 3.0, (0.0, 1.0)).uniform
+    assert not Prior(np.full(5, 0.2), None, (0.0, 1.0)).uniform
+    a, b = BayesianModel(), BayesianModel()
+    a.begin(UNIFORM, np.random.default_rng(0))
+    b.begin(UNIFORM, np.random.default_rng(0))
+    start = (a.weights.copy(), a.reservation)
+    a.observe(np.array([1.0, 0.9, 0.5, 0.2, 0.0]), 0.3)
+    assert not np.array_equal(a.weights, start[0])
+    assert np.array_equal(b.weights, start[0]) and b.reservation == start[1]
+    b.observe(np.array([1.0, 0.9, 0.5, 0.2, 0.0]), 0.3)
+    assert a.weights.tolist() == b.weights.tolist() and a.reservation == b.reservation
