@@ -14,7 +14,8 @@ Prints, in one process:
    the default scenario (concave values: power for the US, quadratic for Japan) against the
    same scenario with its values made linear, in runs/s;
 6. private information with the Bayesian opponent model against complete information (the default
-   scenario and the synthetic 5-issue domain), per run and per round played (target: at most 3x).
+   scenario and the synthetic 5-issue domain, the two kinds of run interleaved batch by batch), per
+   run and per round played (target: at most 3x).
 
 Usage: python benchmarks/bench_engine.py [--runs N] [--memory-runs N]
 Figures are medians of repeated batches measured in this one run; the machine is shared and noisy,
