@@ -14,7 +14,8 @@ Prints, in one process:
    the default scenario (concave values: power for the US, quadratic for Japan) against the
    same scenario with its values made linear, in runs/s;
 6. private information with the Bayesian opponent model against complete information (the default
-   scenario and the synthetic 5-issue domain), per run and per round played (target: at most 3x).
+   scenario and the synthetic 5-issue domain, the two kinds of run interleaved batch by batch), per
+   run and per round played (target: at most 3x).
 
 Usage: python benchmarks/bench_engine.py [--runs N] [--memory-runs N]
 Figures are medians of repeated batches measured in this one run; the machine is shared and noisy,
@@ -185,18 +186,37 @@ def offer_call_us(n_issues: int, concave: bool, calls: int = 5000, batches: int 
     return statistics.median(times)
 
 
+def paired_runs(first, second, runs: int, batches: int = 9) -> tuple[float, float, float]:
+    """Median seconds per run of ``first`` and of ``second``, their batches interleaved (one of
+    each in turn, the same seeds), and the median ratio second/first of the paired batches: on a
+    shared machine whose load changes, a ratio of two timings taken minutes apart says little."""
+    per_batch = max(1, runs // batches)
+    one_run(first, 0)
+    one_run(second, 0)  # warm caches (compiled scenarios, imports)
+    a, b = [], []
+    for k in range(batches):
+        seeds = range(k * per_batch, (k + 1) * per_batch)
+        for spec, times in ((first, a), (second, b)):
+            start = time.perf_counter()
+            for seed in seeds:
+                one_run(spec, seed)
+            times.append((time.perf_counter() - start) / per_batch)
+    ratio = statistics.median(y / x for x, y in zip(a, b, strict=True))
+    return statistics.median(a), statistics.median(b), ratio
+
+
 def print_private_information(runs: int) -> None:
     """Private information with the Bayesian opponent model (the uninformed prior: every issue
-    ranking × 11 reservation levels) against complete information, per run and per round played
-    (issue #15's target: at most 3x); on the default scenario and the synthetic 5-issue domain."""
+    ranking, or 720 drawn, × 7 reservation levels) against complete information, per run and per
+    round played (issue #15's target: at most 3x); on the default scenario and the synthetic
+    5-issue domain, the two kinds of run interleaved batch by batch."""
     for name in ("us_japan_2025", "synthetic_5"):
         complete = load_scenario(name, {"protocol.information": "complete"})
         private = load_scenario(name, {"protocol.information": "private"})
-        med_c, _ = time_runs(complete, runs)
-        med_p, rate_p = time_runs(private, runs)
-        per_round = (med_p / rounds_played(private, 10)) / (med_c / rounds_played(complete, 10))
-        print(f"private information, Bayesian model ({name}): {rate_p:,.0f} runs/s, "
-              f"{med_p / med_c:.2f}x the time per run of complete information, "
+        med_c, med_p, ratio = paired_runs(complete, private, runs)
+        per_round = ratio * rounds_played(complete, 10) / rounds_played(private, 10)
+        print(f"private information, Bayesian model ({name}): {1.0 / med_p:,.0f} runs/s, "
+              f"{ratio:.2f}x the time per run of complete information ({med_c * 1e3:.3f} ms), "
               f"{per_round:.2f}x per round played")
 
 

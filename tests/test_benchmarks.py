@@ -43,6 +43,10 @@ def test_engine_benchmark_prints_rates_shares_scaling_and_memory():
                        r"concave [\d.]+ us/call", out)
     assert sizes == ["2", "7", "14", "28"]
     assert re.search(r"with concave values .*: [\d,]+ runs/s", out) and "made linear" in out
+    for name in ("us_japan_2025", "synthetic_5"):
+        assert re.search(rf"private information, Bayesian model \({name}\): [\d,]+ runs/s, "
+                         r"[\d.]+x the time per run of complete information \([\d.]+ ms\), "
+                         r"[\d.]+x per round played", out), name
 
 
 def test_coalition_benchmark_prints_the_two_level_share():

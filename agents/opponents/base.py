@@ -27,6 +27,7 @@ from typing import ClassVar
 import numpy as np
 
 from bargaining_chips.agents.strategies.base import Parametrised
+from bargaining_chips.floats import dot
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,13 +64,21 @@ class Prior:
         lo, hi = self.reservation
         return lo if lo == hi else 0.5 * (lo + hi)
 
+    @property
+    def uniform(self) -> bool:
+        """The uniform Dirichlet (every α_i = 1): every weight vector equally likely."""
+        if self.concentration is None:
+            return False
+        alpha = self.concentration * len(self.weights) * self.weights
+        return all(a == 1.0 for a in alpha.tolist())
+
     def log_density(self, hypotheses: np.ndarray) -> np.ndarray:
         """The Dirichlet log-density (up to a constant) of each row of ``hypotheses`` (weight
         vectors with positive entries); 0 for every row under a point belief."""
-        if self.concentration is None:
+        if self.concentration is None or self.uniform:  # every row alike
             return np.zeros(len(hypotheses))
         alpha = self.concentration * len(self.weights) * self.weights
-        return np.log(np.maximum(hypotheses, 1e-300)) @ (alpha - 1.0)
+        return dot(np.log(np.maximum(hypotheses, 1e-300)), alpha - 1.0)
 
 
 class OpponentModel(Parametrised):

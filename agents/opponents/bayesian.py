@@ -19,8 +19,12 @@ u_k = w_k · v under hypothesis k, and is observed with Gaussian noise of spread
 
     P(k, j | offer) ∝ P(k, j) · exp(−(w_k · v − μ_j(t))² / (2σ²)).
 
-One update is a matrix–vector product (hypotheses × issues) and a table of hypotheses × levels:
-linear in issues × hypotheses. The estimates are the posterior means of w and r.
+One update is a product of the hypotheses with the offer's values (issues × hypotheses) and a
+table of levels × hypotheses: linear in issues × hypotheses, computed for every hypothesis at once
+on arrays built when the model begins. The estimates are the posterior means of w and r. Its
+products are numpy's element-wise products and reductions, never BLAS (whose kernel, picked by the
+CPU, adds in its own order; :mod:`bargaining_chips.floats`), so a run gives the same bits on every
+machine.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import numpy as np
 
 from bargaining_chips.agents.opponents.base import OpponentModel, Prior
 from bargaining_chips.agents.strategies.base import ParameterError, check_range
+from bargaining_chips.floats import dot
 
 
 def ranking_hypotheses(n: int, limit: int, rng: np.random.Generator) -> np.ndarray:
@@ -55,6 +60,49 @@ def _every_ranking(n: int) -> np.ndarray:
     out = levels[orders]
     out.flags.writeable = False
     return out
+
+
+@functools.lru_cache(maxsize=16)
+def _transposed(n: int) -> np.ndarray:
+    """:func:`_every_ranking` transposed, issues × rankings (read-only)."""
+    out = np.ascontiguousarray(_every_ranking(n).T)
+    out.flags.writeable = False
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _levels(lo: float, hi: float, count: int) -> np.ndarray:
+    """``count`` reservation levels evenly spaced over [lo, hi] (read-only, built once per
+    interval: ``np.linspace`` was a fifth of a Bayesian model's start)."""
+    out = np.array([lo]) if count == 1 else np.linspace(lo, hi, count)
+    out.flags.writeable = False
+    return out
+
+
+def _posterior_means(log: np.ndarray, h: np.ndarray, ht: np.ndarray, r: np.ndarray,
+                     table: np.ndarray) -> tuple[np.ndarray, float]:
+    """The posterior means of the weights and the reservation under the log posterior ``log``
+    (levels × hypotheses; ``table``, of its shape, is written over)."""
+    p = np.exp(log, out=table)  # unnormalised posterior, levels × hypotheses
+    by_weights = np.add.reduce(p, axis=0)  # of each weight hypothesis
+    by_level = np.add.reduce(p, axis=1)  # of each reservation level
+    total = float(np.add.reduce(by_weights))
+    w = h[0] if len(h) == 1 else dot(ht, by_weights) / total
+    res = float(r[0]) if len(r) == 1 else float(dot(by_level, r)) / total
+    return w, res
+
+
+@functools.lru_cache(maxsize=64)
+def _uniform_start(n: int, lo: float, hi: float, count: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """The start of a model over every ranking of ``n`` issues, all equally likely, and ``count``
+    reservation levels over [lo, hi]: its zero log posterior and its estimates (read-only; built
+    once, not in every run of a scenario: they were half of a Bayesian model's start)."""
+    h, ht, r = _every_ranking(n), _transposed(n), _levels(lo, hi, count)
+    log = np.zeros((count, len(h)))
+    w, res = _posterior_means(log, h, ht, r, np.empty_like(log))
+    log.flags.writeable = False
+    w.flags.writeable = False
+    return log, w, res
 
 
 class BayesianModel(OpponentModel):
@@ -80,34 +128,48 @@ class BayesianModel(OpponentModel):
     def begin(self, prior: Prior, rng: np.random.Generator) -> None:
         n = len(prior.weights)
         if prior.point_weights:
-            self._h = np.array(prior.weights, dtype=float)[None, :]
+            h = np.array(prior.weights, dtype=float)[None, :]
         else:
-            self._h = ranking_hypotheses(n, self.max_hypotheses, rng)
+            h = ranking_hypotheses(n, self.max_hypotheses, rng)
+        self._h = h
+        # issues × hypotheses, a row of weights per issue (every ranking's: built once per n)
+        every = not prior.point_weights and math.factorial(n) <= self.max_hypotheses
+        self._ht = _transposed(n) if every else np.ascontiguousarray(h.T)
         lo, hi = prior.reservation
-        self._r = np.array([lo]) if lo == hi else np.linspace(lo, hi, self.levels)
-        log_w = prior.log_density(self._h)
-        self._log = (log_w - log_w.max())[:, None] + np.zeros((1, len(self._r)))
+        self._r = _levels(lo, hi, 1 if lo == hi else self.levels)
+        self._keep = (1.0 - self._r)[:, None]  # (levels, 1): the share of 1 − r still to concede
+        self._twice_var = 2.0 * self.sigma**2
+        self._exponent = 1.0 / self.beta
         self._point = prior.point
+        if every and prior.uniform:  # the start every run of such a prior shares
+            log, self._w_est, self._r_est = _uniform_start(n, lo, hi, len(self._r))
+            self._log = log.copy()
+            self._table = np.empty_like(self._log)
+            return
+        log_w = prior.log_density(h)
+        # The log posterior, levels × hypotheses (its maximum kept at 0), and a table to work in.
+        self._log = np.zeros((len(self._r), len(h))) + (log_w - log_w.max())
+        self._table = np.empty_like(self._log)
         self._estimate()
 
     def observe(self, values: np.ndarray, t: float) -> None:
         if self._point:
             return
-        u = self._h @ np.asarray(values, dtype=float)  # (hypotheses,)
-        mu = 1.0 - (1.0 - self._r) * max(0.0, min(1.0, t)) ** (1.0 / self.beta)  # (levels,)
-        self._log -= (u[:, None] - mu[None, :]) ** 2 / (2.0 * self.sigma**2)
-        self._log -= self._log.max()
+        v = np.asarray(values, dtype=float)
+        u = np.add.reduce(self._ht * v[:, None], axis=0)  # w_k · v for every hypothesis k
+        mu = 1.0 - self._keep * max(0.0, min(1.0, t)) ** self._exponent  # (levels, 1)
+        table = self._table
+        np.subtract(u, mu, out=table)
+        np.multiply(table, table, out=table)
+        table /= self._twice_var
+        log = self._log
+        log -= table
+        log -= log.max()
         self._estimate()
 
     def _estimate(self) -> None:
-        p = np.exp(self._log)
-        p /= p.sum()
-        self._w_est = p.sum(axis=1) @ self._h
-        self._r_est = float(p.sum(axis=0) @ self._r)
-        if len(self._h) == 1:
-            self._w_est = self._h[0]
-        if len(self._r) == 1:
-            self._r_est = float(self._r[0])
+        self._w_est, self._r_est = _posterior_means(self._log, self._h, self._ht, self._r,
+                                                    self._table)
 
     @property
     def hypotheses(self) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bargaining_chips.agents.strategies import ParameterError
 from bargaining_chips.agents.strategies.boa import Composition, trade_off
@@ -66,6 +68,59 @@ def test_the_trade_off_is_at_the_level_and_at_least_as_similar_as_the_efficient_
     assert view.utility(y) >= 0.7 - 1e-9
     d = lambda x: float(np.sum(w * np.abs(x - their.terms) / span))  # noqa: E731
     assert d(y) <= d(eff)
+
+
+def _full_trade_off(view, level, efficient, their):
+    """The trade-off's search without its early stop: every anchor worth the level bisected for
+    30 steps, the most similar point found kept (Faratin, Sierra & Jennings 2002)."""
+    o = view.index_of(their.proposer)
+    w, (_, span), x_o = view.weights_of(o), view.issue_bounds, their.terms
+    best_terms = view.offer_at(1.0)
+    anchors = [best_terms]
+    for j in range(len(x_o)):
+        one, rest = x_o.copy(), best_terms.copy()
+        one[j], rest[j] = best_terms[j], x_o[j]
+        anchors += [one, rest]
+    best, best_d = efficient, float(np.sum(w * np.abs(efficient - x_o) / span))
+    for anchor in anchors:
+        if view.utility(anchor) < level:
+            continue
+        a, b = 0.0, 1.0
+        for _ in range(30):
+            mid = 0.5 * (a + b)
+            a, b = (a, mid) if view.utility(x_o + mid * (anchor - x_o)) >= level else (mid, b)
+        y = x_o + b * (anchor - x_o)
+        d = float(np.sum(w * np.abs(y - x_o) / span))
+        if d < best_d and view.utility(y) >= level - 1e-12:
+            best, best_d = y, d
+    return best
+
+
+@settings(max_examples=40, deadline=None)
+@given(synthetic=st.booleans(), private=st.booleans(), seed=st.integers(0, 50),
+       rounds=st.integers(1, 6), above=st.floats(0.0, 0.7))
+def test_the_trade_off_stops_early_only_where_it_could_not_win(synthetic, private, seed, rounds,
+                                                              above):
+    """The search drops an anchor once no point left on its way can be more similar than the
+    best found: it returns what the full search returns, bit for bit. The level is ``above``
+    of the way from the opponent's offer's utility to 1 (near it, an anchor's point wins)."""
+    me, other = ("Seller", "Buyer") if synthetic else ("Japan", "US")
+    over = {f"actors.{me}.strategy": {"bidding": "trade_off"},
+            "protocol.information": "private" if private else "complete"}
+    m = NegotiationModel(load_scenario("synthetic_5" if synthetic else "us_japan_2025", over),
+                         seed=seed)
+    for _ in range(rounds):
+        if not m.running:
+            break
+        m.step()
+    view = m.government(m.setup.index(me)).view
+    their = view.last_offer_by(m.setup.index(other))
+    if their is None:
+        return
+    level = view.utility(their.terms) + above * (1.0 - view.utility(their.terms))
+    eff = view.offer_at(level)
+    assert trade_off(view, level, eff, their).tolist() == _full_trade_off(
+        view, level, eff, their).tolist()
 
 
 @pytest.mark.parametrize(("kwargs", "param"), [

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bargaining_chips.agents.opponents import (
     MODEL_REGISTRY,
@@ -109,3 +111,79 @@ def test_the_perfect_model_is_the_truth_it_is_handed():
     m.reveal(np.array([0.6, 0.4]), 0.25)
     m.observe(np.array([0.0, 1.0]), 0.5)
     assert m.weights.tolist() == [0.6, 0.4] and m.reservation == 0.25 and m.needs_truth
+
+
+class _ReferenceBayesian:
+    """The Bayesian update written out slowly, hypothesis by hypothesis and level by level (the
+    model's earlier matrix form, in plain Python): P(k, j | offer) ∝ P(k, j) · exp(−(w_k · v −
+    μ_j(t))² / (2σ²)), μ_j(t) = 1 − (1 − r_j) t^(1/β); the estimates are the posterior means."""
+
+    def __init__(self, h: np.ndarray, r: np.ndarray, log_w: np.ndarray, sigma: float,
+                 beta: float) -> None:
+        self.h, self.r, self.sigma, self.beta = h.tolist(), r.tolist(), sigma, beta
+        top = max(log_w.tolist())
+        self.log = [[w - top] * len(self.r) for w in log_w.tolist()]
+
+    def observe(self, values: np.ndarray, t: float) -> None:
+        tt = max(0.0, min(1.0, t)) ** (1.0 / self.beta)
+        for k, w in enumerate(self.h):
+            u = math.fsum(a * b for a, b in zip(w, values.tolist(), strict=True))
+            for j, r in enumerate(self.r):
+                self.log[k][j] -= (u - (1.0 - (1.0 - r) * tt)) ** 2 / (2.0 * self.sigma**2)
+        top = max(max(row) for row in self.log)
+        self.log = [[x - top for x in row] for row in self.log]
+
+    def estimates(self) -> tuple[np.ndarray, float]:
+        p = [[math.exp(x) for x in row] for row in self.log]
+        total = math.fsum(math.fsum(row) for row in p)
+        n = len(self.h[0])
+        w = [math.fsum(math.fsum(row) * self.h[k][i] for k, row in enumerate(p)) / total
+             for i in range(n)]
+        r = math.fsum(p[k][j] * self.r[j] for k in range(len(p)) for j in range(len(self.r)))
+        return np.array(w), r / total
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(2, 5), seed=st.integers(0, 2**32 - 1), steps=st.integers(1, 12),
+       sigma=st.floats(0.05, 0.5), beta=st.floats(0.2, 5.0), levels=st.integers(1, 9),
+       concentration=st.sampled_from([1.0, 3.0]), sampled=st.booleans())
+def test_the_bayesian_update_equals_the_update_written_out(n, seed, steps, sigma, beta, levels,
+                                                           concentration, sampled):
+    """The model's update over every hypothesis at once equals the slow update, hypothesis by
+    hypothesis, on random priors and offers (to rounding: the sums are added in other orders)."""
+    rng = np.random.default_rng(seed)
+    mean = rng.dirichlet(np.ones(n))
+    lo = float(rng.uniform(0.0, 0.5))
+    prior = Prior(mean, concentration, (lo, lo + float(rng.uniform(0.0, 0.5))))
+    limit = max(2, math.factorial(n) // 2) if sampled else 720
+    model = BayesianModel(sigma=sigma, beta=beta, levels=levels, max_hypotheses=limit)
+    model.begin(prior, np.random.default_rng(seed))
+    h = ranking_hypotheses(n, limit, np.random.default_rng(seed))  # the same draw
+    r = np.linspace(*prior.reservation, levels) if levels > 1 else np.array([lo])
+    if prior.point_reservation:
+        r = np.array([lo])
+    log_w = np.array([math.fsum((a - 1.0) * math.log(x) for a, x in zip(
+        (concentration * n * mean).tolist(), row, strict=True)) for row in h.tolist()])
+    slow = _ReferenceBayesian(h, r, log_w, sigma, beta)
+    for step in range(steps):
+        values, t = rng.random(n), step / steps
+        model.observe(values, t)
+        slow.observe(values, t)
+        w, res = slow.estimates()
+        np.testing.assert_allclose(model.weights, w, rtol=0, atol=1e-9)
+        assert model.reservation == pytest.approx(res, abs=1e-9)
+    assert model.hypotheses == len(h) * len(r)
+
+
+def test_models_of_one_uniform_prior_share_their_start_not_their_learning():
+    assert UNIFORM.uniform and not Prior(np.full(5, 0.2), 3.0, (0.0, 1.0)).uniform
+    assert not Prior(np.full(5, 0.2), None, (0.0, 1.0)).uniform
+    a, b = BayesianModel(), BayesianModel()
+    a.begin(UNIFORM, np.random.default_rng(0))
+    b.begin(UNIFORM, np.random.default_rng(0))
+    start = (a.weights.copy(), a.reservation)
+    a.observe(np.array([1.0, 0.9, 0.5, 0.2, 0.0]), 0.3)
+    assert not np.array_equal(a.weights, start[0])
+    assert np.array_equal(b.weights, start[0]) and b.reservation == start[1]
+    b.observe(np.array([1.0, 0.9, 0.5, 0.2, 0.0]), 0.3)
+    assert a.weights.tolist() == b.weights.tolist() and a.reservation == b.reservation

@@ -8,6 +8,11 @@ measures (the summary's utilities are true utilities).
 
 from __future__ import annotations
 
+import json
+import os
+import platform
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -91,6 +96,27 @@ def test_a_wrong_belief_changes_the_offers_not_the_analysts_truth():
         1 for o in m.offers if o.proposer == "Japan")
 
 
+def test_records_measure_the_belief_of_their_round_as_the_truth_moves():
+    """Each record keeps the belief and the truth of its round (lobbying moves the truth) and
+    measures their distance; at the end the believer reads its estimate moved as the truth has
+    moved since the start."""
+    from bargaining_chips.agents.opponents import kendall_tau, weight_distance
+
+    m = NegotiationModel("us_japan_2025", seed=0, overrides={"protocol.information": "private"})
+    m.run()
+    recs = m.beliefs.records
+    assert len({r.true_weights for r in recs if r.about == "Japan"}) > 1  # the truth moved
+    for r in recs:
+        w, truth = np.array(r.weights), np.array(r.true_weights)
+        assert r.weight_distance == float(np.sqrt(np.sum((w - truth) ** 2))) > 0.0
+        assert r.weight_distance == weight_distance(w, truth)
+        assert r.kendall_tau == kendall_tau(w, truth) or np.isnan(r.kendall_tau)
+    us, japan = m.setup.index("US"), m.setup.index("Japan")
+    est = m.beliefs.model_of(us, japan).weights
+    moved = np.maximum(est + (m.prefs.weights[japan] - m.setup.start.weights[japan]), 0.0)
+    assert m.beliefs.view_of(us)[0].weights[japan].tolist() == (moved / moved.sum()).tolist()
+
+
 def test_the_view_reads_the_belief_for_others_and_the_truth_for_itself():
     m = NegotiationModel("us_japan_2025", seed=0, overrides={
         "protocol.information": "private",
@@ -171,3 +197,25 @@ def test_uninformed_priors_play_every_protocol(source):
         s = summary(m)
         assert s["information"] == "private" and len(s["beliefs"]) == len(m.setup.governments) * (
             len(m.setup.governments) - 1)
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="x86-64 BLAS kernels")
+def test_private_runs_give_the_same_records_whatever_blas_kernel_the_cpu_gets():
+    """The Bayesian model's products avoid BLAS (bargaining_chips/floats.py): a private run is
+    the same on a machine whose OpenBLAS picks another kernel (forced in a process of its own:
+    the SSE3 kernel, which no machine of today picks by itself). About 2 s."""
+    cases = [["synthetic_5", {}, 3], ["us_japan_2025", {"protocol.information": "private"}, 0]]
+    here = Path(__file__).parent
+    sys.path.insert(0, str(here))
+    try:
+        from test_golden_runs import fingerprint
+    finally:
+        sys.path.remove(str(here))
+    expected = [fingerprint(*case) for case in cases]
+    script = ("import json, sys; sys.path[:0] = [sys.argv[1]];"
+              "from test_golden_runs import fingerprint;"
+              "print(json.dumps([fingerprint(*c) for c in json.loads(sys.argv[2])]))")
+    done = subprocess.run([sys.executable, "-c", script, str(here), json.dumps(cases)],
+                          env={**os.environ, "OPENBLAS_CORETYPE": "Prescott"},
+                          capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == expected, "records differ under the Prescott kernel"
