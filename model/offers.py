@@ -287,6 +287,26 @@ class OpposedIssues:
             h += b[i] * value(1.0 - zs[i], co[i], qo[i])
         return g, h
 
+    def span(self, reach: float) -> tuple[float, float]:
+        """The range of log λ beyond which every issue's z is within e^−``reach`` of the end it
+        tends to (only where :attr:`smooth`): from each issue's closed form (module docstring),
+        z = e^{(t + k)e} for a proposer's power below its threshold −k, 1 − z = e^{(k − t)e} for a
+        responder's power above k, z ≈ e^t / k both quadratic, and for power against power
+        z ≈ e^{(t + k)/(1 − c_p)} below −k and 1 − z ≈ e^{(k − t)/(1 − c_o)} above it."""
+        lo, hi = math.inf, -math.inf
+        for i in range(self.n):
+            kind, k, e = self.kind[i], self.k[i], self.e[i]
+            if kind == POW_LIN or kind == POW_QUAD:
+                a, b = -k - reach / e, -k
+            elif kind == LIN_POW or kind == QUAD_POW:
+                a, b = k, k + reach / e
+            elif kind == QUAD_QUAD:
+                a, b = math.log(k) - reach, math.log(k) + reach
+            else:  # POW_POW
+                a, b = -k - reach * self.alpha[i], -k + reach * self.beta[i]
+            lo, hi = min(lo, a), max(hi, b)
+        return lo, hi
+
     def multiplier(self, zs: list[float]) -> float:
         """log λ of a KKT point ``zs`` (only where :attr:`smooth`), read off an issue inside its
         range, where b v_o'(1 − z) = λ a v_p'(z); NaN when every issue is at an end of its range
