@@ -79,9 +79,9 @@ def time_runs(spec, runs: int, batches: int = 5, collect: bool = False) -> tuple
 
 
 def summary_ms(spec, runs: int, batches: int = 5) -> tuple[float, float]:
-    """Median milliseconds of ``summary`` of a finished run, and of the Pareto distance in it (the
-    frontier traced first, as ``summary`` does), over ``runs`` finished runs."""
-    from bargaining_chips.model.metrics import SUMMARY_SAMPLES, _raw_utilities, frontier  # noqa: PLC0415
+    """Median milliseconds of ``summary`` of a finished run, and of the Pareto distance in it (as
+    ``summary`` finds it: :func:`~model.metrics.summary_distance`), over ``runs`` finished runs."""
+    from bargaining_chips.model.metrics import _raw_utilities, summary_distance  # noqa: PLC0415
 
     models = []
     for seed in range(runs):
@@ -100,7 +100,7 @@ def summary_ms(spec, runs: int, batches: int = 5) -> tuple[float, float]:
         for model in batch:
             ga, gb = model.setup.governments
             raw = _raw_utilities(model) if model.outcome.agreement else model.reservation
-            frontier(model, SUMMARY_SAMPLES).distance(float(raw[ga]), float(raw[gb]))
+            summary_distance(model, float(raw[ga]), float(raw[gb]))
         distance.append((time.perf_counter() - start) / len(batch) * 1e3)
     for model in models:
         model.release()
@@ -242,7 +242,7 @@ def main() -> None:
           f"in one process (target >= 1,000)")
     whole, distance = summary_ms(default, max(20, args.runs // 4))
     print(f"of which the summary of a finished default run: median {whole:.3f} ms (its Pareto "
-          f"distance on the traced frontier {distance:.3f} ms)")
+          f"distance, read off the frontier's multiplier where it is one smooth curve, {distance:.3f} ms)")
     med_c, rate_c = time_runs(default, args.runs, collect=True)
     print(f"default scenario with mesa.DataCollector collecting every round: median "
           f"{med_c * 1e3:.3f} ms/run, {rate_c:,.0f} runs/s ({med_c / med - 1:+.0%})")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bargaining_chips.floats import dot
-from bargaining_chips.model.analysis import Frontier
+from bargaining_chips.model.analysis import Frontier, curve_distance
 from bargaining_chips.model.coalitions import groups
 
 if TYPE_CHECKING:
@@ -48,10 +48,11 @@ def concessions(model: NegotiationModel) -> dict[str, float]:
     return out
 
 
-#: Levels a summary traces the frontier at where values are concave: its Pareto distance is then
-#: refined on the exact curve (:meth:`Frontier.distance`), so more would only cost time (over 300
-#: default seeds 9 levels give the distances of 17 to 3e-16, and never a nearest level next to an
-#: end of the frontier, where the refinement searches by level; 7 do there in 189 of them).
+#: Levels a summary traces the frontier at where values are concave and the frontier is not one
+#: smooth curve (there :func:`~model.analysis.curve_distance` needs no trace): its Pareto distance
+#: is then refined on the exact curve (:meth:`Frontier.distance`), so more would only cost time
+#: (over 300 default seeds 9 levels give the distances of 17 to 3e-16). The tournament reads its
+#: Nash point off the frontier traced at these levels too.
 SUMMARY_SAMPLES = 9
 
 
@@ -65,6 +66,22 @@ def frontier(model: NegotiationModel, samples: int = 401) -> Frontier | None:
     a, b = gov
     d = (float(model.reservation[a]), float(model.reservation[b]))
     return Frontier(model.setup.space, model.weights, a, b, d, samples)
+
+
+def summary_distance(model: NegotiationModel, ua: float, ub: float) -> float | None:
+    """The summary's Pareto distance of (u_a, u_b) between the two governments (None with more
+    than two): on the smooth frontier read off its multiplier (:func:`~model.analysis.
+    curve_distance`: 0.28 ms against 1.31 ms for tracing 9 levels first, on the default scenario
+    over 100 seeds, measured side by side), else on the frontier traced at
+    :data:`SUMMARY_SAMPLES` levels."""
+    gov = model.setup.governments
+    if len(gov) != 2:
+        return None
+    a, b = gov
+    distance = curve_distance(model.setup.space, model.weights, a, b, ua, ub)
+    if distance is None:
+        distance = frontier(model, SUMMARY_SAMPLES).distance(ua, ub)
+    return distance
 
 
 def summary(model: NegotiationModel) -> dict:
@@ -88,11 +105,7 @@ def summary(model: NegotiationModel) -> dict:
     else:
         nash_product = 0.0
         terms = None
-    front = frontier(model, SUMMARY_SAMPLES)
-    if front is None:
-        pareto_distance = None
-    else:
-        pareto_distance = front.distance(float(raw[gov[0]]), float(raw[gov[1]]))
+    pareto_distance = summary_distance(model, float(raw[gov[0]]), float(raw[gov[1]]))
     return {
         "scenario": model.spec.name,
         "seed": model.seed,

@@ -95,45 +95,49 @@ def inverse(y: float, c: float, quad: bool) -> float:
     return min(z, 1.0)
 
 
-class OpposedIssues:
-    """The one-responder programme on the opposed issues (see the module docstring).
+class IssueForms:
+    """What an :class:`OpposedIssues` takes from the two sides' value functions alone, not from
+    their weights: per opposed issue (in concession order) the kind of its closed form, its
+    exponent e and the α, β of dG/dt, and its grid and grid values. A utility space builds it
+    once per (proposer, responder, opposed issues, grid) and shares it by every plan that lobbying
+    makes with new weights (``UtilitySpace.forms_memo``): building it took half of a programme's
+    construction, which the default scenario does once per offer.
 
-    ``a``, ``b``: the proposer's and responder's weights; ``cp``, ``qp`` / ``co``, ``qo``: their
-    curvatures and quadratic flags; ``grids``: per issue None (continuous) or the proposer's z at
-    the grid values, ascending. Every curvature must be ≤ 1 (concave values).
+    ``cp``, ``qp`` / ``co``, ``qo``: the proposer's and responder's curvatures and quadratic
+    flags; ``grids``: per issue None (continuous) or the proposer's z at the grid values,
+    ascending, with ``grid_values`` both sides' values there (computed when not given). Every
+    curvature must be ≤ 1 (concave values).
     """
 
-    __slots__ = ("n", "a", "b", "cp", "qp", "co", "qo", "kind", "k", "e", "alpha", "beta", "grids",
-                 "gy", "flat", "curved", "total", "start", "rows", "jumps", "stepped")
+    __slots__ = ("n", "cp", "qp", "co", "qo", "kind", "e", "alpha", "beta", "grids", "gy", "flat",
+                 "curved", "stepped")
 
-    def __init__(self, a, b, cp, qp, co, qo, grids, grid_values=None) -> None:
-        n = self.n = len(a)
-        self.a, self.b, self.cp, self.qp = list(a), list(b), list(cp), list(qp)
-        self.co, self.qo = list(co), list(qo)
-        self.kind, self.k, self.e = [0] * n, [0.0] * n, [0.0] * n
+    def __init__(self, cp, qp, co, qo, grids, grid_values=None) -> None:
+        n = self.n = len(cp)
+        self.cp, self.qp, self.co, self.qo = list(cp), list(qp), list(co), list(qo)
+        self.kind, self.e = [0] * n, [0.0] * n
         self.alpha, self.beta = [0.0] * n, [0.0] * n
         for i in range(n):
-            ai, bi, c_p, c_o = a[i], b[i], cp[i], co[i]
+            c_p, c_o = cp[i], co[i]
             lin_p, lin_o = not qp[i] and c_p == 1.0, not qo[i] and c_o == 1.0
             self.alpha[i] = (1.0 if qo[i] else 0.0) + (0.0 if qp[i] else 1.0 - c_p)
             self.beta[i] = (1.0 if qp[i] else 0.0) + (0.0 if qo[i] else 1.0 - c_o)
             if lin_p and lin_o:
-                kind, k, e = FLAT, math.log(bi / ai), 0.0
+                kind, e = FLAT, 0.0
             elif qp[i] and qo[i]:
-                kind, k, e = QUAD_QUAD, bi / ai, 0.0
+                kind, e = QUAD_QUAD, 0.0
             elif qo[i]:
-                kind, k, e = POW_QUAD, math.log(ai * c_p / (2.0 * bi)), 1.0 / (2.0 - c_p)
+                kind, e = POW_QUAD, 1.0 / (2.0 - c_p)
             elif qp[i]:
-                kind, k, e = QUAD_POW, math.log(bi * c_o / (2.0 * ai)), 1.0 / (2.0 - c_o)
+                kind, e = QUAD_POW, 1.0 / (2.0 - c_o)
             elif lin_o:
-                kind, k, e = POW_LIN, math.log(ai * c_p / bi), 1.0 / (1.0 - c_p)
+                kind, e = POW_LIN, 1.0 / (1.0 - c_p)
             elif lin_p:
-                kind, k, e = LIN_POW, math.log(bi * c_o / ai), 1.0 / (1.0 - c_o)
+                kind, e = LIN_POW, 1.0 / (1.0 - c_o)
             else:
-                kind, k, e = POW_POW, math.log(ai * c_p / (bi * c_o)), 0.0
-            self.kind[i], self.k[i], self.e[i] = kind, k, e
+                kind, e = POW_POW, 0.0
+            self.kind[i], self.e[i] = kind, e
         self.grids = list(grids)
-        # (proposer's value, responder's value) at each grid value
         #: (proposer's value, responder's value) at each grid value (given when shared)
         self.gy = grid_values if grid_values is not None else [
             None if g is None else
@@ -141,14 +145,54 @@ class OpposedIssues:
             for i, g in enumerate(self.grids)]
         self.flat = [i for i in range(n) if self.kind[i] == FLAT and self.grids[i] is None]
         self.curved = [i for i in range(n) if self.kind[i] != FLAT and self.grids[i] is None]
+        self.stepped = [i for i in range(n) if self.grids[i] is not None]
+
+
+class OpposedIssues:
+    """The one-responder programme on the opposed issues (see the module docstring).
+
+    ``a``, ``b``: the proposer's and responder's weights on them; ``forms``: their value
+    functions and grids (:class:`IssueForms`, shared by the programmes of every pair of weights).
+    """
+
+    __slots__ = ("n", "a", "b", "cp", "qp", "co", "qo", "kind", "k", "e", "alpha", "beta", "grids",
+                 "gy", "flat", "curved", "total", "start", "rows", "jumps", "stepped")
+
+    def __init__(self, a, b, forms: IssueForms) -> None:
+        n = self.n = len(a)
+        a, b = self.a, self.b = list(a), list(b)
+        cp, qp, co = self.cp, self.qp, self.co = forms.cp, forms.qp, forms.co
+        self.qo = forms.qo
+        kind, e = self.kind, self.e = forms.kind, forms.e
+        self.alpha, self.beta = forms.alpha, forms.beta
+        self.grids, self.gy = forms.grids, forms.gy
+        self.flat, self.curved, self.stepped = forms.flat, forms.curved, forms.stepped
+        log = math.log
+        k = self.k = [0.0] * n
+        for i in range(n):  # the weights' part of each closed form (the module docstring's)
+            ki = kind[i]
+            if ki == POW_QUAD:
+                k[i] = log(a[i] * cp[i] / (2.0 * b[i]))
+            elif ki == QUAD_POW:
+                k[i] = log(b[i] * co[i] / (2.0 * a[i]))
+            elif ki == FLAT:
+                k[i] = log(b[i] / a[i])
+            elif ki == QUAD_QUAD:
+                k[i] = b[i] / a[i]
+            elif ki == POW_LIN:
+                k[i] = log(a[i] * cp[i] / b[i])
+            elif ki == LIN_POW:
+                k[i] = log(b[i] * co[i] / a[i])
+            else:
+                k[i] = log(a[i] * cp[i] / (b[i] * co[i]))
         self.total = sum(a)
         #: (log λ at which an issue linear for both is conceded whole, the issue), ascending
-        self.jumps = sorted((self.k[i], i) for i in self.flat)
-        self.stepped = [i for i in range(n) if self.grids[i] is not None]
-        self.rows = [(i, self.kind[i], self.k[i], self.e[i], self.alpha[i], self.beta[i], a[i],
-                      cp[i], qp[i], b[i], self.grids[i], self.gy[i]) for i in range(n)]
+        self.jumps = sorted((k[i], i) for i in self.flat)
+        alpha, beta, grids, gy = self.alpha, self.beta, self.grids, self.gy
+        self.rows = [(i, kind[i], k[i], e[i], alpha[i], beta[i], a[i], cp[i], qp[i], b[i],
+                      grids[i], gy[i]) for i in range(n)]
         # A default start: the middle of the issues' ratios.
-        ks = sorted(math.log(bi / ai) for ai, bi in zip(a, b, strict=True))
+        ks = sorted(log(bi / ai) for ai, bi in zip(a, b, strict=True))
         self.start = ks[len(ks) // 2]
 
     def _at(self, t: float, us: list[float]) -> tuple[list[float], float, float, float]:
@@ -242,6 +286,26 @@ class OpposedIssues:
         for i in range(self.n):
             h += b[i] * value(1.0 - zs[i], co[i], qo[i])
         return g, h
+
+    def span(self, reach: float) -> tuple[float, float]:
+        """The range of log λ beyond which every issue's z is within e^−``reach`` of the end it
+        tends to (only where :attr:`smooth`): from each issue's closed form (module docstring),
+        z = e^{(t + k)e} for a proposer's power below its threshold −k, 1 − z = e^{(k − t)e} for a
+        responder's power above k, z ≈ e^t / k both quadratic, and for power against power
+        z ≈ e^{(t + k)/(1 − c_p)} below −k and 1 − z ≈ e^{(k − t)/(1 − c_o)} above it."""
+        lo, hi = math.inf, -math.inf
+        for i in range(self.n):
+            kind, k, e = self.kind[i], self.k[i], self.e[i]
+            if kind == POW_LIN or kind == POW_QUAD:
+                a, b = -k - reach / e, -k
+            elif kind == LIN_POW or kind == QUAD_POW:
+                a, b = k, k + reach / e
+            elif kind == QUAD_QUAD:
+                a, b = math.log(k) - reach, math.log(k) + reach
+            else:  # POW_POW
+                a, b = -k - reach * self.alpha[i], -k + reach * self.beta[i]
+            lo, hi = min(lo, a), max(hi, b)
+        return lo, hi
 
     def multiplier(self, zs: list[float]) -> float:
         """log λ of a KKT point ``zs`` (only where :attr:`smooth`), read off an issue inside its

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bargaining_chips.floats import dot
-from bargaining_chips.model.offers import OpposedIssues, max_min_offer
+from bargaining_chips.model.offers import IssueForms, OpposedIssues, max_min_offer
 from bargaining_chips.model.offers import value as offer_value
 
 if TYPE_CHECKING:
@@ -84,6 +84,10 @@ class UtilitySpace:
     grid_memo: dict = field(init=False, repr=False, compare=False, default_factory=dict)
     #: Offer plans by (actor, others, weights' bytes) (:meth:`shared_plan`).
     plan_memo: dict = field(init=False, repr=False, compare=False, default_factory=dict)
+    #: The value functions and grids of a programme by (actor, other, opposed issues, snap)
+    #: (:class:`~model.offers.IssueForms`): they depend on no weight, so the programmes a run
+    #: builds after each round's lobbying share them (at most :data:`PLANS_KEPT`).
+    forms_memo: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
     @classmethod
     def numeric(cls, spec: Scenario) -> UtilitySpace:
@@ -235,37 +239,51 @@ class UtilitySpace:
         actor, w_me, _, opposed, (o, _, slots, w_o) = plan
         solver = slots[snap]
         if solver is None:
-            s_me = self.sign_rows[actor]
-            grids, values = [], []
-            for i in opposed:
-                step = self.step_list[i]
-                if not snap or math.isnan(step):
-                    grids.append(None)
-                    values.append(None)
-                    continue
-                memo = self.grid_memo.get((actor, o, i))
-                if memo is None:
-                    lo, span = self.lo_list[i], self.span_list[i]
-                    count = int(math.floor(span / step + 1e-9))
-                    xs = [k * step / span for k in range(count + 1)]
-                    if lo + count * step < lo + span - 1e-9:
-                        xs.append(1.0)
-                    zs = sorted(x if s_me[i] > 0 else 1.0 - x for x in xs)
-                    cp, qp = self.curvature_rows[actor][i], self.quadratic_rows[actor][i]
-                    co, qo = self.curvature_rows[o][i], self.quadratic_rows[o][i]
-                    memo = self.grid_memo[(actor, o, i)] = (
-                        zs, ([offer_value(z, cp, qp) for z in zs],
-                             [offer_value(1.0 - z, co, qo) for z in zs]))
-                grids.append(memo[0])
-                values.append(memo[1])
             solver = slots[snap] = OpposedIssues(
                 [w_me[i] for i in opposed], [w_o[i] for i in opposed],
-                [self.curvature_rows[actor][i] for i in opposed],
-                [self.quadratic_rows[actor][i] for i in opposed],
-                [self.curvature_rows[o][i] for i in opposed],
-                [self.quadratic_rows[o][i] for i in opposed], grids, values,
-            )
+                self._issue_forms(actor, o, opposed, snap))
         return solver
+
+    def _issue_forms(self, actor: int, o: int, opposed: list[int], snap: bool) -> IssueForms:
+        """The value functions and grids of ``actor``'s programme against ``o`` on the ``opposed``
+        issues (in that order), shared by every plan between them (:attr:`forms_memo`)."""
+        key = (actor, o, tuple(opposed), snap)
+        forms = self.forms_memo.get(key)
+        if forms is not None:
+            return forms
+        s_me = self.sign_rows[actor]
+        grids, values = [], []
+        for i in opposed:
+            step = self.step_list[i]
+            if not snap or math.isnan(step):
+                grids.append(None)
+                values.append(None)
+                continue
+            memo = self.grid_memo.get((actor, o, i))
+            if memo is None:
+                lo, span = self.lo_list[i], self.span_list[i]
+                count = int(math.floor(span / step + 1e-9))
+                xs = [k * step / span for k in range(count + 1)]
+                if lo + count * step < lo + span - 1e-9:
+                    xs.append(1.0)
+                zs = sorted(x if s_me[i] > 0 else 1.0 - x for x in xs)
+                cp, qp = self.curvature_rows[actor][i], self.quadratic_rows[actor][i]
+                co, qo = self.curvature_rows[o][i], self.quadratic_rows[o][i]
+                memo = self.grid_memo[(actor, o, i)] = (
+                    zs, ([offer_value(z, cp, qp) for z in zs],
+                         [offer_value(1.0 - z, co, qo) for z in zs]))
+            grids.append(memo[0])
+            values.append(memo[1])
+        forms = IssueForms(
+            [self.curvature_rows[actor][i] for i in opposed],
+            [self.quadratic_rows[actor][i] for i in opposed],
+            [self.curvature_rows[o][i] for i in opposed],
+            [self.quadratic_rows[o][i] for i in opposed], grids, values,
+        )
+        if len(self.forms_memo) >= PLANS_KEPT:
+            self.forms_memo.clear()
+        self.forms_memo[key] = forms
+        return forms
 
     def frontier_programme(self, plan: tuple) -> OpposedIssues | None:
         """The plan's concave programme on continuous issues (None where the knapsack rule or

@@ -30,8 +30,9 @@ def bench(script: str, *args: str) -> str:
 def test_engine_benchmark_prints_rates_shares_scaling_and_memory():
     out = bench("bench_engine.py", "--runs", "20", "--memory-runs", "30")
     assert re.search(r"default scenario \(us_japan_2025\): median [\d.]+ ms/run, [\d,]+ runs/s", out)
-    assert re.search(r"summary of a finished default run: median [\d.]+ ms \(its Pareto distance"
-                     r" on the traced frontier [\d.]+ ms\)", out)
+    assert re.search(r"summary of a finished default run: median [\d.]+ ms \(its Pareto distance,"
+                     r" read off the frontier's multiplier where it is one smooth curve, [\d.]+ ms\)",
+                     out)
     assert re.search(r"bilateral 3 issues, 20 rounds, .*: median [\d.]+ ms/run, [\d,]+ runs/s", out)
     assert re.search(r"two-level game: \d+% \(coalition graph \d+%", out)
     rows = re.findall(r"^\s+(\d+)\s+(\d+)\s+(\d+)\s+[\d.]+\s+[\d.]+$", out, re.M)

@@ -108,3 +108,31 @@ def test_solutions_exist_when_d_lies_between_two_vertices(space):
     f = frontier(space, d=(0.6, 0.6))
     assert f.nash().utilities == pytest.approx((0.65, 0.65), abs=1e-6)
     assert f.kalai_smorodinsky().utilities == pytest.approx((0.65, 0.65), abs=1e-6)
+
+
+def test_curve_distance_answers_only_where_the_frontier_is_one_smooth_curve(space):
+    from bargaining_chips.model.analysis import curve_distance
+
+    assert curve_distance(space, space.weights, 0, 1, 0.5, 0.5) is None  # linear: a polyline
+
+
+def test_curve_distance_is_the_distance_to_the_exact_frontier():
+    """On the default scenario's smooth frontier (concave values on every opposed issue), the
+    distance read off the multiplier agrees with the distance to the frontier traced at 401
+    levels and refined on the curve, for points near its middle and near both of its ends, and
+    is 0 on the frontier."""
+    from bargaining_chips.model.analysis import curve_distance
+
+    setup = compile_scenario(load_scenario("us_japan_2025"))
+    space, w = setup.space, setup.start.weights
+    a, b = setup.governments
+    front = Frontier(space, w, a, b, (0.3, 0.3))
+    (a0, b0), (a1, b1) = front.points[0], front.points[-1]  # a's worst and best end
+    points = [(0.5, 0.5), (0.3, 0.6), (a0 + 0.01, b0 - 0.05), (a0 - 0.02, b0 - 0.01),
+              (a1 - 0.05, b1 + 0.01), (a1 - 0.01, b1 - 0.03)]
+    for ua, ub in points:
+        exact = front.distance(ua, ub)
+        assert curve_distance(space, w, a, b, ua, ub) == pytest.approx(exact, rel=1e-9, abs=1e-12)
+    for level in (0.2, 0.55, 0.9):
+        on = front.point(level).utilities
+        assert curve_distance(space, w, a, b, *on) == pytest.approx(0.0, abs=1e-9)
