@@ -32,6 +32,11 @@ def _facts(text: str) -> Facts:
     return Facts.from_json(text)
 
 
+@functools.lru_cache(maxsize=8)
+def _base(source: str):  # noqa: ANN202 - a Scenario
+    return load_scenario(source)
+
+
 def simulate(params: Mapping[str, Any], seed: int, facts: Facts,
              stop: bool = True) -> tuple[NegotiationModel, FactChecker]:
     """Play one draw (``params``: ``--set`` paths and an optional ``"scenario"``) round by round,
@@ -39,8 +44,10 @@ def simulate(params: Mapping[str, Any], seed: int, facts: Facts,
     when ``stop``) and its checker."""
     overrides = dict(params)
     source = overrides.pop("scenario", DEFAULT_SCENARIO)
-    spec = load_scenario(source, overrides)
-    model = NegotiationModel(spec, seed=seed, collect=False)
+    # The scenario file is read once per worker; each draw's overrides are then applied and
+    # validated as load_scenario(source, overrides) would (reading the TOML again for every draw
+    # was half a bilateral draw's time).
+    model = NegotiationModel(_base(source), seed=seed, overrides=overrides, collect=False)
     checker = FactChecker(facts, model)
     for _ in range(model.setup.round_cap):  # the rounds model.run() would play, one by one
         if model.outcome is not None:
