@@ -27,7 +27,7 @@ def _figure(rows: int, cols: int, width: float, height: float):
 
 def plot_marginals(posterior: pd.DataFrame, prior: pd.DataFrame, parameters: list[str],
                    labels: Labels) -> Axes:
-    """One panel per parameter: the prior's histogram (grey) under the posterior's (blue),
+    """One panel per parameter: the posterior's histogram (filled) and the prior's (outline),
     densities on common bins."""
     cols = min(3, max(1, len(parameters)))
     rows = -(-len(parameters) // cols)
@@ -41,11 +41,12 @@ def plot_marginals(posterior: pd.DataFrame, prior: pd.DataFrame, parameters: lis
         post = np.asarray(posterior[column], dtype=float) if column in posterior else np.array([])
         both = np.concatenate([pri, post])
         bins = np.linspace(both.min(), both.max(), 21) if len(both) and np.ptp(both) > 0 else 10
-        if len(pri):
-            ax.hist(pri, bins=bins, density=True, color=PRIOR, label="prior")
         if len(post):
-            ax.hist(post, bins=bins, density=True, color=POSTERIOR, alpha=0.75,
+            ax.hist(post, bins=bins, density=True, color=POSTERIOR, alpha=0.8,
                     label=f"posterior (n={len(post)})")
+        if len(pri):
+            ax.hist(pri, bins=bins, density=True, histtype="step", color="#444444",
+                    linewidth=1.5, label=f"prior (n={len(pri)})")
         ax.set_xlabel(labels.parameter(parameters[k]))
         ax.set_yticks([])
         if k == 0:
