@@ -41,7 +41,7 @@ def _peaks() -> tuple[float, float]:
     return own, children
 
 
-def stage(kind: str, draws: int, prior: int, workers: int) -> dict:
+def stage(kind: str, draws: int, prior: int, workers: int, backend: str = "process") -> dict:
     """One measurement, in this (fresh) process."""
     from bargaining_chips.experiments.calibrate.config import load_calibration, sweep_configs
     from bargaining_chips.experiments.calibrate.run import prepare, run_calibration
@@ -58,10 +58,10 @@ def stage(kind: str, draws: int, prior: int, workers: int) -> dict:
             data = calibration.model_dump()
             data["constants"] = dict(config.constants)  # the plain model: no facts
             report = run_sweep(SweepConfig.model_validate(data), Path(tmp) / "sweep",
-                               backend="process", workers=workers, quiet=True)
+                               backend=backend, workers=workers, quiet=True)
             wall = time.perf_counter() - start
             return {"wall": wall, "draws_wall": report.elapsed, "peaks": _peaks()}
-        report = run_calibration(config, Path(tmp) / "calibration", backend="process",
+        report = run_calibration(config, Path(tmp) / "calibration", backend=backend,
                                  workers=workers, quiet=True)
         wall = time.perf_counter() - start
         return {"wall": wall, "draws_wall": report.draws.elapsed,
@@ -69,9 +69,10 @@ def stage(kind: str, draws: int, prior: int, workers: int) -> dict:
                 "rate": report.acceptance_rate, "ess": report.ess, "peaks": _peaks()}
 
 
-def measure(kind: str, draws: int, prior: int, workers: int) -> dict:
+def measure(kind: str, draws: int, prior: int, workers: int, backend: str) -> dict:
     done = subprocess.run([sys.executable, __file__, "--stage", kind, "--draws", str(draws),
-                           "--prior", str(prior), "--workers", str(workers)],
+                           "--prior", str(prior), "--workers", str(workers),
+                           "--backend", backend],
                           capture_output=True, text=True, cwd=ROOT, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -81,17 +82,19 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=20_000)
     parser.add_argument("--prior", type=int, default=1000, help="prior-predictive draws")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--backend", default="process", choices=("serial", "process", "dask"),
+                        help="where runs execute (default: process)")
     parser.add_argument("--stage", choices=("sweep", "calibrate"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage:
-        print(json.dumps(stage(args.stage, args.draws, args.prior, args.workers)))
+        print(json.dumps(stage(args.stage, args.draws, args.prior, args.workers, args.backend)))
         return
     n = args.draws
-    plain = measure("sweep", n, args.prior, args.workers)
-    cal = measure("calibrate", n, args.prior, args.workers)
-    half = measure("calibrate", max(1, n // 2), args.prior, args.workers)
+    plain = measure("sweep", n, args.prior, args.workers, args.backend)
+    cal = measure("calibrate", n, args.prior, args.workers, args.backend)
+    half = measure("calibrate", max(1, n // 2), args.prior, args.workers, args.backend)
     print(f"rejection ABC on the default scenario ({CONFIG.name}): {n:,} prior draws, "
-          f"process backend x{args.workers}")
+          f"{args.backend} backend x{args.workers}")
     print(f"{'':<34} {'wall s':>8} {'draws/s':>9} {'10^5 draws, min':>16}")
     plain_rate = n / plain["draws_wall"]
     print(f"{'plain sweep of the same draws':<34} {plain['draws_wall']:>8.1f} {plain_rate:>9.0f} "

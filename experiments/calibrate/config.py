@@ -110,7 +110,7 @@ def parse_calibration(data: dict, source: str = "<calibration>",
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = unknown_field(CalibrationConfig, first["loc"], "the calibration config "
-                                    "(docs/calibration.md)")
+                                    "(README, 'From facts to forecasts')")
         if first["type"] == "missing":
             message = "missing; a calibration config needs it"
         raise InputFileError(source, where, message) from None

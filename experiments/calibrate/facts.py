@@ -249,8 +249,8 @@ def _explain(err: ValidationError) -> tuple[str, str]:
         return where + ".kind", f"missing; give the fact's kind, one of {', '.join(KINDS)}"
     if kind == "extra_forbidden":
         if branch is not None and len(loc) == 3:
-            return where, unknown_field(branch, loc[2:], "the facts file (docs/calibration.md)")
-        return where, unknown_field(FactsFile, loc, "the facts file (docs/calibration.md)")
+            return where, unknown_field(branch, loc[2:], "the facts file (README, 'From facts to forecasts')")
+        return where, unknown_field(FactsFile, loc, "the facts file (README, 'From facts to forecasts')")
     if kind == "missing":
         return where, "missing; this kind of fact needs it"
     if kind == "too_short" and where == "facts":
@@ -306,6 +306,10 @@ def _check_when(fact: Any, scenario: Scenario, as_of: dt.date | None, source: st
         if fact.round > len(rounds):
             raise InputFileError(source, f"{at}.round", f"round {fact.round} is past the calendar's "
                                  f"last round ({len(rounds)}); give 1 to {len(rounds)}")
+        day = rounds[fact.round - 1].date
+        if as_of is not None and day is not None and day > as_of:
+            raise InputFileError(source, f"{at}.round", f"round {fact.round} falls on {day}, after "
+                                 f"the file's as_of ({as_of}); a fact must be known by then")
         return
     dates = [r.date for r in rounds if r.date is not None]
     if not dates:

@@ -109,6 +109,7 @@ def test_the_soft_distance_measures_how_far_an_offer_misses_its_band() -> None:
     ('kind = "no_deal"\ndate = 2024-01-01', "facts.0.date", "outside the calendar"),
     ('kind = "no_deal"\ndate = 2025-06-01', "facts.0.date", "after the file's as_of"),
     ('kind = "no_deal"\nround = 99', "facts.0.round", "past the calendar's last round"),
+    ('kind = "no_deal"\nround = 5', "facts.0.round", "falls on 2025-06-06, after the file's as_of"),
     ('kind = "offer"\nactor = "Japan"\nissue = "auto_tariff"\ndate = 2025-05-02\nvalue = 2.5',
      "facts.0.date", "no round falls on 2025-05-02"),
     ('kind = "offer"\nactor = "Japan"\nissue = "auto_tariff"\nround = 1\nband = [nan, 5]',
