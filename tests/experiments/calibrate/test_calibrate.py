@@ -172,3 +172,13 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path: Path, capsys
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and words in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_check_validates_a_calibration_config_and_its_facts(tmp_path: Path, capsys) -> None:
+    from bargaining_chips.experiments.cli.author import check_file
+
+    good = write_config(tmp_path)
+    assert check_file(good).startswith("OK: ") and "2 facts, 48 draws" in check_file(good)
+    bad = write_config(tmp_path, facts=FACTS.replace("round = 3", "round = 30"))
+    assert main(["check", str(bad)]) == 2
+    assert "facts.1.round: round 30 is past the calendar's last round" in capsys.readouterr().err
