@@ -8,7 +8,8 @@
 - ``prior/`` — the prior predictive: draws from the same priors run to their end;
 - ``posterior.csv`` — the accepted draws: run index, seed, each parameter, and the command that
   replays the draw (``run.py run --seed S --set PATH=VALUE …``);
-- ``facts.csv`` — each fact, its kind, date, source, and the share of the draws that kept it;
+- ``facts.csv`` — each fact, its kind, date, source, how many draws reached it (a draw stops at
+  the first fact it breaks) and the share of those that kept it;
 - ``manifest.json`` — the facts, the priors, the method, the root seed (run ``j``'s seed is
   child ``j`` of ``SeedSequence(root_seed)``, as in every sweep; each accepted one is in
   ``posterior.csv``), the acceptance rate and the effective sample size.
@@ -55,7 +56,7 @@ class CalibrationReport:
     accepted: int
     total: int
     ess: float
-    fact_rates: dict[str, float]
+    fact_rates: dict[str, dict[str, float]]
     files: list[Path] = field(default_factory=list)
 
     @property
@@ -205,20 +206,21 @@ def parameter_paths(table: pd.DataFrame) -> list[str]:
     return out
 
 
-def fact_rates(table: pd.DataFrame, facts: Facts) -> dict[str, float]:
-    """Per fact, the share of the draws in which it was decided and held (a draw that stopped
-    before deciding it counts as not holding it)."""
-    n = len(table)
+def fact_rates(table: pd.DataFrame, facts: Facts) -> dict[str, dict[str, float]]:
+    """Per fact: how many draws reached it (a draw that broke an earlier fact stopped before it
+    was decided), and the share of those that kept it."""
     rates = {}
     for fid in facts.ids:
         column = table.get(f"fact.{fid}")
+        decided = 0 if column is None else int(column.notna().sum())
         held = 0 if column is None else int((column == True).sum())  # noqa: E712 - nullable
-        rates[fid] = held / n if n else 0.0
+        rates[fid] = {"decided": decided, "kept": held / decided if decided else 0.0}
     return rates
 
 
-def facts_table(facts: Facts, rates: dict[str, float]) -> pd.DataFrame:
-    """One row per fact: id, kind, when, what it says, source and the share of draws keeping it."""
+def facts_table(facts: Facts, rates: dict[str, dict[str, float]]) -> pd.DataFrame:
+    """One row per fact: id, kind, when, what it says, how many draws reached it and the share
+    of those that kept it, and its source."""
     import pandas as pd
 
     rows = []
@@ -232,7 +234,8 @@ def facts_table(facts: Facts, rates: dict[str, float]) -> pd.DataFrame:
         kind = data.pop("kind")
         rows.append({"id": fid, "kind": kind, "when": when,
                      "what": ", ".join(f"{k}={v}" for k, v in data.items()),
-                     "prior_share_kept": rates.get(fid, 0.0), "source": source})
+                     "draws_reached": rates[fid]["decided"], "share_kept": rates[fid]["kept"],
+                     "source": source})
     return pd.DataFrame(rows)
 
 

@@ -19,7 +19,8 @@ Draws the config's priors, plays each draw checking the facts round by round (a 
 one stops there) and keeps the draws whose runs bear out every fact (rejection ABC), through the
 sweep machinery: an interrupted calibration continues where it stopped when the same command is
 run again, on any backend. DIR/posterior.csv lists the accepted draws with their seeds and the
-command that replays each; DIR/facts.csv each fact with the share of draws that kept it;
+command that replays each; DIR/facts.csv each fact with the share of the draws reaching it
+that kept it;
 DIR/manifest.json the facts, priors, method, seeds, acceptance rate and effective sample size;
 DIR/draws and DIR/prior the two sweeps (the draws, and the prior predictive run to the end).
 """
@@ -98,8 +99,9 @@ def calibrate_command(args: argparse.Namespace) -> int:
           f"{sweep.backend} x{sweep.workers}; {sweep.runs_before} already done); "
           f"accepted {report.accepted}: acceptance rate {report.acceptance_rate:.4f}, "
           f"effective sample size {report.ess:.0f}")
-    for fid, share in report.fact_rates.items():
-        print(f"  fact {fid}: kept by {share:.3f} of the draws")
+    for fid, rate in report.fact_rates.items():
+        print(f"  fact {fid}: kept by {rate['kept']:.3f} of the {rate['decided']:,} draws "
+              "that reached it")
     for path in report.files:
         print(f"  wrote {path}")
     if report.accepted == 0:

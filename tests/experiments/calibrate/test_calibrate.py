@@ -83,6 +83,13 @@ def test_the_accepted_draws_are_those_whose_runs_keep_every_fact(calibrated: Pat
     assert [f["id"] for f in manifest["facts"]["facts"]] == ["no_deal_yet", "japan_round3_auto"]
     assert set(manifest["priors"]) == {"actors.Japan.strategy.beta",
                                        "deadlines.G7.extension_probability"}
+    reached = manifest["fact_rates"]["japan_round3_auto"]
+    assert reached["decided"] == draws["fact.japan_round3_auto"].notna().sum() <= 48
+    assert reached["kept"] == pytest.approx(draws["fact.japan_round3_auto"].eq(True).sum()
+                                            / reached["decided"])
+    facts = pd.read_csv(out / "facts.csv")
+    assert facts["id"].tolist() == ["no_deal_yet", "japan_round3_auto"]
+    assert facts["draws_reached"].tolist()[0] == 48  # decided for every draw by round 3
     posterior = pd.read_csv(out / "posterior.csv")
     assert len(posterior) == kept.sum()
     assert set(posterior["seed"]) == set(draws.loc[draws["accepted"], "seed"])
