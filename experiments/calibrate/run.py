@@ -184,10 +184,32 @@ def run_calibration(config: CalibrationConfig | str | Path, out: str | Path,
 
 
 def load_draws(out: str | Path, which: str = DRAWS) -> pd.DataFrame:
-    """The table of a calibration's draws (``which``: ``"draws"`` or ``"prior"``)."""
-    from bargaining_chips.experiments.sweep.store import ResultStore
+    """The table of a calibration's draws (``which``: ``"draws"`` or ``"prior"``), one row per
+    draw in run order, without the facts' JSON that rides in every row (a few kilobytes a
+    row: read, it would be the table's bulk — 10^5 draws, hundreds of megabytes)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
-    return ResultStore(Path(out) / which).load()
+    from bargaining_chips.experiments.calibrate.simulate import FACTS
+    from bargaining_chips.experiments.sweep.store import PARAM_PREFIX, ResultStore
+
+    store = ResultStore(Path(out) / which)
+    skip = f"{PARAM_PREFIX}{FACTS}"
+    tables = []
+    for path in store.part_files():
+        names = [n for n in pq.read_schema(path).names if n != skip]
+        tables.append(pq.read_table(path, columns=names))
+    if not tables:
+        return pd.DataFrame(columns=["run_key", "run_index", "seed", "status"])
+    table = pa.concat_tables(tables, promote_options="permissive")
+    keys = table.column("run_key").to_pylist()  # one row per run (a part written twice by an
+    seen: set[str] = set()  # interrupt is harmless: its rows are the same rows)
+    keep = [i for i, key in enumerate(keys) if not (key in seen or seen.add(key))]
+    if len(keep) != len(keys):
+        table = table.take(keep)
+    frame = table.to_pandas()
+    return frame.sort_values("run_index", kind="stable").reset_index(drop=True)
 
 
 def parameter_paths(table: pd.DataFrame) -> list[str]:
