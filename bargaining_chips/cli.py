@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "bargaining_chips.experiments.cli.run",
     "bargaining_chips.experiments.cli.sweep",
     "bargaining_chips.experiments.cli.tournament",
+    "bargaining_chips.experiments.cli.calibrate",
     "bargaining_chips.experiments.cli.theory",
     "bargaining_chips.experiments.cli.author",
     "bargaining_chips.viz.cli",
@@ -52,6 +53,8 @@ examples:
   python run.py summarize results/deadline       outcome means with confidence intervals
   python run.py sensitivity experiments/configs/sobol_default.toml --out results/sobol
   python run.py tournament experiments/configs/tournaments/strategy_ranking.toml --out results/tournament
+  python run.py calibrate experiments/configs/calibrate/us_japan_may2025.toml --out results/may2025
+  python run.py forecast results/may2025 --after 2025-05-28   what the facts say comes next
   python run.py validate                         the classic bargaining results, PASS/FAIL
   python run.py check my_scenario.toml           validate a scenario or config without running it
   python run.py schema > scenario.schema.json    the scenario's JSON Schema, for editors

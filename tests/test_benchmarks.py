@@ -83,3 +83,19 @@ def test_the_revision_comparison_runs_both_layouts_side_by_side():
 def test_tournament_benchmark_prints_its_wall_time():
     out = bench("bench_tournament.py", "--seeds", "1", "--strategies", "2", "--workers", "1")
     assert re.search(r"= 8 matches on 1 workers: [\d.]+ s wall \([\d,]+ matches/s; 0 errors\)", out)
+
+
+def test_calibrate_benchmark_prints_rates_extrapolation_acceptance_and_memory():
+    out = bench("bench_calibrate.py", "--draws", "16", "--prior", "8", "--workers", "1",
+                "--backend", "serial")
+    assert re.search(r"plain sweep of the same draws\s+[\d.]+\s+\d+\s+[\d.]+", out)
+    assert re.search(r"calibrate: everything\s+[\d.]+\s+[\d.]+", out)
+    assert re.search(r"acceptance rate [\d.]+, effective sample size \d+", out)
+    assert re.search(r"peak memory, MB \(driver, largest worker\): 8 draws \d+, \d+; 16 draws", out)
+
+
+def test_sbc_script_prints_the_coverage_and_concentration_tables():
+    out = bench("sbc_coverage.py", "--repetitions", "4", "--draws", "6")
+    assert "simulation-based calibration: 4 repetitions x 6 prior draws" in out
+    assert re.search(r"actors\.A\.strategy\.beta\s+0\.500\s+\d+\s+4", out)
+    assert "sd_share" in out

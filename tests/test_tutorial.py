@@ -89,3 +89,45 @@ def test_the_heatmap_reads_as_the_tutorial_says(ran):
     extended = share[0.3][share[0.3].index > 0]
     assert max(extended) < share[(0.3, 0.0)]  # Boulware: less often at any extension than at none
     assert min(share[3.0]) >= max(extended)  # conceding: at least as often as Boulware anywhere
+
+
+def forecast_figures() -> dict[str, str]:
+    """The figures the tutorial's calibration section quotes, by name (``<!-- forecast:NAME -->``)."""
+    text = TUTORIAL.read_text(encoding="utf-8")
+    return dict(re.findall(r"<!-- forecast:([\w.]+) -->(.*?)<!-- /forecast -->", text))
+
+
+def test_the_calibration_section_quotes_what_calibrate_and_forecast_wrote(ran):
+    import pandas as pd
+
+    out = ran / "may2025"
+    manifest = json.loads((out / "manifest.json").read_text())
+    deal = pd.read_csv(out / "forecast" / "p_deal.csv").set_index("date")
+    marginals = pd.read_csv(out / "forecast" / "marginals.csv").set_index(["parameter", "sample"])
+    terms = pd.read_csv(out / "forecast" / "terms.csv").set_index(["issue", "sample"])
+    beta = "actors.US.strategy.beta"
+    computed = {
+        "draws": f"{manifest['draws']:,}", "accepted": f"{manifest['accepted']:,}",
+        "acceptance": f"{manifest['acceptance_rate']:.2f}",
+        "us_beta.prior": f"{marginals.loc[(beta, 'prior'), 'mean']:.2f}",
+        "us_beta.posterior": f"{marginals.loc[(beta, 'posterior'), 'mean']:.2f}",
+        "p_g7.posterior": f"{deal.loc['2025-06-16', 'p_posterior']:.2f}",
+        "p_g7.prior": f"{deal.loc['2025-06-16', 'p_prior']:.2f}",
+        "p_pause.posterior": f"{deal.loc['2025-07-09', 'p_posterior']:.2f}",
+        "auto.q50": f"{terms.loc[('auto_tariff', 'posterior'), 'q50']:.1f}",
+        "auto.q05": f"{terms.loc[('auto_tariff', 'posterior'), 'q05']:.1f}",
+        "auto.q95": f"{terms.loc[('auto_tariff', 'posterior'), 'q95']:.1f}",
+    }
+    assert forecast_figures() == computed
+    assert manifest["ess"] == manifest["accepted"]
+    facts = tomllib_load(ROOT / "experiments/configs/calibrate/us_japan_may2025_facts.toml")
+    assert all(f["source"] for f in facts["facts"])
+    assert max(str(f.get("date", "2025-04-16")) for f in facts["facts"]) <= "2025-05-28"
+    for name in ("marginals", "pairs", "p_deal", "terms"):
+        assert (out / "forecast" / f"{name}.png").exists()
+
+
+def tomllib_load(path: Path) -> dict:
+    import tomllib
+
+    return tomllib.loads(path.read_text(encoding="utf-8"))

@@ -20,7 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="validate a scenario or a sweep/sensitivity config without running it",
         description="Validate FILE as the commands that use it would: a scenario (it has [issues] "
         "and [actors]) is loaded and compiled; a sweep or sensitivity config is validated, its "
-        "design built and every swept path tried on its scenario. Prints one line 'OK: ...' "
+        "design built and every swept path tried on its scenario; a calibration config (it has "
+        "[priors] and facts) has its priors tried and its facts file checked against its "
+        "scenario. Prints one line 'OK: ...' "
         "(exit 0), or the one-line error (exit 2). Nothing is run or written.",
         epilog="examples:\n  python run.py check model/scenarios/us_japan_2025.toml\n"
         "  python run.py check experiments/configs/deadline_credibility.toml",
@@ -58,6 +60,8 @@ def check_file(path: Path) -> str:
     raw = read_toml(path)
     if all(k in raw for k in SCENARIO_KEYS):
         return _check_scenario(resolve_scenario(path))
+    if "priors" in raw and "facts" in raw:
+        return _check_calibration(path)
     if any(k in raw for k in CONFIG_KEYS):
         return _check_config(path)
     raise UserError(
@@ -74,6 +78,16 @@ def _check_scenario(path: Path) -> str:
     setup = compile_scenario(spec)
     return (f"OK: {path} is a valid scenario '{spec.name}' ({len(spec.issues)} issues, "
             f"{len(spec.actors)} actors, {len(setup.rounds)} rounds)")
+
+
+def _check_calibration(path: Path) -> str:
+    """A calibration config: its priors checked against the scenario, its facts file read and
+    every fact checked against the scenario's actors, issues, deadlines and calendar."""
+    from bargaining_chips.experiments.calibrate.run import prepare
+
+    config, facts = prepare(path)
+    return (f"OK: {path} is a valid calibration config '{config.name}' ({len(config.priors)} "
+            f"priors, {len(facts.ids)} facts, {config.draws:,} draws, method {config.method})")
 
 
 def _check_config(path: Path) -> str:

@@ -50,7 +50,10 @@ def coalition_layout(tracker: CoalitionTracker, seed: int) -> dict[str, tuple[fl
     for a in range(len(names)):
         for b in range(a + 1, len(names)):
             g.add_edge(names[a], names[b], weight=float(mean[a, b]) + 0.01)
-    pos = nx.spring_layout(g, weight="weight", seed=seed, k=1.2 / np.sqrt(len(names)))
+    # networkx seeds numpy's legacy generator, which takes 32 bits; a sweep's seeds have 63, so a
+    # run replayed with its seed (run.py run --seed S) is laid out by the seed's low 32 bits.
+    layout_seed = seed % 2**32 if seed is not None else None
+    pos = nx.spring_layout(g, weight="weight", seed=layout_seed, k=1.2 / np.sqrt(len(names)))
     return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
 
 

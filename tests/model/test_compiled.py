@@ -130,3 +130,27 @@ def test_an_actor_without_a_belief_takes_the_first_deadline(fixture_path):
 def test_a_horizon_at_the_first_round_means_time_is_up(fixture_path):
     setup = compile_scenario(load_scenario(fixture_path("bilateral"), {"deadlines.end.round": 1}))
     assert setup.relative_time(0, 0) == 1.0
+
+
+def test_compiled_scenarios_do_not_outlive_the_memo_bound():
+    """A Compiled holds its scenario, so the memo keeps at most MAX_COMPILED: a sweep over a
+    continuous parameter (a new scenario object every run) has flat memory."""
+    import gc
+    import weakref
+
+    from bargaining_chips.model import compiled as memo
+    from bargaining_chips.model.loader import scenario_from_dict
+    from bargaining_chips.model.overrides import scenario_tables
+
+    base = load_scenario("us_japan_2025")
+    tables = scenario_tables(base)
+    first = scenario_from_dict(tables, "x", {"actors.Japan.strategy.beta": 0.5})
+    memo.compile_scenario(first)
+    gone = weakref.ref(first)
+    del first
+    for k in range(memo.MAX_COMPILED + 1):
+        memo.compile_scenario(scenario_from_dict(tables, "x", {"actors.Japan.strategy.beta":
+                                                               0.6 + k / 1e4}))
+    gc.collect()
+    assert gone() is None
+    assert len(memo._COMPILED) <= memo.MAX_COMPILED

@@ -1,0 +1,295 @@
+"""Run a calibration through the sweep machinery and write its posterior.
+
+``run_calibration(config, out)`` writes into ``out``:
+
+- ``draws/`` — the sweep of the prior draws checked against the facts (the sweep's own store:
+  ``results.parquet``, ``manifest.json``; resumable like any sweep: the same command continues
+  where an interrupted calibration stopped, on any backend);
+- ``prior/`` — the prior predictive: draws from the same priors run to their end;
+- ``posterior.csv`` — the accepted draws: run index, seed, each parameter, and the command that
+  replays the draw (``run.py run --seed S --set PATH=VALUE …``);
+- ``facts.csv`` — each fact, its kind, date, source, how many draws reached it (a draw stops at
+  the first fact it breaks) and the share of those that kept it;
+- ``manifest.json`` — the facts, the priors, the method, the root seed (run ``j``'s seed is
+  child ``j`` of ``SeedSequence(root_seed)``, as in every sweep; each accepted one is in
+  ``posterior.csv``), the acceptance rate and the effective sample size.
+
+Rejection ABC (Tavaré et al. 1997; Pritchard et al. 1999) keeps the draws whose run bears out
+every fact: with facts that are events of the run, it samples the exact posterior given them.
+Every accepted draw carries the same weight, so the effective sample size is the number accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bargaining_chips.experiments.calibrate.config import (
+    CalibrationConfig,
+    load_calibration,
+    sweep_configs,
+)
+from bargaining_chips.model.errors import UserError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bargaining_chips.experiments.calibrate.facts import Facts
+    from bargaining_chips.experiments.sweep.options import RunOptions
+    from bargaining_chips.experiments.sweep.runner import SweepReport
+
+MANIFEST = "manifest.json"
+DRAWS, PRIOR = "draws", "prior"
+FORMAT = 1
+
+
+@dataclass
+class CalibrationReport:
+    """What a calibration did and found."""
+
+    out: Path
+    draws: SweepReport
+    prior: SweepReport
+    accepted: int
+    total: int
+    ess: float
+    fact_rates: dict[str, dict[str, float]]
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def acceptance_rate(self) -> float:
+        return self.accepted / self.total if self.total else 0.0
+
+
+def check_method(config: CalibrationConfig) -> None:
+    """Refuse a method that cannot run here, in one line, before anything is written. ABC-SMC
+    (Beaumont et al. 2009, through pyabc) is named in the config's schema but not built into this
+    version: rejection ABC is the method."""
+    if config.method != "rejection":
+        raise UserError(f"{config.name}: method: {config.method!r} is not available in this "
+                        "version; use method = \"rejection\"")
+
+
+def prepare(config: CalibrationConfig | str | Path) -> tuple[CalibrationConfig, Facts]:
+    """The config (read from its file if need be) and its facts, every name, date and prior
+    checked against the scenario."""
+    from bargaining_chips.experiments.calibrate.facts import load_facts
+    from bargaining_chips.experiments.sweep.design import Design
+    from bargaining_chips.experiments.sweep.models import validate_parameters
+    from bargaining_chips.experiments.sweep.runner import require
+    from bargaining_chips.model import load_scenario
+
+    if not isinstance(config, CalibrationConfig):
+        config = load_calibration(config)
+    check_method(config)
+    require("pyarrow", "tqdm", "SALib")
+    scenario = load_scenario(config.scenario_name, dict(config.constants))
+    facts = load_facts(config.facts, scenario)
+    from bargaining_chips.experiments.single import run_once
+    from bargaining_chips.experiments.sweep.config import parse_config
+
+    plain = parse_config({"name": config.name, "design": {"kind": "lhs", "samples": 1},
+                          "uncertainties": {p: s.model_dump(exclude_none=True)
+                                            for p, s in config.priors.items()},
+                          "constants": dict(config.constants),
+                          **({"scenario": config.scenario} if config.scenario else {})},
+                         source=config.name)
+    validate_parameters(plain, Design(plain), run_once, f"{config.name}: priors")
+    return config, facts
+
+
+def fingerprint(config: CalibrationConfig, facts: Facts) -> str:
+    """What decides a calibration's runs: its two sweeps' fingerprints."""
+    from bargaining_chips.experiments.calibrate.simulate import simulate_draw
+    from bargaining_chips.experiments.sweep.models import model_name
+
+    draws, prior = sweep_configs(config, facts.to_json())
+    name = model_name(simulate_draw)
+    return f"{draws.fingerprint_for(name)}-{prior.fingerprint_for(name)}"
+
+
+def _check_folder(out: Path, stamp: str) -> None:
+    """Refuse a folder holding anything but this calibration's files (write nothing)."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"{out}: exists and is not a folder; choose another --out")
+    manifest = out / MANIFEST
+    if manifest.is_file():
+        try:
+            held = json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint")
+        except (OSError, ValueError):
+            held = None
+        if held != stamp:
+            raise UserError(f"{out}: holds another calibration (fingerprint {held}); choose "
+                            "another --out")
+        return
+    if out.exists() and any(p.name not in (DRAWS, PRIOR) and not p.name.startswith(".")
+                            for p in out.iterdir()):
+        raise UserError(f"{out}: folder is not empty and holds no calibration; choose a new or "
+                        "empty --out")
+
+
+def run_calibration(config: CalibrationConfig | str | Path, out: str | Path,
+                    options: RunOptions | None = None, **changes: Any) -> CalibrationReport:
+    """Calibrate ``config`` into ``out`` (see the module docstring); ``options`` (or its fields
+    by name) say where and how runs execute, as for :func:`~..sweep.runner.run_sweep`."""
+    from bargaining_chips.experiments.atomic import write_atomic, write_text
+    from bargaining_chips.experiments.calibrate.simulate import simulate_draw
+    from bargaining_chips.experiments.sweep.runner import run_sweep
+    from bargaining_chips.experiments.sweep.store import code_version, package_versions
+
+    config, facts = prepare(config)
+    out = Path(out)
+    stamp = fingerprint(config, facts)
+    _check_folder(out, stamp)
+    draws_config, prior_config = sweep_configs(config, facts.to_json())
+    draws = run_sweep(draws_config, out / DRAWS, options, model=simulate_draw, **changes)
+    prior = run_sweep(prior_config, out / PRIOR, options, model=simulate_draw, **changes)
+    table = load_draws(out)
+    accepted = table[table["accepted"].fillna(False).astype(bool)]
+    rates = fact_rates(table, facts)
+    report = CalibrationReport(out, draws, prior, len(accepted), len(table), float(len(accepted)),
+                               rates)
+    posterior = posterior_table(accepted, config)
+    path = out / "posterior.csv"
+    write_atomic(path, lambda tmp: posterior.to_csv(tmp, index=False))
+    report.files.append(path)
+    path = out / "facts.csv"
+    frame = facts_table(facts, rates)
+    write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False))
+    report.files.append(path)
+    manifest = {
+        "format": FORMAT, "kind": "calibration", "fingerprint": stamp, "name": config.name,
+        "description": config.description, "method": config.method,
+        "scenario": config.scenario_name, "config": config.model_dump(mode="json"),
+        "facts": json.loads(facts.to_json()),
+        "priors": {p: s.model_dump(mode="json", exclude_none=True)
+                   for p, s in config.priors.items()},
+        "seeds": {"root_seed": config.root_seed,
+                  "rule": "draw j's seed is child j of numpy.random.SeedSequence(root_seed), "
+                          "reduced to 63 bits; posterior.csv lists each accepted draw's seed",
+                  "prior_predictive_root_seed": prior_config.root_seed},
+        "draws": len(table), "accepted": len(accepted),
+        "acceptance_rate": report.acceptance_rate, "ess": report.ess,
+        "fact_rates": rates, "prior_predictive_draws": prior_config.design.samples,
+        "sweeps": {"draws": DRAWS, "prior": PRIOR},
+        "complete": bool(draws.complete and prior.complete),
+        "code_version": code_version(), "packages": package_versions(),
+    }
+    write_text(out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
+    report.files.append(out / MANIFEST)
+    return report
+
+
+def load_draws(out: str | Path, which: str = DRAWS) -> pd.DataFrame:
+    """The table of a calibration's draws (``which``: ``"draws"`` or ``"prior"``), one row per
+    draw in run order, without the facts' JSON that rides in every row (a few kilobytes a
+    row: read, it would be the table's bulk — 10^5 draws, hundreds of megabytes)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from bargaining_chips.experiments.calibrate.simulate import FACTS
+    from bargaining_chips.experiments.sweep.store import PARAM_PREFIX, ResultStore
+
+    store = ResultStore(Path(out) / which)
+    skip = f"{PARAM_PREFIX}{FACTS}"
+    tables = []
+    for path in store.part_files():
+        names = [n for n in pq.read_schema(path).names if n != skip]
+        tables.append(pq.read_table(path, columns=names))
+    if not tables:
+        return pd.DataFrame(columns=["run_key", "run_index", "seed", "status"])
+    table = pa.concat_tables(tables, promote_options="permissive")
+    keys = table.column("run_key").to_pylist()  # one row per run (a part written twice by an
+    seen: set[str] = set()  # interrupt is harmless: its rows are the same rows)
+    keep = [i for i, key in enumerate(keys) if not (key in seen or seen.add(key))]
+    if len(keep) != len(keys):
+        table = table.take(keep)
+    frame = table.to_pandas()
+    return frame.sort_values("run_index", kind="stable").reset_index(drop=True)
+
+
+def parameter_paths(table: pd.DataFrame) -> list[str]:
+    """The paths of the parameters drawn from the priors (the ``param.`` columns that vary
+    between draws: constants and the calibration's own columns left out)."""
+    from bargaining_chips.experiments.sweep.store import PARAM_PREFIX
+
+    out = []
+    for column in table.columns:
+        if not column.startswith(PARAM_PREFIX):
+            continue
+        path = column[len(PARAM_PREFIX):]
+        if path == "scenario" or path.startswith("calibrate."):
+            continue
+        out.append(path)
+    return out
+
+
+def fact_rates(table: pd.DataFrame, facts: Facts) -> dict[str, dict[str, float]]:
+    """Per fact: how many draws reached it (a draw that broke an earlier fact stopped before it
+    was decided), and the share of those that kept it."""
+    rates = {}
+    for fid in facts.ids:
+        column = table.get(f"fact.{fid}")
+        decided = 0 if column is None else int(column.notna().sum())
+        held = 0 if column is None else int((column == True).sum())  # noqa: E712 - nullable
+        rates[fid] = {"decided": decided, "kept": held / decided if decided else 0.0}
+    return rates
+
+
+def facts_table(facts: Facts, rates: dict[str, dict[str, float]]) -> pd.DataFrame:
+    """One row per fact: id, kind, when, what it says, how many draws reached it and the share
+    of those that kept it, and its source."""
+    import pandas as pd
+
+    rows = []
+    for fact, fid in zip(facts.items, facts.ids, strict=True):
+        data = fact.model_dump(mode="json", exclude_none=True)
+        when = data.pop("date", None) or f"round {data.pop('round', '')}"
+        data.pop("round", None)
+        source = data.pop("source")
+        data.pop("id", None)
+        data.pop("note", None)
+        kind = data.pop("kind")
+        rows.append({"id": fid, "kind": kind, "when": when,
+                     "what": ", ".join(f"{k}={v}" for k, v in data.items()),
+                     "draws_reached": rates[fid]["decided"], "share_kept": rates[fid]["kept"],
+                     "source": source})
+    return pd.DataFrame(rows)
+
+
+def replay_command(seed: int, params: dict[str, Any], scenario: str | None) -> str:
+    """The command that replays one draw: ``python run.py run --seed S --set PATH=VALUE …``."""
+    words = ["python", "run.py", "run", "--seed", str(seed)]
+    if scenario is not None:
+        words += ["--scenario", scenario]
+    for path, value in params.items():
+        text = repr(float(value)) if isinstance(value, float) else \
+            str(value).lower() if isinstance(value, bool) else str(value)
+        words += ["--set", f"{path}={text}"]
+    return shlex.join(words)
+
+
+def posterior_table(accepted: pd.DataFrame, config: CalibrationConfig) -> pd.DataFrame:
+    """The accepted draws: run index, seed, each drawn parameter, and the replay command (the
+    constants of the config included in it)."""
+    import pandas as pd
+
+    paths = list(config.priors)
+    rows = []
+    for _, draw in accepted.iterrows():
+        params = {p: _plain(draw[f"param.{p}"]) for p in paths}
+        entry: dict[str, Any] = {"run_index": int(draw["run_index"]), "seed": int(draw["seed"])}
+        entry.update(params)
+        entry["replay"] = replay_command(int(draw["seed"]), {**config.constants, **params},
+                                         config.scenario)
+        rows.append(entry)
+    return pd.DataFrame(rows, columns=["run_index", "seed", *paths, "replay"])
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar → the Python value it holds."""
+    return value.item() if hasattr(value, "item") else value
