@@ -29,6 +29,7 @@ def seed0() -> NegotiationModel:
     rejects; a deal on 16 June (round 7), ratified in both countries; no deadline moved."""
     model = NegotiationModel(SCENARIO, seed=0, collect=False)
     model.run()
+    model.release()  # shared by the module's tests: out of Mesa 3.3's registry of live models
     return model
 
 
