@@ -113,26 +113,36 @@ def test_a_class_plays_a_game_to_the_end(server):
             japan.get_by_label("Join code").fill(code)
             japan.get_by_role("button", name="Join").click()
             expect(japan.locator('[data-field="seat"]')).to_have_text("You play Japan.")
-            intruder = open_page(server.url)  # every seat is taken now
-            intruder.get_by_label("Join code").fill(code)
-            intruder.get_by_role("button", name="Join").click()
-            expect(intruder.locator('[data-field="refused"]')).to_contain_text(
+            nvidia = open_page(server.url)  # the governments' seats are taken now
+            nvidia.get_by_label("Join code").fill(code)
+            nvidia.get_by_label("Your name (for the lecturer's list)").fill("Ben")
+            _choose(nvidia, "Seat", "Japan")
+            nvidia.get_by_role("button", name="Join").click()
+            expect(nvidia.locator('[data-field="refused"]')).to_contain_text(
                 "taken by another player")
             expect(lecturer.locator('[data-seat="Japan"] [data-field="holder"]')).to_have_text(
                 "taken")
+            _choose(nvidia, "Seat", "NVIDIA")
+            nvidia.get_by_role("button", name="Join").click()
+            expect(nvidia.locator('[data-field="seat"]')).to_have_text("You play NVIDIA.")
+            expect(lecturer.locator('[data-seat="NVIDIA"] [data-field="name"]')).to_have_text(
+                "Ben")
 
-            seats = {"US": us, "Japan": japan}
+            seats = {"US": us, "Japan": japan, "NVIDIA": nvidia}
             answered = 0
-            for _ in range(16):  # moves: Japan opens; the US accepts once, then walks away
-                text = status(lecturer).inner_text()
+            for _ in range(24):  # moves: Japan opens; the US accepts once, then walks away;
+                text = status(lecturer).inner_text()  # NVIDIA lobbies on the fund every round
                 if "Agreement" in text or "No deal" in text:
                     break
-                mover = re.search(r"waiting for (\w+) to (propose|answer)", text)
+                mover = re.search(r"waiting for (\w+) to (propose|answer|lobby)", text)
                 assert mover, text
                 seat, kind = mover.groups()
                 page = seats[seat]
                 expect(status(page)).to_contain_text(f"your turn, {seat}")
-                if kind == "propose":
+                if kind == "lobby":
+                    _choose(page, "Push US on", "investment fund")
+                    page.get_by_role("button", name="Lobby").click()
+                elif kind == "propose":
                     page.get_by_role("button", name="What would the model offer?").click()
                     page.wait_for_timeout(300)
                     page.get_by_role("button", name="Propose").click()
@@ -158,9 +168,19 @@ def test_a_class_plays_a_game_to_the_end(server):
     _check_saved_game(folder)
 
 
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the page's select labelled ``label`` (a Vuetify menu)."""
+    page.get_by_label(label).click(force=True)
+    page.get_by_role("option", name=option, exact=True).click()
+
+
 def _check_saved_game(folder: str) -> None:
-    """The saved game's files equal those of a plain model run fed the same moves."""
+    """The saved game's files equal those of a plain model run fed the same moves: the two
+    governments' proposals and answers, and NVIDIA pushing the investment fund with all its
+    power from round 2 (it sat down once round 1's lobbying had been played)."""
     from pathlib import Path
+
+    from bargaining_chips.model.lobbying import LobbyChoice
 
     folder = Path(folder)
     played = json.loads((folder / "summary.json").read_text())
@@ -174,8 +194,10 @@ def _check_saved_game(folder: str) -> None:
                      if row["proposer"] == me]
         answers = [Response(a) for a in rounds[f"response_{me}"].dropna()]
         agent.strategy = Scripted(proposals, answers)
+    fund = LobbyChoice("investment_fund", 1.0)
+    model.lobbyists[model.setup.actor_names.index("NVIDIA")] = lambda r: fund if r >= 2 else None
     model.run()
-    assert played["seats_played"] == ["Japan", "US"]
+    assert played["seats_played"] == ["Japan", "NVIDIA", "US"]
     assert {k: v for k, v in played.items() if k not in ("seats_played", "moves_played")} == (
         json.loads(json.dumps(summary(model))))
     ours = model.rounds_table()
@@ -185,5 +207,8 @@ def _check_saved_game(folder: str) -> None:
             rounds.dtypes.drop([c for c in rounds if c.startswith("threshold_")]).to_dict()),
         check_exact=False, rtol=1e-12,
     )
+    lobbied = pd.read_csv(folder / "lobbying.csv")
+    nvidia = lobbied[lobbied["firm"] == "NVIDIA"]
+    assert list(nvidia["issue"]) == ["chip_purchases"] + ["investment_fund"] * (len(nvidia) - 1)
     votes = (folder / "transcript.txt").read_text()
     assert "accepts" in votes and "at home by" in votes  # the vote at home on the deal
