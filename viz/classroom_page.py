@@ -16,10 +16,7 @@ Pages learn of other people's moves by polling the classroom's version a few tim
 
 from __future__ import annotations
 
-import gc
 import html
-import json
-import os
 import secrets
 import threading
 from typing import Any
@@ -32,20 +29,6 @@ from bargaining_chips.viz.classroom import Classroom, MoveRefused
 
 #: Seconds between two looks at the shared game.
 POLL_SECONDS = 0.3
-
-#: With this set to 1 (tests only), the lecturer's view carries the server's own counts of what
-#: it keeps alive (:func:`server_stats`), so a browser test can measure memory in the server.
-STATS_ENV = "BARGAINING_CHIPS_SERVER_STATS"
-
-
-def server_stats(room: Classroom) -> dict[str, int]:
-    """What the server process holds now, after a full garbage collection: Python objects alive,
-    open Solara sessions (virtual kernels), and the classroom's seated clients and names."""
-    from solara.server import kernel_context
-
-    gc.collect()
-    return {"objects": len(gc.get_objects()), "sessions": len(kernel_context.contexts),
-            "holders": len(room.holders), "names": len(room.names)}
 
 
 def _esc(value: Any) -> str:
@@ -154,10 +137,6 @@ def LecturerView(room: Classroom, key: str, components: list, version: int,
                               on_click=lambda: do(lambda: room.reveal(key, not room.revealed)))
             if text_size is not None:
                 text_size()
-            if os.environ.get(STATS_ENV) == "1":
-                solara.HTML(tag="div", unsafe_innerHTML=(
-                    '<div data-field="server-stats" style="display:none">'
-                    f"{_esc(json.dumps(server_stats(room)))}</div>"))
             play_page.SaveButton(game, "Save the game").key(f"save-{game.version}")
             if game.finished:
                 play_page.DebriefCard(game).key(f"debrief-{game.version}")

@@ -34,7 +34,6 @@ from bargaining_chips.viz.browser import (  # noqa: E402
     launch_chromium,
     offline_context,
 )
-from bargaining_chips.viz.classroom_page import STATS_ENV  # noqa: E402
 from bargaining_chips.viz.install_assets import default_cache_dir, discover_assets, missing_files  # noqa: E402
 
 expect = sync_api.expect
@@ -67,11 +66,7 @@ def server(tmp_path_factory):
     if any(missing_files(p, default_cache_dir()) for p in discover_assets()[0]):
         _unavailable("Solara's asset cache is incomplete")
     out = tmp_path_factory.mktemp("played")
-    os.environ[STATS_ENV] = "1"  # the lecturer's view carries the server's own counts
-    try:
-        running = DashboardServer("--classroom", "--out", str(out))
-    finally:
-        del os.environ[STATS_ENV]
+    running = DashboardServer("--classroom", "--out", str(out))
     running.out = out
     yield running
     running.stop()
