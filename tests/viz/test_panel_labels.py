@@ -40,7 +40,11 @@ def _talks():
     return out
 
 
-TALKS = _talks()
+@pytest.fixture(scope="module")
+def talks():
+    """The runs' states, built once for this file's tests (not at import: a model built then
+    would stay in Mesa 3.3's class-level registry for the rest of the suite)."""
+    return _talks()
 
 
 def _draw(kind: str, model, scale: float):
@@ -119,9 +123,9 @@ def clashes(fig) -> list[str]:
 
 @pytest.mark.parametrize("scale", [1.0, 1.5])  # 125% lies between: the layout scales
 @pytest.mark.parametrize("kind", ["dance", "utility", "network"])
-def test_no_label_overlaps_another_or_leaves_the_figure(kind, scale):
+def test_no_label_overlaps_another_or_leaves_the_figure(kind, scale, talks):
     found = []
-    for label, model in TALKS:
+    for label, model in talks:
         if kind == "utility" and len(model.setup.governments) < 2:
             continue
         found += [f"{label}: {p}" for p in clashes(_draw(kind, model, scale))]
