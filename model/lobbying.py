@@ -65,6 +65,13 @@ the fund, NVIDIA guaranteeing supply at a discount). The government's weight on 
 scaled by (1 − π) and its weights renormalised, once, before the first round: conceding the issue
 now costs it less, and the efficient offers of both sides (:meth:`UtilitySpace.offer_at`) give it
 away sooner. Several pledges on one issue multiply: (1 − π₁)(1 − π₂).
+
+**A person in a firm's seat** (the dashboard's classroom mode) replaces the firm's rule for a
+round with a :class:`LobbyChoice`: the issue it pushes — one of the issues of its target T_f, so
+T_f becomes that issue alone — or its own priorities (T_f as above), and its effort e ∈ [0, 1],
+the share of its intensity it spends: η_f = e · η⁰_f · (1 + κ · B_f), before the cap. Only its home
+government can be lobbied, as by the rule. A round in which no firm is seated runs the rule's
+own arithmetic; a choice of (its own priorities, effort 1) is the rule's push.
 """
 
 from __future__ import annotations
@@ -96,6 +103,16 @@ class LobbyMove:
     reservation_shift: float = 0.0  # its share of the move of its government's reservation
     judged: tuple[int, str] | None = None  # (round, proposer) of the offer judged; None: none yet
     deviation: float = 0.0  # ½‖w_g − w⁰_g‖₁ after the round: how far g is from its own weights
+
+
+@dataclass(frozen=True)
+class LobbyChoice:
+    """A person's lobbying for a firm in one round, in place of the firm's rule: ``issue`` the
+    issue it pushes its home government on (None: its own priorities, as the rule does) and
+    ``effort`` ∈ [0, 1] the share of its lobbying intensity (rate · power) it spends."""
+
+    issue: str | None
+    effort: float
 
 
 @dataclass(frozen=True)
@@ -133,6 +150,7 @@ class LobbyRound:
     stance: np.ndarray
     judged: list[tuple[int, str] | None] | None = None
     after: np.ndarray | None = None
+    targets: np.ndarray | None = None  # the round's targets where a person chose one (else the rule's)
 
 
 def pledged_weights(spec: Scenario, space: UtilitySpace,
@@ -213,21 +231,56 @@ class Lobbying:
         issue, moved = self.pushes(before, eta)
         return np.array(issue, dtype=int), np.array(moved), np.array(eta)
 
-    def pushes(self, before: np.ndarray, eta: list[float]) -> tuple[list[int], list[float]]:
+    def pushes(self, before: np.ndarray, eta: list[float],
+               targets: np.ndarray | None = None) -> tuple[list[int], list[float]]:
         """Per lobbying firm, from the weights ``before`` a round's pushes and the intensities
         ``eta``: the issue whose weight its push raised most, and the weight it moved,
-        η_f · ½ Σ_i |T_fi − w_gi|. (Only records need these, so a run computes them when asked.)"""
-        gap = self.targets - before[self.homes]
+        η_f · ½ Σ_i |T_fi − w_gi| (``targets``: the round's, where a person chose; default the
+        rule's). (Only records need these, so a run computes them when asked.)"""
+        gap = (self.targets if targets is None else targets) - before[self.homes]
         return gap.argmax(axis=1).tolist(), (np.abs(gap).sum(axis=1) * 0.5 * eta).tolist()
+
+    # -- a person in a firm's seat ---------------------------------------------------------------
+    def position(self, firm: int) -> int | None:
+        """Where actor ``firm`` is among the lobbying firms (None: it cannot lobby)."""
+        return self._firm_list.index(firm) if firm in self._firm_list else None
+
+    def issues_of(self, firm: int) -> list[str]:
+        """The issues actor ``firm`` can push its home government on: those of its target."""
+        k = self.position(firm)
+        if k is None:
+            return []
+        return [i for i, t in zip(self.issue_names, self.targets[k].tolist(), strict=True) if t > 0]
+
+    def resolve(self, firm: int, choice: LobbyChoice) -> tuple[np.ndarray | None, float]:
+        """A person's choice for actor ``firm`` as the pushes take it: (the target, None for
+        the rule's; the effort). ValueError for a firm that cannot lobby, an issue outside its
+        target or an effort outside [0, 1]."""
+        name = self.names[firm]
+        if self.position(firm) is None:
+            raise ValueError(f"{name} does not lobby in this scenario")
+        effort = float(choice.effort)
+        if not 0.0 <= effort <= 1.0:
+            raise ValueError(f"{name}'s lobbying effort {effort!r} is outside [0, 1]")
+        if choice.issue is None:
+            return None, effort
+        if choice.issue not in self.issues_of(firm):
+            raise ValueError(f"{name} cannot push {choice.issue!r}: it pushes "
+                             f"{', '.join(self.issues_of(firm))}")
+        target = np.zeros(len(self.issue_names))
+        target[self.issue_names.index(choice.issue)] = 1.0
+        return target, effort
 
     def step_graph(
         self, weights: np.ndarray, reservation: np.ndarray | None = None,
         stance: np.ndarray | None = None, labels: list[int] | None = None,
         align: np.ndarray | None = None,
+        choices: dict[int, tuple[np.ndarray | None, float]] | None = None,
     ) -> tuple[list[float], list[float], list[float]]:
         """Apply one round of pushes to ``weights`` (and ``reservation``, given the actors'
         ``stance``) in place; ``labels``/``align`` are the coalition labels and edge weights
-        (None: every firm lobbies alone).
+        (None: every firm lobbies alone); ``choices`` maps a lobbying firm's position to a
+        person's (target or None, effort) (:meth:`resolve`), in place of its rule.
 
         Returns lists, per lobbying firm: its intensity η_f (after boost and cap), its boost
         1 + κ·B_f, and its share of the move of its government's reservation. (The per-firm
@@ -238,6 +291,9 @@ class Lobbying:
         if not firms:
             return [], [], []
         eta, boost = self._intensities(labels, align)
+        mine_of = self._mine
+        if choices:
+            eta, mine_of = self._chosen(eta, choices)
         govs = self._gov_list
         totals = dict.fromkeys(govs, 0.0)
         for k, g in enumerate(homes):
@@ -246,7 +302,7 @@ class Lobbying:
             eta = [e / totals[g] if totals[g] > 1.0 else e for e, g in zip(eta, homes, strict=True)]
             totals = {g: min(t, 1.0) for g, t in totals.items()}
         for g in govs:
-            mine, targets = self._mine[g]
+            mine, targets = mine_of[g]
             row = weights[g]  # a view: updated in place
             pull = np.add.reduce(np.array([eta[k] for k in mine])[:, None] * targets, axis=0)
             if self.anchored:
@@ -265,6 +321,20 @@ class Lobbying:
             lo, hi = self._bounds[g]
             reservation[g] = lo if r < lo else hi if r > hi else r
         return eta, boost, shift
+
+    def chosen_targets(self, choices: dict[int, tuple[np.ndarray | None, float]]) -> np.ndarray:
+        """Every lobbying firm's target this round: a person's where one chose an issue."""
+        targets = self.targets.copy()
+        for k, (target, _) in choices.items():
+            if target is not None:
+                targets[k] = target
+        return targets
+
+    def _chosen(self, eta: list[float], choices: dict[int, tuple[np.ndarray | None, float]]):
+        """The intensities with each person's effort applied, and the targets per government."""
+        eta = [e * choices[k][1] if k in choices else e for k, e in enumerate(eta)]
+        targets = self.chosen_targets(choices)
+        return eta, {g: (ks, targets[ks]) for g, (ks, _) in self._mine.items()}
 
     def anchored_weights(self, g: int, w: np.ndarray, pull: np.ndarray,
                          total: float) -> np.ndarray:
@@ -304,7 +374,7 @@ class Lobbying:
         index = self._firm_list
         out = []
         for entry in log:
-            issue, moved = self.pushes(entry.before, entry.eta)
+            issue, moved = self.pushes(entry.before, entry.eta, entry.targets)
             st = entry.stance.tolist()
             judged = entry.judged or [None] * len(firms)
             after = entry.after if entry.after is not None else entry.before

@@ -22,7 +22,7 @@ per typed event of :mod:`model.events`), turned into tables only when asked.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +52,7 @@ from bargaining_chips.model.events import (
 )
 from bargaining_chips.model.information import Beliefs
 from bargaining_chips.model.loader import load_scenario, scenario_from_dict
-from bargaining_chips.model.lobbying import LobbyMove, LobbyRound
+from bargaining_chips.model.lobbying import LobbyChoice, LobbyMove, LobbyRound
 from bargaining_chips.model.overrides import scenario_tables
 from bargaining_chips.model.protocols import PROTOCOLS
 from bargaining_chips.model.ratification import Domestic
@@ -187,6 +187,10 @@ class NegotiationModel(mesa.Model):
         self._raw_rows: list[tuple] = []
         self._lobby_moves: list[LobbyMove] = []
         self.lobbying = setup.lobbying
+        # People in firms' seats (the dashboard's classroom mode): actor index → a function of the
+        # round number giving that firm's LobbyChoice, or None to lobby by its rule. Empty in a
+        # model run: lobbying is then the rule's, bit for bit.
+        self.lobbyists: dict[int, Callable[[int], LobbyChoice | None]] = {}
         self.protocol = PROTOCOLS[self.spec.protocol.type]()
         self.coalition_tracker = CoalitionTracker(setup.coalitions)
         self.domestic = Domestic(setup.ratification, setup.actor_names, setup.space, self.prefs,
@@ -320,24 +324,39 @@ class NegotiationModel(mesa.Model):
             firm.stance = stances[firm.index]
         if not len(lob.firms):
             return
+        choices = self._lobby_choices(round_no) if self.lobbyists else None
         before = prefs.weights.copy()
         moved_by = self._reservation_shift  # lobbying bounds reservations around the scenario's:
         if moved_by is not None:  # it works on them without what threats and targets moved
             self.reservation -= moved_by
         if through_graph:
             eta, boost, shift = lob.step_graph(
-                prefs.weights, self.reservation, stance, snap.labels, snap.align
+                prefs.weights, self.reservation, stance, snap.labels, snap.align, choices=choices
             )
         elif on_table:  # κ = 0: the coalitions do not boost anyone
-            eta, boost, shift = lob.step_graph(prefs.weights, self.reservation, stance)
+            eta, boost, shift = lob.step_graph(prefs.weights, self.reservation, stance,
+                                               choices=choices)
         else:
-            eta, boost, shift = lob.step_graph(prefs.weights)
+            eta, boost, shift = lob.step_graph(prefs.weights, choices=choices)
         if moved_by is not None:
             self.reservation += moved_by
         prefs.moved()  # the weights changed: re-derive the utility form and the offer plans
         self.lobby_log.append(LobbyRound(round_no, before, eta, boost, shift, stance,
                                          [judged[f] for f in lob.firms.tolist()],
-                                         prefs.weights.copy()))
+                                         prefs.weights.copy(),
+                                         lob.chosen_targets(choices) if choices else None))
+
+    def _lobby_choices(self, round_no: int) -> dict[int, tuple[np.ndarray | None, float]]:
+        """The choices of the people in firms' seats this round (:attr:`lobbyists`), by the
+        firm's position among the lobbying firms, as :meth:`Lobbying.step_graph` takes them; a
+        firm whose lobbyist answers None lobbies by its rule. Asked in actor order."""
+        lob, choices = self.lobbying, {}
+        for f in sorted(self.lobbyists):
+            choice = self.lobbyists[f](round_no)
+            if choice is not None:
+                resolved = lob.resolve(f, choice)
+                choices[lob.position(f)] = resolved
+        return choices
 
     def _judged_stance(self, table: np.ndarray | None,
                        table_stance: np.ndarray | None) -> tuple[dict, np.ndarray]:

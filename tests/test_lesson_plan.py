@@ -50,6 +50,23 @@ def test_the_first_to_join_takes_the_us_seat():
     assert room.seats[0] == "US"
 
 
+def test_the_rest_of_the_class_sits_in_the_firms_and_a_seated_firm_lobbies_before_the_proposal():
+    room = Classroom(code="ABC234", lecturer_key="key")
+    assert room.seats[:2] == ["US", "Japan"]
+    assert {"NVIDIA", "SoftBank", "Toyota", "JA_Farm"} <= set(room.seats[2:])
+    for client, seat in (("a", "US"), ("b", "Japan"), ("c", "JA_Farm")):
+        room.join(client, "ABC234", seat)
+    assert room.game.lobby_due() == []  # round 1's lobbying was played before JA_Farm sat
+    room.propose("b", "Japan", {c.issue: c.value for c in room.game.controls()})
+    room.answer("a", "US", "reject")
+    assert (room.game.waiting.kind, room.game.waiting.seat) == ("lobby", "JA_Farm")
+    assert "farm_access" in room.game.firm_control("JA_Farm").issues
+    room.lobby("c", "JA_Farm", "farm_access", 0.0)  # 0 keeps it silent
+    assert room.game.waiting.kind == "propose"
+    room.free("key", "JA_Farm")  # Free: a firm nobody holds lobbies by its rule
+    assert room.game.firm_seats == {}
+
+
 def test_the_models_negotiators_settle_at_the_g7_and_the_diet_ratifies():
     model = NegotiationModel(load_scenario("us_japan_2025"), seed=0)
     model.run()

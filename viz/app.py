@@ -171,7 +171,7 @@ def DancePanel(model: DashboardModel):
     update_counter.get()
     if model.talks is None:
         return
-    fig = figures.new_figure()
+    fig = figures.new_figure(figures.PANEL_SIZE, figure_scale())
     figures.draw_dance(
         panels.dance_table(model.talks), panels.calendar_ticks(model.talks), fig.subplots()
     )
@@ -184,7 +184,7 @@ def UtilitySpacePanel(model: DashboardModel):
     update_counter.get()
     if model.talks is None or len(model.talks.setup.governments) < 2:
         return
-    fig = figures.new_figure()
+    fig = figures.new_figure(figures.PANEL_SIZE, figure_scale())
     figures.draw_utility_space(panels.utility_space(model.talks), fig.subplots())
     solara.FigureMatplotlib(fig, format="png")
 
@@ -219,7 +219,7 @@ def NetworkPanel(model: DashboardModel):
     if talks is None:
         return
     network = panels.coalition_network(talks)
-    fig = figures.new_figure(figures.NETWORK_SIZE)
+    fig = figures.new_figure(figures.NETWORK_SIZE, figure_scale())
     figures.draw_network(network, positions, fig.subplots())
     with solara.Column(gap="0px", classes=["bc-panel"]):
         solara.FigureMatplotlib(fig, format="png")
@@ -318,6 +318,14 @@ def scenario_choices(current: str) -> list[str]:
 
 #: Text sizes for the projector (1024×768 needs the larger ones from the back of the room).
 TEXT_SIZES = {"100%": 1.0, "125%": 1.25, "150%": 1.5}
+#: The text size chosen on this page (a module-level reactive is per browser session in
+#: Solara): the panels' text scales with it, and so do the figures, drawn at its dpi.
+text_size = solara.reactive("100%")
+
+
+def figure_scale() -> float:
+    """The figures' scale for the chosen text size (1 at 100%)."""
+    return TEXT_SIZES.get(text_size.value, 1.0)
 
 
 def scale_style(size: str) -> str:
@@ -328,9 +336,8 @@ def scale_style(size: str) -> str:
 @solara.component
 def TextSize():
     """The text size control and its style (kept per browser session)."""
-    size = solara.use_reactive("100%")
-    solara.Style(scale_style(size.value))
-    solara.Select(label="Text size (for the projector)", value=size, values=list(TEXT_SIZES))
+    solara.Style(scale_style(text_size.value))
+    solara.Select(label="Text size (for the projector)", value=text_size, values=list(TEXT_SIZES))
 
 
 #: The seat choice's first entry: nobody plays, the model plays every seat (Mesa's controls).

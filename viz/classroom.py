@@ -1,12 +1,15 @@
-"""Classroom mode: one shared game that several browsers join, each in a government's seat.
+"""Classroom mode: one shared game that several browsers join, each in a government's seat or a
+firm's.
 
 ``python run.py demo --classroom`` starts the server with one :class:`Classroom` (made on first
 use from the settings the command passes in the environment, :func:`shared`). The lecturer's
 page (the address with ``?lecturer=KEY``, printed by the command) shows the join code, who holds
 which seat, the calendar, the dance and the coalition graph live, and can pause, resume, reset
-and reveal each side's private information (its reservation and weights). A student's page asks
-for the join code and a seat; once seated it plays that seat as in solo play
-(:mod:`viz.play_page`).
+and reveal each side's private information (its reservation and weights), and free a seat whose
+tab is stuck. A student's page asks for the join code, a name for the lecturer's list and a seat;
+once seated it plays that seat as in solo play (:mod:`viz.play_page`), or, in a firm's seat,
+chooses every round whom the firm lobbies on which issue and how hard (:meth:`PlaySession.lobby`).
+The governments' seats wait for a person; a firm nobody holds lobbies by its rule.
 
 What is enforced here, on the server, whatever a page sends:
 
@@ -15,7 +18,7 @@ What is enforced here, on the server, whatever a page sends:
 * a move is taken only from the client holding the seat it is for, only on that seat's turn and
   while the game is not paused, and only if :class:`~viz.play.PlaySession` accepts it (terms in
   range, on their steps);
-* the lecturer's actions need the lecturer key;
+* the lecturer's actions (freeing a seat among them) need the lecturer key;
 * :meth:`Classroom.leave` frees a client's seat; the page calls it when its tab closes (Solara
   closes the tab's session) or the component goes away.
 
@@ -42,6 +45,9 @@ CLASSROOM_ENV = "BARGAINING_CHIPS_CLASSROOM"
 CODE_ENV = "BARGAINING_CHIPS_JOIN_CODE"
 LECTURER_ENV = "BARGAINING_CHIPS_LECTURER_KEY"
 SCENARIO_ENV = "BARGAINING_CHIPS_DEMO_SCENARIO"
+
+#: The longest name a student may give (the lecturer's list shows it).
+NAME_LENGTH = 24
 
 #: Join-code letters: no 0/O, 1/I/L, so a code read off a projector is typed right.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -88,6 +94,7 @@ class Classroom:
         spec = load_scenario(scenario_name)
         self.game = PlaySession(scenario_name, seed=seed, seats=list(spec.governments))
         self.holders: dict[str, str] = {}  # seat → client
+        self.names: dict[str, str] = {}  # client → the name it gave ("" if none)
         self.paused = False
         self.revealed = False
         self.version = 0
@@ -96,13 +103,23 @@ class Classroom:
     # -- seats ---------------------------------------------------------------------------------
     @property
     def seats(self) -> list[str]:
-        return list(self.game.spec.governments)
+        """Every seat: the governments', then the firms' that lobby."""
+        return list(self.game.spec.governments) + self.game.firms
+
+    def is_firm(self, seat: str) -> bool:
+        return seat in self.game.firms
 
     def seat_of(self, client: str) -> str | None:
         return next((s for s, c in self.holders.items() if c == client), None)
 
-    def join(self, client: str, code: Any, seat: str) -> None:
-        """Seat ``client`` in ``seat`` if ``code`` is the join code and the seat is free."""
+    def holder_name(self, seat: str) -> str | None:
+        """The name the holder of ``seat`` gave ("" if none), or None for a free seat."""
+        client = self.holders.get(seat)
+        return None if client is None else self.names.get(client, "")
+
+    def join(self, client: str, code: Any, seat: str, name: Any = "") -> None:
+        """Seat ``client`` in ``seat`` if ``code`` is the join code and the seat is free;
+        ``name`` (optional, at most :data:`NAME_LENGTH` characters) is shown to the lecturer."""
         with self._lock:
             if not _same(code, self.code):
                 raise MoveRefused("join code", "wrong code",
@@ -110,23 +127,48 @@ class Classroom:
             if seat not in self.seats:
                 raise MoveRefused("seat", f"{seat!r} is no seat of this game",
                                   f"take one of {', '.join(self.seats)}")
+            name = "" if name is None else name
+            if (not isinstance(name, str) or len(name.strip()) > NAME_LENGTH
+                    or not name.isprintable()):
+                raise MoveRefused("name", "not a short line of text",
+                                  f"give a name of at most {NAME_LENGTH} characters, or none")
             holder = self.holders.get(seat)
             if holder is not None and holder != client:
                 raise MoveRefused("seat", f"{seat} is taken by another player",
                                   "take a free seat")
-            for s in [s for s, c in self.holders.items() if c == client]:
-                del self.holders[s]
+            self._free([s for s, c in self.holders.items() if c == client and s != seat])
+            if seat not in self.holders and self.is_firm(seat):
+                self.game.sit(seat)
             self.holders[seat] = client
+            self.names[client] = name.strip()
             self.version += 1
+
+    def _free(self, seats: list[str]) -> None:
+        for s in seats:
+            client = self.holders.pop(s)
+            if client not in self.holders.values():
+                self.names.pop(client, None)
+            if self.is_firm(s):
+                self.game.stand(s)  # its rule lobbies again from the next round
 
     def leave(self, client: str) -> None:
         """Free every seat ``client`` holds (a closed tab)."""
         with self._lock:
             freed = [s for s, c in self.holders.items() if c == client]
-            for s in freed:
-                del self.holders[s]
+            self._free(freed)
+            self.names.pop(client, None)
             if freed:
                 self.version += 1
+
+    def free(self, key: Any, seat: str) -> None:
+        """The lecturer frees ``seat`` (a stuck or abandoned tab): a government's seat waits for
+        the next student, a firm's lobbies by its rule again; its old page can no longer move."""
+        with self._lock:
+            self._lecturer(key)
+            if seat not in self.holders:
+                raise MoveRefused("seat", f"{seat!r} is not taken", "free a taken seat")
+            self._free([seat])
+            self.version += 1
 
     # -- moves ---------------------------------------------------------------------------------
     def _check_move(self, client: str, seat: str) -> None:
@@ -147,6 +189,14 @@ class Classroom:
         with self._lock:
             self._check_move(client, seat)
             self.game.answer(seat, response)
+            self.version += 1
+
+    def lobby(self, client: str, seat: str, issue: str | None, effort: Any,
+              government: str | None = None) -> None:
+        """The firm in ``seat`` lobbies this round (:meth:`PlaySession.lobby`)."""
+        with self._lock:
+            self._check_move(client, seat)
+            self.game.lobby(seat, issue, effort, government)
             self.version += 1
 
     # -- the lecturer --------------------------------------------------------------------------

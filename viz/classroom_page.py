@@ -3,10 +3,12 @@
 Every page of a classroom server shows the one shared game. The page opened with the lecturer key
 (``/?lecturer=KEY``) is the lecturer's: the join code in large type, the seats and whether they are
 taken, whose move it is, Pause/Resume, Reset, Reveal, and the dance, the utility space and the
-coalition graph of the game so far. Any other page is a student's: a join code box and a choice of
-free seat; once seated, the seat's move card of solo play (:mod:`viz.play_page`) and the round's
-events, without the figures (the projector shows them). A student's page frees its seat when it
-closes.
+coalition graph of the game so far; its seat table says who sits where (the name each student
+gave) and has a Free button per taken seat, for a tab that is stuck or gone. Any other page is a
+student's: a join code box, a name and a choice of seat (a government's, or a firm's that lobbies);
+once seated, the seat's move card of solo play (:mod:`viz.play_page`), or a firm's lobbying card,
+and the round's events, without the figures (the projector shows them). A student's page frees its
+seat when it closes.
 
 Pages learn of other people's moves by polling the classroom's version a few times a second
 (a thread per page, stopped with it), so the lecturer's screen follows the game live.
@@ -46,14 +48,25 @@ def use_room_version(room: Classroom) -> int:
     return version.value
 
 
-def seats_html(room: Classroom) -> str:
+def seats_html(room: Classroom, names: bool = False) -> str:
+    """The seats, taken or free (a firm's with the government it lobbies); with ``names`` (the
+    lecturer's view) who sits where, by the name each student gave."""
+    def who(seat: str) -> str:
+        name = room.holder_name(seat)
+        return "" if not names or name is None else (
+            f'<td data-field="name">{_esc(name) or "(no name)"}</td>')
+
+    def what(seat: str) -> str:
+        return (f"firm, lobbies {_esc(room.game.firm_control(seat).government)}"
+                if room.is_firm(seat) else "government")
+
     rows = "".join(
-        f'<tr data-seat="{_esc(s)}"><td>{_esc(s)}</td>'
-        f'<td data-field="holder">{"taken" if s in room.holders else "free"}</td></tr>'
+        f'<tr data-seat="{_esc(s)}"><td>{_esc(s)}</td><td class="bc-settings">{what(s)}</td>'
+        f'<td data-field="holder">{"taken" if s in room.holders else "free"}</td>{who(s)}</tr>'
         for s in room.seats
     )
-    return ('<table class="bc-table" data-field="seats"><tr><th>seat</th><th></th></tr>'
-            f"{rows}</table>")
+    return ('<table class="bc-table" data-field="seats"><tr><th>seat</th><th></th><th></th>'
+            f"{'<th>who</th>' if names else ''}</tr>{rows}</table>")
 
 
 def private_html(room: Classroom) -> str:
@@ -101,7 +114,13 @@ def LecturerView(room: Classroom, key: str, components: list, version: int,
                 f'<div class="bc-code" data-field="join-code">{_esc(room.code)}</div>'
                 '<div class="bc-settings">Open this page\'s address without the lecturer key '
                 "and type the code.</div></div>"))
-            solara.HTML(tag="div", unsafe_innerHTML=seats_html(room))
+            solara.HTML(tag="div", unsafe_innerHTML=seats_html(room, names=True))
+            taken = [s for s in room.seats if s in room.holders]
+            if taken:
+                with solara.Row(style={"flex-wrap": "wrap"}):
+                    for seat in taken:
+                        solara.Button(f"Free {seat}", text=True, small=True,
+                                      on_click=lambda s=seat: do(lambda: room.free(key, s)))
             solara.HTML(tag="div", unsafe_innerHTML=play_page.status_html(game, ""))
             solara.HTML(tag="div", unsafe_innerHTML=play_page.table_html(game))
             if room.paused:
@@ -135,6 +154,7 @@ def StudentView(room: Classroom, version: int):
     client = solara.use_memo(lambda: secrets.token_hex(8), [])
     solara.use_effect(lambda: (lambda: room.leave(client)), [])
     code = solara.use_reactive("")
+    name = solara.use_reactive("")
     free = [s for s in room.seats if s not in room.holders]
     wanted = solara.use_reactive(free[0] if free else room.seats[0])
     joined = solara.use_reactive(0)
@@ -142,13 +162,15 @@ def StudentView(room: Classroom, version: int):
 
     def send(kind: str, what: Any) -> None:
         if kind == "join":
-            room.join(client, code.value, wanted.value)
+            room.join(client, code.value, wanted.value, name.value)
             joined.set(joined.value + 1)
         elif kind == "leave":
             room.leave(client)
             joined.set(joined.value + 1)
         elif kind == "propose":
             room.propose(client, seat, what)
+        elif kind == "lobby":
+            room.lobby(client, seat, what["issue"], what["effort"], what.get("government"))
         else:
             room.answer(client, seat, what)
 
@@ -160,6 +182,8 @@ def StudentView(room: Classroom, version: int):
             solara.HTML(tag="div", unsafe_innerHTML=(
                 '<div class="bc-heading" data-field="status">Join the class\'s game</div>'))
             solara.InputText("Join code", value=code, continuous_update=True)
+            solara.InputText("Your name (for the lecturer's list)", value=name,
+                             continuous_update=True)
             solara.Select(label="Seat", value=wanted, values=room.seats)
             solara.Button("Join", color="primary", on_click=lambda: act("join", None))
             if problem:
@@ -172,7 +196,10 @@ def StudentView(room: Classroom, version: int):
     # would cost the server three matplotlib figures per page at every move of the class.
     with solara.Columns([1, 1]):
         with solara.Column():
-            play_page.MoveCard(game, seat, act, problem, version, paused=room.paused)
+            if room.is_firm(seat):
+                play_page.LobbyCard(game, seat, act, problem, version, paused=room.paused)
+            else:
+                play_page.MoveCard(game, seat, act, problem, version, paused=room.paused)
             solara.Button("Leave the seat", text=True, on_click=lambda: act("leave", None))
         with solara.Column():
             solara.HTML(tag="div", unsafe_innerHTML=private_html(room))

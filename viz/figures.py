@@ -25,17 +25,21 @@ if TYPE_CHECKING:
 #: Figure size (inches at 100 dpi) of one dashboard panel: one tile of Mesa's grid at 1280x720,
 #: so the image is shown pixel for pixel, unscaled.
 PANEL_SIZE = (4.1, 3.8)
+#: The most rounds the dance labels on its axis: at 10 pt, rotated, so many fit side by side.
+MAX_TICKS = 12
 #: The network figure leaves room under it for the list of coalition members.
 NETWORK_SIZE = (4.1, 2.55)
 
 
-def new_figure(size: tuple[float, float] = PANEL_SIZE) -> Figure:
-    """A matplotlib Figure not registered with pyplot (garbage-collected with its panel).
+def new_figure(size: tuple[float, float] = PANEL_SIZE, scale: float = 1.0) -> Figure:
+    """A matplotlib Figure not registered with pyplot (garbage-collected with its panel), at
+    ``scale`` × 100 dpi: the page's text size (125%, 150% for a projector) enlarges a figure
+    and its text alike, so its layout is the same at every size.
 
     Margins are fixed by each ``draw_*`` function rather than by a layout engine: at every step
     the dashboard redraws three figures, and a constrained layout costs a third of that time.
     """
-    return Figure(figsize=size, dpi=100)
+    return Figure(figsize=size, dpi=100 * scale)
 
 
 def _projector(ax: Axes, title: str) -> None:
@@ -64,7 +68,8 @@ def draw_dance(
                 va="center", fontsize=12, color="#566573")  # fmt: skip
     numbers = [n for n, _ in ticks]
     ax.set_xlim(min(numbers) - 0.5, max(numbers) + 0.5)
-    ax.set_xticks(numbers, [label for _, label in ticks], rotation=45, ha="right")
+    shown = ticks[::-(-len(ticks) // MAX_TICKS)]  # every k-th round, so that the labels fit
+    ax.set_xticks([n for n, _ in shown], [label for _, label in shown], rotation=45, ha="right")
     ax.set_xlabel("")
     ax.set_ylabel("utility of the offer")  # one line: the panel's margin has room for no more
     ax.figure.subplots_adjust(left=0.15, right=0.97, top=0.91, bottom=0.17)
@@ -121,7 +126,7 @@ def draw_network(network: CoalitionNetwork, pos: dict[str, tuple[float, float]],
             va = "bottom" if y > 0.35 else "top" if y < -0.35 else "center"
             ax.annotate(name, (x, y), xytext=(14 * x, 14 * y), textcoords="offset points",
                         ha=ha, va=va, fontsize=9.5, zorder=4)  # fmt: skip
-    ax.set_xlim(-1.75, 1.75)  # the unit circle, with room for the names around it
+    ax.set_xlim(-2.15, 2.15)  # the unit circle, with room for the longest names beside it
     ax.set_ylim(-1.45, 1.3)
     ax.set_axis_off()
     ax.figure.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.02)

@@ -21,6 +21,13 @@ else follows from the model:
   whole default run is ≈ 5 ms), and it makes the game's records those of a model run fed the
   same moves by construction; ``tests/viz/test_play.py`` checks it against such a run.
 
+A person may also take a firm's seat (classroom mode): from the next round whose lobbying has not
+been played, the firm lobbies as the person chooses (:meth:`PlaySession.lobby`: which issue it
+pushes its home government on, or its own priorities, and how hard, a share of its lobbying
+power) instead of by its rule, through the model's hook (:attr:`NegotiationModel.lobbyists`).
+Each round then waits for every seated firm's choice before the proposal; a freed firm seat
+(:meth:`PlaySession.stand`) lobbies by its rule again from the next round.
+
 Refused moves raise :class:`MoveRefused` (one line naming the field and the fix) and change
 nothing, whatever a page sends.
 """
@@ -44,7 +51,9 @@ from bargaining_chips.agents.strategies import Strategy, make_strategy
 from bargaining_chips.experiments.report import transcript
 from bargaining_chips.experiments.report.run_files import write_all
 from bargaining_chips.model import NegotiationModel, load_scenario
+from bargaining_chips.model.compiled import compile_scenario
 from bargaining_chips.model.loader import DEFAULT_SCENARIO
+from bargaining_chips.model.lobbying import LobbyChoice
 from bargaining_chips.model.metrics import summary
 
 #: Where the dashboard saves played games: set by ``run.py demo --out`` (default results/played).
@@ -67,13 +76,16 @@ class MoveRefused(ValueError):
 class AwaitingMove(Exception):  # noqa: N818 - a signal, not an error
     """Raised inside a round when a seat held by a person must move and has no move yet.
 
-    ``kind`` is "propose" or "answer"; ``offer`` the offer to answer (None for a proposal).
+    ``kind`` is "propose", "answer" or "lobby"; ``offer`` the offer to answer (None otherwise);
+    ``round_no`` the round a firm's lobbying is for.
     """
 
-    def __init__(self, seat: str, kind: str, offer: Offer | None = None) -> None:
+    def __init__(self, seat: str, kind: str, offer: Offer | None = None,
+                 round_no: int | None = None) -> None:
         self.seat = seat
         self.kind = kind
         self.offer = offer
+        self.round_no = round_no
         super().__init__(f"{seat} to {kind}")
 
 
@@ -112,6 +124,38 @@ class SeatStrategy(Strategy):
         return answer
 
 
+class FirmSeat:
+    """A firm's seat played by a person: the model's lobbyist for it
+    (:attr:`NegotiationModel.lobbyists`). ``choices`` are the person's, by round number;
+    from round ``since`` on (None: the seat is free now), a round without a choice raises
+    :class:`AwaitingMove`; before it, and in the rounds while the seat was free, the firm
+    lobbies by its rule (None)."""
+
+    def __init__(self, seat: str, choices: Mapping[int, LobbyChoice], since: int | None) -> None:
+        self.seat = seat
+        self.choices = dict(choices)
+        self.since = since
+
+    def __call__(self, round_no: int) -> LobbyChoice | None:
+        choice = self.choices.get(round_no)
+        if choice is None and self.since is not None and round_no >= self.since:
+            raise AwaitingMove(self.seat, "lobby", round_no=round_no)
+        return choice
+
+
+@dataclass(frozen=True)
+class FirmControl:
+    """A firm's lobbying form: the government it can lobby (its home), the issues it can push
+    (``issues``: name → label, with its own weight on each in ``weights``) and its lobbying
+    intensity at full effort (rate · power, before its coalition's boost)."""
+
+    firm: str
+    government: str
+    issues: dict[str, str]
+    weights: dict[str, float]
+    intensity: float
+
+
 @dataclass(frozen=True)
 class IssueControl:
     """One issue as the offer form shows it: a slider in the issue's own unit and step, or, for
@@ -130,18 +174,21 @@ class IssueControl:
 
 @dataclass(frozen=True)
 class Move:
-    """One move a person made: a proposal (``terms``, in issue order) or an ``answer``."""
+    """One move a person made: a proposal (``terms``, in issue order), an ``answer``, or a firm's
+    ``lobby`` choice for round ``round_no``."""
 
     seat: str
-    kind: str  # "propose" or "answer"
+    kind: str  # "propose", "answer" or "lobby"
     terms: tuple[float, ...] | None = None
     answer: Response | None = None
+    lobby: LobbyChoice | None = None
+    round_no: int | None = None
 
 
 @dataclass
 class Waiting:
-    """Whose move it is: ``seat`` must ``kind`` ("propose" or "answer") in round ``round_no``;
-    ``offer`` is the offer it answers (None for a proposal)."""
+    """Whose move it is: ``seat`` must ``kind`` ("propose", "answer" or "lobby") in round
+    ``round_no``; ``offer`` is the offer it answers (None otherwise)."""
 
     seat: str
     kind: str
@@ -165,6 +212,23 @@ def controls_for(spec) -> list[IssueControl]:  # noqa: ANN001 - a Scenario
         out.append(IssueControl(name, issue.label, issue.unit, float(issue.min), float(issue.max),
                                 float(step), None, float(issue.no_deal),
                                 issue.render(issue.no_deal)))
+    return out
+
+
+def firm_controls(spec) -> dict[str, FirmControl]:  # noqa: ANN001 - a Scenario
+    """The lobbying form of every firm that lobbies in ``spec``, by name."""
+    setup = compile_scenario(spec)
+    lob, names = setup.lobbying, setup.actor_names
+    rate = spec.protocol.lobbying_rate
+    out = {}
+    for f in lob.firms.tolist():
+        name = names[f]
+        issues = lob.issues_of(f)
+        k = lob.position(f)
+        out[name] = FirmControl(
+            name, names[setup.home[f]], {i: spec.issues[i].label for i in issues},
+            {i: float(lob.targets[k][lob.issue_names.index(i)]) for i in issues},
+            float(rate * setup.lobbying_power[f]))
     return out
 
 
@@ -257,10 +321,18 @@ class Replay:
 
 
 def seated_model(spec, seed: int, moves: Iterable[Move], seats: Iterable[str],  # noqa: ANN001
-                 collect: bool = True) -> NegotiationModel:
-    """A NegotiationModel whose ``seats`` play ``moves`` (each seat its own, in order)."""
+                 collect: bool = True,
+                 firms: Mapping[str, int | None] | None = None) -> NegotiationModel:
+    """A NegotiationModel whose ``seats`` play ``moves`` (each seat its own, in order); a firm
+    in ``firms`` (name → the round from which a person holds it now, None: free now) lobbies
+    as its moves say in their rounds (:class:`FirmSeat`)."""
     model = NegotiationModel(spec, seed=seed, collect=collect)
     moves = list(moves)
+    names = model.setup.actor_names
+    lobbied = {m.seat for m in moves if m.kind == "lobby"}
+    for firm in sorted(set(firms or {}) | lobbied):
+        choices = {m.round_no: m.lobby for m in moves if m.seat == firm and m.kind == "lobby"}
+        model.lobbyists[names.index(firm)] = FirmSeat(firm, choices, (firms or {}).get(firm))
     for agent in model.governments:
         if agent.actor_name in seats:
             mine = [m for m in moves if m.seat == agent.actor_name]
@@ -280,9 +352,11 @@ def release_model(model: mesa.Model | None) -> None:
             registry.pop(model, None)
 
 
-def replay(spec, seed: int, moves: list[Move], seats: frozenset[str]) -> Replay:  # noqa: ANN001
-    """Play the talks from the start with ``moves`` until they end or a seat must move."""
-    model = seated_model(spec, seed, moves, seats, collect=False)
+def replay(spec, seed: int, moves: list[Move], seats: frozenset[str],  # noqa: ANN001
+           firms: Mapping[str, int | None] | None = None) -> Replay:
+    """Play the talks from the start with ``moves`` until they end or a seat must move
+    (``firms``: the firms' seats, as :func:`seated_model` takes them)."""
+    model = seated_model(spec, seed, moves, seats, collect=False, firms=firms)
     while model.outcome is None and model.round_index < len(model.setup.rounds):
         done = model.round_index
         try:
@@ -291,7 +365,7 @@ def replay(spec, seed: int, moves: list[Move], seats: frozenset[str]) -> Replay:
             rnd = model.setup.rounds[done]
             waiting = Waiting(wait.seat, wait.kind, rnd.number, wait.offer, rnd.iso_date,
                               transcript.round_heading(model, rnd.number))
-            settled = seated_model(spec, seed, moves, seats, collect=False)
+            settled = seated_model(spec, seed, moves, seats, collect=False, firms=firms)
             for _ in range(done):
                 settled.step()
             return Replay(settled, model, waiting)
@@ -300,12 +374,15 @@ def replay(spec, seed: int, moves: list[Move], seats: frozenset[str]) -> Replay:
 
 @dataclass
 class PlaySession:
-    """One game: people in ``seats`` (government names), the model in every other seat.
+    """One game: people in ``seats`` (government names, and firms that lobby), the model in
+    every other seat.
 
     ``scenario_name`` is a bundled scenario or a path, ``overrides`` ``--set`` paths, ``seed`` the
     run's seed. Read :attr:`model` (the completed rounds), :attr:`pending` (the round waiting for
     a person, or None), :attr:`waiting` (whose move, or None once the talks have ended) and
-    :attr:`moves`. Move with :meth:`propose` and :meth:`answer`; :meth:`reset` starts again.
+    :attr:`moves`. Move with :meth:`propose`, :meth:`answer` and :meth:`lobby`; :meth:`reset`
+    starts again. A firm's seat can be taken and freed during the game (:meth:`sit`,
+    :meth:`stand`); :attr:`firm_seats` maps each held firm to the round it lobbies from.
     """
 
     scenario_name: str = DEFAULT_SCENARIO
@@ -316,12 +393,15 @@ class PlaySession:
     def __post_init__(self) -> None:
         self.spec = load_scenario(self.scenario_name, dict(self.overrides))
         governments = list(self.spec.governments)
+        self._firm_controls = firm_controls(self.spec)
         seats = frozenset(self.seats)
         for seat in seats:
-            if seat not in governments:
-                raise MoveRefused("seat", f"{seat!r} is no government of {self.spec.name}",
-                                  f"take one of {', '.join(governments)}")
-        self.seats = seats
+            if seat not in governments and seat not in self._firm_controls:
+                raise MoveRefused("seat", f"{seat!r} is no government or lobbying firm of "
+                                  f"{self.spec.name}",
+                                  f"take one of {', '.join(governments + list(self._firm_controls))}")
+        self.seats = frozenset(s for s in seats if s in governments)
+        self.firm_seats: dict[str, int] = {s: 1 for s in sorted(seats - self.seats)}
         self.moves: list[Move] = []
         self.model: NegotiationModel | None = None
         self.pending: NegotiationModel | None = None
@@ -336,6 +416,37 @@ class PlaySession:
 
     def controls(self) -> list[IssueControl]:
         return controls_for(self.spec)
+
+    @property
+    def firms(self) -> list[str]:
+        """The firms a person can sit in: those that lobby in this scenario."""
+        return list(self._firm_controls)
+
+    def firm_control(self, firm: str) -> FirmControl:
+        return self._firm_controls[firm]
+
+    def lobby_due(self) -> list[str]:
+        """The seated firms that still have to lobby in the round waiting for them."""
+        w = self.waiting
+        if w is None or w.kind != "lobby":
+            return []
+        done = {m.seat for m in self.moves if m.kind == "lobby" and m.round_no == self._frontier()}
+        return [f for f in self.firm_seats if f not in done and self.firm_seats[f] <=
+                self._frontier()]
+
+    def _frontier(self) -> int:
+        """The first round whose lobbying has not been played (a round number)."""
+        if self.pending is None:  # the talks have ended: no round is left to lobby
+            return 10**6
+        lobbied = len(self.pending.lobby_log) > self.pending.round_index
+        return self.pending.round_index + (2 if lobbied else 1)
+
+    def stance(self, firm: str) -> float:
+        """What the other side's last offer is worth to ``firm`` against no deal (0 before the
+        other side has offered): what its lobbying of its government's reservation follows."""
+        talks = self.pending or self.model
+        agent = next(f for f in talks.firms if f.actor_name == firm)
+        return float(agent.stance)
 
     def index(self, actor: str) -> int:
         return self.model.setup.actor_names.index(actor)
@@ -362,6 +473,11 @@ class PlaySession:
         strategy = make_strategy(plan.name, **plan.params)
         return talks.setup.space.clip(strategy.propose(agent.view))
 
+    def lobby_suggestion(self, firm: str) -> LobbyChoice:
+        """What the firm's rule does: push its own priorities with all its power."""
+        self._firm(firm)
+        return LobbyChoice(None, 1.0)
+
     def answer_lines(self) -> list[str]:
         """The last round's answers with their reasons, in the transcript's words."""
         rows = self.model.rows
@@ -372,6 +488,26 @@ class PlaySession:
             self.model, round_no) for who in row["responses"]]
 
     # -- moves ---------------------------------------------------------------------------------
+    def _firm(self, firm: str) -> FirmControl:
+        if firm not in self._firm_controls:
+            raise MoveRefused("seat", f"{firm!r} is no lobbying firm of {self.spec.name}",
+                              f"take one of {', '.join(self._firm_controls)}")
+        return self._firm_controls[firm]
+
+    def sit(self, firm: str) -> None:
+        """A person takes ``firm``'s seat: it lobbies as they choose from the first round whose
+        lobbying has not been played (this round's, if the game waits on lobbying)."""
+        self._firm(firm)
+        if firm not in self.firm_seats:
+            self.firm_seats[firm] = self._frontier()
+            self._replay()
+
+    def stand(self, firm: str) -> None:
+        """The person leaves ``firm``'s seat: its rule lobbies again from the next round not yet
+        lobbied; what the person chose before stays played."""
+        if self.firm_seats.pop(firm, None) is not None:
+            self._replay()
+
     def _expect(self, seat: str, kind: str) -> None:
         if seat not in self.seats:
             raise MoveRefused("seat", f"{seat!r} is not a seat held in this game",
@@ -396,9 +532,41 @@ class PlaySession:
         self._expect(seat, "answer")
         self._play(Move(seat, "answer", answer=_response(response)))
 
+    def lobby(self, seat: str, issue: str | None, effort: Any,
+              government: str | None = None) -> None:
+        """Firm ``seat`` lobbies this round: pushes its home government (``government``, if
+        given, must be it) on ``issue`` (None or "": its own priorities, as its rule) with
+        ``effort`` ∈ [0, 1], the share of its lobbying power it spends."""
+        control = self._firm(seat)
+        if seat not in self.firm_seats:
+            raise MoveRefused("seat", f"{seat} is not a seat held in this game",
+                              "take the firm's seat first")
+        if self.waiting is None:
+            raise MoveRefused("move", "the talks have ended", "reset to play again")
+        if seat not in self.lobby_due():
+            raise MoveRefused("move", f"{seat} cannot lobby now: it is {self.waiting.seat}'s "
+                              f"turn to {self.waiting.kind}",
+                              "lobby when the next round begins")
+        if government is not None and government != control.government:
+            raise MoveRefused("government", f"{seat} can lobby only its home government, "
+                              f"{control.government}, not {government!r}",
+                              f"lobby {control.government}")
+        if issue == "":
+            issue = None
+        if issue is not None and issue not in control.issues:
+            raise MoveRefused("issue", f"{seat} cannot push {issue!r}",
+                              f"push one of {', '.join(control.issues)}, or its own priorities")
+        value = _number(effort)
+        if value is None or not math.isfinite(value) or not 0.0 <= value <= 1.0:
+            raise MoveRefused("effort", f"{effort!r} is out of range",
+                              f"expected 0 to 1 (a share of {seat}'s lobbying power)")
+        self._play(Move(seat, "lobby", lobby=LobbyChoice(issue, value),
+                        round_no=self._frontier()))
+
     def reset(self) -> None:
         """Start the game again from round 1 (same scenario, seed and seats)."""
         self.moves = []
+        self.firm_seats = dict.fromkeys(self.firm_seats, 1)
         self._replay()
 
     def save(self, out: Path) -> list[Path]:
@@ -409,7 +577,7 @@ class PlaySession:
         if not self.finished:
             raise MoveRefused("save", "the game has not ended yet", "save it once it has ended")
         result = summary(self.model)
-        result["seats_played"] = sorted(self.seats)
+        result["seats_played"] = sorted(self.seats | {m.seat for m in self.moves})
         result["moves_played"] = len(self.moves)
         return write_all(self.model, result, Path(out), plots=False)
 
@@ -423,6 +591,6 @@ class PlaySession:
 
     def _replay(self) -> None:
         self.release()
-        result = replay(self.spec, self.seed, self.moves, self.seats)
+        result = replay(self.spec, self.seed, self.moves, self.seats, self.firm_seats)
         self.model, self.pending, self.waiting = result.model, result.pending, result.waiting
         self.version += 1

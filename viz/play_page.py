@@ -126,9 +126,15 @@ def _wire(session: PlaySession, terms) -> list[Any]:  # noqa: ANN001 - an array 
 def status_html(session: PlaySession, seat: str) -> str:
     """Whose move it is, or how the talks ended."""
     w = session.waiting
+    due = session.lobby_due()
     if w is None:
         tone = "bc-agreement" if session.model.outcome.agreement else "bc-nodeal"
         text = panels.status_line(session.model)
+    elif w.kind == "lobby" and seat in due:
+        home = session.firm_control(seat).government
+        tone, text = "", f"{w.heading}: your turn, {seat}, to lobby {home}."
+    elif w.kind == "lobby":
+        tone, text = "", f"{w.heading}: waiting for {', '.join(due)} to lobby."
     elif w.seat == seat:
         verb = "make an offer" if w.kind == "propose" else "answer the offer"
         tone, text = "", f"{w.heading}: your turn, {seat}, to {verb}."
@@ -217,6 +223,87 @@ def MoveCard(session: PlaySession, seat: str, act: Callable[[str, Any], None],
                                       ("Walk away", "walk_away")):
                     solara.Button(label, color="primary" if answer == "accept" else None,
                                   on_click=lambda a=answer: act("answer", a))
+
+
+#: The choice of a firm's own priorities in the lobbying form (its rule's target).
+OWN_PRIORITIES = "its own priorities (as its rule)"
+
+
+def lobby_html(session: PlaySession, firm: str) -> str:
+    """What a firm's seat sees: whom it lobbies, its stance on the other side's last offer
+    (what its push on the government's reservation follows), its lobbying power, and what its
+    pushes did in the rounds so far."""
+    control = session.firm_control(firm)
+    stance = session.stance(firm)
+    if stance > 0:
+        reading = f"for it: your push urges {control.government} to settle"
+    elif stance < 0:
+        reading = f"against it: your push urges {control.government} to hold out"
+    else:
+        reading = "no stance yet (the other side has made no offer, or it is worth no deal)"
+    wants = ", ".join(f"{_esc(label)} {control.weights[i]:.2f}"
+                      for i, label in control.issues.items())
+    talks = session.pending or session.model
+    past = [m for m in talks.lobby_moves if m.firm == firm][-3:]
+    rows = "".join(
+        f'<tr data-round="{m.round_no}"><td>{m.round_no}</td><td>{_esc(_label(session, m.issue))}'
+        f"</td><td>{m.intensity:.3f}</td><td>{m.weight_shift:.3f}</td></tr>"
+        for m in past
+    )
+    table = ("" if not rows else
+             '<table class="bc-table" data-field="lobbied"><tr><th>round</th><th>raised most'
+             f"</th><th>intensity</th><th>weight moved</th></tr>{rows}</table>")
+    return (
+        f'<div data-panel="lobby"><div data-field="lobby-target">You lobby '
+        f"<b>{_esc(control.government)}</b>, your home government, on the issues you and it "
+        f"want moved the same way: {wants} (your weights).</div>"
+        f'<div data-field="stance">Your stance on the other side\'s last offer: '
+        f"<b>{stance:+.2f}</b>, {_esc(reading)}.</div>"
+        f'<div class="bc-settings">At full effort you push with intensity '
+        f"{control.intensity:.3f} (your lobbying power × the scenario's rate), more with your "
+        f"coalition behind you; effort 0 keeps you silent.</div>{table}</div>"
+    )
+
+
+def _label(session: PlaySession, issue: str) -> str:
+    return session.spec.issues[issue].label
+
+
+@solara.component
+def LobbyForm(session: PlaySession, firm: str, act: Callable[[str, Any], None]):
+    """The issue to push (or the firm's own priorities), the effort, and Lobby."""
+    control = session.firm_control(firm)
+    by_label = {OWN_PRIORITIES: None} | {label: i for i, label in control.issues.items()}
+    issue = solara.use_reactive(OWN_PRIORITIES)
+    effort = solara.use_reactive(1.0)
+    solara.Select(label=f"Push {control.government} on", value=issue, values=list(by_label))
+    solara.SliderFloat("Effort (share of your lobbying power)", value=effort, min=0.0, max=1.0,
+                       step=0.05, thumb_label="always")
+    solara.Button("Lobby", color="primary", on_click=lambda: act("lobby", {
+        "issue": by_label[issue.value], "effort": effort.value,
+        "government": control.government}))
+
+
+@solara.component
+def LobbyCard(session: PlaySession, firm: str, act: Callable[[str, Any], None],
+              problem: str, version: int, paused: bool = False):
+    """A firm's seat: whom it lobbies and how it stands, and on its turn the lobbying form."""
+    with solara.Column(gap="4px", classes=["bc-panel"]):
+        solara.HTML(tag="div", unsafe_innerHTML=(
+            f'<div class="bc-sub" data-field="seat">You play {_esc(firm)}.</div>'))
+        solara.HTML(tag="div", unsafe_innerHTML=status_html(session, firm))
+        if paused:
+            solara.HTML(tag="div", unsafe_innerHTML=(
+                '<div class="bc-problem" data-field="paused">The lecturer has paused the game.'
+                "</div>"))
+        if problem:
+            solara.HTML(tag="div", unsafe_innerHTML=(
+                f'<div class="bc-problem" data-field="refused">Refused: {_esc(problem)}</div>'))
+        solara.HTML(tag="div", unsafe_innerHTML=lobby_html(session, firm))
+        if firm in session.lobby_due():
+            LobbyForm(session, firm, act).key(f"lobby-{session.version}")
+        elif session.waiting is not None:
+            solara.HTML(tag="div", unsafe_innerHTML=table_html(session))
 
 
 def use_mover(send: Mover) -> tuple[Callable[[str, Any], None], str]:

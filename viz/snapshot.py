@@ -105,7 +105,9 @@ def capture_solo(browser, url: str, out: Path) -> list[Path]:
 
 def capture_classroom(browser, server: DashboardServer, out: Path) -> list[Path]:
     """Classroom mode: the lecturer's view and a student's, after the first offer
-    (``classroom-lecturer.png``, ``classroom-student.png``, whole pages)."""
+    (``classroom-lecturer.png``, ``classroom-student.png``), and a student in NVIDIA's seat on
+    its turn to lobby, once the US has turned the offer down (``classroom-firm.png``; whole
+    pages)."""
     from playwright.sync_api import expect
 
     lecturer_url = server.printed(r"Lecturer's view: (\S+)")
@@ -120,6 +122,14 @@ def capture_classroom(browser, server: DashboardServer, out: Path) -> list[Path]
             page.get_by_role("button", name="Join").click()
             expect(page.locator('[data-field="seat"]')).to_be_visible()
             students.append(page)
+        firm = _page(browser, server.url, log)
+        firm.get_by_label("Join code").fill(code)
+        firm.get_by_label("Your name (for the lecturer's list)").fill("Ben")
+        firm.get_by_label("Seat").click(force=True)
+        firm.get_by_role("option", name="NVIDIA", exact=True).click()
+        firm.get_by_role("button", name="Join").click()
+        expect(firm.locator('[data-field="seat"]')).to_have_text("You play NVIDIA.")
+        students.append(firm)
         japan = students[1]
         expect(japan.locator('[data-field="status"]')).to_contain_text("your turn")
         japan.get_by_role("button", name="What would the model offer?").click()
@@ -130,9 +140,19 @@ def capture_classroom(browser, server: DashboardServer, out: Path) -> list[Path]
         expect(lecturer.locator('[data-panel="private"]')).to_be_visible()
         expect(students[0].locator('[data-field="status"]')).to_contain_text("answer the offer")
         lecturer.wait_for_timeout(800)
-        paths = [out / "classroom-lecturer.png", out / "classroom-student.png"]
+        paths = [out / "classroom-lecturer.png", out / "classroom-student.png",
+                 out / "classroom-firm.png"]
+        # the page scrolls inside its own frame: a window as tall as the page shows it all
+        lecturer.set_viewport_size({"width": 1280, "height": WHOLE_HEIGHT})
+        lecturer.wait_for_timeout(800)
         lecturer.screenshot(path=paths[0], full_page=True)
         students[0].screenshot(path=paths[1], full_page=True)
+        students[0].get_by_role("button", name="Reject").click()
+        expect(firm.locator('[data-field="status"]')).to_contain_text("your turn, NVIDIA")
+        firm.get_by_label("Push US on").click(force=True)
+        firm.get_by_role("option", name="investment fund", exact=True).click()
+        firm.wait_for_timeout(500)
+        firm.screenshot(path=paths[2], full_page=True)
     finally:
         for page in [lecturer, *students]:
             page.context.close()
@@ -197,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", default=None, help="bundled name or .toml path")
     parser.add_argument("--play", action="store_true",
                         help="picture play mode and classroom mode instead (play.png, "
-                        "classroom-lecturer.png, classroom-student.png)")
+                        "classroom-lecturer.png, classroom-student.png, classroom-firm.png)")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         print(

@@ -34,7 +34,7 @@ def test_joining_needs_the_code_and_a_free_seat(room):
     with pytest.raises(MoveRefused, match="Japan is taken"):
         room.join("b", "ABC234", "Japan")
     with pytest.raises(MoveRefused, match="no seat"):
-        room.join("b", "ABC234", "NVIDIA")
+        room.join("b", "ABC234", "Narnia")
     room.join("a", "ABC234", "US")  # moving frees the first seat
     assert room.holders == {"US": "a"}
 
@@ -86,3 +86,53 @@ def test_leaving_frees_the_seat(room):
     room.leave("a")
     room.leave("a")  # twice is harmless
     assert room.holders == {} and room.version == version + 2
+
+
+def test_a_firm_seat_lobbies_for_its_holder_only(room):
+    assert room.seats[:2] == ["US", "Japan"] and "NVIDIA" in room.seats
+    room.join("japan", "ABC234", "Japan", name="Aiko")
+    room.join("nv", "ABC234", "NVIDIA", name=" Ben ")
+    assert room.holder_name("NVIDIA") == "Ben" and room.holder_name("Toyota") is None
+    assert room.game.firm_seats == {"NVIDIA": 2}  # round 1's lobbying was played already
+    room.join("us", "ABC234", "US")
+    room.propose("japan", "Japan", _no_deal(room))
+    room.answer("us", "US", "reject")
+    assert room.game.waiting.kind == "lobby" and room.game.waiting.seat == "NVIDIA"
+    with pytest.raises(MoveRefused, match="you do not hold NVIDIA's seat"):
+        room.lobby("japan", "NVIDIA", None, 1.0)
+    with pytest.raises(MoveRefused, match="^effort: "):
+        room.lobby("nv", "NVIDIA", "chip_purchases", 2.0)
+    with pytest.raises(MoveRefused, match="^government: "):
+        room.lobby("nv", "NVIDIA", "chip_purchases", 0.5, government="Japan")
+    room.lobby("nv", "NVIDIA", "chip_purchases", 0.5, government="US")
+    assert room.game.waiting.kind != "lobby"
+    with pytest.raises(MoveRefused, match="^name: "):
+        room.join("c", "ABC234", "Toyota", name="x" * 40)
+    room.leave("nv")
+    assert room.game.firm_seats == {} and "nv" not in room.names
+
+
+def test_the_lecturer_frees_a_stuck_seat(room):
+    room.join("japan", "ABC234", "Japan")
+    room.join("us", "ABC234", "US")
+    room.join("nv", "ABC234", "NVIDIA")
+    room.propose("japan", "Japan", _no_deal(room))
+    room.answer("us", "US", "reject")
+    assert room.game.waiting.seat == "NVIDIA"  # the game waits on NVIDIA's tab
+    with pytest.raises(MoveRefused, match="lecturer key"):
+        room.free("ABC234", "NVIDIA")
+    with pytest.raises(MoveRefused, match="not taken"):
+        room.free("secret-key", "Toyota")
+    version = room.version
+    room.free("secret-key", "NVIDIA")
+    assert room.version == version + 1 and "NVIDIA" not in room.holders
+    assert room.game.waiting.kind == "propose"  # its rule lobbied: the talks went on
+    with pytest.raises(MoveRefused, match="you do not hold NVIDIA's seat"):
+        room.lobby("nv", "NVIDIA", None, 1.0)
+    room.free("secret-key", "Japan")
+    with pytest.raises(MoveRefused, match="you do not hold Japan's seat"):
+        room.propose("japan", "Japan", _no_deal(room))
+    room.join("other", "ABC234", "Japan")  # the next student takes it over
+    assert room.game.waiting.seat == "US"
+    room.propose("us", "US", _no_deal(room))
+    room.answer("other", "Japan", "reject")

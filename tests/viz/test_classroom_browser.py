@@ -72,6 +72,79 @@ def server(tmp_path_factory):
     running.stop()
 
 
+class Wire:
+    """A page's websocket to the server, passed through the test, which can change or hold back
+    what the page sends: a crafted request, past everything the page itself would check.
+    ``craft`` (a function of the decoded widget message returning the messages to send in its
+    place: none to hold it back) applies to the page's widget messages while it is set;
+    ``updates`` are the value changes the page has sent (decoded)."""
+
+    def __init__(self, page) -> None:
+        self.server = None
+        self.craft = None
+        self.updates: list[dict] = []
+        page.route_web_socket(re.compile(".*"), self._route)
+
+    def _route(self, ws) -> None:
+        server = ws.connect_to_server()
+        self.server = server
+
+        def upstream(message) -> None:
+            data = json.loads(message) if isinstance(message, str) else None
+            widget = (data or {}).get("content", {}).get("data", {})
+            if not isinstance(widget, dict) or widget.get("method") not in ("update", "custom"):
+                server.send(message)
+                return
+            if "v_model" in widget.get("state", {}):
+                self.updates.append(data)
+            if self.craft is None:
+                server.send(message)  # as the page sent it
+                return
+            for out in self.craft(data):
+                server.send(message if out is data else json.dumps(out))
+
+        ws.on_message(upstream)
+        server.on_message(lambda message: ws.send(message))
+
+    def replace_value(self, value) -> None:
+        """The page's next change of a control's value says ``value`` instead."""
+        def craft(data):
+            if "v_model" not in data["content"]["data"].get("state", {}):
+                return [data]
+            self.craft = None
+            return [_with_value(data, value)]
+        self.craft = craft
+
+    def value_before_click(self, update: dict, value) -> None:
+        """Just before the page's next click, the control of ``update`` says ``value``: the
+        page (which keeps a slider inside its range) has no chance to put it back."""
+        def craft(data):
+            if data["content"]["data"].get("method") != "custom":
+                return [data]
+            self.craft = None
+            return [_with_value(update, value), data]
+        self.craft = craft
+
+    def hold_click(self) -> list:
+        """Hold back the page's next click, and return the list it is put in."""
+        held = []
+
+        def craft(data):
+            if data["content"]["data"].get("method") != "custom":
+                return [data]
+            held.append(data)
+            self.craft = None
+            return []
+        self.craft = craft
+        return held
+
+
+def _with_value(message: dict, value) -> dict:
+    crafted = json.loads(json.dumps(message))
+    crafted["content"]["data"]["state"] = {"v_model": value}
+    return crafted
+
+
 def _printed(server, pattern: str) -> str:
     return server.printed(pattern)
 
@@ -88,51 +161,68 @@ def test_a_class_plays_a_game_to_the_end(server):
     with sync_api.sync_playwright() as playwright:
         browser = launch_chromium(playwright)
 
-        def open_page(url: str):
+        wires = {}
+
+        def open_page(url: str, name: str = ""):
             log = NetworkLog()
             logs.append(log)
             page = offline_context(browser, log).new_page()
             page.set_default_timeout(TIMEOUT_MS)
             page.on("pageerror", lambda error: log.page_errors.append(str(error)))
+            if name:
+                wires[name] = Wire(page)
             page.goto(url)
             return page
 
         try:
             lecturer = open_page(lecturer_url)
             expect(lecturer.locator('[data-field="join-code"]')).to_have_text(code)
-            us = open_page(server.url)
+            us = open_page(server.url, "US")
             expect(status(us)).to_have_text("Join the class's game")
-            us.get_by_label("Join code").fill("WRONG9")
+            wires["US"].replace_value("WRONG9")  # the right code typed, a wrong one sent
+            us.get_by_label("Join code").fill(code)
             us.get_by_role("button", name="Join").click()
             expect(us.locator('[data-field="refused"]')).to_contain_text("join code: wrong code")
+            us.get_by_label("Join code").fill("")
             us.get_by_label("Join code").fill(code.lower())
             us.get_by_role("button", name="Join").click()  # the first free seat: the US
             expect(us.locator('[data-field="seat"]')).to_have_text("You play US.")
-            japan = open_page(server.url)
+            japan = open_page(server.url, "Japan")
             expect(status(japan)).to_have_text("Join the class's game")
             japan.get_by_label("Join code").fill(code)
             japan.get_by_role("button", name="Join").click()
             expect(japan.locator('[data-field="seat"]')).to_have_text("You play Japan.")
-            intruder = open_page(server.url)  # every seat is taken now
-            intruder.get_by_label("Join code").fill(code)
-            intruder.get_by_role("button", name="Join").click()
-            expect(intruder.locator('[data-field="refused"]')).to_contain_text(
+            nvidia = open_page(server.url, "NVIDIA")  # the governments' seats are taken now
+            nvidia.get_by_label("Join code").fill(code)
+            nvidia.get_by_label("Your name (for the lecturer's list)").fill("Ben")
+            _choose(nvidia, "Seat", "Japan")
+            nvidia.get_by_role("button", name="Join").click()
+            expect(nvidia.locator('[data-field="refused"]')).to_contain_text(
                 "taken by another player")
             expect(lecturer.locator('[data-seat="Japan"] [data-field="holder"]')).to_have_text(
                 "taken")
+            _choose(nvidia, "Seat", "NVIDIA")
+            nvidia.get_by_role("button", name="Join").click()
+            expect(nvidia.locator('[data-field="seat"]')).to_have_text("You play NVIDIA.")
+            expect(lecturer.locator('[data-seat="NVIDIA"] [data-field="name"]')).to_have_text(
+                "Ben")
 
-            seats = {"US": us, "Japan": japan}
+            seats = {"US": us, "Japan": japan, "NVIDIA": nvidia}
+            _crafted_moves_are_refused(lecturer, japan, wires)
             answered = 0
-            for _ in range(16):  # moves: Japan opens; the US accepts once, then walks away
-                text = status(lecturer).inner_text()
+            for _ in range(24):  # moves: Japan opens; the US accepts once, then walks away;
+                text = status(lecturer).inner_text()  # NVIDIA lobbies on the fund every round
                 if "Agreement" in text or "No deal" in text:
                     break
-                mover = re.search(r"waiting for (\w+) to (propose|answer)", text)
+                mover = re.search(r"waiting for (\w+) to (propose|answer|lobby)", text)
                 assert mover, text
                 seat, kind = mover.groups()
                 page = seats[seat]
                 expect(status(page)).to_contain_text(f"your turn, {seat}")
-                if kind == "propose":
+                if kind == "lobby":
+                    _choose(page, "Push US on", "investment fund")
+                    page.get_by_role("button", name="Lobby").click()
+                elif kind == "propose":
                     page.get_by_role("button", name="What would the model offer?").click()
                     page.wait_for_timeout(300)
                     page.get_by_role("button", name="Propose").click()
@@ -158,9 +248,42 @@ def test_a_class_plays_a_game_to_the_end(server):
     _check_saved_game(folder)
 
 
+def _crafted_moves_are_refused(lecturer, japan, wires) -> None:
+    """On Japan's first turn: an offer out of range sent past the page's slider, and Japan's own
+    Propose click sent from NVIDIA's connection (a move for someone else's seat), are refused;
+    the game is where it was."""
+    expect(status(japan)).to_contain_text("your turn, Japan, to make an offer")
+    before = status(lecturer).inner_text()
+    seen = len(wires["Japan"].updates)
+    japan.locator(".v-slider").first.click()  # a click on the track: the slider's new value
+    japan.wait_for_timeout(500)
+    assert len(wires["Japan"].updates) > seen, "the slider sent no new value"
+    wires["Japan"].value_before_click(wires["Japan"].updates[-1], 99.0)  # its range: 10 to 24
+    japan.get_by_role("button", name="Propose").click()
+    expect(japan.locator('[data-field="refused"]')).to_contain_text("is out of range")
+    held = wires["Japan"].hold_click()
+    japan.get_by_role("button", name="Propose").click()
+    japan.wait_for_timeout(300)
+    assert len(held) == 1, "Japan's click was not held back"
+    wires["NVIDIA"].server.send(json.dumps(held[0]))
+    japan.wait_for_timeout(800)
+    assert status(lecturer).inner_text() == before  # no move was made for Japan
+    expect(status(japan)).to_contain_text("your turn, Japan, to make an offer")
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the page's select labelled ``label`` (a Vuetify menu)."""
+    page.get_by_label(label).click(force=True)
+    page.get_by_role("option", name=option, exact=True).click()
+
+
 def _check_saved_game(folder: str) -> None:
-    """The saved game's files equal those of a plain model run fed the same moves."""
+    """The saved game's files equal those of a plain model run fed the same moves: the two
+    governments' proposals and answers, and NVIDIA pushing the investment fund with all its
+    power from round 2 (it sat down once round 1's lobbying had been played)."""
     from pathlib import Path
+
+    from bargaining_chips.model.lobbying import LobbyChoice
 
     folder = Path(folder)
     played = json.loads((folder / "summary.json").read_text())
@@ -174,8 +297,10 @@ def _check_saved_game(folder: str) -> None:
                      if row["proposer"] == me]
         answers = [Response(a) for a in rounds[f"response_{me}"].dropna()]
         agent.strategy = Scripted(proposals, answers)
+    fund = LobbyChoice("investment_fund", 1.0)
+    model.lobbyists[model.setup.actor_names.index("NVIDIA")] = lambda r: fund if r >= 2 else None
     model.run()
-    assert played["seats_played"] == ["Japan", "US"]
+    assert played["seats_played"] == ["Japan", "NVIDIA", "US"]
     assert {k: v for k, v in played.items() if k not in ("seats_played", "moves_played")} == (
         json.loads(json.dumps(summary(model))))
     ours = model.rounds_table()
@@ -185,5 +310,8 @@ def _check_saved_game(folder: str) -> None:
             rounds.dtypes.drop([c for c in rounds if c.startswith("threshold_")]).to_dict()),
         check_exact=False, rtol=1e-12,
     )
+    lobbied = pd.read_csv(folder / "lobbying.csv")
+    nvidia = lobbied[lobbied["firm"] == "NVIDIA"]
+    assert list(nvidia["issue"]) == ["chip_purchases"] + ["investment_fund"] * (len(nvidia) - 1)
     votes = (folder / "transcript.txt").read_text()
     assert "accepts" in votes and "at home by" in votes  # the vote at home on the deal

@@ -141,3 +141,59 @@ def test_thirty_joins_and_leaves_leave_memory_flat(room):
     assert room.holders == {}
     assert (len(ipywidgets.widgets.widget._instances), threading.active_count()) == (widgets, threads)
     assert grown < 300, f"{grown} more objects alive after 30 joins and leaves"
+
+
+def _retry(action, seconds: float = 20.0) -> None:
+    """Do ``action`` once the page has redrawn (a polling thread may be redrawing it)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            action()
+            return
+        except (ValueError, AssertionError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def test_a_firm_seat_lobbies_from_its_page_and_the_lecturer_frees_seats(room):
+    japan, us, nvidia = View(room), View(room), View(room)
+    lecturer = None
+    try:
+        japan.join("ABC234", "Japan")
+        us.join("ABC234", "US")
+        nvidia.rc.find(v.TextField, label="Your name (for the lecturer's list)").widget.v_model = (
+            "Ben <b>")
+        nvidia.join("ABC234", "NVIDIA")
+        assert room.holders["NVIDIA"] and room.holder_name("NVIDIA") == "Ben <b>"
+        text = nvidia.text()
+        assert "You play NVIDIA." in text and "You lobby US , your home government" in text
+        assert "waiting for Japan to propose" in text
+        _retry(lambda: japan.click("Propose"))
+        _until(lambda: "answer the offer" in us.text())
+        _retry(lambda: us.click("Reject"))
+        _until(lambda: "your turn, NVIDIA, to lobby US" in nvidia.text())
+
+        def lobby():
+            nvidia.rc.find(v.Select, label="Push US on").widget.v_model = "investment fund"
+            nvidia.click("Lobby")
+            assert any(m.kind == "lobby" for m in room.game.moves)
+
+        _retry(lobby)
+        assert "Refused" not in nvidia.text()
+        (move,) = [m for m in room.game.moves if m.kind == "lobby"]
+        assert (move.seat, move.lobby.issue, move.lobby.effort, move.round_no) == (
+            "NVIDIA", "investment_fund", 1.0, 2)
+        lecturer = View(room, lecturer="secret-key")
+        text = lecturer.text()
+        assert "NVIDIA firm, lobbies US taken Ben <b>" in text  # escaped on the page
+        raw = "".join(w.unsafe_innerHTML or "" for w in lecturer.rc.find(
+            solara.widgets.HTML).widgets)
+        assert '<td data-field="name">Ben &lt;b&gt;</td>' in raw
+        _retry(lambda: lecturer.click("Free NVIDIA"))
+        assert "NVIDIA" not in room.holders and room.game.firm_seats == {}
+        _until(lambda: "Join the class's game" in nvidia.text())
+    finally:
+        for page in (japan, us, nvidia, lecturer):
+            if page is not None:
+                page.close()

@@ -157,8 +157,8 @@ def test_moves_out_of_turn_or_for_another_seat_are_refused():
     game.propose("Japan", _terms())
     with pytest.raises(MoveRefused, match="no answer"):
         game.answer("Japan", "maybe")
-    with pytest.raises(MoveRefused, match="no government"):
-        PlaySession(seats=["NVIDIA"])
+    with pytest.raises(MoveRefused, match="no government or lobbying firm"):
+        PlaySession(seats=["Narnia"])
     both = PlaySession(seats=["Japan", "US"])
     assert both.waiting.seat == "Japan" and both.waiting.kind == "propose"
     with pytest.raises(MoveRefused, match="Japan's turn, not US's"):

@@ -114,6 +114,8 @@ def test_the_text_size_scales_the_panels_for_a_projector(japan):
     assert scaled("1.0") and not scaled("1.5")
     japan.rc.find(v.Select, label="Text size (for the projector)").widget.v_model = "150%"
     assert scaled("1.5"), "the page's style does not carry the chosen scale"
+    assert app.figure_scale() == 1.5  # the figures are drawn at 150 dpi: larger, same layout
+    japan.rc.find(v.Select, label="Text size (for the projector)").widget.v_model = "100%"
 
 
 def test_the_debrief_runs_the_model_in_the_background_after_the_game(japan, monkeypatch):
