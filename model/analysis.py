@@ -331,24 +331,8 @@ class Frontier:
         plan = self._own_plan()
         programme = space.frontier_programme(plan)
         settled_a, settled_b = plan[4][1], space.settled_utility(self.b, plan, weights)
-        us = [math.nan] * programme.n
-
-        def gaps(t: float) -> tuple[float, float]:  # (u_a − A(t), u_b − B(t))
-            g, h = programme.curve(t, us)
-            return ua - (settled_a + g), ub - (settled_b + h)
-
-        def phi(t: float) -> float:
-            da, db = gaps(t)
-            return da - math.exp(t) * db
-
-        f_lo, f_hi = phi(lo), phi(hi)
-        if f_lo <= 0.0:
-            t = lo
-        elif f_hi >= 0.0:
-            t = hi
-        else:
-            t = _illinois(phi, lo, hi, f_lo, f_hi)
-        return math.hypot(*gaps(t))
+        return _nearest_on_curve(programme, [math.nan] * programme.n, ua, ub, settled_a,
+                                 settled_b, lo, hi)
 
 
 #: Interior multipliers at which :func:`curve_distance` samples the frontier, evenly in log λ
@@ -401,23 +385,33 @@ def curve_distance(space: UtilitySpace, weights: np.ndarray, a: int, b: int, ua:
         if d < best:
             best, nearest = d, k
     t_lo, t_hi = knots[max(nearest - 1, 0)], knots[min(nearest + 1, len(knots) - 1)]
+    return min(best, _nearest_on_curve(programme, us, x, y, 0.0, 0.0, t_lo, t_hi))
 
-    def gaps(t: float) -> tuple[float, float]:
+
+def _nearest_on_curve(programme, us: list[float], ua: float, ub: float, settled_a: float,
+                      settled_b: float, lo: float, hi: float) -> float:
+    """The distance from (u_a, u_b) to the frontier curve ``programme`` traces (its opposed
+    issues' values, plus the settled issues' ``settled_a`` and ``settled_b``) between the log
+    multipliers ``lo`` and ``hi``: at the root of φ(t) = (u_a − A(t)) − λ (u_b − B(t)) by the
+    Illinois method, or at the end of the bracket where φ keeps its sign (see
+    :meth:`Frontier._distance_on_curve`). ``us`` is the programme's scratch list."""
+
+    def gaps(t: float) -> tuple[float, float]:  # (u_a − A(t), u_b − B(t))
         g, h = programme.curve(t, us)
-        return x - g, y - h
+        return ua - (settled_a + g), ub - (settled_b + h)
 
     def phi(t: float) -> float:
-        dx, dy = gaps(t)
-        return dx - math.exp(t) * dy
+        da, db = gaps(t)
+        return da - math.exp(t) * db
 
-    f_lo, f_hi = phi(t_lo), phi(t_hi)
+    f_lo, f_hi = phi(lo), phi(hi)
     if f_lo <= 0.0:
-        t = t_lo
+        t = lo
     elif f_hi >= 0.0:
-        t = t_hi
+        t = hi
     else:
-        t = _illinois(phi, t_lo, t_hi, f_lo, f_hi)
-    return min(best, math.hypot(*gaps(t)))
+        t = _illinois(phi, lo, hi, f_lo, f_hi)
+    return math.hypot(*gaps(t))
 
 
 def _illinois(f, lo: float, hi: float, f_lo: float, f_hi: float) -> float:

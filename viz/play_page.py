@@ -194,6 +194,20 @@ def OfferForm(session: PlaySession, seat: str, act: Callable[[str, Any], None]):
         solara.Button("What would the model offer?", text=True, on_click=suggest)
 
 
+def _seat_header(session: PlaySession, seat: str, problem: str, paused: bool) -> None:
+    """A seat card's first lines: whose seat it is, where the talks stand, a pause and a refusal."""
+    solara.HTML(tag="div", unsafe_innerHTML=(
+        f'<div class="bc-sub" data-field="seat">You play {_esc(seat)}.</div>'))
+    solara.HTML(tag="div", unsafe_innerHTML=status_html(session, seat))
+    if paused:
+        solara.HTML(tag="div", unsafe_innerHTML=(
+            '<div class="bc-problem" data-field="paused">The lecturer has paused the game.'
+            "</div>"))
+    if problem:
+        solara.HTML(tag="div", unsafe_innerHTML=(
+            f'<div class="bc-problem" data-field="refused">Refused: {_esc(problem)}</div>'))
+
+
 @solara.component
 def MoveCard(session: PlaySession, seat: str, act: Callable[[str, Any], None],
              problem: str, version: int, paused: bool = False):
@@ -202,16 +216,7 @@ def MoveCard(session: PlaySession, seat: str, act: Callable[[str, Any], None],
     sends a move."""
     w = session.waiting
     with solara.Column(gap="4px", classes=["bc-panel"]):
-        solara.HTML(tag="div", unsafe_innerHTML=(
-            f'<div class="bc-sub" data-field="seat">You play {_esc(seat)}.</div>'))
-        solara.HTML(tag="div", unsafe_innerHTML=status_html(session, seat))
-        if paused:
-            solara.HTML(tag="div", unsafe_innerHTML=(
-                '<div class="bc-problem" data-field="paused">The lecturer has paused the game.'
-                "</div>"))
-        if problem:
-            solara.HTML(tag="div", unsafe_innerHTML=(
-                f'<div class="bc-problem" data-field="refused">Refused: {_esc(problem)}</div>'))
+        _seat_header(session, seat, problem, paused)
         if w is not None and w.seat == seat and w.kind == "propose":
             OfferForm(session, seat, act).key(f"offer-{session.version}")
         elif w is not None and w.seat != seat:  # the offer as it stands, while the other answers
@@ -289,16 +294,7 @@ def LobbyCard(session: PlaySession, firm: str, act: Callable[[str, Any], None],
               problem: str, version: int, paused: bool = False):
     """A firm's seat: whom it lobbies and how it stands, and on its turn the lobbying form."""
     with solara.Column(gap="4px", classes=["bc-panel"]):
-        solara.HTML(tag="div", unsafe_innerHTML=(
-            f'<div class="bc-sub" data-field="seat">You play {_esc(firm)}.</div>'))
-        solara.HTML(tag="div", unsafe_innerHTML=status_html(session, firm))
-        if paused:
-            solara.HTML(tag="div", unsafe_innerHTML=(
-                '<div class="bc-problem" data-field="paused">The lecturer has paused the game.'
-                "</div>"))
-        if problem:
-            solara.HTML(tag="div", unsafe_innerHTML=(
-                f'<div class="bc-problem" data-field="refused">Refused: {_esc(problem)}</div>'))
+        _seat_header(session, firm, problem, paused)
         solara.HTML(tag="div", unsafe_innerHTML=lobby_html(session, firm))
         if firm in session.lobby_due():
             LobbyForm(session, firm, act).key(f"lobby-{session.version}")
