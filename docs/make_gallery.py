@@ -76,13 +76,13 @@ def dashboard(work: Path) -> None:
 
 
 def play_views(work: Path) -> None:
-    """Play mode (Japan's seat, the US's offer to answer) and classroom mode (the lecturer's view
-    and a student's after Japan's first offer, and a student in NVIDIA's seat on its turn to
-    lobby), whole pages at 1280 wide."""
+    """Play mode (Japan's seat, the US's offer to answer; the debrief after Japan walks away) and
+    classroom mode (the lecturer's view and a student's after Japan's first offer, and a student
+    in NVIDIA's seat on its turn to lobby), whole pages at 1280 wide."""
     out = work / "play"
     subprocess.run([sys.executable, "-m", "bargaining_chips.viz.snapshot", "--play", "--out", str(out)],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    for name in ("play.png", "classroom-lecturer.png", "classroom-student.png",
+    for name in ("play.png", "debrief.png", "classroom-lecturer.png", "classroom-student.png",
                  "classroom-firm.png"):
         copy(out / name, name)
 

@@ -36,7 +36,8 @@ def test_the_gallery_takes_the_whole_page(tmp_path, monkeypatch):
 
 def test_the_gallery_takes_each_view_of_play(tmp_path, monkeypatch):
     gallery = load_gallery()
-    names = ("play.png", "classroom-lecturer.png", "classroom-student.png", "classroom-firm.png")
+    names = ("play.png", "debrief.png", "classroom-lecturer.png", "classroom-student.png",
+             "classroom-firm.png")
 
     def snapshot(argv, **kwargs):  # what viz.snapshot --play writes
         assert "--play" in argv

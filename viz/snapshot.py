@@ -81,7 +81,8 @@ def _page(browser, url: str, log: NetworkLog):
 
 def capture_solo(browser, url: str, out: Path) -> list[Path]:
     """Play mode: take Japan's seat, propose the model's own offer, and picture the US's answer
-    (``play.png``, the whole page)."""
+    (``play.png``, the whole page); then walk away from the US's offer and picture the debrief
+    once the model's own runs of the same talks are in (``debrief.png``, the whole page)."""
     from playwright.sync_api import expect
 
     log = NetworkLog()
@@ -97,10 +98,17 @@ def capture_solo(browser, url: str, out: Path) -> list[Path]:
         page.wait_for_timeout(800)
         path = out / "play.png"
         page.screenshot(path=path, full_page=True)
+        page.get_by_role("button", name="Walk away").click()
+        debriefed = page.locator('[data-panel="debrief"] [data-field="deals"]')
+        expect(debriefed).to_contain_text("runs of the same scenario", timeout=180_000)
+        page.set_viewport_size({"width": 1280, "height": WHOLE_HEIGHT})
+        page.wait_for_timeout(800)
+        debrief_path = out / "debrief.png"
+        page.screenshot(path=debrief_path, full_page=True)
     finally:
         page.context.close()
     _offline(log)
-    return [path]
+    return [path, debrief_path]
 
 
 def capture_classroom(browser, server: DashboardServer, out: Path) -> list[Path]:
