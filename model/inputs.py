@@ -64,11 +64,12 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
     return tree
 
 
-def check_tree(tree: Any, source: str, prefix: str = "") -> None:
+def check_tree(tree: Any, source: str, prefix: str = "", depth: int = 0) -> None:
     """Raise :class:`InputFileError` on nesting deeper than :data:`MAX_DEPTH` or a number that is
-    not finite or larger than :data:`MAX_MAGNITUDE`. Iterative, so any depth is safe to check."""
-    for path, depth, value in _walk(tree, prefix):
-        if depth > MAX_DEPTH:
+    not finite or larger than :data:`MAX_MAGNITUDE`. Iterative, so any depth is safe to check.
+    ``tree`` may be a subtree: ``prefix`` is its dotted path and ``depth`` its depth."""
+    for path, level, value in _walk(tree, prefix, depth):
+        if level > MAX_DEPTH:
             raise InputFileError(source, path, f"nested too deeply; at most {MAX_DEPTH} levels")
         problem = number_problem(value)
         if problem:
@@ -86,9 +87,9 @@ def number_problem(value: Any) -> str | None:
     return None
 
 
-def _walk(tree: Any, prefix: str) -> Iterator[tuple[str, int, Any]]:
+def _walk(tree: Any, prefix: str, depth: int = 0) -> Iterator[tuple[str, int, Any]]:
     """(dotted path, depth, value) of every node below ``tree``, parents before children."""
-    stack: list[tuple[str, int, Any]] = [(prefix, 0, tree)]
+    stack: list[tuple[str, int, Any]] = [(prefix, depth, tree)]
     while stack:
         path, depth, node = stack.pop()
         yield path, depth, node

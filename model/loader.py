@@ -92,17 +92,22 @@ def _load(source: str, override_key: tuple) -> Scenario:
 
 
 def scenario_from_dict(
-    raw: dict[str, Any], origin: str = "<memory>", overrides: Mapping[str, Any] | None = None
+    raw: dict[str, Any], origin: str = "<memory>", overrides: Mapping[str, Any] | None = None,
+    *, raw_checked: bool = False,
 ) -> Scenario:
     """Validate a scenario given as the dict a TOML file would parse to (for generated scenarios).
 
-    Not cached: load files with :func:`load_scenario`.
+    ``raw_checked``: ``raw`` is known to be within the input limits (the tables of a scenario
+    already validated), so only what the overrides put in is walked. Not cached: load files with
+    :func:`load_scenario`.
     """
     overrides = dict(overrides or {})
     path = origin
-    _check_tree(raw, path, {})  # before the deep copy: its depth and numbers
+    if not raw_checked:
+        _check_tree(raw, path, {})  # its depth and numbers
     data = apply_overrides(raw, overrides, origin) if overrides else raw
-    _check_tree(data, path, overrides)  # and what the overrides put in
+    for key, value in overrides.items():  # and what the overrides put in
+        _check_tree(value, path, overrides, prefix=key, depth=len(key.split(".")))
     try:
         spec = Scenario.model_validate({**data, "origin": origin})
     except ValidationError as err:
@@ -121,9 +126,10 @@ def scenario_from_dict(
     return spec
 
 
-def _check_tree(data: Any, path: str, overrides: Mapping[str, Any]) -> None:
+def _check_tree(data: Any, path: str, overrides: Mapping[str, Any], prefix: str = "",
+                depth: int = 0) -> None:
     try:
-        inputs.check_tree(data, path)
+        inputs.check_tree(data, path, prefix, depth)
     except InputFileError as err:
         raise ScenarioError(_blame(path, overrides, err.field), err.field, err.expected) from None
 

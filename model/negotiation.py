@@ -100,7 +100,8 @@ def _scenario(scenario: Scenario | str, overrides: dict[str, Any]) -> Scenario:
         return load_scenario(scenario, overrides)
     if not overrides:
         return scenario
-    return scenario_from_dict(scenario_tables(scenario), scenario.origin, overrides)
+    return scenario_from_dict(scenario_tables(scenario), scenario.origin, overrides,
+                              raw_checked=True)
 
 
 @dataclass(frozen=True)

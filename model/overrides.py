@@ -11,7 +11,6 @@ their parameters with the same paths.
 
 from __future__ import annotations
 
-import copy
 import tomllib
 from collections.abc import Mapping
 from typing import Any
@@ -46,8 +45,14 @@ def parse_value(raw: str) -> Any:
 
 
 def apply_overrides(raw: dict[str, Any], overrides: Mapping[str, Any], source: str) -> dict[str, Any]:
-    """Return a deep copy of ``raw`` with each override applied; the input is left untouched."""
-    out = copy.deepcopy(raw)
+    """Return ``raw`` with each override applied; the input is left untouched.
+
+    Only the tables and lists on an override's path are copied (each before it is written to);
+    the rest of the tree is shared with ``raw``, which nothing here or in the validation that
+    follows writes to. A sweep's draw so costs a few dict copies rather than a deep copy of the
+    whole scenario.
+    """
+    out = dict(raw)
     for path, value in overrides.items():
         _set_path(out, path, value, source)
     return out
@@ -82,7 +87,11 @@ def _set_path(tree: dict[str, Any], path: str, value: Any, source: str) -> None:
         if last:
             node[key] = value
         else:
-            node = node[key]
+            child = node[key]
+            if isinstance(child, dict | list):  # copied before anything below it is written
+                child = type(child)(child)
+                node[key] = child
+            node = child
 
 
 def scenario_tables(spec: Any) -> dict[str, Any]:

@@ -108,3 +108,24 @@ def test_meta_and_sources_entries_can_change_but_not_be_added():
     out = apply_overrides(RAW, {"meta.title": "new", "sources.issues": "another"}, "f.toml")
     assert out["meta"]["title"] == "new"
     assert out["sources"]["issues"] == "another"
+
+
+def test_what_an_override_puts_into_a_loaded_scenario_is_checked_like_a_file():
+    """A loaded scenario's own tables are not walked again, but each override's value is: a number
+    that is not finite, or a value nested past the limit counted from the root, is refused and
+    blamed on its --set."""
+    from bargaining_chips.model import NegotiationModel, load_scenario
+    from bargaining_chips.model.inputs import MAX_DEPTH
+
+    spec = load_scenario("us_japan_2025")
+    with pytest.raises(ScenarioError, match="finite") as err:
+        NegotiationModel(spec, seed=0, overrides={"actors.Japan.reservation": float("inf")})
+    assert "--set actors.Japan.reservation" in str(err.value)
+    deep: list = []
+    for _ in range(MAX_DEPTH - 1):  # under meta.description (depth 2): innermost at MAX_DEPTH + 1
+        deep = [deep]
+    with pytest.raises(ScenarioError, match="nested too deeply") as err:
+        NegotiationModel(spec, seed=0, overrides={"meta.description": deep})
+    assert "--set meta.description" in str(err.value)
+    shallow = deep[0]  # one level less: within the limit (meta is free-form)
+    NegotiationModel(spec, seed=0, overrides={"meta.description": shallow}).release()
