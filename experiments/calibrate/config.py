@@ -17,6 +17,18 @@ Example (``experiments/configs/calibrate/us_japan_may2025.toml``)::
     [constants]
     "actors.Japan.strategy.sigma" = 0.05
 
+With ``method = "abc-smc"`` (:mod:`.smc`, the ``abc`` extra) ``draws`` is the budget of runs
+and an optional ``[smc]`` table sets the population and the epsilon schedule::
+
+    method = "abc-smc"
+    draws = 20000                            # at most this many runs in all generations
+
+    [smc]
+    population = 500                         # accepted particles per generation
+    generations = 6                          # at most this many generations
+    alpha = 0.5                              # each epsilon: this quantile of the last distances
+    min_epsilon = 0.0                        # stop once epsilon is at most this
+
 The priors are written exactly as a sweep config's parameters (:class:`~..sweep.config.
 ParameterSpec`: a list of ``values``, or a ``range`` with a ``distribution``), and by the same
 ``--set`` paths. As a sweep (:func:`sweep_configs`) the priors are the uncertainties of a Latin
@@ -56,6 +68,19 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class SmcSpec(_Frozen):
+    """ABC-SMC's settings (the ``[smc]`` table): the population accepted in each generation,
+    the most generations, the quantile ``alpha`` of the last generation's distances that sets
+    the next epsilon (pyabc's ``QuantileEpsilon``; the first is the median of a prior sample's
+    distances), and the epsilon at which to stop. ``batch`` caps the runs proposed at once."""
+
+    population: int = Field(default=200, ge=10, le=100_000)
+    generations: int = Field(default=6, ge=1, le=100)
+    alpha: float = Field(default=0.5, gt=0.0, lt=1.0)
+    min_epsilon: float = Field(default=0.0, ge=0.0)
+    batch: int = Field(default=1000, ge=10, le=10_000)
+
+
 class CalibrationConfig(_Frozen):
     """A whole calibration (see the module docstring). ``facts`` is resolved against the config
     file's folder when read from a file."""
@@ -71,11 +96,23 @@ class CalibrationConfig(_Frozen):
     priors: dict[str, ParameterSpec]
     constants: dict[str, Scalar] = Field(default_factory=dict)
     max_runs: int | None = Field(default=None, ge=1, le=MAX_RUNS)
+    smc: SmcSpec | None = None
 
     @model_validator(mode="after")
     def _check(self) -> CalibrationConfig:
         if not self.priors:
             raise ValueError("no priors: add a [priors.\"PATH\"] table")
+        if self.smc is not None and self.method != "abc-smc":
+            raise ValueError("an [smc] table applies to method = \"abc-smc\"; remove it or set "
+                             "the method")
+        if self.method == "abc-smc":
+            listed = [p for p, s in self.priors.items() if s.discrete]
+            if listed:
+                raise ValueError(f"priors.{listed[0]}: ABC-SMC perturbs continuous parameters; "
+                                 "give a 'range' (with a 'distribution'), not 'values'")
+            if self.draws < self.smc_spec.population:
+                raise ValueError(f"draws ({self.draws}) is ABC-SMC's budget of runs; give at "
+                                 f"least the population ({self.smc_spec.population})")
         fixed = set(self.constants) & set(self.priors)
         if fixed:
             raise ValueError(f"{sorted(fixed)[0]!r} has a prior and is a constant")
@@ -84,6 +121,11 @@ class CalibrationConfig(_Frozen):
         if "scenario" in self.priors or "scenario" in self.constants:
             raise ValueError("set the scenario with the top-level 'scenario' key")
         return self
+
+    @property
+    def smc_spec(self) -> SmcSpec:
+        """The ``[smc]`` table, or its defaults."""
+        return self.smc if self.smc is not None else SmcSpec()
 
     @property
     def prior_draws(self) -> int:

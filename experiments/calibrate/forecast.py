@@ -68,25 +68,54 @@ def read_manifest(out: Path) -> dict:
     return manifest
 
 
-def posterior_and_prior(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The accepted draws and the prior-predictive draws of a calibration folder."""
+def posterior_and_prior(out: Path, method: str = "rejection") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The accepted draws and the prior-predictive draws of a calibration folder. After
+    ABC-SMC the posterior is the last generation's runs, each with its ``weight``."""
     from bargaining_chips.experiments.calibrate.run import DRAWS, PRIOR, load_draws
 
-    draws = load_draws(out, DRAWS)
     prior = load_draws(out, PRIOR)
+    if method == "abc-smc":
+        from bargaining_chips.experiments.calibrate.smc import posterior_runs
+
+        prior = prior[prior["status"] == "ok"] if "status" in prior else prior
+        return posterior_runs(Path(out)), prior.reset_index(drop=True)
+    draws = load_draws(out, DRAWS)
     ok = draws["status"] == "ok" if "status" in draws else True
     accepted = draws[ok & draws["accepted"].fillna(False).astype(bool)]
     prior = prior[prior["status"] == "ok"] if "status" in prior else prior
     return accepted.reset_index(drop=True), prior.reset_index(drop=True)
 
 
-def quantile_row(values: pd.Series) -> dict[str, float | None]:
-    """Mean and 5/50/95% quantiles of ``values`` (None each when there are none)."""
-    x = np.asarray(values.dropna(), dtype=float)
+def weights(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's weight in its sample: the ``weight`` column (ABC-SMC's importance weights),
+    or equal weights."""
+    if "weight" in frame:
+        return np.asarray(frame["weight"], dtype=float)
+    return np.ones(len(frame))
+
+
+def quantile_row(values: pd.Series, w: np.ndarray | None = None) -> dict[str, float | None]:
+    """Mean and 5/50/95% quantiles of ``values`` (None each when there are none); with weights
+    ``w`` (one per value), the weighted mean and the weighted quantiles: the smallest value
+    whose cumulative weight reaches the level (the inverse of the weighted empirical CDF)."""
+    keep = np.asarray(values.notna())
+    x = np.asarray(values[keep], dtype=float)
     if not len(x):
         return {"mean": None, "q05": None, "q50": None, "q95": None}
-    q = np.quantile(x, QUANTILES)
-    return {"mean": float(x.mean()), "q05": float(q[0]), "q50": float(q[1]), "q95": float(q[2])}
+    if w is None:
+        q = np.quantile(x, QUANTILES)
+        return {"mean": float(x.mean()), "q05": float(q[0]), "q50": float(q[1]),
+                "q95": float(q[2])}
+    w = np.asarray(w, dtype=float)[keep]
+    order = np.argsort(x, kind="stable")
+    x, w = x[order], w[order]
+    cdf = np.cumsum(w) / w.sum()
+    q = [float(x[min(np.searchsorted(cdf, level), len(x) - 1)]) for level in QUANTILES]
+    return {"mean": float(np.sum(w * x) / w.sum()), "q05": q[0], "q50": q[1], "q95": q[2]}
+
+
+def _weighted(frame: pd.DataFrame) -> np.ndarray | None:
+    return weights(frame) if "weight" in frame else None
 
 
 def marginals_table(posterior: pd.DataFrame, prior: pd.DataFrame,
@@ -99,8 +128,9 @@ def marginals_table(posterior: pd.DataFrame, prior: pd.DataFrame,
         for which, frame in (("posterior", posterior), ("prior", prior)):
             column = f"param.{path}"
             values = frame[column] if column in frame else pd.Series(dtype=float)
+            w = _weighted(frame) if column in frame else None
             rows.append({"parameter": path, "sample": which, "n": int(values.notna().sum()),
-                         **quantile_row(pd.to_numeric(values, errors="coerce"))})
+                         **quantile_row(pd.to_numeric(values, errors="coerce"), w)})
     return pd.DataFrame(rows)
 
 
@@ -137,11 +167,20 @@ def deal_table(posterior: pd.DataFrame, prior: pd.DataFrame,
     rows = []
     by = {"posterior": _deal_dates(posterior), "prior": _deal_dates(prior)}
     sizes = {"posterior": len(posterior), "prior": len(prior)}
+    w = {"posterior": _weighted(posterior), "prior": _weighted(prior)}
     for day, label in dates:
         row: dict = {"date": day.isoformat(), "label": label}
         limit = np.datetime64(day, "D")
         for which in ("posterior", "prior"):
             n = sizes[which]
+            if w[which] is not None and n:  # weighted: the interval over the effective size
+                share = float(np.sum(w[which] * (by[which] <= limit)) / np.sum(w[which]))
+                ess = float(np.sum(w[which]) ** 2 / np.sum(w[which] ** 2))
+                low, high = wilson_interval(np.array([share * ess]), np.array([ess]))
+                row[f"p_{which}"] = share
+                row[f"low_{which}"] = float(low[0])
+                row[f"high_{which}"] = float(high[0])
+                continue
             hits = int(np.sum(by[which] <= limit)) if n else 0  # NaT compares False
             low, high = wilson_interval(np.array([hits]), np.array([max(n, 1)]))
             row[f"p_{which}"] = hits / n if n else None
@@ -161,8 +200,9 @@ def terms_table(posterior: pd.DataFrame, prior: pd.DataFrame, issues: list[str])
             column = f"terms.{issue}"
             values = pd.to_numeric(frame[column], errors="coerce") if column in frame \
                 else pd.Series(dtype=float)
+            w = _weighted(frame) if column in frame else None
             rows.append({"issue": issue, "sample": which, "deals": int(values.notna().sum()),
-                         **quantile_row(values)})
+                         **quantile_row(values, w)})
     return pd.DataFrame(rows)
 
 
@@ -174,21 +214,30 @@ def calendar_table(posterior: pd.DataFrame, prior: pd.DataFrame, scenario) -> pd
     for name, d in scenario.deadlines.items():
         for which, frame in (("posterior", posterior), ("prior", prior)):
             n = len(frame)
+            w = _weighted(frame)
+            w = w / w.sum() if w is not None and n else None
             if d.kind == "target":
                 col = frame.get(f"missed.{name}")
-                p = float(col.fillna(False).astype(bool).mean()) if col is not None and n else None
+                hit = col.fillna(False).astype(bool) if col is not None else None
+                p = (float(hit.mean()) if w is None else float(np.sum(w * hit.to_numpy()))) \
+                    if hit is not None and n else None
                 rows.append({"deadline": name, "kind": "target", "event": "missed",
                              "sample": which, "n": n, "p": p, "mean_moves": None})
             elif d.kind == "soft":
                 col = frame.get(f"moves.{name}")
                 moves = pd.to_numeric(col, errors="coerce").fillna(0) if col is not None else None
                 rows.append({"deadline": name, "kind": "soft", "event": "moved", "sample": which,
-                             "n": n, "p": float((moves > 0).mean()) if moves is not None and n
+                             "n": n, "p": _mean(moves > 0, w) if moves is not None and n
                              else None,
-                             "mean_moves": float(moves.mean()) if moves is not None and n
+                             "mean_moves": _mean(moves, w) if moves is not None and n
                              else None})
     return pd.DataFrame(rows, columns=["deadline", "kind", "event", "sample", "n", "p",
                                        "mean_moves"])
+
+
+def _mean(values: pd.Series, w: np.ndarray | None) -> float:
+    """The mean of ``values``, weighted by ``w`` (normalised) when given."""
+    return float(values.mean()) if w is None else float(np.sum(w * values.to_numpy(dtype=float)))
 
 
 def forecast(out: str | Path, after: dt.date | None = None) -> Forecast:
@@ -207,7 +256,7 @@ def forecast(out: str | Path, after: dt.date | None = None) -> Forecast:
         after = dt.date.fromisoformat(text)
     config = manifest["config"]
     scenario = load_scenario(manifest["scenario"], dict(config.get("constants") or {}))
-    posterior, prior = posterior_and_prior(out)
+    posterior, prior = posterior_and_prior(out, manifest.get("method", "rejection"))
     parameters = list(manifest["priors"])
     dates = forecast_dates(scenario, after)
     if not dates:
@@ -250,7 +299,8 @@ def write_forecast(result: Forecast, out: str | Path, plot_format: str = "png",
     out = Path(out)
     folder = out / "forecast"
     files = write_tables(result, out)
-    posterior, prior = posterior_and_prior(out)
+    method = read_manifest(out).get("method", "rejection")
+    posterior, prior = posterior_and_prior(out, method)
     labels = labels_for(result.scenario)
     figures = [
         ("marginals", plots.plot_marginals(posterior, prior, result.parameters, labels)),

@@ -28,7 +28,7 @@ def _figure(rows: int, cols: int, width: float, height: float):
 def plot_marginals(posterior: pd.DataFrame, prior: pd.DataFrame, parameters: list[str],
                    labels: Labels) -> Axes:
     """One panel per parameter: the posterior's histogram (filled) and the prior's (outline),
-    densities on common bins."""
+    densities on common bins (the posterior's weighted by ABC-SMC's weights, if it has them)."""
     cols = min(3, max(1, len(parameters)))
     rows = -(-len(parameters) // cols)
     fig, axes = _figure(rows, cols, 3.2 * cols, 2.6 * rows)
@@ -42,7 +42,8 @@ def plot_marginals(posterior: pd.DataFrame, prior: pd.DataFrame, parameters: lis
         both = np.concatenate([pri, post])
         bins = np.linspace(both.min(), both.max(), 21) if len(both) and np.ptp(both) > 0 else 10
         if len(post):
-            ax.hist(post, bins=bins, density=True, color=POSTERIOR, alpha=0.8,
+            w = np.asarray(posterior["weight"], dtype=float) if "weight" in posterior else None
+            ax.hist(post, bins=bins, density=True, weights=w, color=POSTERIOR, alpha=0.8,
                     label=f"posterior (n={len(post)})")
         if len(pri):
             ax.hist(pri, bins=bins, density=True, histtype="step", color="#444444",
@@ -56,10 +57,13 @@ def plot_marginals(posterior: pd.DataFrame, prior: pd.DataFrame, parameters: lis
 
 
 def plot_pairs(posterior: pd.DataFrame, parameters: list[str], labels: Labels) -> Axes:
-    """The posterior's pair plot: histograms on the diagonal, scatter of each pair below it."""
+    """The posterior's pair plot: histograms on the diagonal, scatter of each pair below it
+    (ABC-SMC's weights, if any, weight the histograms and size the points)."""
     d = len(parameters)
     fig, axes = _figure(d, d, 2.4 * d + 0.6, 2.4 * d + 0.4)
     values = {p: np.asarray(posterior.get(f"param.{p}", []), dtype=float) for p in parameters}
+    w = np.asarray(posterior["weight"], dtype=float) if "weight" in posterior else None
+    sizes = 4 if w is None else 4 * len(w) * w
     for i, py in enumerate(parameters):
         for j, px in enumerate(parameters):
             ax = axes[i, j]
@@ -68,10 +72,10 @@ def plot_pairs(posterior: pd.DataFrame, parameters: list[str], labels: Labels) -
                 continue
             if i == j:
                 if len(values[px]):
-                    ax.hist(values[px], bins=20, color=POSTERIOR)
+                    ax.hist(values[px], bins=20, weights=w, color=POSTERIOR)
                 ax.set_yticks([])
             else:
-                ax.scatter(values[px], values[py], s=4, alpha=0.4, color=POSTERIOR,
+                ax.scatter(values[px], values[py], s=sizes, alpha=0.4, color=POSTERIOR,
                            linewidths=0)
             if i == d - 1:
                 ax.set_xlabel(labels.parameter(px), fontsize=8)

@@ -32,17 +32,17 @@ from bargaining_chips.experiments.calibrate.config import (
     load_calibration,
     sweep_configs,
 )
+from bargaining_chips.experiments.sweep.options import RunOptions
 from bargaining_chips.model.errors import UserError
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from bargaining_chips.experiments.calibrate.facts import Facts
-    from bargaining_chips.experiments.sweep.options import RunOptions
     from bargaining_chips.experiments.sweep.runner import SweepReport
 
 MANIFEST = "manifest.json"
-DRAWS, PRIOR = "draws", "prior"
+DRAWS, PRIOR, SMC = "draws", "prior", "smc"
 FORMAT = 1
 
 
@@ -58,6 +58,8 @@ class CalibrationReport:
     ess: float
     fact_rates: dict[str, dict[str, float]]
     files: list[Path] = field(default_factory=list)
+    #: ABC-SMC: per generation its epsilon, runs, evaluations, acceptance rate and ESS.
+    generations: list[dict[str, Any]] | None = None
 
     @property
     def acceptance_rate(self) -> float:
@@ -65,12 +67,12 @@ class CalibrationReport:
 
 
 def check_method(config: CalibrationConfig) -> None:
-    """Refuse a method that cannot run here, in one line, before anything is written. ABC-SMC
-    (Beaumont et al. 2009, through pyabc) is named in the config's schema but not built into this
-    version: rejection ABC is the method."""
-    if config.method != "rejection":
-        raise UserError(f"{config.name}: method: {config.method!r} is not available in this "
-                        "version; use method = \"rejection\"")
+    """Refuse a method that cannot run here, in one line, before anything is written: ABC-SMC
+    (:mod:`.smc`) needs pyabc, the ``abc`` extra."""
+    if config.method == "abc-smc":
+        from bargaining_chips.experiments.calibrate.smc import require_pyabc
+
+        require_pyabc()
 
 
 def prepare(config: CalibrationConfig | str | Path) -> tuple[CalibrationConfig, Facts]:
@@ -106,6 +108,10 @@ def fingerprint(config: CalibrationConfig, facts: Facts) -> str:
     from bargaining_chips.experiments.calibrate.simulate import simulate_draw
     from bargaining_chips.experiments.sweep.models import model_name
 
+    if config.method == "abc-smc":
+        from bargaining_chips.experiments.calibrate.smc import fingerprint as smc_fingerprint
+
+        return smc_fingerprint(config, facts)
     draws, prior = sweep_configs(config, facts.to_json())
     name = model_name(simulate_draw)
     return f"{draws.fingerprint_for(name)}-{prior.fingerprint_for(name)}"
@@ -125,7 +131,7 @@ def _check_folder(out: Path, stamp: str) -> None:
             raise UserError(f"{out}: holds another calibration (fingerprint {held}); choose "
                             "another --out")
         return
-    if out.exists() and any(p.name not in (DRAWS, PRIOR) and not p.name.startswith(".")
+    if out.exists() and any(p.name not in (DRAWS, PRIOR, SMC) and not p.name.startswith(".")
                             for p in out.iterdir()):
         raise UserError(f"{out}: folder is not empty and holds no calibration; choose a new or "
                         "empty --out")
@@ -144,6 +150,8 @@ def run_calibration(config: CalibrationConfig | str | Path, out: str | Path,
     out = Path(out)
     stamp = fingerprint(config, facts)
     _check_folder(out, stamp)
+    if config.method == "abc-smc":
+        return _run_smc(config, facts, out, RunOptions.of(options, **changes), stamp)
     draws_config, prior_config = sweep_configs(config, facts.to_json())
     draws = run_sweep(draws_config, out / DRAWS, options, model=simulate_draw, **changes)
     prior = run_sweep(prior_config, out / PRIOR, options, model=simulate_draw, **changes)
@@ -175,6 +183,75 @@ def run_calibration(config: CalibrationConfig | str | Path, out: str | Path,
         "acceptance_rate": report.acceptance_rate, "ess": report.ess,
         "fact_rates": rates, "prior_predictive_draws": prior_config.design.samples,
         "sweeps": {"draws": DRAWS, "prior": PRIOR},
+        "complete": bool(draws.complete and prior.complete),
+        "code_version": code_version(), "packages": package_versions(),
+    }
+    write_text(out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
+    report.files.append(out / MANIFEST)
+    return report
+
+
+def _run_smc(config: CalibrationConfig, facts: Facts, out: Path, options: RunOptions,
+             stamp: str) -> CalibrationReport:
+    """ABC-SMC (:mod:`.smc`): its generations, then the prior predictive, then the posterior,
+    facts, pyabc's history and the manifest, each written whole."""
+    import os
+
+    from bargaining_chips.experiments.atomic import write_atomic, write_text
+    from bargaining_chips.experiments.calibrate.simulate import simulate_draw
+    from bargaining_chips.experiments.calibrate.smc import DETERMINISM, HISTORY, run_smc
+    from bargaining_chips.experiments.sweep.runner import SweepReport, run_sweep
+    from bargaining_chips.experiments.sweep.store import code_version, package_versions
+
+    result = run_smc(config, facts, out, options)
+    _, prior_config = sweep_configs(config, facts.to_json())
+    prior = run_sweep(prior_config, out / PRIOR, options, model=simulate_draw)
+    reports = result.reports
+    draws = SweepReport(out / SMC, reports[0].backend, reports[0].workers, result.runs,
+                        runs_before=sum(r.runs_before for r in reports),
+                        runs_done=sum(r.runs_done for r in reports),
+                        errors=sum(r.errors for r in reports),
+                        elapsed=sum(r.elapsed for r in reports),
+                        status="complete" if all(r.complete for r in reports) else "interrupted")
+    report = CalibrationReport(out, draws, prior, len(result.particles), result.runs, result.ess,
+                               result.rates, generations=result.generations)
+    import pandas as pd
+
+    paths = list(config.priors)
+    posterior = pd.DataFrame(
+        [{"batch": p["batch"], "run_index": p["run_index"], "seed": p["seed"],
+          "weight": p["weight"], "distance": p["distance"], **p["params"],
+          "replay": replay_command(p["seed"], {**config.constants, **p["params"]},
+                                   config.scenario)} for p in result.particles],
+        columns=["batch", "run_index", "seed", "weight", "distance", *paths, "replay"])
+    for name, frame in (("posterior.csv", posterior),
+                        ("facts.csv", facts_table(facts, result.rates))):
+        write_atomic(out / name, lambda tmp, frame=frame: frame.to_csv(tmp, index=False))
+        report.files.append(out / name)
+    os.replace(result.history, out / HISTORY)
+    report.files.append(out / HISTORY)
+    final = result.generations[-1]
+    manifest = {
+        "format": FORMAT, "kind": "calibration", "fingerprint": stamp, "name": config.name,
+        "description": config.description, "method": config.method,
+        "scenario": config.scenario_name, "config": config.model_dump(mode="json"),
+        "facts": json.loads(facts.to_json()),
+        "priors": {p: s.model_dump(mode="json", exclude_none=True)
+                   for p, s in config.priors.items()},
+        "seeds": {"root_seed": config.root_seed, "rule": DETERMINISM,
+                  "prior_predictive_root_seed": prior_config.root_seed},
+        "smc": {**config.smc_spec.model_dump(mode="json"),
+                "distance": "the sum over facts of each one's distance: 0 kept, 1 broken, an "
+                            "offer its gap outside the band over the issue's range",
+                "epsilon": "pyabc.QuantileEpsilon", "history": HISTORY,
+                "transition": "pyabc.MultivariateNormalTransition, seeded",
+                "pyabc": result.version, "error_runs": result.errors},
+        "generations": result.generations,
+        "epsilons": [g["epsilon"] for g in result.generations],
+        "draws": result.runs, "accepted": len(result.particles),
+        "acceptance_rate": final["acceptance_rate"], "ess": result.ess,
+        "fact_rates": result.rates, "prior_predictive_draws": prior_config.design.samples,
+        "sweeps": {"smc": SMC, "prior": PRIOR},
         "complete": bool(draws.complete and prior.complete),
         "code_version": code_version(), "packages": package_versions(),
     }

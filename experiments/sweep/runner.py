@@ -86,6 +86,7 @@ def run_sweep(
     options: RunOptions | None = None,
     *,
     model: ModelFunction | None = None,
+    shared_backend: Backend | None = None,
     **changes: Any,
 ) -> SweepReport:
     """Run every run of a sweep config into ``out`` and return a report.
@@ -99,14 +100,16 @@ def run_sweep(
     backend, an unreachable Dask address, an ``out`` folder holding another sweep, a design too
     large) raises ``UserError`` before anything is written. With ``resume`` (the default) runs
     already in ``out`` are skipped. Ctrl-C lets the chunks already running finish, writes them,
-    and stops.
+    and stops. ``shared_backend``: a backend already started for ``model`` (``make_backend``),
+    used and left running, so that many small sweeps in a row (ABC-SMC's batches) share workers.
     """
     options = RunOptions.of(options, **changes)
     func = model or default_model()
     name = model_name(func)
     config, design = _prepare(config, func, options)
     ResultStore.check(out, config, resume=options.resume, model=name)
-    backend = make_backend(options, func)
+    own = shared_backend is None
+    backend = make_backend(options, func) if shared_backend is None else shared_backend
     store, done = _open_store(out, config, options, backend, name)
     report = SweepReport(Path(out), backend.name, backend.workers, design.runs_total, len(done))
     try:
@@ -116,7 +119,8 @@ def run_sweep(
             outcomes=declared_outcomes(func, config),
         )
     except OSError as err:
-        backend.close()
+        if own:
+            backend.close()
         store.close()
         raise _write_error(out, err) from None
     writer = _PartWriter(store, options.part_rows, options.part_seconds)
@@ -150,7 +154,8 @@ def run_sweep(
         raise failure from None
     finally:
         try:
-            backend.close()
+            if own:
+                backend.close()
         finally:
             progress.close()
             report.finish(status, time.perf_counter() - started, backend.restarts)

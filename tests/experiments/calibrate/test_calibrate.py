@@ -165,14 +165,10 @@ def test_forecast_of_a_folder_without_a_calibration_is_one_line(tmp_path: Path, 
     (FACTS, CONFIG.replace("draws = 48", "draws = 0"), "calibration.toml: draws:"),
     (FACTS, CONFIG.replace('"actors.Japan.strategy.beta"', '"actors.Japan.strategy.bta"'),
      "actors.Japan.strategy.bta"),
-    (FACTS, CONFIG + 'method = "abc-smc"\n', "method"),
     (FACTS, CONFIG.replace('facts = "facts.toml"', 'facts = "nothing.toml"'), "no such facts file"),
 ])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path: Path, capsys, facts: str,
                                                           config: str, words: str) -> None:
-    if "abc-smc" in config:
-        config = config.replace('method = "abc-smc"\n', "").replace(
-            'facts = "facts.toml"', 'facts = "facts.toml"\nmethod = "abc-smc"')
     path = write_config(tmp_path, config, facts)
     out = tmp_path / "out"
     assert main(["calibrate", str(path), "--out", str(out), "--quiet"]) == 2
