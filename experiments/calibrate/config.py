@@ -17,11 +17,12 @@ Example (``experiments/configs/calibrate/us_japan_may2025.toml``)::
     [constants]
     "actors.Japan.strategy.sigma" = 0.05
 
-With ``method = "abc-smc"`` (:mod:`.smc`, the ``abc`` extra) ``draws`` is the budget of runs
-and an optional ``[smc]`` table sets the population and the epsilon schedule::
+With ``method = "abc-smc"`` (:mod:`.smc`, the ``abc`` extra) ``draws`` is the budget (no
+generation starts once the particles judged reach it) and an optional ``[smc]`` table sets the
+population and the epsilon schedule::
 
     method = "abc-smc"
-    draws = 20000                            # at most this many runs in all generations
+    draws = 20000                            # the budget: particles judged in all generations
 
     [smc]
     population = 500                         # accepted particles per generation
@@ -71,8 +72,8 @@ class _Frozen(BaseModel):
 class SmcSpec(_Frozen):
     """ABC-SMC's settings (the ``[smc]`` table): the population accepted in each generation,
     the most generations, the quantile ``alpha`` of the last generation's distances that sets
-    the next epsilon (pyabc's ``QuantileEpsilon``; the first is the median of a prior sample's
-    distances), and the epsilon at which to stop. ``batch`` caps the runs proposed at once."""
+    the next epsilon (pyabc's ``QuantileEpsilon``; the first: that quantile over a sample from
+    the prior), and the epsilon at which to stop. ``batch`` caps the runs proposed at once."""
 
     population: int = Field(default=200, ge=10, le=100_000)
     generations: int = Field(default=6, ge=1, le=100)

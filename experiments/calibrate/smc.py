@@ -4,8 +4,8 @@ through pyabc (the ``abc`` extra: ``pip install -e ".[abc]"``), for many paramet
 Each generation proposes particles (parameter points) from the last generation's weighted
 particles, perturbed by a normal kernel, and keeps those whose run comes within epsilon of the
 facts; epsilon falls from one generation to the next (the ``alpha`` quantile of the last
-generation's distances, pyabc's ``QuantileEpsilon``; the first is the median over a prior
-sample). A run's **distance** to the facts is the sum over facts of :func:`~.facts.distance`:
+generation's distances, pyabc's ``QuantileEpsilon``; the first: that quantile over a sample
+from the prior). A run's **distance** to the facts is the sum over facts of :func:`~.facts.distance`:
 0 for a fact kept, 1 for one broken, and for an offer in a band how far the offer lies outside
 it as a share of the issue's range — so facts can be soft, and a band missed by a little counts
 a little. With ``min_epsilon = 0`` and hard facts the last generation samples the same posterior

@@ -23,6 +23,13 @@ command that replays each; DIR/facts.csv each fact with the share of the draws r
 that kept it;
 DIR/manifest.json the facts, priors, method, seeds, acceptance rate and effective sample size;
 DIR/draws and DIR/prior the two sweeps (the draws, and the prior predictive run to the end).
+
+With method = "abc-smc" (pip install -e ".[abc]"), pyabc's ABC-SMC: generations of weighted
+particles, each within a smaller epsilon of the facts (a run's distance: the facts it breaks,
+an offer counted by how far it lies outside its band), every batch of particles run through the
+same sweep machinery (DIR/smc/); DIR/posterior.csv holds the last generation with its weights,
+DIR/history.db pyabc's history, and the manifest each generation's epsilon, acceptance rate and
+effective sample size.
 """
 
 FORECAST_EPILOG = """\
@@ -39,7 +46,7 @@ moved). Writes the tables (CSV) and plots to DIR/forecast/.
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``calibrate`` and ``forecast`` to ``run.py``'s parser."""
     parser = subparsers.add_parser(
-        "calibrate", help="infer uncertain parameters from dated facts (rejection ABC)",
+        "calibrate", help="infer uncertain parameters from dated facts (rejection ABC, ABC-SMC)",
         description="Calibrate a scenario's uncertain parameters to the facts observed by a "
         "date: draw from the priors, keep the draws whose runs bear out every fact.",
         epilog=CALIBRATE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -95,11 +102,25 @@ def calibrate_command(args: argparse.Namespace) -> int:
         raise _write_error(args.out, err) from None
     sweep = report.draws
     rate = sweep.runs_done / sweep.elapsed if sweep.elapsed else 0.0
-    print(f"{report.total} draws ({sweep.runs_done} run in {sweep.elapsed:.1f} s, {rate:.0f}/s, "
-          f"{sweep.backend} x{sweep.workers}; {sweep.runs_before} already done); "
-          f"accepted {report.accepted}: acceptance rate {report.acceptance_rate:.4f}, "
-          f"effective sample size {report.ess:.0f}")
+    done = (f"{sweep.runs_done} run in {sweep.elapsed:.1f} s, {rate:.0f}/s, "
+            f"{sweep.backend} x{sweep.workers}; {sweep.runs_before} already done")
+    if report.generations is not None:
+        last = report.generations[-1]
+        print(f"ABC-SMC: {report.total} runs in {len(report.generations)} generations ({done}); "
+              f"the last: {report.accepted} particles, acceptance rate "
+              f"{last['acceptance_rate']:.4f}, effective sample size {report.ess:.0f}")
+    else:
+        print(f"{report.total} draws ({done}); "
+              f"accepted {report.accepted}: acceptance rate {report.acceptance_rate:.4f}, "
+              f"effective sample size {report.ess:.0f}")
+    for g in report.generations or ():
+        print(f"  generation {g['generation']}: epsilon {g['epsilon']:.4g}, accepted "
+              f"{g['accepted']} of {g['evaluations']:,} (rate {g['acceptance_rate']:.4f}, "
+              f"{g['runs']:,} runs), effective sample size {g['ess']:.0f}")
     for fid, rate in report.fact_rates.items():
+        if report.generations is not None:
+            print(f"  fact {fid}: kept by a weighted {rate['kept']:.3f} of the last generation")
+            continue
         print(f"  fact {fid}: kept by {rate['kept']:.3f} of the {rate['decided']:,} draws "
               "that reached it")
     for path in report.files:
