@@ -238,3 +238,13 @@ def test_without_pyabc_abc_smc_names_the_extra(tmp_path: Path, capsys, monkeypat
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and 'pip install -e ".[abc]"' in err and "abc-smc" in err
     assert not out.exists()
+
+
+def test_the_shipped_smc_example_checks() -> None:
+    from bargaining_chips.experiments.calibrate.config import load_calibration
+    from bargaining_chips.experiments.cli.author import check_file
+
+    path = Path(__file__).parents[3] / "experiments/configs/calibrate/us_japan_may2025_smc.toml"
+    assert check_file(path).startswith("OK: ")
+    config = load_calibration(path)
+    assert config.method == "abc-smc" and config.smc_spec.population == 400
