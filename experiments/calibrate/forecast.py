@@ -46,6 +46,8 @@ class Forecast:
     calendar: pd.DataFrame
     parameters: list[str]
     files: list[Path] = field(default_factory=list)
+    #: ABC-SMC: the effective sample size of the weighted posterior (None: equal weights).
+    posterior_ess: float | None = None
 
 
 def read_manifest(out: Path) -> dict:
@@ -235,6 +237,12 @@ def calendar_table(posterior: pd.DataFrame, prior: pd.DataFrame, scenario) -> pd
                                        "mean_moves"])
 
 
+def _ess(frame: pd.DataFrame) -> float | None:
+    """Kish's effective sample size of a weighted sample (None for equal weights)."""
+    w = _weighted(frame)
+    return float(np.sum(w) ** 2 / np.sum(w ** 2)) if w is not None and len(w) else None
+
+
 def _mean(values: pd.Series, w: np.ndarray | None) -> float:
     """The mean of ``values``, weighted by ``w`` (normalised) when given."""
     return float(values.mean()) if w is None else float(np.sum(w * values.to_numpy(dtype=float)))
@@ -271,6 +279,7 @@ def forecast(out: str | Path, after: dt.date | None = None) -> Forecast:
         terms=terms_table(posterior, prior, numeric),
         calendar=calendar_table(posterior, prior, scenario),
         parameters=parameters,
+        posterior_ess=_ess(posterior),
     )
 
 
@@ -343,7 +352,10 @@ def format_forecast(result: Forecast) -> str:
     """The forecast as text: the posterior beside the prior (what ``run.py forecast`` prints)."""
     head = "posterior                 prior"
     lines = [f"{result.name}: forecast after {result.after.isoformat()} — "
-             f"{result.posterior_draws} posterior draws, {result.prior_draws} prior draws",
+             f"{result.posterior_draws} posterior draws"
+             + (f" (weighted: effective sample size {result.posterior_ess:.0f})"
+                if result.posterior_ess is not None else "")
+             + f", {result.prior_draws} prior draws",
              "", f"{'parameters (mean [5%, 95%])':<39}{head}"]
     for path in result.parameters:
         post, pri = _pair(result.marginals, "parameter", path)

@@ -105,8 +105,8 @@ def calibrate_command(args: argparse.Namespace) -> int:
     done = (f"{sweep.runs_done} run in {sweep.elapsed:.1f} s, {rate:.0f}/s, "
             f"{sweep.backend} x{sweep.workers}; {sweep.runs_before} already done")
     if report.generations is not None:
-        last = report.generations[-1]
-        print(f"ABC-SMC: {report.total} runs in {len(report.generations)} generations ({done}); "
+        last, n = report.generations[-1], len(report.generations)
+        print(f"ABC-SMC: {report.total} runs in {n} generation{'s' if n != 1 else ''} ({done}); "
               f"the last: {report.accepted} particles, acceptance rate "
               f"{last['acceptance_rate']:.4f}, effective sample size {report.ess:.0f}")
     else:

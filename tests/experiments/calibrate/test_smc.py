@@ -167,7 +167,8 @@ prior_predictive = 8
 
 [smc]
 population = 12
-generations = 2
+generations = 3
+alpha = 0.8
 
 [priors."actors.Japan.strategy.beta"]
 range = [0.3, 3.0]
@@ -191,13 +192,14 @@ def test_one_or_two_process_workers_give_the_same_posterior_and_forecast_reads_i
     assert (outs[0] / "posterior.csv").read_bytes() == (outs[1] / "posterior.csv").read_bytes()
     one, two = (json.loads((o / "manifest.json").read_text()) for o in outs)
     assert one["generations"] == two["generations"] and one["fingerprint"] == two["fingerprint"]
+    assert len(one["generations"]) == 3  # the later generations propose from the transition
     # The same command again resumes: every batch is on disk, nothing runs, the same posterior.
     report = run_calibration(config, outs[1], backend="serial", quiet=True)
     assert report.draws.runs_done == 0 and report.draws.runs_before == one["draws"]
     assert (outs[0] / "posterior.csv").read_bytes() == (outs[1] / "posterior.csv").read_bytes()
     assert main(["forecast", str(outs[0]), "--no-plots"]) == 0
     text = capsys.readouterr().out
-    assert "12 posterior draws" in text and "P(deal by date)" in text
+    assert "12 posterior draws (weighted: effective sample size" in text and "P(deal by date)" in text
     posterior = pd.read_csv(outs[0] / "posterior.csv")
     marginals = pd.read_csv(outs[0] / "forecast" / "marginals.csv").set_index(
         ["parameter", "sample"])
