@@ -17,6 +17,10 @@
 Rejection ABC (Tavaré et al. 1997; Pritchard et al. 1999) keeps the draws whose run bears out
 every fact: with facts that are events of the run, it samples the exact posterior given them.
 Every accepted draw carries the same weight, so the effective sample size is the number accepted.
+
+With ``method = "abc-smc"`` the runs are ABC-SMC's generations (:mod:`.smc`): ``smc/`` holds
+their batches' sweeps instead of ``draws/``, ``posterior.csv`` the last generation's particles
+with their weights, ``history.db`` pyabc's history, and the manifest each generation's figures.
 """
 
 from __future__ import annotations

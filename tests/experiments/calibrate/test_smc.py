@@ -250,3 +250,40 @@ def test_the_shipped_smc_example_checks() -> None:
     assert check_file(path).startswith("OK: ")
     config = load_calibration(path)
     assert config.method == "abc-smc" and config.smc_spec.population == 400
+
+
+def test_weighted_quantiles_invert_the_weighted_cdf_and_equal_weights_change_nothing() -> None:
+    from bargaining_chips.experiments.calibrate.forecast import quantile_row
+
+    values = pd.Series([3.0, 1.0, None, 2.0, 4.0])
+    w = np.array([0.1, 0.5, 0.2, 0.3, 0.1])  # the null's weight is dropped with it
+    row = quantile_row(values, w)
+    assert row["q05"] == 1.0 and row["q50"] == 1.0 and row["q95"] == 4.0
+    assert row["mean"] == pytest.approx((0.3 + 0.5 + 0.6 + 0.4) / 1.0)
+    row = quantile_row(pd.Series([0.0, 10.0]), np.array([0.4, 0.6]))
+    assert row["q50"] == 10.0 and row["q05"] == 0.0
+    plain = quantile_row(values)  # unweighted: numpy's interpolated quantiles, as before
+    assert plain["q50"] == float(np.quantile([3.0, 1.0, 2.0, 4.0], 0.5))
+
+
+def test_the_sampler_refuses_pyabc_objects_that_draw_from_the_global_state() -> None:
+    import functools
+
+    import pyabc
+    from pyabc.inference_util import inference_util
+
+    from bargaining_chips.experiments.calibrate.seeded import BatchSampler, OneModel, SeededPrior
+
+    plain = pyabc.Distribution(x=pyabc.RV("uniform", 0, 1))
+    sampler = BatchSampler(lambda *a: [], root_seed=0, batch=10)
+    for priors, model_prior, words in ((plain, OneModel(), "Distribution would draw"),
+                                       (SeededPrior(x=pyabc.RV("uniform", 0, 1)),
+                                        pyabc.RV("randint", 0, 1), "model prior would draw")):
+        one = functools.partial(inference_util._simulate_one_from_prior, model_prior=model_prior,
+                                parameter_priors=[priors], models=[], summary_statistics=None)
+        with pytest.raises(TypeError, match=words):
+            sampler.sample_until_n_accepted(5, one, 0)
+    seeded = SeededPrior(x=pyabc.RV("uniform", 0, 1))
+    draws = [sampler._propose({"parameter_priors": [seeded], "model_prior": OneModel()}, 0, True,
+                              3, sampler.rng(0, b))[0][1]["x"] for b in (0, 0, 1)]
+    assert draws[0] == draws[1] != draws[2] and seeded.rng is None  # seeded, and handed back
