@@ -58,6 +58,8 @@ if TYPE_CHECKING:
 #: swept index of a particle in the batch.
 PROPOSALS, EPSILON, PARTICLE = "calibrate.proposals", "calibrate.epsilon", "calibrate.particle"
 SMC, HISTORY = "smc", "history.db"
+#: The spawn key that sets the batches' sweep root seeds apart (seeded.PROPOSAL_STREAM: proposals).
+BATCH_STREAM = 0x5EC_B47C
 EXTRA = 'pip install -e ".[abc]"'
 #: How a calibration keeps "one seed determines a run" with pyabc (the manifest says it too).
 DETERMINISM = ("pyabc draws from numpy's global random state (its transitions, its priors' "
@@ -65,18 +67,29 @@ DETERMINISM = ("pyabc draws from numpy's global random state (its transitions, i
                "ABCSMC loop runs with a seeded prior, transition and model prior and a batch "
                "sampler of this project: batch b of call c proposes from "
                "Generator(PCG64(SeedSequence(root_seed, spawn_key=(0xABC53C, c, b)))), its runs "
-               "go through the sweep runner (run j's seed is child j of SeedSequence(batch "
-               "root)), and particles are judged in proposal order, so the posterior is the same "
-               "on every backend and number of workers; the global random state is not used")
+               "go through the sweep runner as a sweep whose root seed is SeedSequence(root_seed, "
+               "spawn_key=(0x5ECB47C, c, b)) reduced to 63 bits (run j's seed: its child j), and "
+               "particles are judged in proposal order, so the posterior is the same on every "
+               "backend and number of workers; the global random state is not used; "
+               "posterior.csv lists each particle's seed")
 
 
 def require_pyabc() -> Any:
-    """pyabc, or the project's one line naming the extra."""
+    """pyabc, or the project's one line naming the extra. Importing pyabc sets
+    ``OMP_NUM_THREADS=1`` in the environment when it is unset (``pyabc/__init__.py``, for its
+    own process pools, which are not used here); that is undone, so processes started later
+    (a sweep's workers) see the environment they would have seen."""
+    import os
+
+    unset = "OMP_NUM_THREADS" not in os.environ
     try:
         import pyabc
     except ImportError:
         raise UserError(f"method = \"abc-smc\" needs pyabc, which is not installed: {EXTRA}") \
             from None
+    finally:
+        if unset:
+            os.environ.pop("OMP_NUM_THREADS", None)
     return pyabc
 
 
@@ -144,7 +157,7 @@ def batch_root(root_seed: int, call: int, batch: int) -> int:
     """The root seed of batch ``batch`` of call ``call``'s sweep (63 bits)."""
     import numpy as np
 
-    seq = np.random.SeedSequence(root_seed, spawn_key=(0x5EC_B47C, call, batch))
+    seq = np.random.SeedSequence(root_seed, spawn_key=(BATCH_STREAM, call, batch))
     return int(seq.generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 
