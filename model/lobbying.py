@@ -81,7 +81,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bargaining_chips.floats import numpy_sum, ordered_sum
+from bargaining_chips.floats import ordered_sum
 
 if TYPE_CHECKING:
     from bargaining_chips.model.scenario import Scenario
@@ -221,8 +221,6 @@ class Lobbying:
         self._gov_list = list(self.governments)
         self._intensity_list = self.intensity.tolist()
         self._power_list = self.power.tolist()
-        self._target_rows = {g: targets.tolist() for g, (_, targets) in self._mine.items()}
-        self._initial_rows = self.initial_weights.tolist()
 
     def step(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One round of pushes on ``weights`` (in place) by firms lobbying alone (no coalition
@@ -303,22 +301,15 @@ class Lobbying:
         if max(totals.values()) > 1.0:
             eta = [e / totals[g] if totals[g] > 1.0 else e for e, g in zip(eta, homes, strict=True)]
             totals = {g: min(t, 1.0) for g, t in totals.items()}
-        # Per government, on plain floats: for a few issues and firms the numpy calls cost more
-        # than the arithmetic (the same operations in the same order as numpy's, so the same bits:
-        # the pull summed firm by firm, the deviation's norm by numpy's pairwise order).
-        target_rows = self._target_rows if mine_of is self._mine else None
         for g in govs:
             mine, targets = mine_of[g]
-            rows = target_rows[g] if target_rows is not None else targets.tolist()
-            pull = [eta[mine[0]] * t for t in rows[0]]
-            for k, trow in zip(mine[1:], rows[1:], strict=True):
-                e = eta[k]
-                pull = [p + e * t for p, t in zip(pull, trow, strict=True)]
-            keep = max(0.0, 1.0 - totals[g])  # 0 when capped: the shares sum to 1 ± ulp
-            pushed = [keep * w + p for w, p in zip(weights[g].tolist(), pull, strict=True)]
+            row = weights[g]  # a view: updated in place
+            pull = np.add.reduce(np.array([eta[k] for k in mine])[:, None] * targets, axis=0)
             if self.anchored:
-                pushed = self._anchored_list(g, pushed)
-            weights[g] = pushed  # the row, in place
+                row[:] = self.anchored_weights(g, row, pull, totals[g])
+                continue
+            row *= max(0.0, 1.0 - totals[g])  # 0 when capped: the shares sum to 1 ± ulp
+            row += pull
         if reservation is None or stance is None or self.reservation_rate == 0:
             return eta, boost, [0.0] * len(firms)
         st = stance.tolist()
@@ -344,18 +335,6 @@ class Lobbying:
         eta = [e * choices[k][1] if k in choices else e for k, e in enumerate(eta)]
         targets = self.chosen_targets(choices)
         return eta, {g: (ks, targets[ks]) for g, (ks, _) in self._mine.items()}
-
-    def _anchored_list(self, g: int, pushed: list[float]) -> list[float]:
-        """:meth:`anchored_weights` on plain floats, from w′ = ``pushed``: the same operations,
-        the norm of the deviation summed in numpy's order (:func:`numpy_sum`)."""
-        w0 = self._initial_rows[g]
-        keep = 1.0 - self.weight_decay
-        delta = [keep * (p - w) for p, w in zip(pushed, w0, strict=True)]
-        half = 0.5 * numpy_sum([abs(d) for d in delta])
-        bound = self.weight_bound
-        scale = bound / half if half > bound else 1.0
-        out = [w + scale * d for w, d in zip(w0, delta, strict=True)]
-        return [v if not v < 0.0 else 0.0 for v in out]  # np.maximum(v, 0): −0.0 stays −0.0
 
     def anchored_weights(self, g: int, w: np.ndarray, pull: np.ndarray,
                          total: float) -> np.ndarray:
