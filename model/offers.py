@@ -190,7 +190,8 @@ class OpposedIssues:
         self.jumps = sorted((k[i], i) for i in self.flat)
         alpha, beta, grids, gy = self.alpha, self.beta, self.grids, self.gy
         self.rows = [(i, kind[i], k[i], e[i], alpha[i], beta[i], a[i], cp[i], qp[i], b[i],
-                      grids[i], gy[i]) for i in range(n)]
+                      grids[i], gy[i], -1 if grids[i] is None else len(grids[i]) - 1)
+                     for i in range(n)]
         # A default start: the middle of the issues' ratios.
         ks = sorted(log(bi / ai) for ai, bi in zip(a, b, strict=True))
         self.start = ks[len(ks) // 2]
@@ -201,7 +202,8 @@ class OpposedIssues:
         zs = [0.0] * self.n
         g = dg = gc = 0.0
         exp = math.exp
-        for i, kind, k, e, p, q, a, c, quad, b, grid, gy in self.rows:
+        lam = -1.0  # λ = e^t, computed when a grid issue first needs it
+        for i, kind, k, e, p, q, a, c, quad, b, grid, gy, top in self.rows:
             if kind == FLAT:
                 z = 1.0 if t > k else 0.0
             elif kind == POW_LIN or kind == POW_QUAD:
@@ -242,10 +244,11 @@ class OpposedIssues:
             if grid is not None:  # the better of the two grid values next to the root
                 yp, yo = gy
                 j = bisect_left(grid, z)
-                if j >= len(grid):
-                    j = len(grid) - 1
+                if j > top:
+                    j = top
                 if j > 0 and grid[j] != z:
-                    lam = exp(t if t < _BIG else _BIG)
+                    if lam < 0.0:
+                        lam = exp(t if t < _BIG else _BIG)
                     if b * yo[j - 1] + lam * a * yp[j - 1] >= b * yo[j] + lam * a * yp[j]:
                         j -= 1
                 zs[i] = grid[j]
@@ -263,8 +266,9 @@ class OpposedIssues:
             else:
                 y = z**c
                 dv = c * y / z if z > 0.0 else 0.0
-            g += a * y
-            gc += a * y
+            ay = a * y
+            g += ay
+            gc += ay
             if 0.0 < z < 1.0:
                 dg += a * dv * z * (1.0 - z) / (p * (1.0 - z) + q * z)
         return zs, g, dg, gc
