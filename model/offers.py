@@ -61,6 +61,8 @@ from bisect import bisect_left
 
 import numpy as np
 
+from bargaining_chips.floats import ordered_sum
+
 # Kinds of an opposed issue by the two sides' forms (proposer / responder).
 FLAT, POW_LIN, LIN_POW, POW_QUAD, QUAD_POW, QUAD_QUAD, POW_POW = range(7)
 _BIG = 700.0  # exp(±700) stays finite
@@ -185,7 +187,7 @@ class OpposedIssues:
                 k[i] = log(b[i] * co[i] / a[i])
             else:
                 k[i] = log(a[i] * cp[i] / (b[i] * co[i]))
-        self.total = sum(a)
+        self.total = ordered_sum(a)
         #: (log λ at which an issue linear for both is conceded whole, the issue), ascending
         self.jumps = sorted((k[i], i) for i in self.flat)
         alpha, beta, grids, gy = self.alpha, self.beta, self.grids, self.gy
@@ -356,7 +358,7 @@ class OpposedIssues:
                 i, m = jump
                 if m < 0:  # every linear issue with this threshold jumps together
                     tied = [j for k, j in self.jumps if k == t]
-                    rise = sum(self.a[j] for j in tied)
+                    rise = ordered_sum(self.a[j] for j in tied)
                 else:
                     yp = self.gy[i][0]
                     rise = self.a[i] * (yp[m + 1] - yp[m])
