@@ -54,27 +54,10 @@ def run_seed(root_seed: int, child: int) -> int:
     return int(state[0] >> np.uint64(1))
 
 
-def run_key(params: dict[str, Any], seed: int, encoded: dict[str, str] | None = None) -> str:
-    """A stable 16-hex-digit key for the parameters and the seed of one run: the hash of
-    ``{"params": params, "seed": seed}`` as sorted, compact JSON. ``encoded`` may hold the JSON
-    of some parameters' entries (:func:`_entry`, as the design's constants are kept), which is
-    the same text: a calibration's facts, a few kilobytes of JSON in every run's parameters,
-    were encoded again for every run (160 of the driver's 240 µs a run)."""
-    items = []
-    for key in sorted(params):
-        text = encoded.get(key) if encoded is not None else None
-        items.append(text if text is not None else _entry(key, params[key]))
-    text = '{"params":{' + ",".join(items) + '},"seed":' + _json(seed) + "}"
+def run_key(params: dict[str, Any], seed: int) -> str:
+    """A stable 16-hex-digit key for the parameters and the seed of one run."""
+    text = json.dumps({"params": params, "seed": seed}, sort_keys=True, separators=(",", ":"))
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
-
-
-def _entry(key: str, value: Any) -> str:
-    """``"key":value`` as the sorted, compact JSON of a dict holding it writes it."""
-    return _json(key) + ":" + _json(value)
 
 
 def grid_values(spec: ParameterSpec, steps: int | None = None) -> tuple[Scalar, ...]:
@@ -137,9 +120,6 @@ class Design:
         self.paths: list[str] = list(self.specs)
         self.replications = config.replications
         self.kind = config.design.kind
-        # The JSON of each constant's entry in a run key (the same for every run).
-        self._encoded = {k: _entry(k, v) for k, v in config.constants.items()
-                         if k not in self.specs}
         self.unit: np.ndarray | None = None  # sampled designs: points × D in [0, 1]
         self._values: list[list[Scalar]] | None = None
         self.varied: list[str | None] = []  # oat: the parameter each point moves (None: baseline)
@@ -240,7 +220,7 @@ class Design:
         point, rep = divmod(index, self.replications)
         params = self.params(point)
         seed = self.seed(index)
-        return RunSpec(index, point, rep, seed, run_key(params, seed, self._encoded), params)
+        return RunSpec(index, point, rep, seed, run_key(params, seed), params)
 
     def runs(self) -> Iterator[RunSpec]:
         """All runs in index order, one at a time; each point's parameters built once."""
@@ -249,8 +229,7 @@ class Design:
             for rep in range(self.replications):
                 index = point * self.replications + rep
                 seed = self.seed(index)
-                yield RunSpec(index, point, rep, seed, run_key(params, seed, self._encoded),
-                              params)
+                yield RunSpec(index, point, rep, seed, run_key(params, seed), params)
 
     def keys(self) -> np.ndarray:
         """The run keys as a (points, replications) array, in design order."""
