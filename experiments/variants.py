@@ -61,10 +61,46 @@ def _lists(tree: Any) -> Any:
 
 def variant(source: str, overrides: Mapping[str, Any]) -> Scenario:
     """``load_scenario(source, overrides)``, validating again only what ``overrides`` touch (see
-    the module docstring); raises the same :class:`~model.errors.ScenarioError` for bad input."""
-    spec, tables = base(str(source))
+    the module docstring); raises the same :class:`~model.errors.ScenarioError` for bad input.
+    The same overrides again (a sweep's replications) return the same scenario object, as
+    ``load_scenario``'s cache does, so its compiled form is shared too."""
+    spec, _ = base(str(source))
     if not overrides:
         return spec
+    try:
+        key = tuple(sorted((path, _hashable(value)) for path, value in overrides.items()))
+        hash(key)
+    except TypeError:  # a value that cannot be a key: built, not kept
+        return _build(str(source), dict(overrides))
+    return _cached(str(source), key)
+
+
+def _hashable(value: Any) -> Any:
+    """A value as a key, tagged with its type (True, 1 and 1.0 are equal keys otherwise, and a
+    value that fails validation could be served the scenario of one that passed)."""
+    if isinstance(value, list | tuple):
+        return ("list", tuple(_hashable(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((k, _hashable(v)) for k, v in value.items())))
+    return (type(value).__name__, value)
+
+
+def _plain(value: Any) -> Any:
+    kind, held = value
+    if kind == "list":
+        return [_plain(v) for v in held]
+    if kind == "dict":
+        return {k: _plain(v) for k, v in held}
+    return held
+
+
+@functools.lru_cache(maxsize=256)
+def _cached(source: str, key: tuple) -> Scenario:
+    return _build(source, {path: _plain(value) for path, value in key})
+
+
+def _build(source: str, overrides: dict[str, Any]) -> Scenario:
+    spec, tables = base(source)
     try:
         return _variant(spec, tables, overrides)
     except (ScenarioError, InputFileError, ValueError, TypeError, KeyError, IndexError):

@@ -106,3 +106,13 @@ def test_a_draws_row_matches_the_loaders_path(seed, tmp_path):
     checker.update()
     assert got == row(model, checker)
     model.release()
+
+
+def test_the_same_overrides_again_give_the_same_scenario_object():
+    first = variant("us_japan_2025", DRAW)
+    assert variant("us_japan_2025", dict(reversed(DRAW.items()))) is first
+    other = variant("us_japan_2025", {**DRAW, "actors.Japan.reservation": 0.5521})
+    assert other is not first and other != first
+    listed = {"actors.Japan.strategy": {"name": "hardliner"}}
+    assert variant("us_japan_2025", listed) is variant("us_japan_2025", listed)
+    assert variant("us_japan_2025", listed) == load_scenario("us_japan_2025", listed)
