@@ -17,10 +17,11 @@ Runs, each in a fresh child process on the process backend with ``--workers`` wo
 
 It prints draws per second of each, the wall time extrapolated to 10^5 draws (the draws at the
 measured rate, plus the prior predictive as measured), the acceptance rate, the effective sample
-size, the CPU seconds of the driver and of its workers, and the peak resident memory of the
-driver and of its largest worker, each sampled from ``/proc`` every 0.1 s while it runs (Linux;
-the peak ``getrusage`` reports for children is no use here: a worker forked from the driver
-starts with the driver's peak as its own).
+size, the CPU seconds of the driver and of its workers, and the peak memory of the driver
+(resident) and of its largest worker (its own, private pages: a forked worker also maps the
+driver's), each sampled from ``/proc`` every 0.1 s while it runs (Linux; the peak ``getrusage``
+reports for children is no use here: a worker forked from the driver starts with the driver's
+peak as its own).
 
 ``--against REV`` instead runs step 2 (and step 1) for REV, exported from git into a scratch
 folder, and for this checkout, alternately REV HEAD REV HEAD … (``--pairs`` pairs), so both see
@@ -104,7 +105,7 @@ def measure(kind: str, draws: int, args: argparse.Namespace,
         while child.poll() is None:
             driver_peak = max(driver_peak, _rss_kib(child.pid))
             for pid in _descendants(child.pid):
-                worker_peak = max(worker_peak, _rss_kib(pid))
+                worker_peak = max(worker_peak, _own_kib(pid))
             time.sleep(0.1)
         if child.returncode != 0:
             raise SystemExit(f"the {kind} stage failed (exit {child.returncode})")
@@ -113,6 +114,19 @@ def measure(kind: str, draws: int, args: argparse.Namespace,
     out["driver_peak"] = max(driver_peak / 1024, out["driver_maxrss"])
     out["worker_peak"] = worker_peak / 1024
     return out
+
+
+def _own_kib(pid: int) -> int:
+    """A process's own resident memory (KiB): its private pages, as ``/proc/PID/smaps_rollup``
+    counts them. A worker forked from the driver maps the driver's pages too, and its resident
+    size counts them all: a pool forked for the prior predictive, after the draws, showed the
+    driver's size as its own."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    return sum(int(line.split()[1]) for line in text.splitlines()
+               if line.startswith(("Private_Clean:", "Private_Dirty:")))
 
 
 def _load() -> str:
@@ -145,7 +159,7 @@ def report(args: argparse.Namespace) -> None:
     print(f"CPU seconds, driver / workers: plain sweep {plain['driver_cpu']:.1f} / "
           f"{plain['workers_cpu']:.1f}; calibrate {cal['driver_cpu']:.1f} / "
           f"{cal['workers_cpu']:.1f}")
-    print("peak resident memory, MB (driver; largest worker):")
+    print("peak resident memory, MB (driver; largest worker's own, private pages):")
     for label, got in ((f"calibrate, {max(1, n // 2):,} draws", half),
                        (f"calibrate, {n:,} draws", cal), (f"plain sweep, {n:,} draws", plain)):
         print(f"  {label:<28} {got['driver_peak']:>7.0f}; {got['worker_peak']:>7.0f}")

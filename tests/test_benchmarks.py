@@ -92,7 +92,7 @@ def test_calibrate_benchmark_prints_rates_extrapolation_acceptance_and_memory():
     assert re.search(r"calibrate: everything\s+[\d.]+\s+[\d.]+", out)
     assert re.search(r"acceptance rate [\d.]+, effective sample size \d+", out)
     assert re.search(r"CPU seconds, driver / workers: plain sweep [\d.]+ / [\d.]+; calibrate", out)
-    assert "peak resident memory, MB (driver; largest worker):" in out
+    assert "peak resident memory, MB (driver; largest worker's own, private pages):" in out
     for label in ("calibrate, 8 draws", "calibrate, 16 draws", "plain sweep, 16 draws"):
         assert re.search(rf"^  {label}\s+\d+;\s+\d+$", out, re.M), label
 

@@ -162,8 +162,11 @@ def package_versions() -> dict[str, str | None]:
 
 
 _atomic_write = write_bytes
-#: Run indices per row group of ``results.parquet`` when parts are compacted (:meth:`compact`).
-COMPACT_ROWS = 10_000
+#: Run indices per row group of ``results.parquet`` when parts are compacted (:meth:`compact`):
+#: a window's rows are held in a few copies while it is sorted, and a calibration's rows carry
+#: its facts (about 3 kB of JSON each), so 10,000 rows a window still showed as 50 MB more in the
+#: driver at 10,000 draws than at 5,000 (``benchmarks/bench_calibrate.py``).
+COMPACT_ROWS = 2_000
 _PART_NAME = re.compile(r"part-(\d+)-(\d+)r-[0-9a-f]+\.parquet$")
 
 # The types a column of the sweep table may have, by the name the manifest stores.
@@ -540,8 +543,9 @@ class ResultStore:
         of ``window`` run indices, read from the parts whose span meets it (held while spans
         still meet the window; parts of one session hold runs near one another in run order, so
         each is read about once more). Holding the whole table at once, as this did before,
-        took 3-4 copies of it in the driver: with a calibration's facts in every row, about
-        120 MB more at 20,000 draws than at 10,000 (``benchmarks/bench_calibrate.py``).
+        took 3-4 copies of it in the driver: with a calibration's facts in every row, 117 MB
+        more at 20,000 draws than at 10,000 (``benchmarks/bench_calibrate.py``, 457 MB against
+        340).
         """
         import pyarrow.parquet as pq
 
