@@ -164,8 +164,7 @@ def package_versions() -> dict[str, str | None]:
 _atomic_write = write_bytes
 #: Run indices per row group of ``results.parquet`` when parts are compacted (:meth:`compact`):
 #: a window's rows are held in a few copies while it is sorted, and a calibration's rows carry
-#: its facts (about 3 kB of JSON each), so 10,000 rows a window still showed as 50 MB more in the
-#: driver at 10,000 draws than at 5,000 (``benchmarks/bench_calibrate.py``).
+#: its facts (about 3 kB of JSON each), so a window of 2,000 holds a few MB, 10,000 some 100 MB.
 COMPACT_ROWS = 2_000
 _PART_NAME = re.compile(r"part-(\d+)-(\d+)r-[0-9a-f]+\.parquet$")
 
