@@ -9,16 +9,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bargaining_chips.model.loader import DEFAULT_SCENARIO, load_scenario
+from bargaining_chips.experiments.variants import variant
+from bargaining_chips.model.loader import DEFAULT_SCENARIO
 from bargaining_chips.model.metrics import summary
 from bargaining_chips.model.negotiation import NegotiationModel
 
 
 def play(params: Mapping[str, Any] | None = None, seed: int = 0) -> NegotiationModel:
-    """Build and run a model to its end; returns the finished model (records included)."""
+    """Build and run a model to its end; returns the finished model (records included). The
+    scenario is ``load_scenario(scenario, overrides)``, built as :func:`~.variants.variant` does
+    (the file read once per process, only what the overrides touch validated again)."""
     overrides = dict(params or {})
     source = overrides.pop("scenario", DEFAULT_SCENARIO)
-    spec = load_scenario(source, overrides)
+    spec = variant(str(source), overrides)
     model = NegotiationModel(spec, seed=seed, collect=False)  # a summary needs no collector
     model.run()
     return model

@@ -15,6 +15,7 @@ imports none of them.
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 from typing import TYPE_CHECKING
 
@@ -154,6 +155,13 @@ def _count(n: int | None) -> str:
     return {2: "two", 3: "three", 4: "four", 5: "five"}.get(n, str(n))
 
 
+@functools.lru_cache(maxsize=256)
+def _parameters(cls: type) -> list[str]:
+    """The parameters a strategy class takes (read once per class: a sweep's every run checks
+    its strategies, and reading a signature was a third of that check)."""
+    return [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+
+
 def _check_strategy(src: str, where: str, strategy: StrategySpec, registry: dict,
                     kind: str = "strategy") -> None:
     cls = registry.get(strategy.name)
@@ -162,7 +170,7 @@ def _check_strategy(src: str, where: str, strategy: StrategySpec, registry: dict
             src, f"{where}.name",
             f"unknown {kind} {strategy.name!r}; expected one of {', '.join(sorted(registry))}",
         )
-    accepted = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+    accepted = _parameters(cls)
     for key in strategy.params:
         if key not in accepted:
             raise ScenarioError(

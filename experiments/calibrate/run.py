@@ -40,6 +40,8 @@ from bargaining_chips.experiments.sweep.options import RunOptions
 from bargaining_chips.model.errors import UserError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import pandas as pd
 
     from bargaining_chips.experiments.calibrate.facts import Facts
@@ -159,7 +161,11 @@ def run_calibration(config: CalibrationConfig | str | Path, out: str | Path,
     draws_config, prior_config = sweep_configs(config, facts.to_json())
     draws = run_sweep(draws_config, out / DRAWS, options, model=simulate_draw, **changes)
     prior = run_sweep(prior_config, out / PRIOR, options, model=simulate_draw, **changes)
-    table = load_draws(out)
+    # Only the columns the posterior and the facts' rates read: the table of 10^5 draws with every
+    # column took about 1 kB a draw in the driver.
+    table = load_draws(out, columns=["run_index", "seed", "accepted",
+                                     *(f"fact.{fid}" for fid in facts.ids),
+                                     *(f"param.{p}" for p in config.priors)])
     accepted = table[table["accepted"].fillna(False).astype(bool)]
     rates = fact_rates(table, facts)
     report = CalibrationReport(out, draws, prior, len(accepted), len(table), float(len(accepted)),
@@ -264,10 +270,12 @@ def _run_smc(config: CalibrationConfig, facts: Facts, out: Path, options: RunOpt
     return report
 
 
-def load_draws(out: str | Path, which: str = DRAWS) -> pd.DataFrame:
+def load_draws(out: str | Path, which: str = DRAWS,
+               columns: Iterable[str] | None = None) -> pd.DataFrame:
     """The table of a calibration's draws (``which``: ``"draws"`` or ``"prior"``), one row per
     draw in run order, without the facts' JSON that rides in every row (a few kilobytes a
-    row: read, it would be the table's bulk — 10^5 draws, hundreds of megabytes)."""
+    row: read, it would be the table's bulk — 10^5 draws, hundreds of megabytes); ``columns``
+    keeps only those named that the table has (and ``run_key`` and ``run_index``)."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -278,8 +286,10 @@ def load_draws(out: str | Path, which: str = DRAWS) -> pd.DataFrame:
     store = ResultStore(Path(out) / which)
     skip = f"{PARAM_PREFIX}{FACTS}"
     tables = []
+    wanted = None if columns is None else {"run_key", "run_index", *columns}
     for path in store.part_files():
-        names = [n for n in pq.read_schema(path).names if n != skip]
+        names = [n for n in pq.read_schema(path).names
+                 if n != skip and (wanted is None or n in wanted)]
         tables.append(pq.read_table(path, columns=names))
     if not tables:
         return pd.DataFrame(columns=["run_key", "run_index", "seed", "status"])

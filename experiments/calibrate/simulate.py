@@ -19,8 +19,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from bargaining_chips.experiments.calibrate.facts import FactChecker, Facts
+from bargaining_chips.experiments.variants import variant
 from bargaining_chips.model.events import DeadlineMoved, TargetMissed
-from bargaining_chips.model.loader import DEFAULT_SCENARIO, load_scenario
+from bargaining_chips.model.loader import DEFAULT_SCENARIO
 from bargaining_chips.model.negotiation import NegotiationModel
 
 #: The constants of a calibration's sweep: the facts (JSON) and whether a broken fact stops a run.
@@ -32,11 +33,6 @@ def _facts(text: str) -> Facts:
     return Facts.from_json(text)
 
 
-@functools.lru_cache(maxsize=8)
-def _base(source: str):  # noqa: ANN202 - a Scenario
-    return load_scenario(source)
-
-
 def simulate(params: Mapping[str, Any], seed: int, facts: Facts,
              stop: bool = True) -> tuple[NegotiationModel, FactChecker]:
     """Play one draw (``params``: ``--set`` paths and an optional ``"scenario"``) round by round,
@@ -46,8 +42,8 @@ def simulate(params: Mapping[str, Any], seed: int, facts: Facts,
     source = overrides.pop("scenario", DEFAULT_SCENARIO)
     # The scenario file is read once per worker; each draw's overrides are then applied and
     # validated as load_scenario(source, overrides) would (reading the TOML again for every draw
-    # was half a bilateral draw's time).
-    model = NegotiationModel(_base(source), seed=seed, overrides=overrides, collect=False)
+    # was half a bilateral draw's time), only the branches they touch validated again.
+    model = NegotiationModel(variant(str(source), overrides), seed=seed, collect=False)
     checker = FactChecker(facts, model)
     for _ in range(model.setup.round_cap):  # the rounds model.run() would play, one by one
         if model.outcome is not None:

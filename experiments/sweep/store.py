@@ -162,6 +162,10 @@ def package_versions() -> dict[str, str | None]:
 
 
 _atomic_write = write_bytes
+#: Run indices per row group of ``results.parquet`` when parts are compacted (:meth:`compact`):
+#: a window's rows are held in a few copies while it is sorted, and a calibration's rows carry
+#: its facts (about 3 kB of JSON each), so a window of 2,000 holds a few MB, 10,000 some 100 MB.
+COMPACT_ROWS = 2_000
 _PART_NAME = re.compile(r"part-(\d+)-(\d+)r-[0-9a-f]+\.parquet$")
 
 # The types a column of the sweep table may have, by the name the manifest stores.
@@ -184,6 +188,7 @@ class TableSchema:
 
     def __init__(self, columns: Mapping[str, str]) -> None:
         self.columns = dict(columns)
+        self._arrow: tuple[tuple[tuple[str, str], ...], pa.Schema] | None = None
 
     @classmethod
     def of_config(
@@ -212,9 +217,15 @@ class TableSchema:
         return fixed + sorted(c for c in self.columns if c not in set(fixed))
 
     def arrow(self) -> pa.Schema:
+        """The Arrow schema of the table (built again only when the columns changed: a sweep
+        conforms every chunk to it, and building it took a third of the driver's time there)."""
         import pyarrow as pa
 
-        return pa.schema([pa.field(n, _arrow_type(self.columns[n])) for n in self.names()])
+        state = tuple(self.columns.items())
+        if self._arrow is None or self._arrow[0] != state:
+            schema = pa.schema([pa.field(n, _arrow_type(self.columns[n])) for n in self.names()])
+            self._arrow = (state, schema)
+        return self._arrow[1]
 
     def conform(self, table: pa.Table) -> tuple[pa.Table, bool]:
         """``table`` cast to this schema (columns added as they first appear; missing ones null);
@@ -236,13 +247,14 @@ class TableSchema:
                 self.columns[name] = "double"
                 changed = True
         arrays = []
-        for name in self.names():
-            target = _arrow_type(self.columns[name])
+        schema = self.arrow()
+        for field in schema:
+            name, target = field.name, field.type
             if name not in names:
                 arrays.append(pa.nulls(len(table), target))
                 continue
             arrays.append(_cast(table.column(name), target, name))
-        return pa.Table.from_arrays(arrays, schema=self.arrow()), changed
+        return pa.Table.from_arrays(arrays, schema=schema), changed
 
 
 def _cast(column: pa.ChunkedArray, target: pa.DataType, name: str) -> pa.ChunkedArray:
@@ -520,33 +532,68 @@ class ResultStore:
         _atomic_write(path, buffer.getvalue())
         return path
 
-    def compact(self) -> Path:
+    def compact(self, window: int = COMPACT_ROWS) -> Path:
         """Write every part, in run order and in the final schema, as ``results.parquet``, then
-        remove the parts (a kill in between leaves both; the next open removes the parts)."""
-        import pyarrow as pa
+        remove the parts (a kill in between leaves both; the next open removes the parts).
+
+        Memory stays flat in the number of runs: a first pass reads one part at a time to settle
+        the schema (a column a later part added reaches all) and each part's span of run
+        indices; the table is then written one row group at a time, each the runs of a window
+        of ``window`` run indices, read from the parts whose span meets it (held while spans
+        still meet the window; parts of one session hold runs near one another in run order, so
+        each is read about once more). Holding the whole table at once, as this did before,
+        took 3-4 copies of it in the driver: with a calibration's facts in every row, 117 MB
+        more at 20,000 draws than at 10,000 (``benchmarks/bench_calibrate.py``, 457 MB against
+        340).
+        """
         import pyarrow.parquet as pq
 
         schema = getattr(self, "schema", None)
-        tables = []
-        for path in self.part_files():
+        files = self.part_files()
+        if schema is None:
+            return self._compact_whole(files)
+        spans = []
+        for path in files:  # the schema, and where each part's runs fall
             table = pq.read_table(path)
-            tables.append(schema.conform(table)[0] if schema is not None else table)
-        if schema is not None:  # conform again: a column added by a later part reaches all
-            tables = [schema.conform(t)[0] for t in tables]
-            table = pa.concat_tables(tables) if tables else schema.arrow().empty_table()
-        else:
-            table = pa.concat_tables(tables, promote_options="permissive")
+            schema.conform(table)
+            if len(table):
+                index = table.column("run_index")
+                spans.append((path, _lowest(index), _highest(index)))
+            del table
+        arrow = schema.arrow()
+        buffer = io.BytesIO()
+        with pq.ParquetWriter(buffer, arrow) as writer:
+            written = False
+            for table in _windows(spans, window, schema):
+                writer.write_table(table)
+                written = True
+            if not written:
+                writer.write_table(arrow.empty_table())
+        _atomic_write(self.root / RESULTS, buffer.getvalue())
+        self._finish_compaction()
+        return self.root / RESULTS
+
+    def _compact_whole(self, files: list[Path]) -> Path:
+        """Compaction of a store with no schema of its own: the parts as they are, merged."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        tables = [pq.read_table(path) for path in files]
+        table = pa.concat_tables(tables, promote_options="permissive")
         if len(table):
             table = _first_of_each_run(table.sort_by("run_index"))
         buffer = io.BytesIO()
         pq.write_table(table, buffer)
         _atomic_write(self.root / RESULTS, buffer.getvalue())
+        self._finish_compaction()
+        return self.root / RESULTS
+
+    def _finish_compaction(self) -> None:
         self._remove_parts()
         try:
             self.parts.rmdir()  # empty now (unless it holds parts set aside as corrupt)
         except OSError:
             pass
-        return self.root / RESULTS
 
     def _remove_parts(self) -> None:
         if self.parts.is_dir():
@@ -654,6 +701,58 @@ class ResultStore:
         if "run_index" in frame.columns:
             frame = frame.sort_values("run_index", kind="stable").reset_index(drop=True)
         return frame
+
+
+def _lowest(column: pa.ChunkedArray) -> int:
+    import pyarrow.compute as pc
+
+    return int(pc.min(column).as_py())
+
+
+def _highest(column: pa.ChunkedArray) -> int:
+    import pyarrow.compute as pc
+
+    return int(pc.max(column).as_py())
+
+
+def _windows(
+    spans: list[tuple[Path, int, int]], window: int, schema: TableSchema
+) -> Iterator[pa.Table]:
+    """The runs of the parts (path, lowest and highest run index) in run order, one run each
+    (:func:`_first_of_each_run`), as tables of the runs of successive windows of ``window`` run
+    indices, each in ``schema``. A part is read when the first window it meets comes, and let go
+    after the last."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    if not spans:
+        return
+    order = sorted(range(len(spans)), key=lambda i: spans[i][1])
+    held: dict[int, pa.Table] = {}  # part (by position in spans) → its rows, in the schema
+    upcoming = 0  # into order: the next part not yet read
+    end = max(high for _, _, high in spans) + 1
+    start = spans[order[0]][1]
+    while start < end:
+        stop = start + window
+        while upcoming < len(order) and spans[order[upcoming]][1] < stop:
+            i = order[upcoming]
+            held[i] = schema.conform(pq.read_table(spans[i][0]))[0]
+            upcoming += 1
+        pieces = []
+        for i in sorted(held):  # the parts' own order, as one concatenation of all would be
+            table = held[i]
+            index = table.column("run_index")
+            mask = pc.and_(pc.greater_equal(index, start), pc.less(index, stop))
+            pieces.append(table.filter(mask))
+        for i in [i for i in held if spans[i][2] < stop]:
+            del held[i]
+        table = pa.concat_tables(pieces) if pieces else schema.arrow().empty_table()
+        if len(table):
+            yield _first_of_each_run(table.sort_by("run_index"))
+        start = stop
+        if not held and upcoming < len(order):  # no part meets the next windows: skip them
+            start = max(start, spans[order[upcoming]][1])
 
 
 def _first_of_each_run(table: pa.Table) -> pa.Table:

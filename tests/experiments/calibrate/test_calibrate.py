@@ -96,6 +96,23 @@ def test_the_accepted_draws_are_those_whose_runs_keep_every_fact(calibrated: Pat
     assert len(load_draws(out, "prior")) == 24
 
 
+def test_the_posterior_and_rates_from_a_few_columns_are_those_of_the_whole_table(
+        calibrated: Path) -> None:
+    from bargaining_chips.experiments.calibrate.config import load_calibration
+    from bargaining_chips.experiments.calibrate.run import fact_rates, posterior_table, prepare
+
+    out = calibrated / "out"
+    config, facts = prepare(load_calibration(calibrated / "calibration.toml"))
+    whole = load_draws(out)
+    accepted = whole[whole["accepted"].fillna(False).astype(bool)]
+    expected = posterior_table(accepted, config)
+    assert (out / "posterior.csv").read_text() == expected.to_csv(index=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["fact_rates"] == fact_rates(whole, facts)
+    few = load_draws(out, columns=["seed", "accepted"])
+    assert set(few.columns) == {"run_key", "run_index", "seed", "accepted"}
+
+
 def test_a_posterior_draw_replays_with_run_seed_and_set(calibrated: Path, capsys,
                                                         tmp_path: Path) -> None:
     from bargaining_chips.experiments.calibrate.facts import Facts

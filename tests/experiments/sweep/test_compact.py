@@ -1,0 +1,82 @@
+"""Compaction writes the table window by window (memory flat in the number of runs) and gives the
+same table as merging every part at once: parts out of order, overlapping, written twice, sparse,
+with a column only a later part holds and an integer column a later part turns into floats."""
+
+from __future__ import annotations
+
+import random
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from bargaining_chips.experiments.sweep.store import (
+    RESULTS,
+    ResultStore,
+    TableSchema,
+    _first_of_each_run,
+)
+
+META = {"run_key": "string", "run_index": "int64", "point": "int64", "replication": "int64",
+        "seed": "int64", "status": "string", "error": "string", "param.x": "double"}
+
+
+def _rows(indices, late=False, floats=False):
+    return pa.table({
+        "run_key": [f"k{i}" for i in indices], "run_index": indices, "point": indices,
+        "replication": [0] * len(indices), "seed": [i * 7 for i in indices],
+        "status": ["ok"] * len(indices), "error": [None] * len(indices),
+        "param.x": [i / 3 for i in indices],
+        "rounds": [i + 0.5 if floats else i for i in indices],
+        **({"late": [f"v{i}" for i in indices]} if late else {}),
+    })
+
+
+def _reference(store):
+    """The table as compaction built it before: every part at once, conformed, sorted, one row
+    per run."""
+    tables = [store.schema.conform(pq.read_table(p))[0] for p in store.part_files()]
+    tables = [store.schema.conform(t)[0] for t in tables]
+    return _first_of_each_run(pa.concat_tables(tables).sort_by("run_index"))
+
+
+def _layout(seed):
+    rng = random.Random(seed)
+    n = rng.choice([1, 5, 37, 120])
+    indices = rng.sample(range(3 * n), n) if seed % 2 else list(range(n))
+    rng.shuffle(indices)
+    parts, i = [], 0
+    while i < len(indices):
+        size = rng.randint(1, 15)
+        parts.append(indices[i:i + size])
+        i += size
+    for _ in range(rng.randint(0, 3)):  # a part written twice (an interrupt after its rename)
+        parts.append(list(rng.choice(parts)))
+    return rng, parts
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("window", [1, 4, 10_000])
+def test_compaction_by_windows_gives_the_whole_merge(tmp_path, seed, window):
+    rng, parts = _layout(seed)
+    store = ResultStore(tmp_path)
+    store.schema = TableSchema(META)
+    store.parts.mkdir(parents=True)
+    for k, indices in enumerate(parts):
+        store.write_part(_rows(sorted(indices) if k % 3 else indices,
+                               late=k == len(parts) - 1 and k > 0, floats=k == 1 and seed > 3))
+    expected = _reference(store)
+    path = store.compact(window=window)
+    got = pq.read_table(path)
+    assert got.schema == expected.schema
+    assert got.equals(expected)
+    assert got.column("run_index").to_pylist() == sorted(set(sum(parts, [])))
+    assert not list(store.parts.glob("part-*")) and (tmp_path / RESULTS).exists()
+
+
+def test_compaction_of_no_runs_writes_the_empty_table(tmp_path):
+    store = ResultStore(tmp_path)
+    store.schema = TableSchema(META)
+    store.parts.mkdir(parents=True)
+    got = pq.read_table(store.compact())
+    assert len(got) == 0 and got.schema == store.schema.arrow()
