@@ -47,9 +47,9 @@ SOLARA_ENV = {
 #: How long a classroom server keeps the session of a page that went away without closing (its
 #: tab killed, a laptop shut, the room's network lost) before closing it, which frees its seat
 #: and its memory. Solara's own default, 24 hours, would hold a crashed tab's seat (and its
-#: session) long past the class; a minute outlasts a network blip, after which the page
-#: reconnects to its session and keeps its seat. ``SOLARA_KERNEL_CULL_TIMEOUT`` in the
-#: environment overrides it. (A tab that closes tells the server at once.)
+#: session) long past the class; a minute outlasts a network blip, within which Solara lets the
+#: page reconnect to its session. ``SOLARA_KERNEL_CULL_TIMEOUT`` in the environment overrides
+#: it. (A tab that closes tells the server at once.)
 CLASSROOM_CULL_TIMEOUT = "60s"
 
 
