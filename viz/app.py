@@ -28,7 +28,15 @@ from mesa.visualization.utils import update_counter
 from bargaining_chips.experiments.report import transcript
 from bargaining_chips.model import load_scenario, scenario_names
 from bargaining_chips.model.loader import DEFAULT_SCENARIO
-from bargaining_chips.viz import classroom, classroom_page, controls, figures, panels, play_page
+from bargaining_chips.viz import (
+    classroom,
+    classroom_page,
+    controls,
+    figures,
+    panels,
+    play_page,
+    server_stats,
+)
 from bargaining_chips.viz.session import DashboardModel, release
 
 #: Set by ``python run.py demo --scenario``: the scenario the page opens with.
@@ -390,3 +398,10 @@ def OwnPage():
         government = seat.value.removeprefix("Play as ")
         play_page.PlayView(scenario.value, government, PLAY_COMPONENTS).key(
             f"play-{scenario.value}-{government}")
+
+
+# Tests only: with viz.server_stats.STATS_ENV set in the server's environment, the server this
+# page is served by (Solara imports this module as it starts) adds the route through which a
+# test reads what the server holds. Without the variable (always, outside that test) this does
+# nothing.
+server_stats.install(classroom.shared if classroom.enabled() else None)

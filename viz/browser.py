@@ -121,6 +121,11 @@ def is_local(url: str) -> bool:
     ) or url.startswith(("data:", "blob:", "about:"))
 
 
+def _is_close_beacon(url: str) -> bool:
+    """Solara's "this page has closed" request to the dashboard itself."""
+    return is_local(url) and "/_solara/api/close/" in url
+
+
 def offline_context(browser, log: NetworkLog):
     """A fresh browser context (its own cookies: its own Solara session) with outside network cut."""
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
@@ -133,7 +138,9 @@ def offline_context(browser, log: NetworkLog):
             log.blocked.append(url)
             route.abort()
 
-    context.route("**/*", route)
+    # Solara's close beacon, sent as a tab closes, goes straight to the dashboard: routed, its
+    # handler races the closing tab (and Playwright prints the lost race as an error)
+    context.route(lambda url: not _is_close_beacon(url), route)
 
     def on_response(response) -> None:
         if "/_solara/cdn/" in response.url:

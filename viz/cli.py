@@ -44,6 +44,14 @@ SOLARA_ENV = {
     "SOLARA_CHECK_HOOKS": "off",
 }
 
+#: How long a classroom server keeps the session of a page that went away without closing (its
+#: tab killed, a laptop shut, the room's network lost) before closing it, which frees its seat
+#: and its memory. Solara's own default, 24 hours, would hold a crashed tab's seat (and its
+#: session) long past the class; a minute outlasts a network blip, within which Solara lets the
+#: page reconnect to its session. ``SOLARA_KERNEL_CULL_TIMEOUT`` in the environment overrides
+#: it. (A tab that closes tells the server at once.)
+CLASSROOM_CULL_TIMEOUT = "60s"
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``demo`` sub-command."""
@@ -160,8 +168,9 @@ def server_environment(scenario: str | None, solara_home: str,
                        keys: ClassroomKeys | None = None,
                        out: Path | None = None) -> dict[str, str]:
     """The child's environment: ours, the project on the path, Solara configured for a class
-    (and, in classroom mode, the join code and lecturer key; where played games are saved, as
-    an absolute path: the server runs in the project's folder)."""
+    (and, in classroom mode, the join code, the lecturer key and how long a vanished page keeps
+    its session, :data:`CLASSROOM_CULL_TIMEOUT`; where played games are saved, as an absolute
+    path: the server runs in the project's folder)."""
     env = dict(os.environ)
     if out is not None:
         env["BARGAINING_CHIPS_PLAY_OUT"] = str(Path(out).resolve())
@@ -170,6 +179,7 @@ def server_environment(scenario: str | None, solara_home: str,
         env.pop(name, None)
     if keys is not None:
         env.update(keys.environment())
+        env.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", CLASSROOM_CULL_TIMEOUT)
     env.update(SOLARA_ENV)
     env.setdefault("SOLARA_HOME", solara_home)
     env["PYTHONPATH"] = os.pathsep.join(

@@ -6,7 +6,9 @@ open it in Debian's headless Chromium: the lecturer's, and two students', who jo
 Japan seats and play the game to its end — Japan proposes, the US answers; a deal the table
 accepts goes to the vote at home — while the lecturer's screen follows. The lecturer's view
 debriefs the game among the model's own runs, the lecturer saves the game, and its files equal those of a plain model run fed the same moves. A wrong join code and a
-taken seat are refused. Skipped without Chromium or the asset cache, as the dashboard's browser
+taken seat are refused. Then thirty players join and leave in waves of ten tabs, and the server
+(which says what it holds through a route only this test turns on) is back where it was after
+each wave. Skipped without Chromium or the asset cache, as the dashboard's browser
 test is (a failure where ``BARGAINING_CHIPS_REQUIRE_BROWSER=1``).
 """
 
@@ -15,6 +17,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
+import urllib.request
 
 import numpy as np
 import pandas as pd
@@ -35,9 +39,13 @@ from bargaining_chips.viz.browser import (  # noqa: E402
     offline_context,
 )
 from bargaining_chips.viz.install_assets import default_cache_dir, discover_assets, missing_files  # noqa: E402
+from bargaining_chips.viz.server_stats import STATS_ENV, STATS_PATH  # noqa: E402
 
 expect = sync_api.expect
 TIMEOUT_MS = 30_000
+#: Seconds after which the test's server closes the session of a page that vanished without
+#: saying so (a killed tab): Solara's kernel cull timeout.
+CULL_SECONDS = 3
 
 
 class Scripted(Strategy):
@@ -66,7 +74,19 @@ def server(tmp_path_factory):
     if any(missing_files(p, default_cache_dir()) for p in discover_assets()[0]):
         _unavailable("Solara's asset cache is incomplete")
     out = tmp_path_factory.mktemp("played")
-    running = DashboardServer("--classroom", "--out", str(out))
+    # the server answers GET STATS_PATH with what it holds (tests only: viz.server_stats), and
+    # gives up on a page whose tab died (no close message) after CULL_SECONDS, not a minute
+    test_env = {STATS_ENV: "1", "SOLARA_KERNEL_CULL_TIMEOUT": f"{CULL_SECONDS}s"}
+    saved = {name: os.environ.get(name) for name in test_env}
+    os.environ.update(test_env)
+    try:
+        running = DashboardServer("--classroom", "--out", str(out))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
     running.out = out
     yield running
     running.stop()
@@ -315,3 +335,120 @@ def _check_saved_game(folder: str) -> None:
     assert list(nvidia["issue"]) == ["chip_purchases"] + ["investment_fund"] * (len(nvidia) - 1)
     votes = (folder / "transcript.txt").read_text()
     assert "accepts" in votes and "at home by" in votes  # the vote at home on the deal
+
+
+#: Thirty players, in three waves of ten tabs of one browser, after a warm-up wave of WARM tabs
+#: (the first sessions fill caches that later ones reuse): what a wave leaves behind is
+#: measured against what the warm-up left.
+WAVES, PLAYERS, WARM = 3, 10, 4
+#: The seats a wave takes (the other players look on); the first LEAVERS leave their seat by its
+#: button before closing the page, the others close it while seated.
+SEATED, LEAVERS = ["US", "Japan", "NVIDIA", "SoftBank"], 2
+#: The warm-up wave's last tabs die in their seats (they close without telling the server:
+#: Solara's close beacon off): the server frees their sessions and seats after CULL_SECONDS.
+DYING = 2
+#: What a wave may leave behind once its sessions are closed: objects the collector tracks (a
+#: wave of ten leaves about a hundred, log records and sockets of the moment among them; one
+#: page kept alive keeps thousands) and resident memory (KiB; a wave adds about 700).
+OBJECTS_SLACK, RSS_SLACK_KIB = 1_000, 16 * 1024
+#: Counts that come back exactly: sessions, widgets, threads, Mesa models, seats, names.
+EXACT = ["kernels", "widgets", "threads", "models", "mesa_registry", "holders", "names"]
+
+
+def _stats(server) -> dict:
+    """What the server holds (viz.server_stats), read from its test-only route."""
+    with urllib.request.urlopen(server.url.rstrip("/") + STATS_PATH, timeout=60) as answer:
+        return json.loads(answer.read())
+
+
+def _settled(server, want: dict, seconds: float, objects: int | None = None) -> dict:
+    """The server's counts once the closed pages' sessions are closed (a page that closes says
+    so at once; a tab that died is given up after CULL_SECONDS), the counts of ``want`` are
+    back and no more than ``objects`` objects are alive (the last connections' objects go a
+    moment after them), or as they are after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        stats = _stats(server)
+        if (all(stats[k] == v for k, v in want.items())
+                and (objects is None or stats["objects"] <= objects)
+                or time.monotonic() > deadline):
+            return stats
+        time.sleep(0.2)
+
+
+def _join(tab, code: str, seat: str, name: str) -> None:
+    tab.bring_to_front()  # a tab behind the others draws no frames: a click would wait for one
+    tab.get_by_label("Join code").fill(code)
+    tab.get_by_label("Your name (for the lecturer's list)").fill(name)
+    chosen = tab.locator(".v-select__selection")
+    for _ in range(3):  # a redraw of the menu (another player's join) can swallow the choice:
+        tab.get_by_label("Seat").click(force=True)  # the student looks, and chooses again
+        tab.get_by_role("option", name=seat, exact=True).dispatch_event("click")
+        try:
+            expect(chosen).to_have_text(seat, timeout=3_000)
+            break
+        except AssertionError:
+            continue
+    tab.get_by_role("button", name="Join").click()
+
+
+def test_thirty_players_joining_and_leaving_leave_memory_flat(server):
+    """Thirty students open the classroom page in waves of ten: four of a wave take a seat (two
+    leave it by its button, two close their tab while seated), the others look on. Once a wave
+    has closed, the server holds what it held before any player came: no session, widget,
+    thread, Mesa model, seat or name more; nor more objects or memory than the warm-up wave
+    left, but for a wave's noise."""
+    code = _printed(server, r"Join code for students: (\S+)")
+    empty = {"kernels": 0, "holders": 0, "names": 0}
+    before = _settled(server, empty, CULL_SECONDS + 30)  # the game's tabs died with its browser
+    assert {k: before[k] for k in empty} == empty, before
+    want = {k: before[k] for k in EXACT}
+    waves = []
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        log = NetworkLog()
+        context = offline_context(browser, log)  # one cache; a session per tab, as per player
+        context.set_default_timeout(TIMEOUT_MS)
+        tabs = [context.new_page() for _ in range(PLAYERS)]
+        for tab in tabs:
+            tab.on("pageerror", lambda error: log.page_errors.append(str(error)))
+        try:
+            for wave in range(WAVES + 1):
+                players = tabs[:WARM] if wave == 0 else tabs
+                dying = players[-DYING:] if wave == 0 else []
+                for tab in players:  # the wave's players open the page at once
+                    tab.goto(server.url + ("?solara-no-close-beacon" if tab in dying else ""),
+                             wait_until="commit")
+                for tab in players:
+                    expect(status(tab)).to_have_text("Join the class's game", timeout=TIMEOUT_MS)
+                seated = list(zip(players, SEATED, strict=False))
+                for i, (tab, seat) in enumerate(seated):
+                    _join(tab, code, seat, f"P{wave}-{i}")
+                for tab, seat in seated:
+                    expect(tab.locator('[data-field="seat"]')).to_have_text(f"You play {seat}.")
+                during = _stats(server)  # the server counts the players
+                assert (during["kernels"], during["holders"], during["names"]) == (
+                    len(players), len(seated), len(seated)), during
+                for tab, _ in seated[:LEAVERS]:
+                    tab.bring_to_front()
+                    tab.get_by_role("button", name="Leave the seat").click()
+                    expect(status(tab)).to_have_text("Join the class's game")
+                for tab in players:  # the players go: their pages close (the last wave's tabs)
+                    if wave < WAVES:
+                        tab.goto("about:blank")
+                    else:
+                        tab.close()
+                left = None if wave == 0 else waves[0]["objects"] + OBJECTS_SLACK
+                waves.append(_settled(server, want, CULL_SECONDS + 30, left))
+                assert {k: waves[-1][k] for k in EXACT} == want, (
+                    f"wave {wave}: {waves[-1]}; before the players came: {before}")
+        finally:
+            browser.close()
+    assert log.blocked == [] and log.failed_assets == [] and log.page_errors == []
+    warm = waves[0]
+    for wave, stats in enumerate(waves[1:], start=1):
+        grown = stats["objects"] - warm["objects"]
+        assert grown < OBJECTS_SLACK, f"{grown} more objects alive after wave {wave}: {waves}"
+        if warm["rss_kib"] is not None:
+            rss = stats["rss_kib"] - warm["rss_kib"]
+            assert rss < RSS_SLACK_KIB, f"{rss} KiB more memory after wave {wave}: {waves}"
