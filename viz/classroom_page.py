@@ -147,6 +147,11 @@ def LecturerView(room: Classroom, key: str, components: list, version: int,
                              components)
 
 
+def first_free(room: Classroom) -> str:
+    """The first seat nobody holds (the first seat when all are taken)."""
+    return next((s for s in room.seats if s not in room.holders), room.seats[0])
+
+
 @solara.component
 def StudentView(room: Classroom, version: int):
     """A student's page: join with the code, then play the seat (the figures are on the
@@ -155,14 +160,16 @@ def StudentView(room: Classroom, version: int):
     solara.use_effect(lambda: (lambda: room.leave(client)), [])
     code = solara.use_reactive("")
     name = solara.use_reactive("")
-    free = [s for s in room.seats if s not in room.holders]
-    wanted = solara.use_reactive(free[0] if free else room.seats[0])
+    # The seat the student picked (None until they pick one): the menu shows the first free
+    # seat until then. Kept apart from that default, so that another student taking a seat (a
+    # redraw with a new first free seat) never changes the one this student chose.
+    picked = solara.use_reactive(None)
     joined = solara.use_reactive(0)
     seat = room.seat_of(client)
 
     def send(kind: str, what: Any) -> None:
         if kind == "join":
-            room.join(client, code.value, wanted.value, name.value)
+            room.join(client, code.value, picked.value or first_free(room), name.value)
             joined.set(joined.value + 1)
         elif kind == "leave":
             room.leave(client)
@@ -184,7 +191,8 @@ def StudentView(room: Classroom, version: int):
             solara.InputText("Join code", value=code, continuous_update=True)
             solara.InputText("Your name (for the lecturer's list)", value=name,
                              continuous_update=True)
-            solara.Select(label="Seat", value=wanted, values=room.seats)
+            solara.Select(label="Seat", value=picked.value or first_free(room),
+                          values=room.seats, on_value=picked.set)
             solara.Button("Join", color="primary", on_click=lambda: act("join", None))
             if problem:
                 solara.HTML(tag="div", unsafe_innerHTML=(

@@ -116,6 +116,28 @@ def test_two_students_play_and_the_lecturer_sees_it(room):
     assert room.holders == {}  # closed pages free their seats
 
 
+def test_a_seat_picked_stays_picked_when_another_student_takes_a_seat(room):
+    """A student's menu shows the first free seat until they pick one; another student's join
+    (a redraw with a new first free seat) must not change a seat already picked."""
+    chooser, idle, other = View(room), View(room), View(room)
+    try:
+        menu = chooser.rc.find(v.Select, label="Seat").widget
+        assert menu.v_model == "US"  # the first free seat
+        menu.v_model = "SoftBank"
+        other.join("ABC234", "US")
+        idle_menu = idle.rc.find(v.Select, label="Seat").widget
+        _until(lambda: idle_menu.v_model == "Japan")  # the others' pages follow the free seats
+        _until(lambda: "taken" in chooser.text())
+        assert menu.v_model == "SoftBank"
+        for view in (chooser, idle):
+            view.rc.find(v.TextField, label="Join code").widget.v_model = "ABC234"
+            view.click("Join")
+        assert set(room.holders) == {"US", "SoftBank", "Japan"}
+    finally:
+        for view in (chooser, idle, other):
+            view.close()
+
+
 def test_thirty_joins_and_leaves_leave_memory_flat(room):
     """The pages here leave out the figures (drawn the same for every page, and slow): what is
     measured is what a player's joining and leaving keeps on the server."""
