@@ -179,12 +179,7 @@ def run_calibration(config: CalibrationConfig | str | Path, out: str | Path,
     write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False))
     report.files.append(path)
     manifest = {
-        "format": FORMAT, "kind": "calibration", "fingerprint": stamp, "name": config.name,
-        "description": config.description, "method": config.method,
-        "scenario": config.scenario_name, "config": config.model_dump(mode="json"),
-        "facts": json.loads(facts.to_json()),
-        "priors": {p: s.model_dump(mode="json", exclude_none=True)
-                   for p, s in config.priors.items()},
+        **_manifest_head(config, facts, stamp),
         "seeds": {"root_seed": config.root_seed,
                   "rule": "draw j's seed is child j of numpy.random.SeedSequence(root_seed), "
                           "reduced to 63 bits; posterior.csv lists each accepted draw's seed",
@@ -199,6 +194,18 @@ def run_calibration(config: CalibrationConfig | str | Path, out: str | Path,
     write_text(out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
     report.files.append(out / MANIFEST)
     return report
+
+
+def _manifest_head(config: CalibrationConfig, facts: Facts, stamp: str) -> dict:
+    """The keys every calibration's manifest starts with, whatever its method."""
+    return {
+        "format": FORMAT, "kind": "calibration", "fingerprint": stamp, "name": config.name,
+        "description": config.description, "method": config.method,
+        "scenario": config.scenario_name, "config": config.model_dump(mode="json"),
+        "facts": json.loads(facts.to_json()),
+        "priors": {p: s.model_dump(mode="json", exclude_none=True)
+                   for p, s in config.priors.items()},
+    }
 
 
 def _run_smc(config: CalibrationConfig, facts: Facts, out: Path, options: RunOptions,
@@ -242,12 +249,7 @@ def _run_smc(config: CalibrationConfig, facts: Facts, out: Path, options: RunOpt
     report.files.append(out / HISTORY)
     final = result.generations[-1]
     manifest = {
-        "format": FORMAT, "kind": "calibration", "fingerprint": stamp, "name": config.name,
-        "description": config.description, "method": config.method,
-        "scenario": config.scenario_name, "config": config.model_dump(mode="json"),
-        "facts": json.loads(facts.to_json()),
-        "priors": {p: s.model_dump(mode="json", exclude_none=True)
-                   for p, s in config.priors.items()},
+        **_manifest_head(config, facts, stamp),
         "seeds": {"root_seed": config.root_seed, "rule": DETERMINISM,
                   "prior_predictive_root_seed": prior_config.root_seed},
         "smc": {**config.smc_spec.model_dump(mode="json"),

@@ -16,6 +16,7 @@ import pytest
 
 from bargaining_chips.cli import main
 from bargaining_chips.experiments.calibrate.run import run_calibration
+from tests.experiments.calibrate.test_calibrate import FACTS
 
 pytest.importorskip("pyabc")  # in the dev extra: CI runs these
 
@@ -135,26 +136,7 @@ def test_a_particle_replays_with_its_seed_and_set(calibrated: Path, capsys) -> N
     assert runs.loc[int(top["seed"]), "rounds_played"] == summary["rounds_played"]
 
 
-US_FACTS = """\
-[meta]
-name = "test facts"
-as_of = 2025-05-28
-
-[[facts]]
-id = "no_deal_yet"
-kind = "no_deal"
-date = 2025-05-23
-source = "test"
-
-[[facts]]
-id = "japan_round3_auto"
-kind = "offer"
-actor = "Japan"
-issue = "auto_tariff"
-round = 3
-band = [8.0, 11.0]
-source = "test"
-"""
+US_FACTS = FACTS  # the rounds so far without a deal and Japan's auto-tariff offer
 
 US_CONFIG = """\
 name = "smc us-japan"
