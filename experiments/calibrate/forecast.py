@@ -312,8 +312,10 @@ def write_forecast(result: Forecast, out: str | Path, plot_format: str = "png",
     posterior, prior = posterior_and_prior(out, method)
     labels = labels_for(result.scenario)
     figures = [
-        ("marginals", plots.plot_marginals(posterior, prior, result.parameters, labels)),
-        ("pairs", plots.plot_pairs(posterior, result.parameters, labels)),
+        ("marginals", plots.plot_marginals(posterior, prior, result.parameters, labels,
+                                            ess=result.posterior_ess)),
+        ("pairs", plots.plot_pairs(posterior, result.parameters, labels,
+                                    ess=result.posterior_ess)),
         ("p_deal", plots.plot_p_deal_by_date(result.deal, result.after)),
         ("terms", plots.plot_terms(result.terms, labels)),
     ]

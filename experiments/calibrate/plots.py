@@ -25,10 +25,16 @@ def _figure(rows: int, cols: int, width: float, height: float):
     return fig, np.atleast_2d(fig.subplots(rows, cols, squeeze=False))
 
 
+def sample_label(n: int, ess: float | None) -> str:
+    """How many draws a sample has, and for a weighted one its effective sample size."""
+    return f"n={n}" if ess is None else f"n={n}, effective {ess:.0f}"
+
+
 def plot_marginals(posterior: pd.DataFrame, prior: pd.DataFrame, parameters: list[str],
-                   labels: Labels) -> Axes:
+                   labels: Labels, ess: float | None = None) -> Axes:
     """One panel per parameter: the posterior's histogram (filled) and the prior's (outline),
-    densities on common bins (the posterior's weighted by ABC-SMC's weights, if it has them)."""
+    densities on common bins (the posterior's weighted by ABC-SMC's weights, if it has them;
+    ``ess`` is then their effective sample size, shown in the legend)."""
     cols = min(3, max(1, len(parameters)))
     rows = -(-len(parameters) // cols)
     fig, axes = _figure(rows, cols, 3.2 * cols, 2.6 * rows)
@@ -44,7 +50,7 @@ def plot_marginals(posterior: pd.DataFrame, prior: pd.DataFrame, parameters: lis
         if len(post):
             w = np.asarray(posterior["weight"], dtype=float) if "weight" in posterior else None
             ax.hist(post, bins=bins, density=True, weights=w, color=POSTERIOR, alpha=0.8,
-                    label=f"posterior (n={len(post)})")
+                    label=f"posterior ({sample_label(len(post), ess)})")
         if len(pri):
             ax.hist(pri, bins=bins, density=True, histtype="step", color="#444444",
                     linewidth=1.5, label=f"prior (n={len(pri)})")
@@ -56,9 +62,11 @@ def plot_marginals(posterior: pd.DataFrame, prior: pd.DataFrame, parameters: lis
     return axes.flat[0]
 
 
-def plot_pairs(posterior: pd.DataFrame, parameters: list[str], labels: Labels) -> Axes:
+def plot_pairs(posterior: pd.DataFrame, parameters: list[str], labels: Labels,
+               ess: float | None = None) -> Axes:
     """The posterior's pair plot: histograms on the diagonal, scatter of each pair below it
-    (ABC-SMC's weights, if any, weight the histograms and size the points)."""
+    (ABC-SMC's weights, if any, weight the histograms and size the points; ``ess`` is their
+    effective sample size, shown in the title)."""
     d = len(parameters)
     fig, axes = _figure(d, d, 2.4 * d + 0.6, 2.4 * d + 0.4)
     values = {p: np.asarray(posterior.get(f"param.{p}", []), dtype=float) for p in parameters}
@@ -81,7 +89,7 @@ def plot_pairs(posterior: pd.DataFrame, parameters: list[str], labels: Labels) -
                 ax.set_xlabel(labels.parameter(px), fontsize=8)
             if j == 0 and i > 0:
                 ax.set_ylabel(labels.parameter(py), fontsize=8)
-    fig.suptitle(f"Posterior draws (n={len(posterior)})")
+    fig.suptitle(f"Posterior draws ({sample_label(len(posterior), ess)})")
     return axes[0, 0]
 
 

@@ -59,3 +59,22 @@ def test_the_dates_after_a_day_are_the_calendars_rounds_and_deadlines() -> None:
     assert dates[0] == (dt.date(2025, 6, 13), "Round 6")
     assert (dt.date(2025, 6, 17), "G7 leaders' summit") in dates
     assert dates[-1] == (dt.date(2025, 7, 9), "end of the 90-day pause")
+
+
+def test_a_weighted_posterior_shows_its_effective_sample_size_in_the_plots() -> None:
+    from bargaining_chips.experiments.calibrate.forecast import _ess
+    from bargaining_chips.experiments.calibrate.plots import plot_marginals, plot_pairs
+    from bargaining_chips.experiments.labels import labels_for
+
+    labels = labels_for("us_japan_2025")
+    weighted = POSTERIOR.assign(weight=[0.7, 0.1, 0.1, 0.1])
+    ess = _ess(weighted)
+    assert ess == pytest.approx(1 / (0.49 + 0.03))
+    parameters = ["actors.US.strategy.beta"]
+    legend = plot_marginals(weighted, PRIOR, parameters, labels, ess=ess).get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["posterior (n=4, effective 2)",
+                                                          "prior (n=2)"]
+    title = plot_pairs(weighted, parameters, labels, ess=ess).figure.get_suptitle()
+    assert title == "Posterior draws (n=4, effective 2)"
+    plain = plot_marginals(POSTERIOR, PRIOR, parameters, labels).get_legend()
+    assert plain.get_texts()[0].get_text() == "posterior (n=4)"
