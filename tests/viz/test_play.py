@@ -5,35 +5,19 @@ from __future__ import annotations
 import gc
 import math
 
-import numpy as np
 import pytest
 
 from bargaining_chips.agents.messages import Response
-from bargaining_chips.agents.strategies import Strategy
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.metrics import summary
 from bargaining_chips.viz.play import MoveRefused, PlaySession, check_terms, controls_for
+from tests.viz.doubles import Scripted, terms_of
 
 SPEC = load_scenario("us_japan_2025")
 
 
-class Scripted(Strategy):
-    """A test double: fixed proposals and answers, in order (no threshold)."""
-
-    def __init__(self, proposals, answers):
-        self.proposals, self.answers = list(proposals), list(answers)
-
-    def propose(self, view):
-        return np.array(self.proposals.pop(0), dtype=float)
-
-    def respond(self, view, offer):
-        return self.answers.pop(0)
-
-
 def _terms(**changes):
-    out = {c.issue: c.value for c in controls_for(SPEC)}
-    out.update(changes)
-    return out
+    return terms_of(SPEC, **changes)
 
 
 def _records(model):

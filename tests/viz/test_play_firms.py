@@ -3,34 +3,20 @@ issue and how hard, in place of its rule, and the game stays a model run fed the
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from bargaining_chips.agents.messages import Response
-from bargaining_chips.agents.strategies import Strategy
 from bargaining_chips.model import NegotiationModel, load_scenario
 from bargaining_chips.model.lobbying import LobbyChoice
 from bargaining_chips.model.metrics import summary
-from bargaining_chips.viz.play import MoveRefused, PlaySession, check_terms, controls_for
+from bargaining_chips.viz.play import MoveRefused, PlaySession, check_terms
+from tests.viz.doubles import Scripted, terms_of
 
 SPEC = load_scenario("us_japan_2025")
 
 
-class Scripted(Strategy):
-    def __init__(self, proposals, answers):
-        self.proposals, self.answers = list(proposals), list(answers)
-
-    def propose(self, view):
-        return np.array(self.proposals.pop(0), dtype=float)
-
-    def respond(self, view, offer):
-        return self.answers.pop(0)
-
-
 def _terms(**changes):
-    out = {c.issue: c.value for c in controls_for(SPEC)}
-    out.update(changes)
-    return out
+    return terms_of(SPEC, **changes)
 
 
 OFFER = _terms(reciprocal_tariff=15.0, auto_tariff=12.5, chip_purchases=0.6, alaska_lng_stake=20.0,
