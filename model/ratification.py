@@ -212,15 +212,21 @@ class Domestic:
         cares = ((prefs.weights[dissent] > 0) & (space.sign[dissent] == space.sign[g])).any(axis=0)
         targeted = np.where(cares, best, terms)
         step = GRID[1:, None]
-        cand = np.vstack([terms + step * (targeted - terms), terms + step * (best - terms)])
-        cand = _snap(cand, space, space.sign[g])
         members = c.members
-        u = prefs.utilities_of(cand, members)
-        yes = u >= self.reservation[members][None] - 1e-12
-        if known is not None:
-            yes = yes | ~known[None]
-        passing = np.nonzero(dot(yes, c.weight) >= self.threshold[g] - 1e-12)[0]
-        return cand[passing[0]] if len(passing) else terms
+        floor, needed = self.reservation[members][None] - 1e-12, self.threshold[g] - 1e-12
+        # The first candidate that passes, on the way to the targeted terms, else on the way to
+        # the best ones: the second way is tried only when the first has none (on the default
+        # scenario one is always found on the first, so its half of the work is left undone;
+        # each candidate's vote is its own, so the answer is the one of trying all at once).
+        for end in (targeted, best):
+            cand = _snap(terms + step * (end - terms), space, space.sign[g])
+            yes = prefs.utilities_of(cand, members) >= floor
+            if known is not None:
+                yes = yes | ~known[None]
+            passing = np.nonzero(dot(yes, c.weight) >= needed)[0]
+            if len(passing):
+                return cand[passing[0]]
+        return terms
 
     # -- the round ----------------------------------------------------------------------------
     def begin_round(self, round_index: int) -> list[Event]:
