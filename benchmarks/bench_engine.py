@@ -52,31 +52,6 @@ def one_run(spec, seed: int, collect: bool = False) -> None:
     model.release()
 
 
-def solver_reuse(spec, runs: int) -> tuple[int, int]:
-    """How many efficient-offer solves ``runs`` default-style runs ask for, and how many of them
-    are answered from a programme's kept answers (``OpposedIssues.solve``: exact inputs, shared
-    by the runs whose weights agree), counted off each programme's own tally."""
-    from bargaining_chips.model.offers import OpposedIssues
-
-    solve = OpposedIssues.solve
-    tally = [0, 0]
-
-    def counted(self, need, warm=None):
-        before = self.reused
-        out = solve(self, need, warm)
-        tally[0] += 1
-        tally[1] += self.reused - before
-        return out
-
-    OpposedIssues.solve = counted
-    try:
-        for seed in range(runs):
-            one_run(spec, seed)
-    finally:
-        OpposedIssues.solve = solve
-    return tally[0], tally[1]
-
-
 def rounds_played(spec, runs: int) -> float:
     """The mean number of rounds played over the seeds ``time_runs`` uses (at most 200 of them)."""
     played = []
@@ -268,9 +243,6 @@ def main() -> None:
     whole, distance = summary_ms(default, max(20, args.runs // 4))
     print(f"of which the summary of a finished default run: median {whole:.3f} ms (its Pareto "
           f"distance, read off the frontier's multiplier where it is one smooth curve, {distance:.3f} ms)")
-    asked, reused = solver_reuse(default, min(args.runs, 200))
-    print(f"efficient-offer solves answered from a programme's kept answers: {reused} of {asked} "
-          f"({reused / max(asked, 1):.1%}) over {min(args.runs, 200)} default runs")
     med_c, rate_c = time_runs(default, args.runs, collect=True)
     print(f"default scenario with mesa.DataCollector collecting every round: median "
           f"{med_c * 1e3:.3f} ms/run, {rate_c:,.0f} runs/s ({med_c / med - 1:+.0%})")

@@ -57,7 +57,6 @@ than the best grid point worth L — the gap of a multiple-choice knapsack with 
 from __future__ import annotations
 
 import math
-import struct
 from bisect import bisect_left
 
 import numpy as np
@@ -68,8 +67,6 @@ from bargaining_chips.floats import ordered_sum
 FLAT, POW_LIN, LIN_POW, POW_QUAD, QUAD_POW, QUAD_QUAD, POW_POW = range(7)
 _BIG = 700.0  # exp(±700) stays finite
 _MARGIN = 1e-14  # delivered above the level so that rounding never leaves the offer below it
-#: How many answers a programme keeps (:meth:`OpposedIssues.solve`); cleared when full.
-SOLVES_KEPT = 16
 
 
 def value(z: float, c: float, quad: bool) -> float:
@@ -161,15 +158,10 @@ class OpposedIssues:
     """
 
     __slots__ = ("n", "a", "b", "cp", "qp", "co", "qo", "kind", "k", "e", "alpha", "beta", "grids",
-                 "gy", "flat", "curved", "total", "start", "rows", "jumps", "stepped", "answers",
-                 "asked", "reused")
+                 "gy", "flat", "curved", "total", "start", "rows", "jumps", "stepped")
 
     def __init__(self, a, b, forms: IssueForms) -> None:
         n = self.n = len(a)
-        #: The answers of :meth:`solve`, keyed by the exact bits of its inputs (at most
-        #: :data:`SOLVES_KEPT`), and how often it was asked and answered from them.
-        self.answers: dict[bytes, tuple] = {}
-        self.asked = self.reused = 0
         a, b = self.a, self.b = list(a), list(b)
         cp, qp, co = self.cp, self.qp, self.co = forms.cp, forms.qp, forms.co
         self.qo = forms.qo
@@ -336,37 +328,7 @@ class OpposedIssues:
         """The proposer's z on each issue: worth ≥ ``need`` to it, the most to the responder.
         ``warm`` (a list, empty at first) holds the last log λ of the same plan and the last logit
         roots of its power–power issues; it is updated. (It is the caller's: a run keeps its own,
-        so the same seed gives the same offers to the bit.)
-
-        The answer is a function of ``need`` and ``warm`` alone (and of the programme), so it is
-        kept, keyed by their exact bits: a programme is shared by the runs whose weights agree
-        (``UtilitySpace.shared_plan``), and the runs of a scenario play their first round alike
-        until the first noisy draw. On the default scenario 13% of the solves of 200 seeds are
-        answered from what another run solved (``benchmarks/bench_engine.py`` prints the rate),
-        with the same offers and multipliers to the bit."""
-        self.asked += 1
-        if warm:
-            t, us = warm
-            key = struct.pack(f"{2 + len(us)}d", need, t, *us)
-        else:  # no start yet: the same search as without a list to update
-            key = struct.pack("d", need)
-        answer = self.answers.get(key)
-        if answer is None:
-            state = list(warm) if warm else []
-            zs = self._solve(need, state)
-            answer = (zs, state[0], tuple(state[1])) if state else (zs, None, None)
-            if len(self.answers) >= SOLVES_KEPT:
-                self.answers.clear()
-            self.answers[key] = answer
-        else:
-            self.reused += 1
-        zs, t, us = answer
-        if warm is not None and t is not None:
-            warm[:] = [t, list(us)]
-        return list(zs)
-
-    def _solve(self, need: float, warm: list) -> list[float]:
-        """:meth:`solve` without its memory (``warm`` as there)."""
+        so the same seed gives the same offers to the bit.)"""
         n = self.n
         if need <= 0.0:  # the settled issues give the level: concede everything
             return [0.0] * n

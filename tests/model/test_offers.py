@@ -166,43 +166,6 @@ def test_warm_starts_leave_offers_the_same_and_runs_reproducible():
             space.utility(1, cold, space.weights), abs=1e-12)
 
 
-def test_a_programme_answers_again_from_what_it_kept_with_the_same_bits():
-    """A programme keeps its answers by the exact bits of (level, warm start): asked again it
-    returns the answer and the multiplier a fresh programme computes, and keeps a bounded
-    number of them."""
-    from bargaining_chips.model import offers
-
-    rng = np.random.default_rng(5)
-    n = 6
-    q = rng.random((2, n)) < 0.4
-    c = np.where(q, 1.0, rng.choice([0.3, 0.5, 0.7, 1.0], size=(2, n)))
-    space = space_of(rng.random((2, n)) + 0.05, [[1.0] * n, [-1.0] * n], c, q)
-
-    def programme():
-        return space._opposed_issues(space.plan(0, space.weights, (1,)), False)
-
-    kept, fresh = programme(), programme()
-    assert kept is not fresh
-    levels = [0.9, 0.7, 0.9, 0.5]
-    warm_kept, warm_fresh = [], []
-    first = [kept.solve(lv, warm_kept) for lv in levels]
-    assert kept.asked == 4 and kept.reused == 0  # every warm start differed
-    again, warm_again = [], []
-    for lv in levels:  # the same sequence from the same start: every answer kept
-        again.append(kept.solve(lv, warm_again))
-        fresh_zs = fresh.solve(lv, warm_fresh)
-        assert np.array(again[-1]).tobytes() == np.array(fresh_zs).tobytes()
-        assert np.array([warm_again[0], *warm_again[1]]).tobytes() == np.array(
-            [warm_fresh[0], *warm_fresh[1]]).tobytes()
-    assert again == first and kept.reused == 4
-    assert kept.solve(0.9) == first[0] and kept.reused == 5  # no list to update: the cold answer
-    again[0][0] = -1.0  # an answer handed out is the caller's
-    assert kept.solve(0.9) == first[0]
-    for k in range(3 * offers.SOLVES_KEPT):
-        kept.solve(0.3 + k * 1e-3)
-    assert len(kept.answers) <= offers.SOLVES_KEPT
-
-
 def _grid_solutions(spec, points: int) -> tuple[float, float]:
     """(Nash product, max welfare) by brute force over a grid of the terms (utilities are
     separable: each government's utility on the grid is an outer sum of per-issue values)."""
