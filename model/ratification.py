@@ -69,6 +69,8 @@ if TYPE_CHECKING:
     from bargaining_chips.model.utility import Preferences, UtilitySpace
 
 GRID = np.linspace(0.0, 1.0, 17)
+#: The steps of :data:`GRID` after 0, in the two groups of eight that are tried in turn.
+_STEPS = (GRID[1:9, None], GRID[9:, None])
 
 
 @dataclass(frozen=True)
@@ -211,16 +213,24 @@ class Domestic:
         dissent = c.members[~yes]
         cares = ((prefs.weights[dissent] > 0) & (space.sign[dissent] == space.sign[g])).any(axis=0)
         targeted = np.where(cares, best, terms)
-        step = GRID[1:, None]
-        cand = np.vstack([terms + step * (targeted - terms), terms + step * (best - terms)])
-        cand = _snap(cand, space, space.sign[g])
         members = c.members
-        u = prefs.utilities_of(cand, members)
-        yes = u >= self.reservation[members][None] - 1e-12
-        if known is not None:
-            yes = yes | ~known[None]
-        passing = np.nonzero(dot(yes, c.weight) >= self.threshold[g] - 1e-12)[0]
-        return cand[passing[0]] if len(passing) else terms
+        floor, needed = self.reservation[members][None] - 1e-12, self.threshold[g] - 1e-12
+        # The first candidate that passes, on the way to the targeted terms, else on the way to
+        # the best ones, tried eight steps at a time: each candidate's vote is its own, so the
+        # answer is the one of trying all 32 at once, and the steps after the first that passes
+        # are left undone (on the default scenario it is always among the first eight towards
+        # the targeted terms: 16.78M -> 16.29M instructions per run for taking the two ways
+        # apart, counted over seeds 0-19).
+        for end in (targeted, best):
+            for step in _STEPS:
+                cand = _snap(terms + step * (end - terms), space, space.sign[g])
+                yes = prefs.utilities_of(cand, members) >= floor
+                if known is not None:
+                    yes = yes | ~known[None]
+                passing = np.nonzero(dot(yes, c.weight) >= needed)[0]
+                if len(passing):
+                    return cand[passing[0]]
+        return terms
 
     # -- the round ----------------------------------------------------------------------------
     def begin_round(self, round_index: int) -> list[Event]:
