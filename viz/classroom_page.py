@@ -166,10 +166,13 @@ def StudentView(room: Classroom, version: int):
     picked = solara.use_reactive(None)
     joined = solara.use_reactive(0)
     seat = room.seat_of(client)
+    # What the menu shows in this drawing of the page: Join asks for this seat, not for the
+    # first one free when the click arrives (which may be one the student never saw).
+    shown = picked.value or first_free(room)
 
     def send(kind: str, what: Any) -> None:
         if kind == "join":
-            room.join(client, code.value, picked.value or first_free(room), name.value)
+            room.join(client, code.value, picked.value or shown, name.value)
             joined.set(joined.value + 1)
         elif kind == "leave":
             room.leave(client)
@@ -191,8 +194,11 @@ def StudentView(room: Classroom, version: int):
             solara.InputText("Join code", value=code, continuous_update=True)
             solara.InputText("Your name (for the lecturer's list)", value=name,
                              continuous_update=True)
-            solara.Select(label="Seat", value=picked.value or first_free(room),
-                          values=room.seats, on_value=picked.set)
+            # ipyvuetify's menu itself, its choice going straight to ``picked``: solara.Select
+            # would copy the value into a state of its own, and a choice that arrived while
+            # another thread (this page's poll) redrew the page could be lost in that copy
+            solara.v.Select(label="Seat", v_model=shown, items=room.seats,
+                            on_v_model=picked.set)
             solara.Button("Join", color="primary", on_click=lambda: act("join", None))
             if problem:
                 solara.HTML(tag="div", unsafe_innerHTML=(

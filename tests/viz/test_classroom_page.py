@@ -138,6 +138,23 @@ def test_a_seat_picked_stays_picked_when_another_student_takes_a_seat(room):
             view.close()
 
 
+def test_join_asks_for_the_seat_the_menu_showed(room):
+    """A student who has not picked joins as the seat the menu showed them: if another student
+    took it before this page was redrawn, the join is refused, never turned into a seat this
+    student did not see (here the next free one, Japan)."""
+    box, rc = solara.render(classroom_page.StudentView(room, 0), handle_error=False)
+    try:  # drawn once: no polling thread redraws this page
+        assert rc.find(v.Select, label="Seat").widget.v_model == "US"
+        room.join("another-student", "ABC234", "US")
+        rc.find(v.TextField, label="Join code").widget.v_model = "ABC234"
+        rc.find(v.Btn, children=["Join"]).widget.click()
+        assert room.holders == {"US": "another-student"}
+        assert "Refused: seat: US is taken by another player" in _text(
+            "".join(w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets))
+    finally:
+        rc.close()
+
+
 def test_thirty_joins_and_leaves_leave_memory_flat(room):
     """The pages here leave out the figures (drawn the same for every page, and slow): what is
     measured is what a player's joining and leaving keeps on the server."""
