@@ -169,8 +169,10 @@ def report(args: argparse.Namespace) -> None:
 
 
 def _cpu_ms(got: dict, draws: int, prior: int) -> float:
-    """The workers' CPU milliseconds per run (the draws and the prior predictive's)."""
-    return got["workers_cpu"] / (draws + prior) * 1000
+    """The workers' CPU milliseconds per run (the draws and the prior predictive's); on the
+    serial backend, with no workers, the driver's."""
+    cpu = got["workers_cpu"] if got["workers_cpu"] > 0 else got["driver_cpu"]
+    return cpu / (draws + prior) * 1000
 
 
 def against(args: argparse.Namespace) -> None:
