@@ -159,10 +159,20 @@ def report(args: argparse.Namespace) -> None:
     print(f"CPU seconds, driver / workers: plain sweep {plain['driver_cpu']:.1f} / "
           f"{plain['workers_cpu']:.1f}; calibrate {cal['driver_cpu']:.1f} / "
           f"{cal['workers_cpu']:.1f}")
+    print(f"workers' CPU per draw (a figure the machine's load moves less than the wall "
+          f"time): calibrate {_cpu_ms(cal, n, args.prior):.2f} ms, plain sweep "
+          f"{_cpu_ms(plain, n, 0):.2f} ms (their start-up and the prior predictive included)")
     print("peak resident memory, MB (driver; largest worker's own, private pages):")
     for label, got in ((f"calibrate, {max(1, n // 2):,} draws", half),
                        (f"calibrate, {n:,} draws", cal), (f"plain sweep, {n:,} draws", plain)):
         print(f"  {label:<28} {got['driver_peak']:>7.0f}; {got['worker_peak']:>7.0f}")
+
+
+def _cpu_ms(got: dict, draws: int, prior: int) -> float:
+    """The workers' CPU milliseconds per run (the draws and the prior predictive's); on the
+    serial backend, with no workers, the driver's."""
+    cpu = got["workers_cpu"] if got["workers_cpu"] > 0 else got["driver_cpu"]
+    return cpu / (draws + prior) * 1000
 
 
 def against(args: argparse.Namespace) -> None:
@@ -174,11 +184,14 @@ def against(args: argparse.Namespace) -> None:
         sides = {args.against: (other, Path(scratch) / "rev" / "tree"), "HEAD": None}
         rates: dict[str, dict[str, list[float]]] = {s: {"calibrate": [], "sweep": []}
                                                     for s in sides}
+        cpu: dict[str, list[float]] = {s: [] for s in sides}
         for _ in range(args.pairs):
             for name, side in sides.items():
                 for kind in ("calibrate", "sweep"):
                     got = measure(kind, n, args, side)
                     rates[name][kind].append(n / got["draws_wall"])
+                    if kind == "calibrate":
+                        cpu[name].append(_cpu_ms(got, n, args.prior))
     print(f"{args.pairs} interleaved pairs, {n:,} draws each, {args.backend} backend "
           f"x{args.workers}; {os.cpu_count()} cores{_load()}")
     for kind, label in (("calibrate", "calibrate: the draws"),
@@ -188,6 +201,10 @@ def against(args: argparse.Namespace) -> None:
         print(f"  {label:<30} {args.against}: {statistics.median(a):,.0f} draws/s   this "
               f"checkout: {statistics.median(b):,.0f} draws/s   median ratio {ratio:.2f} "
               f"(each: {', '.join(f'{x:.0f}' for x in a)} | {', '.join(f'{x:.0f}' for x in b)})")
+    a, b = cpu[args.against], cpu["HEAD"]
+    print(f"  {'calibrate: workers CPU per draw':<30} {args.against}: "
+          f"{statistics.median(a):.2f} ms   this checkout: {statistics.median(b):.2f} ms   "
+          f"median ratio {statistics.median(x / y for x, y in zip(a, b, strict=True)):.2f}")
 
 
 def main() -> None:

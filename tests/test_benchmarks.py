@@ -92,6 +92,7 @@ def test_calibrate_benchmark_prints_rates_extrapolation_acceptance_and_memory():
     assert re.search(r"calibrate: everything\s+[\d.]+\s+[\d.]+", out)
     assert re.search(r"acceptance rate [\d.]+, effective sample size \d+", out)
     assert re.search(r"CPU seconds, driver / workers: plain sweep [\d.]+ / [\d.]+; calibrate", out)
+    assert re.search(r"workers' CPU per draw .*: calibrate [\d.]+ ms, plain sweep [\d.]+ ms", out)
     assert "peak resident memory, MB (driver; largest worker's own, private pages):" in out
     for label in ("calibrate, 8 draws", "calibrate, 16 draws", "plain sweep, 16 draws"):
         assert re.search(rf"^  {label}\s+\d+;\s+\d+$", out, re.M), label
@@ -102,6 +103,8 @@ def test_calibrate_benchmark_compares_a_revision_interleaved():
                 "--prior", "4", "--workers", "1", "--backend", "serial")
     assert re.search(r"calibrate: the draws\s+HEAD: [\d,]+ draws/s\s+this checkout: [\d,]+ "
                      r"draws/s\s+median ratio [\d.]+", out), out
+    assert re.search(r"calibrate: workers CPU per draw\s+HEAD: [\d.]+ ms\s+this checkout: "
+                     r"[\d.]+ ms\s+median ratio [\d.]+", out), out
 
 
 def test_sbc_script_prints_the_coverage_and_concentration_tables():

@@ -275,9 +275,10 @@ def _run_smc(config: CalibrationConfig, facts: Facts, out: Path, options: RunOpt
 def load_draws(out: str | Path, which: str = DRAWS,
                columns: Iterable[str] | None = None) -> pd.DataFrame:
     """The table of a calibration's draws (``which``: ``"draws"`` or ``"prior"``), one row per
-    draw in run order, without the facts' JSON that rides in every row (a few kilobytes a
-    row: read, it would be the table's bulk — 10^5 draws, hundreds of megabytes); ``columns``
-    keeps only those named that the table has (and ``run_key`` and ``run_index``)."""
+    draw in run order; ``columns`` keeps only those named that the table has (and ``run_key``
+    and ``run_index``). The facts are no column (the sweep's manifest holds them); a folder
+    written when they rode in every row (a few kilobytes a row: read, the table's bulk) is read
+    without them."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -292,7 +293,7 @@ def load_draws(out: str | Path, which: str = DRAWS,
     for path in store.part_files():
         names = [n for n in pq.read_schema(path).names
                  if n != skip and (wanted is None or n in wanted)]
-        tables.append(pq.read_table(path, columns=names))
+        tables.append(pq.read_table(path, columns=names, use_threads=False))  # as compaction
     if not tables:
         return pd.DataFrame(columns=["run_key", "run_index", "seed", "status"])
     table = pa.concat_tables(tables, promote_options="permissive")
@@ -372,12 +373,15 @@ def posterior_table(accepted: pd.DataFrame, config: CalibrationConfig) -> pd.Dat
     import pandas as pd
 
     paths = list(config.priors)
+    # Column by column, as Python values: iterrows built a Series a draw.
+    columns = [[_plain(v) for v in accepted[f"param.{p}"].tolist()] for p in paths]
     rows = []
-    for _, draw in accepted.iterrows():
-        params = {p: _plain(draw[f"param.{p}"]) for p in paths}
-        entry: dict[str, Any] = {"run_index": int(draw["run_index"]), "seed": int(draw["seed"])}
+    for i, (index, seed) in enumerate(zip(accepted["run_index"].tolist(),
+                                          accepted["seed"].tolist(), strict=True)):
+        params = {p: column[i] for p, column in zip(paths, columns, strict=True)}
+        entry: dict[str, Any] = {"run_index": int(index), "seed": int(seed)}
         entry.update(params)
-        entry["replay"] = replay_command(int(draw["seed"]), {**config.constants, **params},
+        entry["replay"] = replay_command(int(seed), {**config.constants, **params},
                                          config.scenario)
         rows.append(entry)
     return pd.DataFrame(rows, columns=["run_index", "seed", *paths, "replay"])

@@ -3,7 +3,8 @@
 :func:`simulate_draw` is the function a calibration's sweep studies (``f(params, seed) -> dict``,
 as :func:`~bargaining_chips.experiments.single.run_once`): its parameters are the draw's ``--set``
 paths, the scenario, and two constants that ride in every run of the sweep — the facts as JSON
-(:data:`FACTS`) and whether a run that breaks a fact stops there (:data:`STOP`). The run steps
+(:data:`FACTS`, which the sweep's manifest records once and its rows do not) and whether a run
+that breaks a fact stops there (:data:`STOP`). The run steps
 one round at a time (``model.run(max_steps=1)``, the same rounds ``model.run()`` plays, so a draw
 replayed with ``run.py run --seed S --set PATH=VALUE …`` has the same records), and after each
 round the :class:`~.facts.FactChecker` decides the facts no later round can change. A run that
@@ -103,6 +104,9 @@ def simulate_draw(params: Mapping[str, Any], seed: int) -> dict[str, Any]:
         model.release()
 
 
+#: The facts are the calibration's, not a draw's: each sweep's manifest holds them once (its
+#: ``config``), and a row does not (:func:`~..sweep.models.unrecorded`).
+simulate_draw.unrecorded = frozenset({FACTS})
 #: Columns that may be null, typed before the first run.
 simulate_draw.outputs = {"agreement_round": "int64", "agreement_date": "date32[day]",
                          "end_date": "date32[day]", "broken": "string", "agreement": "bool",

@@ -147,6 +147,9 @@ def smc_draw(params: Mapping[str, Any], seed: int) -> dict[str, Any]:
         model.release()
 
 
+#: The facts and a batch's proposals are the batch's, not a particle's: its manifest holds them
+#: once (its ``config``), and a row does not (:func:`~..sweep.models.unrecorded`).
+smc_draw.unrecorded = frozenset({FACTS, PROPOSALS})
 smc_draw.outputs = {"agreement_round": "int64", "agreement_date": "date32[day]",
                     "end_date": "date32[day]", "broken": "string", "agreement": "bool",
                     "end_reason": "string"}
@@ -374,7 +377,8 @@ def _generations(sampler: Any, populations: pd.DataFrame) -> list[dict[str, Any]
 
 def read_runs(folder: Path, skip: tuple[str, ...] = (FACTS, PROPOSALS)) -> pd.DataFrame:
     """The rows of one batch's sweep store, one per run in run order, without the constants
-    that ride in every row (the facts' and the proposals' JSON)."""
+    that rode in every row of a store written before they were left out of the table (the
+    facts' and the proposals' JSON)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 

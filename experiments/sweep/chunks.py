@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bargaining_chips.experiments.sweep.design import RunSpec
-from bargaining_chips.experiments.sweep.models import ModelFunction
+from bargaining_chips.experiments.sweep.models import ModelFunction, unrecorded
 from bargaining_chips.experiments.sweep.store import PARAM_PREFIX, flatten, rows_to_parquet
 
 MAX_ATTEMPTS = 3  # sends of one chunk before it is split (or, for one run, recorded as an error)
@@ -47,9 +47,12 @@ class ChunkResult:
 
 
 # -- the work of one chunk (runs in a worker) -----------------------------------------------------
-def _identity(run: RunSpec) -> dict[str, Any]:
-    """The columns that say which run a row is: its parameters, place in the design and seed."""
-    row: dict[str, Any] = {f"{PARAM_PREFIX}{k}": v for k, v in run.params.items()}
+def _identity(run: RunSpec, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The columns that say which run a row is: its parameters (but those in ``skip``: settings
+    of the sweep the model does not record, :func:`~.models.unrecorded`), place in the design and
+    seed."""
+    row: dict[str, Any] = {f"{PARAM_PREFIX}{k}": v for k, v in run.params.items()
+                           if k not in skip}
     row.update(
         run_key=run.key, run_index=run.index, point=run.point, replication=run.replication,
         seed=run.seed,
@@ -57,8 +60,10 @@ def _identity(run: RunSpec) -> dict[str, Any]:
     return row
 
 
-def run_one(func: ModelFunction, run: RunSpec) -> dict[str, Any]:
-    """Run the model once and return the flat table row (an error row if it raises)."""
+def run_one(func: ModelFunction, run: RunSpec,
+            skip: frozenset[str] | None = None) -> dict[str, Any]:
+    """Run the model once and return the flat table row (an error row if it raises); ``skip``:
+    the parameters left out of the row (default: the model's :func:`~.models.unrecorded`)."""
     row: dict[str, Any]
     try:
         row = flatten(func(dict(run.params), run.seed))
@@ -67,7 +72,7 @@ def run_one(func: ModelFunction, run: RunSpec) -> dict[str, Any]:
         row = {}
         status = "error"
         error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    row.update(_identity(run))
+    row.update(_identity(run, unrecorded(func) if skip is None else skip))
     row.update(status=status, error=error)
     return row
 
@@ -75,7 +80,8 @@ def run_one(func: ModelFunction, run: RunSpec) -> dict[str, Any]:
 def run_chunk(func: ModelFunction, runs: list[RunSpec]) -> ChunkResult:
     """Run a chunk of runs of ``func`` and encode their rows as Parquet."""
     start = time.perf_counter()
-    rows = [run_one(func, run) for run in runs]
+    skip = unrecorded(func)
+    rows = [run_one(func, run, skip) for run in runs]
     seconds = time.perf_counter() - start
     errors = sum(1 for row in rows if row["status"] != "ok")
     return ChunkResult(runs[0].index, len(runs), errors, rows_to_parquet(rows), seconds)
@@ -83,7 +89,8 @@ def run_chunk(func: ModelFunction, runs: list[RunSpec]) -> ChunkResult:
 
 # -- a chunk whose worker died --------------------------------------------------------------------
 def worker_died(run: RunSpec, reason: str) -> ChunkResult:
-    """The error row of a run that kept killing its workers, as a one-row part."""
+    """The error row of a run that kept killing its workers, as a one-row part (with every
+    parameter: the store's schema leaves out those the model does not record)."""
     row = {**_identity(run), "status": "error", "error": f"WorkerDied: {reason}"}
     return ChunkResult(run.index, 1, 1, rows_to_parquet([row]), 0.0)
 

@@ -36,6 +36,16 @@ def model_name(func: ModelFunction) -> str:
     return f"{module}:{qualname}"
 
 
+def unrecorded(func: ModelFunction) -> frozenset[str]:
+    """The parameters ``func`` takes that are settings of the whole sweep, not of a run: its
+    ``unrecorded`` attribute (a calibration's facts, about 3 kB of JSON). They travel to every
+    run, as every constant does, but are not columns of the table: the manifest's ``config``
+    holds them once. As a column, the facts were 3 kB decoded in every row the driver read, and
+    the driver's peak grew with the draws while it compacted the parts
+    (``benchmarks/bench_calibrate.py``: 332 MB at 5,000 draws, 386 MB at 15,000)."""
+    return frozenset(getattr(func, "unrecorded", None) or ())
+
+
 def import_model(spec: str) -> ModelFunction:
     """Import ``"package.module:function"`` — the ``--model`` flag; this runs that module's code."""
     module_name, _, attr = spec.partition(":")

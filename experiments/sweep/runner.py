@@ -41,6 +41,7 @@ from bargaining_chips.experiments.sweep.models import (
     declared_outcomes,
     default_model,
     model_name,
+    unrecorded,
     validate_parameters,
 )
 from bargaining_chips.experiments.sweep.options import RunOptions
@@ -116,7 +117,7 @@ def run_sweep(
         manifest = store.start_session(
             config, runs_planned=design.runs_total, points=design.points,
             session=_session(options, backend), model=name,
-            outcomes=declared_outcomes(func, config),
+            outcomes=declared_outcomes(func, config), unrecorded=unrecorded(func),
         )
     except OSError as err:
         if own:

@@ -186,16 +186,20 @@ class TableSchema:
     added as they first appear and keep their type.
     """
 
-    def __init__(self, columns: Mapping[str, str]) -> None:
-        self.columns = dict(columns)
+    def __init__(self, columns: Mapping[str, str], omit: Iterable[str] = ()) -> None:
+        self.omit = frozenset(omit)  # columns never in the table (settings of the whole sweep)
+        self.columns = {name: kind for name, kind in columns.items() if name not in self.omit}
         self._arrow: tuple[tuple[tuple[str, str], ...], pa.Schema] | None = None
 
     @classmethod
     def of_config(
-        cls, config: SweepConfig, outcomes: Mapping[str, str] | None = None
+        cls, config: SweepConfig, outcomes: Mapping[str, str] | None = None,
+        unrecorded: Iterable[str] = (),
     ) -> TableSchema:
         """The columns known before any run: the run's identity, its status, its parameters and
-        the ``outcomes`` the model declares (``{column: type name}``)."""
+        the ``outcomes`` the model declares (``{column: type name}``); the constants named in
+        ``unrecorded`` (:func:`~.models.unrecorded`) are no columns, and stay out of the table
+        (:attr:`omit`) if a row holds them."""
         columns = {"run_key": "string", "run_index": "int64", "point": "int64",
                    "replication": "int64", "seed": "int64", "status": "string", "error": "string"}
         for path, spec in config.parameters.items():
@@ -208,7 +212,7 @@ class TableSchema:
             if type_name not in _TYPES:
                 raise ValueError(f"outcome {name!r}: type {type_name!r} is not one of {_TYPES}")
             columns.setdefault(name, type_name)
-        return cls(columns)
+        return cls(columns, omit=(f"{PARAM_PREFIX}{path}" for path in unrecorded))
 
     def names(self) -> list[str]:
         """The column order: the run columns and parameters as declared, then the outcomes by
@@ -237,6 +241,8 @@ class TableSchema:
         for name in table.column_names:
             column = table.column(name)
             if name not in self.columns:
+                if name in self.omit:
+                    continue
                 if column.null_count == len(column) and any(n.startswith(f"{name}.") for n in names):
                     continue  # ``terms`` of a run without a deal, beside ``terms.<issue>``
                 if column.null_count == len(column) and len(column):
@@ -439,10 +445,14 @@ class ResultStore:
     def start_session(
         self, config: SweepConfig, *, runs_planned: int, points: int, session: Mapping[str, Any],
         model: str | None = None, outcomes: Mapping[str, str] | None = None,
+        unrecorded: Iterable[str] = (),
     ) -> dict[str, Any]:
         """Create or extend the manifest with a new session; returns the manifest. ``model``
         names the function under study (default the negotiation model), ``outcomes`` the outcome
-        columns it declares (fixed in the table's schema before the first part)."""
+        columns it declares (fixed in the table's schema before the first part), ``unrecorded``
+        the constants it takes that are no columns (:func:`~.models.unrecorded`; the manifest's
+        ``config`` holds them, and its ``unrecorded`` names them). A folder begun when such a
+        constant was a column loses the column as its parts are compacted."""
         from bargaining_chips.experiments.sweep.config import DEFAULT_MODEL
 
         model = model or DEFAULT_MODEL
@@ -465,9 +475,13 @@ class ResultStore:
         manifest.setdefault("set_aside", [])
         manifest["set_aside"] += getattr(self, "_set_aside_notes", [])
         self._set_aside_notes = []
+        omit = sorted(f"{PARAM_PREFIX}{path}" for path in unrecorded)
         if "table_schema" not in manifest:
-            manifest["table_schema"] = TableSchema.of_config(config, outcomes).columns
-        self.schema = TableSchema(manifest["table_schema"])
+            manifest["table_schema"] = TableSchema.of_config(config, outcomes, unrecorded).columns
+        self.schema = TableSchema(manifest["table_schema"], omit=omit)
+        manifest["table_schema"] = self.schema.columns
+        if omit:
+            manifest["unrecorded"] = omit
         self._manifest = manifest
         manifest.update(  # outcomes, plots and names may change between sessions of one sweep
             name=config.name,
@@ -553,8 +567,10 @@ class ResultStore:
         if schema is None:
             return self._compact_whole(files)
         spans = []
+        # One thread: Arrow's reading threads each took a malloc arena of their own, and the
+        # driver's resident size grew with the parts read (bench_calibrate, 15,000 draws).
         for path in files:  # the schema, and where each part's runs fall
-            table = pq.read_table(path)
+            table = pq.read_table(path, use_threads=False)
             schema.conform(table)
             if len(table):
                 index = table.column("run_index")
@@ -737,7 +753,7 @@ def _windows(
         stop = start + window
         while upcoming < len(order) and spans[order[upcoming]][1] < stop:
             i = order[upcoming]
-            held[i] = schema.conform(pq.read_table(spans[i][0]))[0]
+            held[i] = schema.conform(pq.read_table(spans[i][0], use_threads=False))[0]
             upcoming += 1
         pieces = []
         for i in sorted(held):  # the parts' own order, as one concatenation of all would be

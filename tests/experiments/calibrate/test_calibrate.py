@@ -202,3 +202,51 @@ def test_check_validates_a_calibration_config_and_its_facts(tmp_path: Path, caps
     bad = write_config(tmp_path, facts=FACTS.replace("round = 3", "round = 30"))
     assert main(["check", str(bad)]) == 2
     assert "facts.1.round: round 30 is past the calendar's last round" in capsys.readouterr().err
+
+
+def test_the_facts_are_in_each_sweeps_manifest_once_and_in_no_row(calibrated: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from bargaining_chips.experiments.calibrate.facts import Facts
+
+    out = calibrated / "out"
+    for which in ("draws", "prior"):
+        assert "param.calibrate.facts" not in pq.read_schema(out / which / "results.parquet").names
+        manifest = json.loads((out / which / "manifest.json").read_text())
+        assert manifest["unrecorded"] == ["param.calibrate.facts"]
+        assert "param.calibrate.facts" not in manifest["table_schema"]
+        facts = Facts.from_json(manifest["config"]["constants"]["calibrate.facts"])
+        assert facts.ids == ("no_deal_yet", "japan_round3_auto")
+
+
+def test_a_calibration_begun_with_the_facts_in_every_row_resumes_without_them(
+        calibrated: Path, tmp_path: Path) -> None:
+    """A folder written when the facts were a column of every row: half its draws in a part
+    that holds the column, the rest still to run. It resumes, and its table and posterior are
+    those of a calibration run whole."""
+    import shutil
+    import uuid
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "out"
+    shutil.copytree(calibrated / "out", out)
+    draws = out / "draws"
+    manifest = json.loads((draws / "manifest.json").read_text())
+    text = manifest["config"]["constants"]["calibrate.facts"]
+    whole = pq.read_table(draws / "results.parquet")
+    half = whole.slice(0, 24)
+    old = half.append_column("param.calibrate.facts", pa.array([text] * len(half)))
+    (draws / "parts").mkdir()
+    pq.write_table(old, draws / "parts" / f"part-{0:012d}-24r-{uuid.uuid4().hex[:8]}.parquet")
+    (draws / "results.parquet").unlink()
+    del manifest["unrecorded"]
+    manifest["table_schema"] = {**manifest["table_schema"], "param.calibrate.facts": "string"}
+    manifest["status"] = "interrupted"
+    (draws / "manifest.json").write_text(json.dumps(manifest))
+    report = run_calibration(calibrated / "calibration.toml", out, backend="serial", quiet=True)
+    assert report.draws.runs_before == 24 and report.draws.runs_done == 24
+    assert pq.read_table(draws / "results.parquet").equals(whole)
+    posterior = (calibrated / "out" / "posterior.csv").read_bytes()
+    assert (out / "posterior.csv").read_bytes() == posterior
