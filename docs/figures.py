@@ -85,6 +85,16 @@ class Studies:
         self.seeds = seeds
         self._runs: dict[tuple, list[dict]] = {}
 
+    def with_seeds(self, seeds: int) -> Studies:
+        """The same studies over another number of seeds, sharing what that number does not
+        change: the runs cache (keyed by the number of seeds) and every study computed so far
+        (each property below plays fixed seeds: the tutorial's sweep, seed 0, the theory cases)."""
+        other = Studies(seeds)
+        other._runs = self._runs
+        other.__dict__.update({k: v for k, v in self.__dict__.items()
+                               if k not in ("seeds", "_runs")})
+        return other
+
     def runs(self, source: str | Path = SCENARIO, seeds: int | None = None, **overrides) -> list[dict]:
         """Summaries of ``seeds`` runs (seeds 0, 1, …) of a scenario with ``--set`` overrides."""
         from bargaining_chips.model import NegotiationModel, load_scenario

@@ -131,11 +131,17 @@ def _deals(play, overrides=None, seeds=MANY):
     return rows, [r for r in rows if r["agreement"]]
 
 
-def test_most_deals_are_interior_and_keep_the_ten_percent_floor(play):
+@pytest.fixture(scope="module")
+def default_deals(play) -> list[dict]:
+    """The summaries of the deals of the default scenario over the 200 seeds (shared: read only)."""
+    return _deals(play)[1]
+
+
+def test_most_deals_are_interior_and_keep_the_ten_percent_floor(play, default_deals):
     """At least 60% of deals have three or more of the seven issues strictly inside their ranges
     (not at a bound), and no deal has a reciprocal tariff below the 10% floor the US President set
     on 9 May 2025."""
-    rows, deals = _deals(play)
+    deals = default_deals
     assert len(deals) >= 100
     issues = play("us_japan_2025", {}, 0).spec.issues
 
@@ -162,11 +168,11 @@ def test_agreed_terms_respond_to_the_us_concession_exponent(play):
     assert len(moved) >= 4, moved
 
 
-def test_deadline_pressure_runs_forward(play):
+def test_deadline_pressure_runs_forward(default_deals):
     """Deals struck after the G7 are, on average, at least as good for the US (the side that
     believes the later deadline, the end of the pause) as deals struck at or before the G7 — within
     0.01 of utility."""
-    _, deals = _deals(play)
+    deals = default_deals
     g7 = "2025-06-17"
     early = [r["utilities"]["US"] for r in deals if r["agreement_date"] <= g7]
     late = [r["utilities"]["US"] for r in deals if r["agreement_date"] > g7]
