@@ -17,8 +17,10 @@ session closing) is released from Mesa 3.3's agent registry (:func:`viz.session.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
+from contextlib import AbstractContextManager
 from typing import Any
 
 import solara
@@ -151,6 +153,12 @@ def round_html(summary: panels.RoundSummary, settings: str = "") -> str:
     return '<div class="bc-panel" data-panel="round">' + "".join(parts) + "</div>"
 
 
+def reading(model: Any) -> AbstractContextManager:
+    """The lock to hold while a panel reads ``model.talks`` (a classroom's game moves on other
+    sessions' threads: :attr:`viz.play_page.Shown.reading`); none for a model of one's own."""
+    return getattr(model, "reading", contextlib.nullcontext)()
+
+
 @solara.component
 def Problem(model: DashboardModel):
     solara.HTML(
@@ -179,10 +187,10 @@ def DancePanel(model: DashboardModel):
     update_counter.get()
     if model.talks is None:
         return
+    with reading(model):
+        dance, ticks = panels.dance_table(model.talks), panels.calendar_ticks(model.talks)
     fig = figures.new_figure(figures.PANEL_SIZE, figure_scale())
-    figures.draw_dance(
-        panels.dance_table(model.talks), panels.calendar_ticks(model.talks), fig.subplots()
-    )
+    figures.draw_dance(dance, ticks, fig.subplots())
     solara.FigureMatplotlib(fig, format="png")
 
 
@@ -192,8 +200,10 @@ def UtilitySpacePanel(model: DashboardModel):
     update_counter.get()
     if model.talks is None or len(model.talks.setup.governments) < 2:
         return
+    with reading(model):
+        space = panels.utility_space(model.talks)
     fig = figures.new_figure(figures.PANEL_SIZE, figure_scale())
-    figures.draw_utility_space(panels.utility_space(model.talks), fig.subplots())
+    figures.draw_utility_space(space, fig.subplots())
     solara.FigureMatplotlib(fig, format="png")
 
 
@@ -221,12 +231,15 @@ def NetworkPanel(model: DashboardModel):
     """The coalition network at fixed positions, coloured by coalition, with its members listed."""
     update_counter.get()
     talks = model.talks
-    positions = solara.use_memo(
-        lambda: panels.network_layout(talks) if talks is not None else {}, [model.scenario_name]
-    )
+    def layout() -> dict:
+        with reading(model):
+            return panels.network_layout(talks) if talks is not None else {}
+
+    positions = solara.use_memo(layout, [model.scenario_name])
     if talks is None:
         return
-    network = panels.coalition_network(talks)
+    with reading(model):
+        network = panels.coalition_network(talks)
     fig = figures.new_figure(figures.NETWORK_SIZE, figure_scale())
     figures.draw_network(network, positions, fig.subplots())
     with solara.Column(gap="0px", classes=["bc-panel"]):

@@ -100,6 +100,12 @@ class Classroom:
         self.version = 0
         self._lock = threading.Lock()
 
+    def reading(self) -> threading.Lock:
+        """The lock every move takes: hold it to read the game from a page's thread, so that a
+        move made meanwhile on another session's thread cannot show half done (an offer
+        recorded before its answers)."""
+        return self._lock
+
     # -- seats ---------------------------------------------------------------------------------
     @property
     def seats(self) -> list[str]:

@@ -143,7 +143,7 @@ def LecturerView(room: Classroom, key: str, components: list, version: int,
             solara.HTML(tag="div", unsafe_innerHTML=play_page.answers_html(game))
         with solara.Column():
             solara.HTML(tag="div", unsafe_innerHTML=private_html(room))
-            play_page.Panels(play_page.Shown(game.model, room.scenario_name, version),
+            play_page.Panels(play_page.Shown(game.model, room.scenario_name, version, room.reading),
                              components)
 
 

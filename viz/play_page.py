@@ -16,8 +16,10 @@ value escaped, ``data-*`` attributes naming the fields), tested without a browse
 
 from __future__ import annotations
 
+import contextlib
 import html
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +55,9 @@ class Shown:
     talks: NegotiationModel
     scenario_name: str
     version: int
+    #: Held while a panel reads ``talks``: a classroom's game moves on other sessions' threads
+    #: (:meth:`viz.classroom.Classroom.reading`); a game of one's own needs no lock.
+    reading: Callable[[], AbstractContextManager] = contextlib.nullcontext
 
 
 def worth_html(session: PlaySession, seat: str, terms: Any) -> str:

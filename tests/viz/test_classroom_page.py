@@ -236,3 +236,23 @@ def test_a_firm_seat_lobbies_from_its_page_and_the_lecturer_frees_seats(room):
         for page in (japan, us, nvidia, lecturer):
             if page is not None:
                 page.close()
+
+
+def test_the_lecturers_panels_read_the_game_under_the_classrooms_lock(room, monkeypatch):
+    """A move on a student's thread appends the offer before its answers; a panel drawn on the
+    lecturer's thread meanwhile must not see it half done, so it reads under the moves' lock."""
+    from bargaining_chips.viz import panels
+
+    held = {}
+    def spy(name, real):
+        def read(talks):
+            held.setdefault(name, []).append(room.reading().locked())
+            return real(talks)
+        return read
+
+    for name in ("dance_table", "utility_space", "coalition_network", "network_layout"):
+        monkeypatch.setattr(panels, name, spy(name, getattr(panels, name)))
+    View(room, lecturer=room.lecturer_key)
+    assert set(held) == {"dance_table", "utility_space", "coalition_network", "network_layout"}
+    assert all(all(v) for v in held.values()), held
+    assert not room.reading().locked()
