@@ -430,6 +430,12 @@ def _seated_as_chosen(seated: list, wave: int) -> None:
                         f"(seat chosen, what the page says) for each player: {said}")
 
 
+#: The thirty-player test takes about a minute idle and two to three under CI's load, more than
+#: CI's fifteen minutes for both Pythons leave: it runs when this is set to 1.
+SOAK_ENV = "BARGAINING_CHIPS_BROWSER_SOAK"
+
+
+@pytest.mark.skipif(os.environ.get(SOAK_ENV) != "1", reason=f"set {SOAK_ENV}=1 to run it")
 def test_thirty_players_joining_and_leaving_leave_memory_flat(server):
     """Thirty students open the classroom page in waves of ten: four of a wave take a seat (two
     leave it by its button, two close their tab while seated), the others look on. Once a wave
