@@ -186,6 +186,7 @@ class NegotiationModel(mesa.Model):
         self.outcome: Outcome | None = None
         self._rows: list[dict] = []  # built from _raw_rows when read (see rows)
         self._raw_rows: list[tuple] = []
+        self._offer_reservations: list[np.ndarray] = []  # every actor's, as each offer was judged
         self._lobby_moves: list[LobbyMove] = []
         self.lobbying = setup.lobbying
         # People in firms' seats (the dashboard's classroom mode): actor index → a function of the
@@ -632,6 +633,7 @@ class NegotiationModel(mesa.Model):
             (self.round_index, offer, self.utilities(offer.terms), responses, thresholds,
              accepted, ratified)
         )
+        self._offer_reservations.append(self.reservation.copy())
 
     def last_answers(self) -> tuple[int, bool, bool, dict[str, str]] | None:
         """The latest offer's round number, whether it was accepted and ratified, and each
@@ -642,6 +644,13 @@ class NegotiationModel(mesa.Model):
         r, _, _, responses, _, accepted, ratified = self._raw_rows[-1]
         return (self.rounds[r].number, accepted, ratified,
                 {k: v.value for k, v in responses.items()})
+
+    @property
+    def offer_reservations(self) -> list[np.ndarray]:
+        """Every actor's reservation utility as each offer was judged, one array per offer
+        (oldest first, as :attr:`rows`): what lobbying, threats and missed targets had made of it
+        by then. :attr:`reservation` is the one at the end."""
+        return list(self._offer_reservations)
 
     @property
     def table_utilities(self) -> np.ndarray | None:

@@ -31,12 +31,14 @@ def _axes(ax: Axes | None) -> Axes:
 
 
 def dance_table(model: NegotiationModel) -> pd.DataFrame:
-    """One row per offer and government: round, date, proposer, government, its utility."""
+    """One row per offer and government: round, date, proposer, government, its utility, its
+    reservation utility as the offer was judged (lobbying and the calendar move it during the
+    talks), and whether the offer was the agreement."""
     import pandas as pd
 
     names = model.setup.actor_names
     rows = []
-    for row in model.rows:
+    for row, reservation in zip(model.rows, model.offer_reservations, strict=True):
         for g in model.setup.governments:
             rows.append(
                 {
@@ -45,7 +47,7 @@ def dance_table(model: NegotiationModel) -> pd.DataFrame:
                     "proposer": row["proposer"],
                     "government": names[g],
                     "utility": row[f"u_{names[g]}"],
-                    "reservation": float(model.reservation[g]),
+                    "reservation": float(reservation[g]),
                     "agreed": bool(row["ratified"]),
                 }
             )
@@ -114,9 +116,10 @@ def plot_dance(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> 
     """The negotiation dance: each government's utility of every offer, round by round.
 
     Solid markers are a government's own offers, hollow ones the other side's; dashed lines are
-    reservation utilities; a star marks the agreement; dotted lines are the targets and
-    deadlines (a moved one where it now stands), and a marker along the top marks each move of
-    the calendar (:func:`calendar_moves`). The legend, outside the axes, says so.
+    reservation utilities as each offer was judged, stepped where lobbying or the calendar moved
+    them; a star marks the agreement; dotted lines are the targets and deadlines (a moved one
+    where it now stands), and a marker along the top marks each move of the calendar
+    (:func:`calendar_moves`). The legend, outside the axes, says so.
     """
     from matplotlib.lines import Line2D
 
@@ -132,8 +135,9 @@ def plot_dance(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> 
         ax.scatter(part["round"][own], part["utility"][own], color=color, s=36, zorder=3)
         ax.scatter(part["round"][~own], part["utility"][~own], facecolors="white",
                    edgecolors=color, s=36, zorder=3)
-        ax.axhline(part["reservation"].iloc[0], color=color, ls="--", lw=1, alpha=0.7,
-                   label=f"{who}'s reservation")
+        # the reservation as each offer was judged, a step where lobbying or the calendar moved it
+        ax.step(part["round"], part["reservation"], where="mid", color=color, ls="--", lw=1,
+                alpha=0.7, label=f"{who}'s reservation")
         deal = part[part["agreed"]]
         if len(deal):
             ax.scatter(deal["round"], deal["utility"], marker="*", s=260, color=color,

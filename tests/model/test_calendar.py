@@ -198,6 +198,14 @@ def test_a_threat_carried_out_moves_the_no_deal_terms_and_the_reservations(path)
     us, japan = model.setup.index("US"), model.setup.index("Japan")
     assert model.reservation[japan] == pytest.approx(start[japan] - 0.7 * 0.4)
     assert model.reservation[us] == pytest.approx(start[us] + 0.3 * 0.4)
+    # each offer is judged against the reservation of its round: round 1's before the letter,
+    # the later ones after it (the dance draws these, a step at round 2)
+    numbers = [row["round"] for row in model.rows]
+    judged = [float(r[japan]) for r in model.offer_reservations]
+    assert numbers[0] == 1 and max(numbers) > 2 and len(judged) == len(model.rows)
+    assert all(r == start[japan] for n, r in zip(numbers, judged, strict=True) if n == 1)
+    assert all(r == pytest.approx(start[japan] - 0.7 * 0.4)
+               for n, r in zip(numbers, judged, strict=True) if n >= 2)
 
 
 # -- invariants --------------------------------------------------------------------------------

@@ -46,11 +46,16 @@ def test_dance_table_has_one_row_per_offer_and_government(model):
         for gov in ("US", "Japan"):
             assert part.loc[gov, "utility"] == row[f"u_{gov}"]
             assert part.loc[gov, "proposer"] == row["proposer"]
-    # the reservation at the end of the run: 0.6 in the scenario, moved by the firms who judge the
-    # US's offers (SoftBank for them; Toyota and JA against), within coalitions.reservation_bound
-    japan = float(model.reservation[model.setup.index("Japan")])
-    assert 0.5 <= japan <= 0.7 and japan != 0.6
-    assert table.loc[table["government"] == "Japan", "reservation"].unique().tolist() == [japan]
+    # the reservation as each offer was judged: 0.6 in the scenario at the first offer (the firms
+    # have no offer of the US's to judge yet), then moved round by round by the firms who judge
+    # the US's offers (SoftBank for them; Toyota and JA against), within
+    # coalitions.reservation_bound, ending where the run leaves it
+    j = model.setup.index("Japan")
+    japan = table.loc[table["government"] == "Japan", "reservation"].tolist()
+    assert japan[0] == 0.6
+    assert japan[-1] == float(model.reservation[j]) != 0.6
+    assert all(0.5 <= r <= 0.7 for r in japan) and len(set(japan)) > 2
+    assert japan == [float(r[j]) for r in model.offer_reservations]
     assert table["agreed"].tolist() == [False] * (len(table) - 2) + [True, True]
     assert table.attrs["deadlines"] == [(7, "G7 leaders' summit")]
 
