@@ -421,7 +421,10 @@ def test_each_evaluation_of_the_solver_is_the_issue_by_issue_definition(instance
     """The solver's evaluation at log λ = t (``OpposedIssues._at``, which dispatches on each
     issue's paths, precomputed) gives every issue's z, G, dG/dt and the curved part to the bit of
     the issue-by-issue definition, on every kind of issue (power, quadratic and linear on either
-    side, linear for both), on step grids and off them, and leaves the same Newton starts."""
+    side, linear for both), on step grids and off them, and leaves the same Newton starts; so
+    does the frontier point read off t (``curve``)."""
+    from bargaining_chips.model import offers as o
+
     drawn, _ = instance
     n = len(drawn.lo)
     curvature, quadratic = drawn.curvature.copy(), drawn.quadratic.copy()
@@ -438,3 +441,8 @@ def test_each_evaluation_of_the_solver_is_the_issue_by_issue_definition(instance
         got, want = prog._at(t, mine), _reference_at(prog, t, ref)
         assert [*got[0], *got[1:]] == [*want[0], *want[1:]]  # exact: no tolerance
         assert [u for u in mine if u == u] == [u for u in ref if u == u]
+        if prog.smooth:  # the frontier read off t: the responder's values added issue by issue
+            h = 0.0
+            for i, z in enumerate(want[0]):
+                h += prog.b[i] * o.value(1.0 - z, prog.co[i], prog.qo[i])
+            assert prog.curve(t, list(ref)) == (want[1], h)
