@@ -165,10 +165,13 @@ class UtilitySpace:
         total = 0.0
         sign, curv = self.sign_rows[actor], self.curvature_rows[actor]
         quad = self.quadratic_rows[actor]
+        # an array's elements as Python floats at once (the same values as float(terms[i]) one
+        # by one, without a numpy scalar per issue)
+        x = terms.tolist() if isinstance(terms, np.ndarray) else terms
         for i, w in enumerate(weights[actor].tolist()):
             if w == 0.0:
                 continue
-            xn = (float(terms[i]) - self.lo_list[i]) / self.span_list[i]
+            xn = (float(x[i]) - self.lo_list[i]) / self.span_list[i]
             z = 1.0 - xn if sign[i] < 0 else xn
             z = 0.0 if z < 0.0 else 1.0 if z > 1.0 else z
             total += w * (z * (2.0 - z) if quad[i] else z if curv[i] == 1.0 else z ** curv[i])

@@ -34,7 +34,7 @@ def space_of(weights, sign, curvature, quadratic, step=None) -> UtilitySpace:
     n = w.shape[1]
     return UtilitySpace(
         issue_names=tuple(f"i{k}" for k in range(n)), lo=np.zeros(n), span=np.ones(n),
-        step=np.full(n, np.nan) if step is None else np.full(n, float(step)),
+        step=np.full(n, np.nan) if step is None else np.broadcast_to(np.asarray(step, float), n),
         no_deal=np.full(n, 0.5), weights=w, sign=np.asarray(sign, dtype=float), curvature=c,
         linear=bool(np.all(c == 1.0)) and not q.any(), quadratic=q,
     )
@@ -344,3 +344,105 @@ def test_the_frontier_read_off_the_multiplier_is_the_efficient_offer_of_its_leve
         assert settled_a + g == pytest.approx(level, abs=1e-9)
         assert settled_b + h == pytest.approx(space.utility(b, terms, space.weights), abs=1e-9)
     assert math.isnan(programme.multiplier([1.0] * programme.n))  # an end: no single λ
+
+
+def _reference_at(prog, t: float, us: list[float]):
+    """G(t), dG/dt and the curved part evaluated issue by issue from the module docstring's closed
+    forms, testing each issue's kind and the proposer's form in turn (the definition the solver's
+    evaluation must keep to the bit: the same operations, added up in the same order)."""
+    from bargaining_chips.model import offers as o
+
+    zs, g, dg, gc, lam = [0.0] * prog.n, 0.0, 0.0, 0.0, -1.0
+    for i in range(prog.n):
+        kind, k, e, p, q = prog.kind[i], prog.k[i], prog.e[i], prog.alpha[i], prog.beta[i]
+        a, b, c, quad, grid = prog.a[i], prog.b[i], prog.cp[i], prog.qp[i], prog.grids[i]
+        if kind == o.FLAT:
+            z = 1.0 if t > k else 0.0
+        elif kind in (o.POW_LIN, o.POW_QUAD):
+            x = (t + k) * e
+            z = 1.0 if x >= 0.0 else math.exp(x)
+        elif kind in (o.LIN_POW, o.QUAD_POW):
+            x = (k - t) * e
+            z = 0.0 if x >= 0.0 else 1.0 - math.exp(x)
+        elif kind == o.QUAD_QUAD:
+            z = 1.0 / (1.0 + k * math.exp(-t if t > -o._BIG else o._BIG))
+        else:
+            target, u = t + k, us[i]
+            if u != u:
+                u = target / q if target > 0.0 else target / p
+            for _ in range(60):
+                w = (math.exp(-u) if u < o._BIG else 0.0) if u > 0.0 else (
+                    math.exp(u) if u > -o._BIG else 0.0)
+                sp = math.log1p(w)
+                if u > 0.0:
+                    f, zz = q * (u + sp) - p * sp - target, 1.0 / (1.0 + w)
+                else:
+                    f, zz = q * sp - p * (sp - u) - target, w / (1.0 + w)
+                step = f / (p * (1.0 - zz) + q * zz)
+                u -= step
+                if -1e-12 <= step <= 1e-12:
+                    break
+            us[i] = u
+            w = (math.exp(-u) if u < o._BIG else 0.0) if u >= 0.0 else (
+                math.exp(u) if u > -o._BIG else 0.0)
+            z = 1.0 / (1.0 + w) if u >= 0.0 else w / (1.0 + w)
+        if grid is not None:
+            yp, yo = prog.gy[i]
+            j = min(o.bisect_left(grid, z), len(grid) - 1)
+            if j > 0 and grid[j] != z:
+                lam = math.exp(t if t < o._BIG else o._BIG) if lam < 0.0 else lam
+                if b * yo[j - 1] + lam * a * yp[j - 1] >= b * yo[j] + lam * a * yp[j]:
+                    j -= 1
+            zs[i] = grid[j]
+            g += a * yp[j]
+            continue
+        zs[i] = z
+        if kind == o.FLAT:
+            g += a * z
+            continue
+        if quad:
+            y, dv = z * (2.0 - z), 2.0 * (1.0 - z)
+        elif c == 1.0:
+            y, dv = z, 1.0
+        else:
+            y = z**c
+            dv = c * y / z if z > 0.0 else 0.0
+        g += a * y
+        gc += a * y
+        if 0.0 < z < 1.0:
+            dg += a * dv * z * (1.0 - z) / (p * (1.0 - z) + q * z)
+    return zs, g, dg, gc
+
+
+@settings(max_examples=60, deadline=None)
+@given(concave_instances(min_issues=3, max_issues=9), st.booleans(), st.booleans(),
+       st.lists(st.floats(-30.0, 30.0), min_size=1, max_size=6))
+def test_each_evaluation_of_the_solver_is_the_issue_by_issue_definition(instance, grid, flat, ts):
+    """The solver's evaluation at log λ = t (``OpposedIssues._at``, which dispatches on each
+    issue's paths, precomputed) gives every issue's z, G, dG/dt and the curved part to the bit of
+    the issue-by-issue definition, on every kind of issue (power, quadratic and linear on either
+    side, linear for both), on step grids and off them, and leaves the same Newton starts; so
+    does the frontier point read off t (``curve``)."""
+    from bargaining_chips.model import offers as o
+
+    drawn, _ = instance
+    n = len(drawn.lo)
+    curvature, quadratic = drawn.curvature.copy(), drawn.quadratic.copy()
+    if flat:  # every third issue linear for both sides
+        curvature[:, ::3], quadratic[:, ::3] = 1.0, False
+    step = np.where(np.arange(n) % 2 == 0, 0.125, np.nan) if grid else None  # every other one
+    space = space_of(drawn.weights, drawn.sign, curvature, quadratic, step)
+    plan = space.plan(0, space.weights, (1,))
+    if plan[4] is None:
+        return  # no concave programme (linear on every opposed issue): the knapsack answers
+    prog = space._opposed_issues(plan, True)
+    mine, ref = [math.nan] * n, [math.nan] * n
+    for t in ts:
+        got, want = prog._at(t, mine), _reference_at(prog, t, ref)
+        assert [*got[0], *got[1:]] == [*want[0], *want[1:]]  # exact: no tolerance
+        assert [u for u in mine if u == u] == [u for u in ref if u == u]
+        if prog.smooth:  # the frontier read off t: the responder's values added issue by issue
+            h = 0.0
+            for i, z in enumerate(want[0]):
+                h += prog.b[i] * o.value(1.0 - z, prog.co[i], prog.qo[i])
+            assert prog.curve(t, list(ref)) == (want[1], h)
