@@ -284,7 +284,7 @@ def load_draws(out: str | Path, which: str = DRAWS,
     import pyarrow.parquet as pq
 
     from bargaining_chips.experiments.calibrate.simulate import FACTS
-    from bargaining_chips.experiments.sweep.store import PARAM_PREFIX, ResultStore
+    from bargaining_chips.experiments.sweep.store import PARAM_PREFIX, ResultStore, release_unused
 
     store = ResultStore(Path(out) / which)
     skip = f"{PARAM_PREFIX}{FACTS}"
@@ -303,6 +303,8 @@ def load_draws(out: str | Path, which: str = DRAWS,
     if len(keep) != len(keys):
         table = table.take(keep)
     frame = table.to_pandas()
+    del table, tables
+    release_unused()  # the parts read (store.release_unused)
     return frame.sort_values("run_index", kind="stable").reset_index(drop=True)
 
 
