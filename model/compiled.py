@@ -10,12 +10,27 @@ What the subsystems share is built here, in this order, as declared fields of :c
 the utility space, the calendar, the lobbying dynamics (:class:`~model.lobbying.Lobbying`), the
 coalition graph's constants (:class:`~model.coalitions.CoalitionSetup`), the domestic side
 (:class:`~model.ratification.RatificationSetup`) and the start of every run (:class:`RunStart`).
+
+A calibration or a sweep over continuous values compiles a new scenario object for every run, each
+a variant of one scenario with a few values changed (``actors.Japan.reservation``,
+``deadlines.G7.extension_probability``, …). The costly parts read only some of a scenario's
+fields, so :func:`_shared` keeps the last few of each, keyed by exactly the fields (and the parts)
+it was built from, compared by value: a variant that agrees on them gets the same part back.
+Those are the utility space (issues and the actors' weights, directions, curvature, shapes and
+values), the calendar's rounds, the lobbying dynamics but for their reservations
+(:meth:`~model.lobbying.Lobbying.with_reservation`), the domestic side and the start of every run.
+A part holds no run's state (every run already shares its scenario's parts), so sharing it with
+another scenario that agrees on its inputs changes no number; the utility space's memos
+(:attr:`~model.utility.UtilitySpace.plan_memo`, …) are then shared too, keyed as before by what
+they depend on.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -114,6 +129,51 @@ _COMPILED: dict[int, tuple[weakref.ref, Compiled]] = {}
 MAX_COMPILED = 256
 
 
+#: How many of each shared part (:func:`_shared`) are kept, the oldest dropped first: a
+#: calibration's draws are variants of one scenario, so one would do; a few serve a sweep whose
+#: runs alternate between scenarios.
+SHARED_KEPT = 4
+#: The shared parts of compiled scenarios, by part: (inputs, part) pairs, newest first.
+_SHARED: dict[str, list[tuple[tuple, Any]]] = {}
+
+_Part = TypeVar("_Part")
+
+
+class _Same:
+    """An input compared by identity (a part built from another part: the same object, or
+    rebuilt)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _shared(part: str, inputs: tuple, build: Callable[[], _Part]) -> _Part:
+    """The ``part`` built from ``inputs`` (every field of the scenario, and every part, that
+    ``build`` reads, compared by value; parts by identity): one kept, or ``build()``."""
+    kept = _SHARED.setdefault(part, [])
+    for held, value in kept:
+        if held == inputs:
+            return value
+    value = build()
+    kept.insert(0, (inputs, value))
+    del kept[SHARED_KEPT:]
+    return value
+
+
+def forget_compiled() -> None:
+    """Drop every compiled scenario and shared part kept in this process: the next compile
+    builds everything afresh (what a new process does)."""
+    _COMPILED.clear()
+    _SHARED.clear()
+
+
 def compile_scenario(spec: Scenario) -> Compiled:
     """The compiled form of ``spec``, built on the first call for this scenario object."""
     key = id(spec)
@@ -149,7 +209,13 @@ def space_of(spec: Scenario) -> UtilitySpace:
 
 def _compile(spec: Scenario) -> Compiled:
     names = tuple(spec.actors)
-    space = space_of(spec)
+    actors = tuple(spec.actors.values())
+    # What space_of reads: the issues in order, and each actor's weights, directions, curvature,
+    # shapes and (categorical issues) option values.
+    space = _shared("space", (tuple(spec.issues.items()), names,
+                              tuple((a.weights, a.prefers, a.curvature, a.shape, a.values)
+                                    for a in actors)),
+                    lambda: space_of(spec))
     gov = tuple(i for i, n in enumerate(names) if spec.actors[n].kind == "government")
     firms = tuple(i for i, n in enumerate(names) if spec.actors[n].kind == "firm")
     home = tuple(
@@ -163,7 +229,11 @@ def _compile(spec: Scenario) -> Compiled:
         ]
     )
     power = np.array([a.lobbying_power for a in spec.actors.values()])
-    rounds = rounds_of(spec)
+    # What rounds_of reads: the round cap, the calendar, and the kinds and dates of the
+    # deadlines (the last one's date ends the cadence).
+    rounds = _shared("rounds", (spec.protocol.max_rounds, spec.calendar,
+                                tuple((d.kind, d.date) for d in spec.deadlines.values())),
+                     lambda: rounds_of(spec))
     deadlines = deadlines_of(spec, rounds)
     position = {d.name: k for k, d in enumerate(deadlines)}
     moved = moved_indices(spec, rounds, deadlines)
@@ -180,7 +250,21 @@ def _compile(spec: Scenario) -> Compiled:
         key=lambda t: (t.round_index if t.round_index is not None else -1, str(t.date)),
     ))
     order = tuple(names.index(n) for n in spec.protocol.order) if spec.protocol.order else gov
-    lobbying = Lobbying(spec, space, names, firms, home, power, reservation)
+    # What Lobbying reads, its reservations aside: the coalition parameters, the lobbying rate,
+    # the firms, their homes and powers, the pledges, and the space.
+    lobbying = _shared("lobbying", (_Same(space), names, home, power.tobytes(),
+                                    spec.coalitions, spec.protocol.lobbying_rate,
+                                    tuple((a.kind, a.home, a.pledges) for a in actors)),
+                       lambda: Lobbying(spec, space, names, firms, home, power, reservation))
+    if lobbying.base_reservation is not reservation:  # built for another variant's
+        lobbying = lobbying.with_reservation(reservation)
+    ratification = _shared(
+        "ratification",
+        (_Same(space), _Same(rounds), names, gov,
+         tuple(spec.actors[names[g]].ratification for g in gov), tuple(spec.events.items())),
+        lambda: RatificationSetup.build(spec, space, names, gov, rounds))
+    start = _shared("start", (_Same(space), lobbying.initial_weights.tobytes(), names, gov),
+                    lambda: _run_start(space, lobbying.initial_weights, names, gov))
     compiled = Compiled(
         spec=spec,
         space=space,
@@ -200,8 +284,8 @@ def _compile(spec: Scenario) -> Compiled:
         proposer_order=order,
         lobbying=lobbying,
         coalitions=CoalitionSetup.build(spec, space, names, home, power),
-        ratification=RatificationSetup.build(spec, space, names, gov, rounds),
-        start=_run_start(space, lobbying.initial_weights, names, gov),
+        ratification=ratification,
+        start=start,
     )
     for part in (compiled, space, lobbying, compiled.start):
         _read_only(part)

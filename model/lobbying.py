@@ -76,6 +76,7 @@ own arithmetic; a choice of (its own priorities, effort 1) is the rule's push.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -205,12 +206,8 @@ class Lobbying:
         self.power = np.asarray(power, dtype=float)
         self.boost = params.partner_boost
         self.reservation_rate = params.reservation_rate
-        self.base_reservation = reservation
-        b = params.reservation_bound
-        self._bounds = {
-            g: (max(reservation[g] - b, 0.0), min(reservation[g] + b, 1.0))
-            for g in self.governments
-        }
+        self.reservation_bound = params.reservation_bound
+        self._set_reservation(reservation)
         self.initial_weights, self.pledges = pledged_weights(spec, space, names)
         self.weight_bound, self.weight_decay = params.weight_bound, params.weight_decay
         # B = 1, δ = 0: the unanchored rule's own arithmetic (bit for bit as before the anchor).
@@ -221,6 +218,24 @@ class Lobbying:
         self._gov_list = list(self.governments)
         self._intensity_list = self.intensity.tolist()
         self._power_list = self.power.tolist()
+
+    def _set_reservation(self, reservation: np.ndarray) -> None:
+        """What depends on the reservation utilities: the base r⁰ and each government's bounds
+        r⁰_g ± b (clipped to [0, 1])."""
+        self.base_reservation = reservation
+        b = self.reservation_bound
+        self._bounds = {
+            g: (max(reservation[g] - b, 0.0), min(reservation[g] + b, 1.0))
+            for g in self.governments
+        }
+
+    def with_reservation(self, reservation: np.ndarray) -> Lobbying:
+        """These dynamics for other reservation utilities: the same firms, targets, intensities
+        and pledged weights (shared, read-only), the reservations' base and bounds new. What a
+        scenario's variant with other reservations compiles to (:mod:`model.compiled`)."""
+        out = copy.copy(self)
+        out._set_reservation(reservation)
+        return out
 
     def step(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One round of pushes on ``weights`` (in place) by firms lobbying alone (no coalition

@@ -40,7 +40,7 @@ from bargaining_chips.experiments.sweep.options import RunOptions
 from bargaining_chips.model.errors import UserError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     import pandas as pd
 
@@ -161,18 +161,18 @@ def run_calibration(config: CalibrationConfig | str | Path, out: str | Path,
     draws_config, prior_config = sweep_configs(config, facts.to_json())
     draws = run_sweep(draws_config, out / DRAWS, options, model=simulate_draw, **changes)
     prior = run_sweep(prior_config, out / PRIOR, options, model=simulate_draw, **changes)
-    # Only the columns the posterior and the facts' rates read: the table of 10^5 draws with every
-    # column took about 1 kB a draw in the driver.
-    table = load_draws(out, columns=["run_index", "seed", "accepted",
-                                     *(f"fact.{fid}" for fid in facts.ids),
-                                     *(f"param.{p}" for p in config.priors)])
-    accepted = table[table["accepted"].fillna(False).astype(bool)]
-    rates = fact_rates(table, facts)
-    report = CalibrationReport(out, draws, prior, len(accepted), len(table), float(len(accepted)),
-                               rates)
-    posterior = posterior_table(accepted, config)
+    # Only the columns the posterior and the facts' rates read, a batch of draws at a time: the
+    # table of 10^5 draws with every column took about 1 kB a draw in the driver, and with these
+    # columns the accepted draws' posterior table (their replay commands) another 1.4 kB each.
+    columns = ["run_index", "seed", "accepted", *(f"fact.{fid}" for fid in facts.ids),
+               *(f"param.{p}" for p in config.priors)]
+    tally = _Tally(facts)
     path = out / "posterior.csv"
-    write_atomic(path, lambda tmp: posterior.to_csv(tmp, index=False))
+    write_atomic(path, lambda tmp: _write_posterior(tmp, draw_batches(out, columns), config,
+                                                    tally))
+    rates = tally.rates()
+    report = CalibrationReport(out, draws, prior, tally.accepted, tally.total,
+                               float(tally.accepted), rates)
     report.files.append(path)
     path = out / "facts.csv"
     frame = facts_table(facts, rates)
@@ -184,7 +184,7 @@ def run_calibration(config: CalibrationConfig | str | Path, out: str | Path,
                   "rule": "draw j's seed is child j of numpy.random.SeedSequence(root_seed), "
                           "reduced to 63 bits; posterior.csv lists each accepted draw's seed",
                   "prior_predictive_root_seed": prior_config.root_seed},
-        "draws": len(table), "accepted": len(accepted),
+        "draws": tally.total, "accepted": tally.accepted,
         "acceptance_rate": report.acceptance_rate, "ess": report.ess,
         "fact_rates": rates, "prior_predictive_draws": prior_config.design.samples,
         "sweeps": {"draws": DRAWS, "prior": PRIOR},
@@ -284,7 +284,7 @@ def load_draws(out: str | Path, which: str = DRAWS,
     import pyarrow.parquet as pq
 
     from bargaining_chips.experiments.calibrate.simulate import FACTS
-    from bargaining_chips.experiments.sweep.store import PARAM_PREFIX, ResultStore
+    from bargaining_chips.experiments.sweep.store import PARAM_PREFIX, ResultStore, release_unused
 
     store = ResultStore(Path(out) / which)
     skip = f"{PARAM_PREFIX}{FACTS}"
@@ -303,7 +303,84 @@ def load_draws(out: str | Path, which: str = DRAWS,
     if len(keep) != len(keys):
         table = table.take(keep)
     frame = table.to_pandas()
+    del table, tables
+    release_unused()  # the parts read (store.release_unused)
     return frame.sort_values("run_index", kind="stable").reset_index(drop=True)
+
+
+#: Draws read at a time when the posterior and the facts' rates are built from a compacted table
+#: (:func:`draw_batches`): the driver's memory then does not grow with the number of draws.
+BATCH_DRAWS = 10_000
+
+
+def draw_batches(out: str | Path, columns: Iterable[str], which: str = DRAWS,
+                 batch: int | None = None) -> Iterator[pd.DataFrame]:
+    """The table :func:`load_draws` gives (``columns`` of it), as successive frames of at most
+    ``batch`` draws (default :data:`BATCH_DRAWS`) in run order. A compacted table
+    (``results.parquet``: one row per run, in run order) is read a batch at a time; parts not yet
+    compacted (a calibration capped by ``max_runs``) are read whole, as :func:`load_draws` does."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from bargaining_chips.experiments.sweep.store import RESULTS, ResultStore, release_unused
+
+    files = ResultStore(Path(out) / which).part_files()
+    if len(files) != 1 or files[0].name != RESULTS:
+        yield load_draws(out, which, columns)
+        return
+    wanted = {"run_key", "run_index", *columns}
+    parquet = pq.ParquetFile(files[0])
+    names = [n for n in parquet.schema_arrow.names if n in wanted]
+    for piece in parquet.iter_batches(batch_size=batch or BATCH_DRAWS, columns=names,
+                                      use_threads=False):
+        frame = pa.Table.from_batches([piece]).to_pandas()
+        del piece
+        release_unused()
+        yield frame
+
+
+class _Tally:
+    """The counts a calibration's summary needs, summed over batches of draws: draws, accepted
+    draws, and per fact the draws that reached it and those that kept it."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.total = self.accepted = 0
+        self.counts = {fid: [0, 0] for fid in facts.ids}
+
+    def add(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Count ``table``'s draws; returns its accepted ones."""
+        accepted = table[table["accepted"].fillna(False).astype(bool)]
+        self.total += len(table)
+        self.accepted += len(accepted)
+        for fid, (decided, held) in fact_counts(table, self.facts).items():
+            self.counts[fid][0] += decided
+            self.counts[fid][1] += held
+        return accepted
+
+    def rates(self) -> dict[str, dict[str, float]]:
+        return _rates(self.counts)
+
+
+def _write_posterior(path: Path, batches: Iterator[pd.DataFrame], config: CalibrationConfig,
+                     tally: _Tally) -> None:
+    """Write ``posterior.csv`` (:func:`posterior_table` of the accepted draws) a batch at a time,
+    counting every draw into ``tally``: the same bytes as the whole table written at once."""
+    header = True
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        for table in batches:
+            accepted = tally.add(table)
+            if len(accepted):
+                posterior_table(accepted, config).to_csv(stream, index=False, header=header)
+                header = False
+        if header:  # no draw accepted: the header alone
+            posterior_table(_no_draws(config), config).to_csv(stream, index=False)
+
+
+def _no_draws(config: CalibrationConfig) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(columns=["run_index", "seed", *(f"param.{p}" for p in config.priors)])
 
 
 def parameter_paths(table: pd.DataFrame) -> list[str]:
@@ -325,13 +402,23 @@ def parameter_paths(table: pd.DataFrame) -> list[str]:
 def fact_rates(table: pd.DataFrame, facts: Facts) -> dict[str, dict[str, float]]:
     """Per fact: how many draws reached it (a draw that broke an earlier fact stopped before it
     was decided), and the share of those that kept it."""
-    rates = {}
+    return _rates(fact_counts(table, facts))
+
+
+def fact_counts(table: pd.DataFrame, facts: Facts) -> dict[str, tuple[int, int]]:
+    """Per fact: the draws of ``table`` that reached it, and those of them that kept it."""
+    counts = {}
     for fid in facts.ids:
         column = table.get(f"fact.{fid}")
         decided = 0 if column is None else int(column.notna().sum())
         held = 0 if column is None else int((column == True).sum())  # noqa: E712 - nullable
-        rates[fid] = {"decided": decided, "kept": held / decided if decided else 0.0}
-    return rates
+        counts[fid] = (decided, held)
+    return counts
+
+
+def _rates(counts: dict[str, Any]) -> dict[str, dict[str, float]]:
+    return {fid: {"decided": decided, "kept": held / decided if decided else 0.0}
+            for fid, (decided, held) in counts.items()}
 
 
 def facts_table(facts: Facts, rates: dict[str, dict[str, float]]) -> pd.DataFrame:

@@ -45,7 +45,7 @@ from bargaining_chips.experiments.sweep.models import (
     validate_parameters,
 )
 from bargaining_chips.experiments.sweep.options import RunOptions
-from bargaining_chips.experiments.sweep.store import ResultStore
+from bargaining_chips.experiments.sweep.store import ResultStore, release_unused
 from bargaining_chips.model.errors import UserError
 
 
@@ -210,6 +210,8 @@ class _PartWriter:
                 table = table.slice(len(piece))
                 self.tables, self.held = [table], len(table)
             self.tables, self.held = [], 0
+            tables = table = piece = None  # (a slice holds its table's buffers)
+            release_unused()  # the chunks read since the last flush (store.release_unused)
         self.since = time.monotonic()
 
 

@@ -154,3 +154,130 @@ def test_compiled_scenarios_do_not_outlive_the_memo_bound():
     gc.collect()
     assert gone() is None
     assert len(memo._COMPILED) <= memo.MAX_COMPILED
+
+
+# -- parts shared between variants of a scenario ----------------------------------------------
+
+def _same_numbers(a, b, at: str = "compiled") -> None:
+    """``a`` and ``b`` hold the same values, bit for bit (arrays by dtype, shape and bytes; floats
+    by their bits), field by field (a space's memos aside: they hold what was asked of it)."""
+    import dataclasses
+    import struct
+
+    import numpy as np
+
+    assert type(a) is type(b), at
+    if isinstance(a, np.ndarray):
+        assert (a.dtype, a.shape) == (b.dtype, b.shape), at
+        assert a.tobytes() == b.tobytes(), at
+    elif isinstance(a, float):
+        assert struct.pack("<d", a) == struct.pack("<d", b), at
+    elif isinstance(a, dict):
+        assert list(a) == list(b), at
+        for key in a:
+            _same_numbers(a[key], b[key], f"{at}[{key!r}]")
+    elif isinstance(a, list | tuple):
+        assert len(a) == len(b), at
+        for k, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same_numbers(x, y, f"{at}[{k}]")
+    elif dataclasses.is_dataclass(a) or hasattr(a, "__dict__"):
+        names = [f.name for f in dataclasses.fields(a)] if dataclasses.is_dataclass(a) \
+            else list(vars(a))
+        for name in names:
+            if name.endswith("_memo"):
+                continue
+            x, y = getattr(a, name), getattr(b, name)
+            if name == "spec":
+                assert x == y, f"{at}.spec"
+            else:
+                _same_numbers(x, y, f"{at}.{name}")
+    else:
+        assert a == b, at
+
+
+def _fresh(source: str, overrides: dict):
+    """``source`` with ``overrides`` compiled as a new process would: nothing kept."""
+    from bargaining_chips.model.compiled import forget_compiled
+
+    forget_compiled()
+    return compile_scenario(load_scenario(source, overrides))
+
+
+#: What a new utility space rebuilds: the parts built from it.
+SPACE = ("space", "lobbying", "ratification", "start")
+#: Overrides of each input a shared part reads (model/compiled.py), and the parts that must then
+#: be built again rather than shared.
+CHANGED = [
+    ({"actors.Japan.reservation": 0.55}, ()),
+    ({"actors.US.strategy.beta": 0.9, "actors.Japan.strategy.beta": 2.0}, ()),
+    ({"deadlines.G7.extension_probability": 0.9}, ()),
+    ({"actors.US.weights.farm_access": 0.3}, SPACE),
+    ({"actors.Japan.shape.farm_access": "power"}, SPACE),
+    ({"actors.US.curvature.auto_tariff": 0.9}, SPACE),
+    ({"issues.farm_access.max": 80.0}, SPACE),
+    ({"issues.auto_tariff.no_deal": 10.0}, SPACE),
+    ({"actors.NVIDIA.lobbying_power": 0.5}, ("lobbying",)),
+    ({"actors.SoftBank.pledges.0.share": 0.1}, ("lobbying", "start")),
+    ({"coalitions.partner_boost": 2.0}, ("lobbying",)),
+    ({"coalitions.reservation_bound": 0.2}, ("lobbying",)),
+    ({"protocol.lobbying_rate": 0.3}, ("lobbying",)),
+    ({"actors.Japan.ratification.threshold": 0.6}, ("ratification",)),
+    ({"events.upper_house_election.threshold": 0.5}, ("ratification",)),
+    ({"deadlines.pause_end.date": dt.date(2025, 8, 1)}, ("rounds", "ratification")),
+    ({"calendar.cadence_days": 14}, ("rounds", "ratification")),
+    ({"protocol.max_rounds": 12}, ("rounds", "ratification")),
+]
+
+
+def _parts(setup) -> dict:
+    return {"space": setup.space, "rounds": setup.rounds, "lobbying": setup.lobbying.targets,
+            "ratification": setup.ratification, "start": setup.start}
+
+
+@pytest.mark.parametrize(("overrides", "rebuilt"), CHANGED,
+                         ids=[", ".join(o) for o, _ in CHANGED])
+def test_a_variant_compiled_after_another_equals_it_compiled_afresh(overrides, rebuilt):
+    """A variant compiled after its base shares the parts its overrides leave alone (the same
+    objects) and has every other rebuilt: field for field, bit for bit, it is what a fresh
+    process compiles."""
+    from bargaining_chips.experiments.variants import variant
+
+    base = _fresh("us_japan_2025", {})
+    shared = compile_scenario(variant("us_japan_2025", overrides))
+    for part, held in _parts(shared).items():
+        assert (held is _parts(base)[part]) == (part not in rebuilt), part
+    assert shared.lobbying.base_reservation is shared.reservation
+    _same_numbers(shared, _fresh("us_japan_2025", overrides))
+
+
+def test_two_draws_in_one_process_play_as_each_does_alone():
+    """Two variants with other values of the overridden parameters, built and played one after
+    the other in one process (sharing parts and the space's memos), give the records each gives
+    played first in a fresh process, in either order."""
+    from bargaining_chips.experiments.variants import variant
+    from bargaining_chips.model.compiled import forget_compiled
+    from bargaining_chips.model.negotiation import NegotiationModel
+
+    draws = [{"actors.Japan.reservation": 0.47, "actors.US.reservation": 0.66,
+              "actors.Japan.strategy.beta": 2.5, "actors.US.strategy.beta": 0.15,
+              "deadlines.G7.extension_probability": 0.1},
+             {"actors.Japan.reservation": 0.72, "actors.US.reservation": 0.42,
+              "actors.Japan.strategy.beta": 0.4, "actors.US.strategy.beta": 1.3,
+              "deadlines.G7.extension_probability": 0.95}]
+
+    def play(overrides: dict) -> tuple:
+        model = NegotiationModel(variant("us_japan_2025", overrides), seed=7, collect=False)
+        model.run()
+        return (model.rows, [repr(e) for e in model.events], model.outcome.reason,
+                model.outcome.terms.tobytes(), model.weights.tobytes(),
+                model.reservation.tobytes())
+
+    alone = []
+    for overrides in draws:
+        forget_compiled()
+        alone.append(play(overrides))
+    assert alone[0] != alone[1]
+    for order in ([0, 1], [1, 0]):
+        forget_compiled()
+        for k in order:
+            assert play(draws[k]) == alone[k]

@@ -250,3 +250,35 @@ def test_a_calibration_begun_with_the_facts_in_every_row_resumes_without_them(
     assert pq.read_table(draws / "results.parquet").equals(whole)
     posterior = (calibrated / "out" / "posterior.csv").read_bytes()
     assert (out / "posterior.csv").read_bytes() == posterior
+
+
+def test_the_posterior_written_a_few_draws_at_a_time_is_the_same_file(calibrated: Path,
+                                                                        monkeypatch) -> None:
+    """posterior.csv, facts.csv and the manifest's figures are built a batch of draws at a time
+    (run.BATCH_DRAWS): in batches of 5 (some with no accepted draw) they are byte for byte what
+    one batch of all 48 draws wrote (the calibration run again in its folder: no run is run
+    again, the files are rewritten)."""
+    from bargaining_chips.experiments.calibrate import run
+
+    out = calibrated / "out"
+    batches = list(run.draw_batches(out, ["accepted"], batch=5))
+    assert [len(b) for b in batches] == [5] * 9 + [3]
+    assert any(not b["accepted"].any() for b in batches)
+    held = {name: (out / name).read_bytes() for name in ("posterior.csv", "facts.csv")}
+    before = json.loads((out / "manifest.json").read_text())
+    monkeypatch.setattr(run, "BATCH_DRAWS", 5)
+    run_calibration(calibrated / "calibration.toml", out, backend="serial", quiet=True)
+    for name, content in held.items():
+        assert (out / name).read_bytes() == content, name
+    after = json.loads((out / "manifest.json").read_text())
+    for key in ("draws", "accepted", "acceptance_rate", "ess", "fact_rates"):
+        assert after[key] == before[key], key
+
+
+def test_a_calibration_with_no_accepted_draw_writes_the_posterior_header(tmp_path: Path) -> None:
+    config = write_config(tmp_path, CONFIG.replace("draws = 48", "draws = 6"), FACTS.replace(
+        "band = [8.0, 11.0]", "band = [27.4, 27.5]"))
+    report = run_calibration(config, tmp_path / "out", backend="serial", quiet=True)
+    assert report.accepted == 0 and report.total == 6
+    assert (tmp_path / "out" / "posterior.csv").read_text() == (
+        "run_index,seed,actors.Japan.strategy.beta,deadlines.G7.extension_probability,replay\n")

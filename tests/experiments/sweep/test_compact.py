@@ -5,6 +5,7 @@ with a column only a later part holds and an integer column a later part turns i
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -80,3 +81,63 @@ def test_compaction_of_no_runs_writes_the_empty_table(tmp_path):
     store.parts.mkdir(parents=True)
     got = pq.read_table(store.compact())
     assert len(got) == 0 and got.schema == store.schema.arrow()
+
+
+#: Run in a fresh process: write ``parts`` parts of 5,000 wide rows, then compact them, and print
+#: how far the process's peak resident memory rose above where it stood (MB; the peak is reset
+#: through /proc/self/clear_refs just before).
+_PEAK = r"""
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from bargaining_chips.experiments.sweep.store import ResultStore, TableSchema
+
+
+def status(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+
+
+root, parts = Path(sys.argv[1]), int(sys.argv[2])
+rows = 5_000
+columns = {"run_key": "string", "run_index": "int64", "point": "int64", "replication": "int64",
+           "seed": "int64", "status": "string", "error": "string",
+           **{f"param.x{k}": "double" for k in range(30)}}
+store = ResultStore(root)
+store.schema = TableSchema(columns)
+store.parts.mkdir(parents=True)
+rng = np.random.default_rng(0)
+for p in range(parts):
+    index = np.arange(p * rows, (p + 1) * rows)
+    store.write_part(pa.table({
+        "run_key": [f"{i:064x}" for i in index], "run_index": index, "point": index,
+        "replication": np.zeros(rows, dtype=np.int64), "seed": index * 7,
+        "status": ["ok"] * rows, "error": pa.nulls(rows, pa.string()),
+        **{f"param.x{k}": rng.random(rows) for k in range(30)}}))
+open("/proc/self/clear_refs", "w").write("5")  # VmHWM := VmRSS now
+before = status("VmRSS")
+store.compact(window=2_000)
+print(status("VmHWM") - before)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="Linux /proc only")
+def test_compaction_peak_memory_does_not_grow_with_the_runs(tmp_path):
+    """Compacting 100,000 rows raises the peak resident memory little more than 20,000 rows do:
+    the table goes to the file a row group at a time (not through a buffer of the whole file),
+    and what Arrow's allocator keeps after each part is read is handed back. Before, the peak
+    rose by the file's size twice over and by the allocator's cache of every part read: for
+    these rows 31 MB at 20,000 and 54 MB at 100,000; now 23 and 22 (Python 3.11, pyarrow 26)."""
+    import subprocess
+    import sys
+
+    rises = []
+    for parts in (4, 20):
+        done = subprocess.run([sys.executable, "-c", _PEAK, str(tmp_path / f"p{parts}"),
+                               str(parts)], capture_output=True, text=True, check=True)
+        rises.append(float(done.stdout.split()[-1]))
+    assert rises[1] - rises[0] < 12, rises
