@@ -3,11 +3,9 @@ and the field, exit status 2 from the command line."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
+from bargaining_chips.cli import main
 from bargaining_chips.model import ScenarioError, load_scenario
 
 BAD = [
@@ -56,14 +54,15 @@ def test_a_bad_file_names_the_file_and_the_field(tmp_path, fixture_path):
     ["actors.Japan.ratification.weights.Nobody=0.1", "actors.Toyota.home=Korea",
      "actors.Japan.ratification.threshold=1.5", "actors.SoftBank.pledges.0.issue=steel"],
 )
-def test_the_command_line_prints_one_line_and_exits_2(root, assignment):
-    done = subprocess.run(
-        [sys.executable, "run.py", "run", "--json", "--set", assignment],
-        cwd=root, capture_output=True, text=True, timeout=60,
-    )
-    assert done.returncode == 2
-    assert done.stdout == ""
-    lines = done.stderr.strip().splitlines()
+def test_the_command_line_prints_one_line_and_exits_2(tmp_path, monkeypatch, capsys, assignment):
+    # through the command line's main() in this process: tests/test_cli.py checks that a real
+    # process prints such an error the same way
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--json", "--set", assignment]) == 2
+    done = capsys.readouterr()
+    assert done.out == ""
+    assert list(tmp_path.iterdir()) == []  # no results folder
+    lines = done.err.strip().splitlines()
     assert len(lines) == 1
     field = assignment.split("=")[0]
     assert lines[0].startswith("error: ") and "us_japan_2025.toml" in lines[0] and field in lines[0]

@@ -120,7 +120,7 @@ def test_the_example_config_ranks_at_least_eight_strategies_on_two_domains():
     assert any("bidding" in t for t in config.strategies.values())
 
 
-def test_the_command_line(tmp_path):
+def test_the_command_line(tmp_path, capsys):
     path = tmp_path / "t.toml"
     lines = ['name = "cli"', "seeds = 1", "[strategies]", 'a = { name = "boulware" }',
              'b = { name = "conceder" }', "[[scenarios]]", 'name = "synthetic_5"']
@@ -131,9 +131,14 @@ def test_the_command_line(tmp_path):
                           env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
     assert "cli: 4 matches" in done.stdout and "ranking.csv" in done.stdout
-    bad = subprocess.run([sys.executable, str(ROOT / "run.py"), "tournament", str(tmp_path / "no"),
-                          "--out", str(tmp_path / "x")], capture_output=True, text=True, timeout=60)
-    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+    # a missing config, through main() in this process (the process above, and
+    # tests/test_cli.py's, check a real process's exit status and output)
+    from bargaining_chips.cli import main
+
+    assert main(["tournament", str(tmp_path / "no"), "--out", str(tmp_path / "x")]) == 2
+    bad = capsys.readouterr()
+    assert len(bad.err.strip().splitlines()) == 1 and str(tmp_path / "no") in bad.err
+    assert not (tmp_path / "x").exists()
     assert json.loads((tmp_path / "out" / "manifest.json").read_text())["status"] == "complete"
 
 
