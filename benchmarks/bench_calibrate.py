@@ -3,6 +3,8 @@
 
     python benchmarks/bench_calibrate.py                 # 20,000 draws on 2 workers (and 10,000)
     python benchmarks/bench_calibrate.py --draws 2000    # a quick check
+    python benchmarks/bench_calibrate.py --draws 100000 --no-sweep
+                                                         # the target itself: 10^5 draws
     python benchmarks/bench_calibrate.py --against dd4ccf7 --pairs 3 --draws 10000
                                                          # this checkout against a revision
 
@@ -137,15 +139,16 @@ def _load() -> str:
 
 def report(args: argparse.Namespace) -> None:
     n = args.draws
-    plain = measure("sweep", n, args)
+    plain = None if args.no_sweep else measure("sweep", n, args)
     half = measure("calibrate", max(1, n // 2), args)
     cal = measure("calibrate", n, args)
     print(f"rejection ABC on the default scenario ({CONFIG.name}): {n:,} prior draws, "
           f"{args.backend} backend x{args.workers}; {os.cpu_count()} cores{_load()}")
     print(f"{'':<34} {'wall s':>8} {'draws/s':>9} {'10^5 draws, min':>16}")
-    plain_rate = n / plain["draws_wall"]
-    print(f"{'plain sweep of the same draws':<34} {plain['draws_wall']:>8.1f} {plain_rate:>9.0f} "
-          f"{1e5 / plain_rate / 60:>16.1f}")
+    if plain is not None:
+        plain_rate = n / plain["draws_wall"]
+        print(f"{'plain sweep of the same draws':<34} {plain['draws_wall']:>8.1f} "
+              f"{plain_rate:>9.0f} {1e5 / plain_rate / 60:>16.1f}")
     rate = n / cal["draws_wall"]
     print(f"{'calibrate: the draws':<34} {cal['draws_wall']:>8.1f} {rate:>9.0f} "
           f"{1e5 / rate / 60:>16.1f}")
@@ -153,18 +156,23 @@ def report(args: argparse.Namespace) -> None:
     print(f"{'calibrate: prior predictive':<34} {cal['prior_wall']:>8.1f} "
           f"{args.prior / cal['prior_wall']:>9.0f}")
     print(f"{'calibrate: everything':<34} {cal['wall']:>8.1f} {'':>9} {total / 60:>16.1f}")
-    print(f"calibrate vs plain sweep: {rate / plain_rate:.2f}x the draws per second")
+    if plain is not None:
+        print(f"calibrate vs plain sweep: {rate / plain_rate:.2f}x the draws per second")
     print(f"acceptance rate {cal['rate']:.4f}, effective sample size {cal['ess']:.0f} "
           f"({cal['accepted']:,} accepted draws of {n:,})")
-    print(f"CPU seconds, driver / workers: plain sweep {plain['driver_cpu']:.1f} / "
-          f"{plain['workers_cpu']:.1f}; calibrate {cal['driver_cpu']:.1f} / "
+    sweep_cpu = "" if plain is None else (
+        f"plain sweep {plain['driver_cpu']:.1f} / {plain['workers_cpu']:.1f}; ")
+    print(f"CPU seconds, driver / workers: {sweep_cpu}calibrate {cal['driver_cpu']:.1f} / "
           f"{cal['workers_cpu']:.1f}")
+    sweep_ms = "" if plain is None else f", plain sweep {_cpu_ms(plain, n, 0):.2f} ms"
     print(f"workers' CPU per draw (a figure the machine's load moves less than the wall "
-          f"time): calibrate {_cpu_ms(cal, n, args.prior):.2f} ms, plain sweep "
-          f"{_cpu_ms(plain, n, 0):.2f} ms (their start-up and the prior predictive included)")
+          f"time): calibrate {_cpu_ms(cal, n, args.prior):.2f} ms{sweep_ms} (their start-up "
+          f"and the prior predictive included)")
     print("peak resident memory, MB (driver; largest worker's own, private pages):")
-    for label, got in ((f"calibrate, {max(1, n // 2):,} draws", half),
-                       (f"calibrate, {n:,} draws", cal), (f"plain sweep, {n:,} draws", plain)):
+    stages = [(f"calibrate, {max(1, n // 2):,} draws", half), (f"calibrate, {n:,} draws", cal)]
+    if plain is not None:
+        stages.append((f"plain sweep, {n:,} draws", plain))
+    for label, got in stages:
         print(f"  {label:<28} {got['driver_peak']:>7.0f}; {got['worker_peak']:>7.0f}")
 
 
@@ -217,6 +225,9 @@ def main() -> None:
     parser.add_argument("--against", metavar="REV",
                         help="compare with git revision REV, interleaved (see the docstring)")
     parser.add_argument("--pairs", type=int, default=3, help="pairs of runs with --against")
+    parser.add_argument("--no-sweep", action="store_true",
+                        help="leave out the plain sweep (for 10^5 draws measured, not "
+                             "extrapolated, in half the time)")
     parser.add_argument("--stage", choices=("sweep", "calibrate"), help=argparse.SUPPRESS)
     parser.add_argument("--importable", help=argparse.SUPPRESS)
     parser.add_argument("--tree", help=argparse.SUPPRESS)

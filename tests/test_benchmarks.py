@@ -98,6 +98,16 @@ def test_calibrate_benchmark_prints_rates_extrapolation_acceptance_and_memory():
         assert re.search(rf"^  {label}\s+\d+;\s+\d+$", out, re.M), label
 
 
+def test_calibrate_benchmark_without_the_plain_sweep_measures_the_calibration_alone():
+    out = bench("bench_calibrate.py", "--draws", "8", "--prior", "4", "--workers", "1",
+                "--backend", "serial", "--no-sweep")
+    assert "plain sweep" not in out
+    assert re.search(r"calibrate: the draws\s+[\d.]+\s+\d+\s+[\d.]+", out)
+    assert re.search(r"CPU seconds, driver / workers: calibrate [\d.]+ / [\d.]+$", out, re.M)
+    for label in ("calibrate, 4 draws", "calibrate, 8 draws"):
+        assert re.search(rf"^  {label}\s+\d+;\s+\d+$", out, re.M), label
+
+
 def test_calibrate_benchmark_compares_a_revision_interleaved():
     out = bench("bench_calibrate.py", "--against", "HEAD", "--pairs", "1", "--draws", "8",
                 "--prior", "4", "--workers", "1", "--backend", "serial")
