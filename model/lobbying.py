@@ -357,17 +357,6 @@ class Lobbying:
         w⁰ + s (1 − δ)(w′ − w⁰), w′ = (1 − ``total``) w + ``pull`` (``pull`` = Σ_f η_f T_f,
         ``total`` = Σ_f η_f), with s ≤ 1 so that ½‖Δ‖₁ ≤ B."""
         w0 = self.initial_weights[g]
-        if len(w) < SCALAR_ISSUES:  # the same operations on Python floats (see the constant)
-            keep, fade, bound = max(0.0, 1.0 - total), 1.0 - self.weight_decay, self.weight_bound
-            delta = [fade * (keep * x + p - x0)
-                     for x, p, x0 in zip(w.tolist(), pull.tolist(), w0.tolist(), strict=True)]
-            moved = 0.0
-            for d in delta:
-                moved += abs(d)
-            half = 0.5 * moved
-            scale = bound / half if half > bound else 1.0
-            return np.array([y if (y := x0 + scale * d) >= 0.0 else 0.0  # as np.maximum(y, 0)
-                             for x0, d in zip(w0.tolist(), delta, strict=True)])
         pushed = max(0.0, 1.0 - total) * w + pull
         return anchored(w0, (1.0 - self.weight_decay) * (pushed - w0), self.weight_bound)
 
@@ -412,15 +401,6 @@ class Lobbying:
                 out.append(LobbyMove(entry.round_no, firms[k], homes[k], issues[i], e, m,
                                      st[index[k]], b, s, judged[k], dev[self._home_list[k]]))
         return out
-
-
-#: Below this many issues, :meth:`Lobbying.anchored_weights` does its element-wise arithmetic on
-#: Python floats rather than numpy arrays (4 numpy calls per government and round instead of 9:
-#: 15.66M -> 15.62M instructions per default run, -0.25%, callgrind, seeds 0-19). The results
-#: are the same to the bit: each element sees the same operations, and numpy's sum of fewer than 8
-#: contiguous values adds them left to right, as the loop does (from 8 on it adds in pairs; a
-#: test checks this premise on the installed numpy).
-SCALAR_ISSUES = 8
 
 
 def anchored(w0: np.ndarray, delta: np.ndarray, bound: float) -> np.ndarray:

@@ -137,32 +137,3 @@ def test_the_deviation_is_recorded_per_move(fixture_path):
                                            {"coalitions.weight_bound": 0.02}), seed=0)
     model.run()
     assert max(m.deviation for m in model.lobby_moves) == pytest.approx(0.02)
-
-
-@SETTINGS
-@given(setup=instances(), seed=st.integers(0, 2**32 - 1), total=st.floats(0.0, 1.5),
-       scale=st.sampled_from([1e-6, 0.05, 1.0, 30.0]))
-def test_the_scalar_anchored_step_is_numpys_to_the_bit(setup, seed, total, scale):
-    """:meth:`Lobbying.anchored_weights` on fewer than ``SCALAR_ISSUES`` issues works on Python
-    floats; it must give the bits of the array arithmetic it stands for (:func:`anchored` of
-    w⁰ + (1 − δ)(max(0, 1 − total) w + pull − w⁰)), whether the bound binds or not. And the
-    premise it rests on, that numpy adds fewer than 8 values left to right, holds here."""
-    from bargaining_chips.model.lobbying import SCALAR_ISSUES, anchored
-
-    lob, g = setup.lobbying, setup.index("G")
-    rng = np.random.default_rng(seed)
-    n = len(lob.initial_weights[g])
-    assert n < SCALAR_ISSUES
-    w = rng.dirichlet(np.ones(n))
-    pull = rng.random(n) * scale * rng.integers(0, 2, n)
-    w0 = lob.initial_weights[g]
-    want = anchored(w0, (1.0 - lob.weight_decay) * (max(0.0, 1.0 - total) * w + pull - w0),
-                    lob.weight_bound)
-    got = lob.anchored_weights(g, w, pull, total)
-    assert got.tobytes() == want.tobytes()
-    for k in range(1, SCALAR_ISSUES):
-        values = np.abs(rng.standard_normal(k) * 10.0 ** rng.integers(-8, 8, k))
-        added = 0.0
-        for v in values.tolist():
-            added += v
-        assert float(values.sum()) == added
