@@ -49,6 +49,7 @@ which domestic groups on either side can line up with each other across the bord
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -224,6 +225,11 @@ class CoalitionTracker:
         # reservation), gains and stance None before any offer.
         self._pending: list[tuple] = []
         self._history: list[list[Coalition]] | None = None
+        # Held while the pending rounds become snapshots and while the history is derived: a
+        # finished game is read from more than one thread at once (the dashboard's debrief in
+        # the background, its Save button, the classroom's panels), and a reader must never see
+        # the snapshots half made, nor keep a history derived from them.
+        self._deriving = threading.RLock()
         n = len(self.cs.names)
         self._alone = list(range(n))
         self._zero = np.zeros((n, n))
@@ -269,14 +275,18 @@ class CoalitionTracker:
     def snapshots(self) -> list[Snapshot]:
         """One :class:`Snapshot` per recorded round, oldest first."""
         if self._pending:
-            self._materialise()
+            with self._deriving:
+                if self._pending:  # (another thread may have made them meanwhile)
+                    self._materialise()
         return self._snapshots
 
     def _materialise(self) -> None:
         """Turn the pending rounds into snapshots: the gains and stances left for later, then the
         edge weights and coalitions of all rounds with an offer, each in one stacked computation
-        (element for element the numbers of a round computed on its own)."""
-        pending, self._pending = self._pending, []
+        (element for element the numbers of a round computed on its own). The pending rounds
+        are let go only once their snapshots are all in: a reader that finds none pending finds
+        every snapshot."""
+        pending = self._pending
         cs = self.cs
         offered = [p for p in pending if p[2] is not None or p[5] is not None]
         if len(offered) == 1:  # one round read as it is played: DFS (see components)
@@ -291,7 +301,8 @@ class CoalitionTracker:
             found = zip(aligns, components_stacked(aligns >= cs.threshold), stance, gains,
                         strict=True)
         n_actors, n_issues = len(cs.names), len(self.issue_names)
-        add = self._snapshots.append
+        made: list[Snapshot] = []
+        add = made.append
         for round_no, phase, gains, _, reservation, form in pending:
             if gains is None and form is None:
                 add(Snapshot(round_no, phase, self._zero, self._alone, np.zeros(n_actors),
@@ -299,6 +310,8 @@ class CoalitionTracker:
             else:
                 align, labels, stance, gains = next(found)
                 add(Snapshot(round_no, phase, align, labels, stance, gains, reservation))
+        self._snapshots.extend(made)
+        self._pending = []
 
     def _gains_and_stances(self, offered: list[tuple]) -> tuple[np.ndarray, np.ndarray]:
         """Stacked gains (rounds × actors × issues) and stances (rounds × actors) of the pending
@@ -331,8 +344,14 @@ class CoalitionTracker:
     # -- derived records ----------------------------------------------------------------------
     def history(self) -> list[list[Coalition]]:
         """Every snapshot's coalitions with stable ids (computed once, when first asked)."""
-        if self._history is not None:
-            return self._history
+        history = self._history
+        if history is not None:
+            return history
+        with self._deriving:
+            return self._history if self._history is not None else self._derive_history()
+
+    def _derive_history(self) -> list[list[Coalition]]:
+        """The history :meth:`history` returns, derived now from the snapshots (and kept)."""
         out: list[list[Coalition]] = []
         prev: list[Coalition] = []
         prev_labels = None

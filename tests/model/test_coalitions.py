@@ -237,3 +237,40 @@ def test_moves_count_actors_whose_partners_changed(raw):
         for a, b in zip(history, history[1:], strict=False) for i in range(5)
     )
     assert tracker.moves() == expected
+
+
+def test_a_finished_run_read_from_two_threads_at_once_shows_every_snapshot(monkeypatch):
+    """The dashboard reads a finished game from two threads at once (its debrief's summary in the
+    background, its Save button): the second reader, arriving while the first turns the last
+    round into its snapshot, waits for it instead of deriving the coalitions' history from the
+    snapshots without it (which broke Save: "zip() argument 2 is shorter than argument 1")."""
+    import threading
+
+    from bargaining_chips.model import coalitions
+
+    model = NegotiationModel(rng=0, collect=False)
+    model.run()
+    tracker = model.coalition_tracker
+    assert tracker._pending  # the final round, made a snapshot when first read
+    inside, go_on = threading.Event(), threading.Event()
+    real = coalitions.alignment
+
+    def held(*args, **kwargs):  # the first reader, caught while it makes the snapshot
+        inside.set()
+        go_on.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(coalitions, "alignment", held)
+    seen = {}
+    first = threading.Thread(target=lambda: seen.update(first=len(tracker.snapshots)))
+    first.start()
+    assert inside.wait(10)
+    second = threading.Thread(target=lambda: seen.update(second=len(tracker.history())))
+    second.start()
+    second.join(0.5)  # (the old tracker answered at once, one snapshot short)
+    go_on.set()
+    first.join(10)
+    second.join(10)
+    n = len(tracker.snapshots)
+    assert seen == {"first": n, "second": n} and len(tracker.history()) == n
+    assert len({row["round"] for row in tracker.membership_rows()}) >= n - 1
