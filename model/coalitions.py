@@ -234,6 +234,17 @@ class CoalitionTracker:
         self._alone = list(range(n))
         self._zero = np.zeros((n, n))
 
+    def __getstate__(self) -> dict:
+        """A model pickles with its tracker (``tests/model/test_collect.py``): everything but
+        the lock, which a copy makes anew."""
+        state = dict(self.__dict__)
+        del state["_deriving"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._deriving = threading.RLock()
+
     # -- the per-round update (the hot path) --------------------------------------------------
     def observe(self, round_no: int, terms: np.ndarray | None, prefs: Preferences,
                 reservation: np.ndarray, phase: str = "table") -> Snapshot:

@@ -94,6 +94,11 @@ def test_the_model_pickles_with_its_collector():
     again = pickle.loads(pickle.dumps(model))
     assert again.datacollector.get_model_vars_dataframe().equals(
         model.datacollector.get_model_vars_dataframe())
+    # the copy plays on, its coalition graph (and the lock it reads under) its own
+    again.run()
+    model.run()
+    assert len(again.coalition_tracker.history()) == len(model.coalition_tracker.snapshots)
+    assert again.coalition_tracker._deriving is not model.coalition_tracker._deriving
 
 
 def test_batch_run_sweeps_strategy_parameters():
