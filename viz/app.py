@@ -189,8 +189,9 @@ def DancePanel(model: DashboardModel):
         return
     with reading(model):
         dance, ticks = panels.dance_table(model.talks), panels.calendar_ticks(model.talks)
+        governments = model.talks.setup.governments
     fig = figures.new_figure(figures.PANEL_SIZE, figure_scale())
-    figures.draw_dance(dance, ticks, fig.subplots())
+    figures.draw_dance(dance, ticks, fig.subplots(), governments)
     solara.FigureMatplotlib(fig, format="png")
 
 

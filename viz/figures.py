@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 PANEL_SIZE = (4.1, 3.8)
 #: The most rounds the dance labels on its axis: at 10 pt, rotated, so many fit side by side.
 MAX_TICKS = 12
+#: The height of one row of the dance's key, as a fraction of the panel's (8 pt text, spaced).
+LEGEND_ROW = 0.042
 #: The network figure leaves room under it for the list of coalition members.
 NETWORK_SIZE = (4.1, 2.55)
 
@@ -57,7 +59,13 @@ def _projector(ax: Axes, title: str) -> None:
 def draw_dance(
     table: pd.DataFrame, ticks: list[tuple[int, str]], ax: Axes, governments: tuple[str, ...] = ()
 ) -> Axes:
-    """The negotiation dance over the whole calendar: each government's utility of every offer."""
+    """The negotiation dance over the whole calendar: each government's utility of every offer.
+
+    The report's key (the lines, the offers' markers, a marker per move of the calendar) lies in
+    two columns along the foot of the panel, under the dates, where it covers no offer: inside
+    the axes every corner holds one sooner or later, as the offers run from 0 to 1 across the
+    whole calendar. Room is kept for the longest key a game of ``governments`` (two if not
+    given) can come to, so the axes keep their size from the first round to the last."""
     if len(table):
         plots.plot_dance(table, ax=ax)
     else:
@@ -72,10 +80,17 @@ def draw_dance(
     ax.set_xticks([n for n, _ in shown], [label for _, label in shown], rotation=45, ha="right")
     ax.set_xlabel("")
     ax.set_ylabel("utility of the offer")  # one line: the panel's margin has room for no more
-    ax.figure.subplots_adjust(left=0.15, right=0.97, top=0.91, bottom=0.17)
+    legend = ax.get_legend()
+    handles = legend.legend_handles if legend is not None else []
+    # two lines a government, the three kinds of marker of an offer, three moves of the calendar
+    longest = 2 * max(len(governments), 2) + 3 + 3
+    rows = -(-max(len(handles), longest) // 2)
+    ax.figure.subplots_adjust(left=0.15, right=0.97, top=0.91, bottom=0.17 + LEGEND_ROW * rows)
+    if handles:
+        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0),
+                  bbox_transform=ax.figure.transFigure, ncols=2, fontsize=8, frameon=False,
+                  handlelength=1.6, columnspacing=1.2, borderaxespad=0.2, labelspacing=0.3)
     _projector(ax, "Negotiation dance")
-    if ax.get_legend() is not None:
-        ax.legend(loc="lower left", fontsize=9, framealpha=0.9)
     return ax
 
 

@@ -143,3 +143,38 @@ def test_the_check_finds_a_clash():
     problems = clashes(fig)
     assert any("overlaps" in p for p in problems)
     assert any("sticks out" in p for p in problems)
+
+
+def test_the_dashboard_dance_keys_every_move_under_the_axes_and_keeps_its_frame():
+    """The dashboard's dance shows the report's whole key (a target missed, a threat carried out,
+    a deadline moved), under the dates where it hides no offer, and its axes keep one size from
+    the empty panel to the last round (its key grows from three rows to five meanwhile)."""
+    from tests.experiments.plot_review import legend_hides_data
+
+    model = NegotiationModel(load_scenario("us_japan_2025", {
+        "actors.US.strategy": {"name": "hardliner"}, "issues.reciprocal_tariff.max": 35.0,
+        "threats.letter.issue": "reciprocal_tariff", "threats.letter.no_deal": 35.0,
+        "threats.letter.date": "2025-06-20"}), 0)
+    frames, keys = [], []
+    try:
+        while True:
+            fig = figures.new_figure()
+            ax = fig.add_subplot()
+            figures.draw_dance(panels.dance_table(model), panels.calendar_ticks(model), ax,
+                               model.setup.governments)
+            FigureCanvasAgg(fig).draw()
+            frames.append(tuple(np.round(ax.get_position().bounds, 9)))
+            legend = ax.get_legend()
+            keys.append([] if legend is None else [t.get_text() for t in legend.get_texts()])
+            assert legend_hides_data(ax) == []
+            assert clashes(fig) == []
+            assert legend is None or legend.get_window_extent().y1 < ax.get_window_extent().y0
+            if model.outcome is not None:
+                break
+            model.step()
+    finally:
+        model.release()
+    assert len(set(frames)) == 1, frames
+    assert keys[0] == [] and len(keys[1]) == 6
+    assert {"a target missed", "a threat carried out", "a deadline moved by its owner",
+            "its own offer", "the other's offer"} <= set(keys[-1])
