@@ -51,6 +51,11 @@ SOLARA_ENV = {
 #: page reconnect to its session. ``SOLARA_KERNEL_CULL_TIMEOUT`` in the environment overrides
 #: it. (A tab that closes tells the server at once.)
 CLASSROOM_CULL_TIMEOUT = "60s"
+#: The same for the one-player dashboard, whose vanished page holds no seat, only its game: an
+#: hour outlasts a laptop shut for a class's break (the game is there when it wakes) and frees
+#: the memory within the class, where Solara's 24 hours would keep every crashed tab's game for
+#: the day.
+SOLO_CULL_TIMEOUT = "1h"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -168,8 +173,8 @@ def server_environment(scenario: str | None, solara_home: str,
                        keys: ClassroomKeys | None = None,
                        out: Path | None = None) -> dict[str, str]:
     """The child's environment: ours, the project on the path, Solara configured for a class
-    (and, in classroom mode, the join code, the lecturer key and how long a vanished page keeps
-    its session, :data:`CLASSROOM_CULL_TIMEOUT`; where played games are saved, as an absolute
+    (and, in classroom mode, the join code and the lecturer key); how long a vanished page keeps
+    its session (:data:`SOLO_CULL_TIMEOUT`, :data:`CLASSROOM_CULL_TIMEOUT`); where played games are saved, as an absolute
     path: the server runs in the project's folder)."""
     env = dict(os.environ)
     if out is not None:
@@ -179,7 +184,8 @@ def server_environment(scenario: str | None, solara_home: str,
         env.pop(name, None)
     if keys is not None:
         env.update(keys.environment())
-        env.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", CLASSROOM_CULL_TIMEOUT)
+    env.setdefault("SOLARA_KERNEL_CULL_TIMEOUT",
+                   SOLO_CULL_TIMEOUT if keys is None else CLASSROOM_CULL_TIMEOUT)
     env.update(SOLARA_ENV)
     env.setdefault("SOLARA_HOME", solara_home)
     env["PYTHONPATH"] = os.pathsep.join(

@@ -70,14 +70,16 @@ def test_server_environment_turns_telemetry_off_and_finds_the_project(monkeypatc
 
 def test_a_classroom_server_frees_a_vanished_page_after_a_minute(monkeypatch, tmp_path):
     """Solara keeps the session of a page that went without closing (a killed tab) for 24 hours
-    by default, and the seat it holds with it; a classroom server gives it up after a minute,
-    unless told otherwise (the browser test's server, after a few seconds)."""
+    by default, and the seat it holds with it; a classroom server gives it up after a minute, the
+    one-player dashboard (no seat, only its game) after an hour, unless told otherwise (the
+    browser test's server, after a few seconds)."""
     monkeypatch.delenv("SOLARA_KERNEL_CULL_TIMEOUT", raising=False)
     keys = cli.ClassroomKeys("ABC234", "key")
     assert cli.server_environment(None, str(tmp_path), keys)["SOLARA_KERNEL_CULL_TIMEOUT"] == "60s"
-    assert "SOLARA_KERNEL_CULL_TIMEOUT" not in cli.server_environment(None, str(tmp_path))
+    assert cli.server_environment(None, str(tmp_path))["SOLARA_KERNEL_CULL_TIMEOUT"] == "1h"
     monkeypatch.setenv("SOLARA_KERNEL_CULL_TIMEOUT", "3s")
     assert cli.server_environment(None, str(tmp_path), keys)["SOLARA_KERNEL_CULL_TIMEOUT"] == "3s"
+    assert cli.server_environment(None, str(tmp_path))["SOLARA_KERNEL_CULL_TIMEOUT"] == "3s"
 
 
 def test_an_unknown_scenario_is_one_line_and_status_2():
