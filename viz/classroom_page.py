@@ -107,6 +107,15 @@ def LecturerView(room: Classroom, key: str, components: list, version: int,
     _ = tick.value
 
     game = room.game
+    # Everything the view shows of the game and the seats, read at once under the moves' lock:
+    # a student's move or join on another thread meanwhile is seen whole or not at all.
+    with room.reading():
+        seats = seats_html(room, names=True)
+        taken = [s for s in room.seats if s in room.holders]
+        status, table = play_page.status_html(game, ""), play_page.table_html(game)
+        answers, private = play_page.answers_html(game), private_html(room)
+        paused, revealed = room.paused, room.revealed
+        finished, game_version = game.finished, game.version
     with solara.Columns([2, 3]):
         with solara.Column(classes=["bc-panel"]):
             solara.HTML(tag="div", unsafe_innerHTML=(
@@ -114,35 +123,34 @@ def LecturerView(room: Classroom, key: str, components: list, version: int,
                 f'<div class="bc-code" data-field="join-code">{_esc(room.code)}</div>'
                 '<div class="bc-settings">Open this page\'s address without the lecturer key '
                 "and type the code.</div></div>"))
-            solara.HTML(tag="div", unsafe_innerHTML=seats_html(room, names=True))
-            taken = [s for s in room.seats if s in room.holders]
+            solara.HTML(tag="div", unsafe_innerHTML=seats)
             if taken:
                 with solara.Row(style={"flex-wrap": "wrap"}):
                     for seat in taken:
                         solara.Button(f"Free {seat}", text=True, small=True,
                                       on_click=lambda s=seat: do(lambda: room.free(key, s)))
-            solara.HTML(tag="div", unsafe_innerHTML=play_page.status_html(game, ""))
-            solara.HTML(tag="div", unsafe_innerHTML=play_page.table_html(game))
-            if room.paused:
+            solara.HTML(tag="div", unsafe_innerHTML=status)
+            solara.HTML(tag="div", unsafe_innerHTML=table)
+            if paused:
                 solara.HTML(tag="div", unsafe_innerHTML=(
                     '<div class="bc-problem" data-field="paused">Paused.</div>'))
             if problem.value:
                 solara.HTML(tag="div", unsafe_innerHTML=(
                     f'<div class="bc-problem">Refused: {_esc(problem.value)}</div>'))
             with solara.Row():
-                solara.Button("Resume" if room.paused else "Pause",
-                              on_click=lambda: do(lambda: room.set_paused(key, not room.paused)))
+                solara.Button("Resume" if paused else "Pause",
+                              on_click=lambda: do(lambda: room.set_paused(key, not paused)))
                 solara.Button("Reset", on_click=lambda: do(lambda: room.reset(key)))
-                solara.Button("Hide private info" if room.revealed else "Reveal private info",
-                              on_click=lambda: do(lambda: room.reveal(key, not room.revealed)))
+                solara.Button("Hide private info" if revealed else "Reveal private info",
+                              on_click=lambda: do(lambda: room.reveal(key, not revealed)))
             if text_size is not None:
                 text_size()
-            play_page.SaveButton(game, "Save the game").key(f"save-{game.version}")
-            if game.finished:
-                play_page.DebriefCard(game).key(f"debrief-{game.version}")
-            solara.HTML(tag="div", unsafe_innerHTML=play_page.answers_html(game))
+            play_page.SaveButton(game, "Save the game").key(f"save-{game_version}")
+            if finished:
+                play_page.DebriefCard(game).key(f"debrief-{game_version}")
+            solara.HTML(tag="div", unsafe_innerHTML=answers)
         with solara.Column():
-            solara.HTML(tag="div", unsafe_innerHTML=private_html(room))
+            solara.HTML(tag="div", unsafe_innerHTML=private)
             play_page.Panels(play_page.Shown(game.model, room.scenario_name, version, room.reading),
                              components)
 
@@ -165,10 +173,19 @@ def StudentView(room: Classroom, version: int):
     # redraw with a new first free seat) never changes the one this student chose.
     picked = solara.use_reactive(None)
     joined = solara.use_reactive(0)
-    seat = room.seat_of(client)
-    # What the menu shows in this drawing of the page: Join asks for this seat, not for the
-    # first one free when the click arrives (which may be one the student never saw).
-    shown = picked.value or first_free(room)
+    game = room.game
+    # What the page shows of the seats and the game, read at once under the moves' lock (as
+    # the lecturer's view), so another student's join or move meanwhile is seen whole or not.
+    with room.reading():
+        seat = room.seat_of(client)
+        seats = room.seats
+        # What the menu shows in this drawing of the page: Join asks for this seat, not for
+        # the first one free when the click arrives (which may be one the student never saw).
+        shown = picked.value or first_free(room)
+        seat_list = seats_html(room) if seat is None else ""
+        firm = seat is not None and room.is_firm(seat)
+        private, answers = private_html(room), play_page.answers_html(game)
+        paused = room.paused
 
     def send(kind: str, what: Any) -> None:
         if kind == "join":
@@ -186,7 +203,6 @@ def StudentView(room: Classroom, version: int):
 
     act, problem = play_page.use_mover(send)
     _ = joined.value
-    game = room.game
     if seat is None:
         with solara.Column(classes=["bc-panel"]):
             solara.HTML(tag="div", unsafe_innerHTML=(
@@ -197,27 +213,29 @@ def StudentView(room: Classroom, version: int):
             # ipyvuetify's menu itself, its choice going straight to ``picked``: solara.Select
             # would copy the value into a state of its own, and a choice that arrived while
             # another thread (this page's poll) redrew the page could be lost in that copy
-            solara.v.Select(label="Seat", v_model=shown, items=room.seats,
+            solara.v.Select(label="Seat", v_model=shown, items=seats,
                             on_v_model=picked.set)
             solara.Button("Join", color="primary", on_click=lambda: act("join", None))
             if problem:
                 solara.HTML(tag="div", unsafe_innerHTML=(
                     f'<div class="bc-problem" data-field="refused">Refused: {_esc(problem)}'
                     "</div>"))
-            solara.HTML(tag="div", unsafe_innerHTML=seats_html(room))
+            solara.HTML(tag="div", unsafe_innerHTML=seat_list)
         return
     # The figures are the projector's (the lecturer's view): drawn on every student's page they
     # would cost the server three matplotlib figures per page at every move of the class.
     with solara.Columns([1, 1]):
         with solara.Column():
-            if room.is_firm(seat):
-                play_page.LobbyCard(game, seat, act, problem, version, paused=room.paused)
+            if firm:
+                play_page.LobbyCard(game, seat, act, problem, version, paused=paused,
+                                    reading=room.reading)
             else:
-                play_page.MoveCard(game, seat, act, problem, version, paused=room.paused)
+                play_page.MoveCard(game, seat, act, problem, version, paused=paused,
+                                   reading=room.reading)
             solara.Button("Leave the seat", text=True, on_click=lambda: act("leave", None))
         with solara.Column():
-            solara.HTML(tag="div", unsafe_innerHTML=private_html(room))
-            solara.HTML(tag="div", unsafe_innerHTML=play_page.answers_html(game))
+            solara.HTML(tag="div", unsafe_innerHTML=private)
+            solara.HTML(tag="div", unsafe_innerHTML=answers)
 
 
 def lecturer_key(search: str | None) -> str:

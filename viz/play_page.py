@@ -47,6 +47,11 @@ def _u(value: float) -> str:
     return "0.00" if text == "-0.00" else text
 
 
+#: A lock to hold while a card reads its game (:attr:`Shown.reading`): a classroom's
+#: :meth:`~viz.classroom.Classroom.reading`, or no lock for a game of one's own.
+Reading = Callable[[], AbstractContextManager]
+
+
 @dataclass(frozen=True)
 class Shown:
     """What the dashboard's panels draw (:mod:`viz.app`): the rounds a game has completed.
@@ -57,7 +62,7 @@ class Shown:
     version: int
     #: Held while a panel reads ``talks``: a classroom's game moves on other sessions' threads
     #: (:meth:`viz.classroom.Classroom.reading`); a game of one's own needs no lock.
-    reading: Callable[[], AbstractContextManager] = contextlib.nullcontext
+    reading: Reading = contextlib.nullcontext
 
 
 def worth_html(session: PlaySession, seat: str, terms: Any) -> str:
@@ -173,9 +178,13 @@ Mover = Callable[[str, Any], None]
 
 
 @solara.component
-def OfferForm(session: PlaySession, seat: str, act: Callable[[str, Any], None]):
-    """One control per issue, the offer's worth, and Propose."""
-    values = solara.use_reactive(_start_values(session, seat))
+def OfferForm(session: PlaySession, seat: str, act: Callable[[str, Any], None],
+              reading: Reading = contextlib.nullcontext):
+    """One control per issue, the offer's worth, and Propose; the game is read under
+    ``reading``."""
+    with reading():
+        start = _start_values(session, seat)
+    values = solara.use_reactive(start)
     for c in session.controls():
         def set_value(v, issue=c.issue):
             values.set({**values.value, issue: v})
@@ -187,11 +196,14 @@ def OfferForm(session: PlaySession, seat: str, act: Callable[[str, Any], None]):
             label = f"{c.label} ({c.unit})" if c.unit else c.label
             solara.SliderFloat(label, value=float(values.value[c.issue]), min=c.min, max=c.max,
                                step=c.step, on_value=set_value, thumb_label="always")
-    solara.HTML(tag="div", unsafe_innerHTML=worth_html(session, seat, values.value))
+    with reading():
+        worth = worth_html(session, seat, values.value)
+    solara.HTML(tag="div", unsafe_innerHTML=worth)
 
     def suggest():
-        values.set(dict(zip(session.spec.issues, _wire(session, session.suggestion(seat)),
-                            strict=True)))
+        with reading():
+            terms = _wire(session, session.suggestion(seat))
+        values.set(dict(zip(session.spec.issues, terms, strict=True)))
 
     with solara.Row():
         solara.Button("Propose", color="primary",
@@ -199,11 +211,12 @@ def OfferForm(session: PlaySession, seat: str, act: Callable[[str, Any], None]):
         solara.Button("What would the model offer?", text=True, on_click=suggest)
 
 
-def _seat_header(session: PlaySession, seat: str, problem: str, paused: bool) -> None:
-    """A seat card's first lines: whose seat it is, where the talks stand, a pause and a refusal."""
+def _seat_header(seat: str, status: str, problem: str, paused: bool) -> None:
+    """A seat card's first lines: whose seat it is, where the talks stand (``status``, from
+    :func:`status_html`), a pause and a refusal."""
     solara.HTML(tag="div", unsafe_innerHTML=(
         f'<div class="bc-sub" data-field="seat">You play {_esc(seat)}.</div>'))
-    solara.HTML(tag="div", unsafe_innerHTML=status_html(session, seat))
+    solara.HTML(tag="div", unsafe_innerHTML=status)
     if paused:
         solara.HTML(tag="div", unsafe_innerHTML=(
             '<div class="bc-problem" data-field="paused">The lecturer has paused the game.'
@@ -215,19 +228,28 @@ def _seat_header(session: PlaySession, seat: str, problem: str, paused: bool) ->
 
 @solara.component
 def MoveCard(session: PlaySession, seat: str, act: Callable[[str, Any], None],
-             problem: str, version: int, paused: bool = False):
+             problem: str, version: int, paused: bool = False,
+             reading: Reading = contextlib.nullcontext):
     """The seat's move: the offer form, or the offer to answer, or the end of the talks
     (``version``, the session's, makes the card redraw after every move). ``act(kind, what)``
-    sends a move."""
-    w = session.waiting
+    sends a move. What the card shows of the game is read at once under ``reading``, so a move
+    made meanwhile on another thread is seen whole or not at all."""
+    with reading():
+        w = session.waiting
+        status = status_html(session, seat)
+        mine = w is not None and w.seat == seat and w.kind == "propose"
+        # the offer as it stands while the other answers, or the offer this seat must answer
+        shown = ("" if w is None or mine else
+                 table_html(session) if w.seat != seat else offer_html(session, seat))
+        game_version = session.version
     with solara.Column(gap="4px", classes=["bc-panel"]):
-        _seat_header(session, seat, problem, paused)
-        if w is not None and w.seat == seat and w.kind == "propose":
-            OfferForm(session, seat, act).key(f"offer-{session.version}")
-        elif w is not None and w.seat != seat:  # the offer as it stands, while the other answers
-            solara.HTML(tag="div", unsafe_innerHTML=table_html(session))
+        _seat_header(seat, status, problem, paused)
+        if mine:
+            OfferForm(session, seat, act, reading).key(f"offer-{game_version}")
+        elif w is not None and w.seat != seat:
+            solara.HTML(tag="div", unsafe_innerHTML=shown)
         elif w is not None:
-            solara.HTML(tag="div", unsafe_innerHTML=offer_html(session, seat))
+            solara.HTML(tag="div", unsafe_innerHTML=shown)
             with solara.Row():
                 for label, answer in (("Accept", "accept"), ("Reject", "reject"),
                                       ("Walk away", "walk_away")):
@@ -296,15 +318,23 @@ def LobbyForm(session: PlaySession, firm: str, act: Callable[[str, Any], None]):
 
 @solara.component
 def LobbyCard(session: PlaySession, firm: str, act: Callable[[str, Any], None],
-              problem: str, version: int, paused: bool = False):
-    """A firm's seat: whom it lobbies and how it stands, and on its turn the lobbying form."""
+              problem: str, version: int, paused: bool = False,
+              reading: Reading = contextlib.nullcontext):
+    """A firm's seat: whom it lobbies and how it stands, and on its turn the lobbying form (the
+    game read under ``reading``, as :func:`MoveCard`)."""
+    with reading():
+        status = status_html(session, firm)
+        stand = lobby_html(session, firm)
+        due = firm in session.lobby_due()
+        table = "" if due or session.waiting is None else table_html(session)
+        game_version = session.version
     with solara.Column(gap="4px", classes=["bc-panel"]):
-        _seat_header(session, firm, problem, paused)
-        solara.HTML(tag="div", unsafe_innerHTML=lobby_html(session, firm))
-        if firm in session.lobby_due():
-            LobbyForm(session, firm, act).key(f"lobby-{session.version}")
-        elif session.waiting is not None:
-            solara.HTML(tag="div", unsafe_innerHTML=table_html(session))
+        _seat_header(firm, status, problem, paused)
+        solara.HTML(tag="div", unsafe_innerHTML=stand)
+        if due:
+            LobbyForm(session, firm, act).key(f"lobby-{game_version}")
+        elif table:
+            solara.HTML(tag="div", unsafe_innerHTML=table)
 
 
 def use_mover(send: Mover) -> tuple[Callable[[str, Any], None], str]:

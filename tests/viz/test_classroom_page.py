@@ -256,3 +256,52 @@ def test_the_lecturers_panels_read_the_game_under_the_classrooms_lock(room, monk
     assert set(held) == {"dance_table", "utility_space", "coalition_network", "network_layout"}
     assert all(all(v) for v in held.values()), held
     assert not room.reading().locked()
+
+
+def test_every_view_reads_the_game_and_the_seats_under_the_classrooms_lock(room, monkeypatch):
+    """The pages, like the panels, read the shared game under the moves' lock: the seats, whose
+    move it is, the offer on the table and its worth, the form's start, a firm's stand, the
+    answers and the private information, on the lecturer's page and on every kind of student's
+    (not yet seated, proposing, answering, lobbying), so that a join or a move on another
+    thread is seen whole or not at all (a seat list read while another student joins)."""
+    from bargaining_chips.viz import play_page
+
+    held: dict[str, list[bool]] = {}
+
+    def spy(owner, name):  # noqa: ANN001 - a module or a class
+        real = getattr(owner, name)
+
+        def read(*args, **kwargs):
+            held.setdefault(name, []).append(room.reading().locked())
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, read)
+
+    for name in ("seats_html", "private_html"):
+        spy(classroom_page, name)
+    for name in ("status_html", "table_html", "answers_html", "offer_html", "worth_html",
+                 "lobby_html", "_start_values"):
+        spy(play_page, name)
+    spy(Classroom, "seat_of")
+    japan, us, nvidia = View(room), View(room), View(room)
+    lecturer = None
+    try:
+        japan.join("ABC234", "Japan")
+        us.join("ABC234", "US")
+        nvidia.join("ABC234", "NVIDIA")
+        _retry(lambda: japan.click("Propose"))
+        _until(lambda: "answer the offer" in us.text())
+        lecturer = View(room, lecturer="secret-key")
+        _retry(lambda: lecturer.click("Reveal private info"))
+        _until(lambda: "Private information (revealed)" in lecturer.text())
+        _retry(lambda: us.click("Reject"))
+        _until(lambda: "your turn, NVIDIA, to lobby US" in nvidia.text())
+    finally:
+        for page in (japan, us, nvidia, lecturer):
+            if page is not None:
+                page.close()
+    assert set(held) == {"seats_html", "private_html", "status_html", "table_html",
+                         "answers_html", "offer_html", "worth_html", "lobby_html",
+                         "_start_values", "seat_of"}
+    assert all(all(v) for v in held.values()), {k: v.count(False) for k, v in held.items()}
+    assert not room.reading().locked()
