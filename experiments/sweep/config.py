@@ -14,7 +14,7 @@ refused unless the config sets ``max_runs`` at or above its size (or the command
 
 Parameters come in two roles, as in the EMA workbench (Kwakkel 2017): **levers** are choices a
 negotiator controls (a strategy's concession exponent), **uncertainties** are facts of the world the
-negotiators do not control (how credible the G7 deadline is, how strong a lobby is). Both are swept
+negotiators do not control (how credible the G7 target is, how strong a lobby is). Both are swept
 the same way; the role is recorded so tables and plots can tell them apart.
 
 Each parameter is exactly one of:
