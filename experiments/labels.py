@@ -113,6 +113,15 @@ class Labels:
             return None
         return next(iter(self.spec.deadlines))
 
+    def first_deadline(self) -> str:
+        """The scenario's first date, as a plot names it: "G7 target" (a focal date, which ends
+        nothing when missed), "end deadline" (a deadline), "first deadline" (no scenario)."""
+        first = self._first_deadline()
+        if first is None:
+            return "first deadline"
+        kind = self.spec.deadlines[first].kind
+        return f"{first} {'target' if kind == 'target' else 'deadline'}"
+
 
 def actor_name(name: str) -> str:
     """An actor's name as a plot prints it: "LNG Developer" for ``LNG_Developer``."""

@@ -218,28 +218,32 @@ def plot_p_deal(
     ax.set_xlabel(parameter_label(_column(frame, x), labels))
     ax.set_ylabel(label)
     ax.set_title(title or f"{label}, with {conf:.0%} Wilson intervals")
-    ax.legend(loc="best", fontsize=8, title=parameter_label(by, labels) if by else None)
+    # The key beside the axes: curves and their bands fill the unit interval, so no corner
+    # inside stays clear of them.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
+              title=parameter_label(by, labels) if by else None, title_fontsize=8)
     return ax
 
 
 def plot_deadline_effect(frame: pd.DataFrame, ax: Axes | None = None,
                          labels: Labels | None = None, title: str | None = None,
                          label: str | None = None) -> Axes:
-    """Histogram of agreement rounds relative to the first deadline (0 = the deadline round), on
-    whole-number ticks."""
+    """Histogram of agreement rounds relative to the scenario's first date, a deadline or a target
+    (0 = its round), on whole-number ticks."""
     from matplotlib.ticker import MaxNLocator
 
     labels = labels or PLAIN
-    deadline = labels._first_deadline() or "first"
+    deadline = labels.first_deadline()
     ax = axes_or_new(ax)
     offsets = deadline_offsets(frame)
     if len(offsets):
         bins = np.arange(offsets.min() - 0.5, offsets.max() + 1.5)
-        ax.hist(offsets, bins=bins, edgecolor="black")
-    ax.axvline(0, color="red", linestyle="--", label=f"the {deadline} deadline's round")
+        counts, _, _ = ax.hist(offsets, bins=bins, edgecolor="black")
+        ax.set_ylim(0, 1.2 * counts.max())  # headroom: the key sits above the tallest bar
+    ax.axvline(0, color="red", linestyle="--", label=f"the {deadline}'s round")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(label or f"rounds from the {deadline} deadline to agreement (0: in its round)")
+    ax.set_xlabel(label or f"rounds from the {deadline} to agreement (0: in its round)")
     ax.set_ylabel("runs (count)")
     ax.set_title(title or f"The deadline effect: {len(offsets):,} agreements")
     ax.legend(loc="best")
@@ -275,30 +279,38 @@ def file_stem(*parts: str) -> str:
     return "_".join(short_name(p) for p in parts if p)
 
 
+def draw_plot(frame: pd.DataFrame, spec: PlotSpec,
+              labels: Labels | None = None) -> tuple[Axes, str]:
+    """One configured plot of a sweep, drawn on a new figure, and its file's stem; the spec's
+    ``title`` and ``label`` fields override the ones ``labels`` give."""
+    words: dict[str, Any] = {"labels": labels, "title": spec.title, "label": spec.label}
+    if spec.kind == "heatmap":
+        ax = plot_heatmap(frame, spec.x, spec.y, spec.outcome, **words)  # type: ignore[arg-type]
+        stem = file_stem("heatmap", spec.outcome or "", spec.x or "", spec.y or "")
+    elif spec.kind == "distribution":
+        ax = plot_distributions(frame, spec.by, spec.outcome, **words)  # type: ignore[arg-type]
+        stem = file_stem("distribution", spec.outcome or "", *spec.by)
+    elif spec.kind == "p_deal":
+        kwargs = {"outcome": spec.outcome} if spec.outcome else {}
+        by = spec.by[0] if spec.by else None
+        ax = plot_p_deal(frame, spec.x, by=by, **kwargs, **words)  # type: ignore[arg-type]
+        stem = file_stem(
+            "p_deal", spec.outcome or "agreement_by_first_deadline", spec.x or "", by or ""
+        )
+    else:
+        ax = plot_deadline_effect(frame, **words)
+        stem = "deadline_effect"
+    return ax, spec.name or stem
+
+
 def render_plots(frame: pd.DataFrame, specs: Sequence[PlotSpec], directory: str | Path,
                  labels: Labels | None = None, fmt: str = "png", dpi: int = 200) -> list[Path]:
-    """Draw each configured plot of a sweep and write it to ``directory`` as ``fmt`` (png, svg or
-    pdf) at ``dpi``; a plot's ``title`` and ``label`` fields override the ones ``labels`` give."""
+    """Draw each configured plot of a sweep (:func:`draw_plot`) and write it to ``directory``
+    as ``fmt`` (png, svg or pdf) at ``dpi``."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for spec in specs:
-        words: dict[str, Any] = {"labels": labels, "title": spec.title, "label": spec.label}
-        if spec.kind == "heatmap":
-            ax = plot_heatmap(frame, spec.x, spec.y, spec.outcome, **words)  # type: ignore[arg-type]
-            stem = file_stem("heatmap", spec.outcome or "", spec.x or "", spec.y or "")
-        elif spec.kind == "distribution":
-            ax = plot_distributions(frame, spec.by, spec.outcome, **words)  # type: ignore[arg-type]
-            stem = file_stem("distribution", spec.outcome or "", *spec.by)
-        elif spec.kind == "p_deal":
-            kwargs = {"outcome": spec.outcome} if spec.outcome else {}
-            by = spec.by[0] if spec.by else None
-            ax = plot_p_deal(frame, spec.x, by=by, **kwargs, **words)  # type: ignore[arg-type]
-            stem = file_stem(
-                "p_deal", spec.outcome or "agreement_by_first_deadline", spec.x or "", by or ""
-            )
-        else:
-            ax = plot_deadline_effect(frame, **words)
-            stem = "deadline_effect"
-        written.append(save(ax, directory / f"{spec.name or stem}.{fmt}", dpi))
+        ax, stem = draw_plot(frame, spec, labels)
+        written.append(save(ax, directory / f"{stem}.{fmt}", dpi))
     return written

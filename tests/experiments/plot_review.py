@@ -1,17 +1,27 @@
 """What a paper's reviewer checks in a figure, as functions the plot tests share: text that
-overlaps other text, a legend that hides data, raw paths or snake_case where words belong, round
-axes with ticks between whole rounds, file names too long to cite."""
+overlaps other text (by its box, or by the pixels it inks: :func:`clashes`), a legend that hides
+data, raw paths or snake_case where words belong, round axes with ticks between whole rounds, file
+names too long to cite."""
 
 from __future__ import annotations
 
 import itertools
 import re
+from unittest import mock
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
 #: A file name a caption can cite.
 MAX_FILE_NAME = 40
+
+#: An overhang of at most this many pixels is anti-aliasing, not a clash.
+SLACK = 1.0
+#: A pixel is inked by a text where its alpha exceeds this (of 255): the letters, not their fringe.
+INK = 96
+#: Two texts that share at most this many inked pixels touch; more, and they overlap.
+SHARED = 2
 
 RAW_WORDS = re.compile(r"[A-Za-z]+_[A-Za-z]+|[a-z]+\.[a-z_]+\.[a-z_]+")
 
@@ -19,8 +29,6 @@ RAW_WORDS = re.compile(r"[A-Za-z]+_[A-Za-z]+|[a-z]+\.[a-z_]+\.[a-z_]+")
 def _laid_out(figure):  # noqa: ANN001, ANN202 - a matplotlib Figure
     """Lay the figure out (an Agg canvas if it has none) so text boxes are where they print."""
     if not hasattr(figure.canvas, "get_renderer"):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
         FigureCanvasAgg(figure)
     figure.canvas.draw()
     return figure.canvas.get_renderer()
@@ -88,3 +96,62 @@ def review(figure) -> dict[str, list]:  # noqa: ANN001
         "legend over data": [p for ax in figure.axes for p in legend_hides_data(ax)],
         "raw names": raw_words(figure),
     }
+
+
+def drawn_texts(fig) -> tuple[list[Text], object]:
+    """The texts a drawing of ``fig`` puts on its canvas (visible, non-empty: not the tick
+    labels of an axis turned off or of ticks outside the view), as laid out for the PNG."""
+    canvas = FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    drawn: list[Text] = []
+    draw = Text.draw
+
+    def record(self, renderer):  # noqa: ANN001 - matplotlib's own signature
+        drawn.append(self)
+        return draw(self, renderer)
+
+    with mock.patch.object(Text, "draw", record):
+        fig.draw(renderer)
+    seen, out = set(), []
+    for text in drawn:
+        if id(text) not in seen and text.get_visible() and text.get_text().strip():
+            seen.add(id(text))
+            out.append(text)
+    return out, renderer
+
+
+def _ink(text: Text, renderer) -> np.ndarray:  # noqa: ANN001
+    """The pixels ``text`` inks when drawn alone where the figure put it."""
+    renderer.clear()
+    Text.draw(text, renderer)
+    return np.asarray(renderer.buffer_rgba())[..., 3] > INK
+
+
+def clashes(fig) -> list[str]:
+    """What is wrong with the text of ``fig``: a text outside it, two texts overlapping (by the
+    pixels both ink, so rotated tick labels are judged by their letters, not their boxes)."""
+    width, height = fig.bbox.width, fig.bbox.height
+    texts, renderer = drawn_texts(fig)
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    problems = []
+    for text, box in zip(texts, boxes, strict=True):
+        if (box.x0 < -SLACK or box.y0 < -SLACK or box.x1 > width + SLACK
+                or box.y1 > height + SLACK):
+            problems.append(f"{text.get_text()!r} sticks out of the figure ({box.x0:.0f}, "
+                            f"{box.y0:.0f}, {box.x1:.0f}, {box.y1:.0f} in {width:.0f}×{height:.0f})")
+    ink: dict[int, np.ndarray] = {}  # drawn once per text, only for texts whose boxes meet
+
+    def inked(k: int) -> np.ndarray:
+        if k not in ink:
+            ink[k] = _ink(texts[k], renderer)
+        return ink[k]
+
+    for (i, p), (j, q) in itertools.combinations(enumerate(boxes), 2):
+        if min(p.x1, q.x1) - max(p.x0, q.x0) <= 0 or min(p.y1, q.y1) - max(p.y0, q.y0) <= 0:
+            continue  # their boxes do not even meet
+        a, b = texts[i], texts[j]
+        shared = int(np.logical_and(inked(i), inked(j)).sum())
+        if shared > SHARED:
+            problems.append(f"{a.get_text()!r} overlaps {b.get_text()!r} ({shared} pixels "
+                            "inked by both)")
+    return problems

@@ -83,6 +83,34 @@ def test_plots_return_axes(frame):
     assert isinstance(ax, Axes) and sum(p.get_height() for p in ax.patches) == 12
 
 
+def test_the_deadline_effect_names_the_first_date_by_its_kind(frame):
+    """The G7 summit is the leaders' target (missing it ends nothing), the theory scenario's end
+    a deadline: the histogram's words say which; with no scenario, "the first deadline"."""
+    from bargaining_chips.experiments.labels import labels_for
+
+    def words(labels):
+        ax = sweep_plots.plot_deadline_effect(frame, labels=labels)
+        return ax.get_xlabel(), [t.get_text() for t in ax.get_legend().get_texts()]
+
+    assert words(labels_for("us_japan_2025")) == (
+        "rounds from the G7 target to agreement (0: in its round)", ["the G7 target's round"])
+    assert words(labels_for("deadline_effect"))[1] == ["the end deadline's round"]
+    assert words(None)[1] == ["the first deadline's round"]
+
+
+def test_the_deadline_effects_key_hides_no_bar():
+    """Most deals two rounds after the target, the tallest bar at the right, where the key
+    would go: it stays above the bars."""
+    from tests.experiments.plot_review import legend_hides_data
+
+    offsets = [0] * 930 + [2] * 1050
+    frame = pd.DataFrame({"status": "ok", "agreement_round": [7 + k for k in offsets],
+                          "first_deadline_round": 7})
+    ax = sweep_plots.plot_deadline_effect(frame)
+    assert sorted(p.get_height() for p in ax.patches) == [0, 930, 1050]
+    assert legend_hides_data(ax) == []
+
+
 def test_render_plots_writes_pngs(frame, tmp_path):
     specs = [
         PlotSpec(kind="heatmap", x="deadlines.G7.extension_probability",
@@ -95,3 +123,35 @@ def test_render_plots_writes_pngs(frame, tmp_path):
     assert len(written) == 4
     for path in written:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("config", ["strategy_grid.toml", "deadline_credibility.toml"])
+def test_the_bundled_sweeps_plots_pass_review(config, tmp_path):
+    """Every plot a bundled sweep config asks for, drawn from a small real sweep of it (a few
+    replications a point): no text over text (by the pixels it inks: the distribution's group
+    labels are rotated), no key over data, words where names would be."""
+    import tomllib
+    from pathlib import Path
+
+    import matplotlib.pyplot as plt
+
+    from bargaining_chips.experiments.labels import labels_for
+    from bargaining_chips.experiments.sweep.config import parse_config
+    from bargaining_chips.experiments.sweep.runner import run_sweep
+    from bargaining_chips.experiments.sweep.store import load_results
+    from tests.experiments.plot_review import clashes, legend_hides_data, raw_words
+
+    path = Path(__file__).resolve().parents[3] / "experiments" / "configs" / config
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    cfg = parse_config({**data, "replications": 6}, source=config)
+    run_sweep(cfg, tmp_path / "s", backend="serial", quiet=True)
+    frame = load_results(tmp_path / "s")
+    found = {}
+    for spec in cfg.plots:
+        ax, stem = sweep_plots.draw_plot(frame, spec, labels_for(cfg.scenario))
+        problems = {"texts": clashes(ax.figure), "key over data": legend_hides_data(ax),
+                    "raw names": raw_words(ax.figure)}
+        found[stem] = {k: v for k, v in problems.items() if v}
+        plt.close(ax.figure)
+    assert len(found) == len(cfg.plots)
+    assert not any(found.values()), found
