@@ -281,3 +281,66 @@ def test_two_draws_in_one_process_play_as_each_does_alone():
         forget_compiled()
         for k in order:
             assert play(draws[k]) == alone[k]
+
+
+#: Another value of a word the scenario chooses from (a direction, a value's shape, a date's kind).
+OTHER_WORD = {"high": "low", "low": "high", "power": "quadratic", "quadratic": "power",
+              "target": "hard", "soft": "hard", "hard": "soft"}
+
+
+def _leaves(data, path: tuple[str, ...] = ()):
+    """Every (dotted path, value) of a scenario file's table, lists by position."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _leaves(value, (*path, str(key)))
+    elif isinstance(data, list):
+        for k, value in enumerate(data):
+            yield from _leaves(value, (*path, str(k)))
+    else:
+        yield ".".join(path), data
+
+
+def _other(value):
+    """Another valid-looking value of the same kind, or None (a name, a label, a source)."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, float):
+        return value / 2 if value else 0.05
+    if isinstance(value, dt.date):
+        return value + dt.timedelta(days=1)
+    return OTHER_WORD.get(value) if isinstance(value, str) else None
+
+
+def test_every_value_of_the_default_scenario_changed_alone_compiles_as_afresh():
+    """The parts a variant shares with its base are keyed by the fields their builders read,
+    listed by hand (model/compiled.py): changed one at a time, every number, date, switch and
+    choice of word in the default scenario's file gives, compiled after the base, what a fresh
+    process compiles, bit for bit; a field a builder reads but its key leaves out would give
+    the base's part instead."""
+    import tomllib
+    import warnings
+
+    from bargaining_chips.experiments.variants import variant
+    from bargaining_chips.model.errors import UserError
+    from bargaining_chips.model.loader import resolve_scenario
+
+    data = tomllib.loads(resolve_scenario("us_japan_2025").read_text(encoding="utf-8"))
+    checked = []
+    for path, value in _leaves({k: v for k, v in data.items() if k not in ("meta", "sources")}):
+        new = _other(value)
+        if new is None:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ScenarioWarning)  # an inert setting: still compiled
+            try:
+                fresh = _fresh("us_japan_2025", {path: new})
+            except UserError:  # out of its range, or against another field: no variant
+                continue
+            _fresh("us_japan_2025", {})
+            _same_numbers(compile_scenario(variant("us_japan_2025", {path: new})), fresh, path)
+        checked.append(path)
+    assert len(checked) > 120, len(checked)
+    assert {"protocol.lobbying_rate", "calendar.cadence_days", "actors.US.prefers.chip_purchases",
+            "deadlines.G7.kind", "actors.Japan.shape.farm_access"} <= set(checked)
