@@ -67,6 +67,12 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+#: The most values an issue's grid (``step``) may have: the offer solver and the frontier list
+#: them all, so a step of 1e-300 would hang a run, and a grid finer than this is continuous in
+#: all but name.
+MAX_GRID_VALUES = 100_000
+
+
 class IssueSpec(_Frozen):
     """One issue on the table: a number in ``[min, max]`` in the issue's own unit.
 
@@ -140,6 +146,12 @@ class IssueSpec(_Frozen):
         if self.step is not None and self.step > self.max - self.min:
             raise ValueError(
                 f"step ({self.step:g}) is larger than the range max - min ({self.max - self.min:g})"
+            )
+        if self.step is not None and (self.max - self.min) / self.step > MAX_GRID_VALUES:
+            raise ValueError(
+                f"step ({self.step:g}) cuts the range into more than {MAX_GRID_VALUES:,} values; "
+                f"give a step of at least {(self.max - self.min) / MAX_GRID_VALUES:g}, or none "
+                "(a continuous issue)"
             )
         try:
             self.format.format(self.min)

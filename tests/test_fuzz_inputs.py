@@ -30,7 +30,10 @@ from hypothesis import strategies as st
 from bargaining_chips.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = [ROOT / "tests/fixtures/bilateral.toml", ROOT / "tests/fixtures/lobbying.toml"]
+#: The files mutated: two small fixtures, and the default scenario with every feature a file can
+#: hold (grids, concave values, targets and owned deadlines, a cadence, ratification, pledges).
+SCENARIOS = [ROOT / "tests/fixtures/bilateral.toml", ROOT / "tests/fixtures/lobbying.toml",
+             ROOT / "model/scenarios/us_japan_2025.toml"]
 SWEEP = """\
 name = "fuzz"
 scenario = "{scenario}"
@@ -201,6 +204,7 @@ SWEEP_TEXT = SWEEP.format(scenario=SCENARIOS[0].as_posix())
 @example(content=BILATERAL.replace('format = "{:.1f}%"', 'format = "{0.foo}"').encode())
 @example(content=BILATERAL.replace('format = "{:.1f}%"', 'format = "{:>2000000000}"').encode())
 @example(content=BILATERAL.replace("no_deal = 5.0", "no_deal = 5.0\nstep = inf").encode())
+@example(content=BILATERAL.replace("no_deal = 5.0", "no_deal = 5.0\nstep = 5e-324").encode())
 @example(content=BILATERAL.replace("min = 0.0\nmax = 10.0", "min = -1e308\nmax = 1e308").encode())
 @example(content=BILATERAL.replace("max_rounds = 10", "max_rounds = 100000000").encode())
 @example(content=BILATERAL.encode("utf-16"))

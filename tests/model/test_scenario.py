@@ -46,6 +46,7 @@ def bilateral(fixture_path):
         ({"issues.x.no_deal": 11.0}, "issues.x", "no_deal (11) must lie in [min, max]"),
         ({"issues.x.format": "{:d}"}, "issues.x.format", "not a safe display format"),
         ({"issues.x.step": 0.0}, "issues.x.step", "greater than 0"),
+        ({"issues.x.step": 5e-324}, "issues.x", "more than 100,000 values; give a step of at least"),
         ({"deadlines.end.round": 0}, "deadlines.end.round", "greater than or equal to 1"),
         ({"deadlines.end.kind": "firm"}, "deadlines.end.kind", "'soft' or 'hard'"),
         ({"deadlines.end.extension_probability": 1.5},
