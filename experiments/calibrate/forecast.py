@@ -351,7 +351,13 @@ def _pair(frame: pd.DataFrame, key: str, value: str):  # noqa: ANN202
 
 
 def format_forecast(result: Forecast) -> str:
-    """The forecast as text: the posterior beside the prior (what ``run.py forecast`` prints)."""
+    """The forecast as text: the posterior beside the prior (what ``run.py forecast`` prints).
+    The parameters go by their paths (as the calibration config names them), the issues and
+    dates by the scenario's words ("reciprocal tariff (%)", "end of the 90-day pause")."""
+    from bargaining_chips.experiments.labels import labels_for
+
+    labels = labels_for(result.scenario)
+    spec = labels.spec
     head = "posterior                 prior"
     lines = [f"{result.name}: forecast after {result.after.isoformat()} — "
              f"{result.posterior_draws} posterior draws"
@@ -369,12 +375,16 @@ def format_forecast(result: Forecast) -> str:
     lines += ["", f"{'agreed terms (median [5%, 95%])':<39}{head}"]
     for issue in dict.fromkeys(result.terms["issue"]):
         post, pri = _pair(result.terms, "issue", issue)
-        lines.append(f"  {issue:<36} {_span(post, 'q50')} {_span(pri, 'q50')}")
+        words = labels.outcome(f"terms.{issue}")
+        lines.append(f"  {words:<36} {_span(post, 'q50')} {_span(pri, 'q50')}")
     if len(result.calendar):
         lines += ["", f"{'the calendar':<39}{head}"]
         for name in dict.fromkeys(result.calendar["deadline"]):
             post, pri = _pair(result.calendar, "deadline", name)
             cells = ["—".ljust(25) if _missing(r["p"]) else f"{r['p']:.2f}".ljust(25)
                      for r in (post, pri)]
-            lines.append(f"  {'P(' + name + ' ' + post['event'] + ')':<36} {cells[0]} {cells[1]}")
+            date = spec.deadlines[name] if spec is not None and name in spec.deadlines else None
+            words = date.label if date is not None and date.label else name
+            what = f"P({words} {post['event']})"
+            lines.append(f"  {what:<36} {cells[0]} {cells[1]}")
     return "\n".join(line.rstrip() for line in lines)

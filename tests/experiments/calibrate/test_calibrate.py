@@ -157,6 +157,10 @@ def test_forecast_prints_the_posterior_beside_the_prior_and_writes_tables_and_pl
     assert main(["forecast", str(out), "--after", "2025-05-28"]) == 0
     text = capsys.readouterr().out
     assert "P(deal by date)" in text and "2025-06-16 Leaders at the G7 summit" in text
+    # the issues and dates in the scenario's words, as the transcript names them
+    assert "  reciprocal tariff (%)  " in text and "  chips (¥ trillion)  " in text
+    assert "P(G7 leaders' summit missed)" in text and "P(end of the 90-day pause moved)" in text
+    assert "reciprocal_tariff" not in text and "pause_end" not in text
     deal = pd.read_csv(out / "forecast" / "p_deal.csv")
     assert (deal["date"] > "2025-05-28").all()
     assert deal["p_posterior"].is_monotonic_increasing and deal["p_prior"].is_monotonic_increasing
