@@ -56,8 +56,9 @@ def plot_marginals(posterior: pd.DataFrame, prior: pd.DataFrame, parameters: lis
                     linewidth=1.5, label=f"prior (n={len(pri)})")
         ax.set_xlabel(labels.parameter(parameters[k]))
         ax.set_yticks([])
-        if k == 0:
-            ax.legend(fontsize=8, frameon=False)
+        if k == 0:  # the key above the first panel, where it hides no bar
+            ax.legend(fontsize=8, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0),
+                      ncols=2, borderaxespad=0.2)
     fig.suptitle("Posterior and prior of each parameter")
     return axes.flat[0]
 

@@ -78,3 +78,46 @@ def test_a_weighted_posterior_shows_its_effective_sample_size_in_the_plots() -> 
     assert title == "Posterior draws (n=4, effective 2)"
     plain = plot_marginals(POSTERIOR, PRIOR, parameters, labels).get_legend()
     assert plain.get_texts()[0].get_text() == "posterior (n=4)"
+
+
+def test_the_forecasts_plots_pass_review() -> None:
+    """The marginals, the pairs, P(deal by date) and the terms, drawn from draws that fill every
+    panel to its top (uniform parameters: the tallest bars reach the corners a key would take):
+    no text over text, no key over data, words where names would be."""
+    import numpy as np
+
+    from bargaining_chips.experiments.calibrate import plots
+    from bargaining_chips.experiments.labels import labels_for
+    from tests.experiments.plot_review import clashes, legend_hides_data, raw_words
+
+    rng = np.random.default_rng(5)
+    parameters = ["actors.Japan.reservation", "actors.Japan.strategy.beta",
+                  "actors.US.reservation", "actors.US.strategy.beta",
+                  "deadlines.G7.extension_probability"]
+
+    def draws(n: int) -> pd.DataFrame:
+        frame = pd.DataFrame({f"param.{p}": rng.uniform(0.1, 0.9, n) for p in parameters})
+        deal = rng.random(n) < 0.8
+        frame["agreement_date"] = np.where(deal, rng.choice(
+            ["2025-06-06", "2025-06-16", "2025-06-30", "2025-07-07"], n), None)
+        for issue in ("reciprocal_tariff", "auto_tariff"):
+            frame[f"terms.{issue}"] = np.where(deal, rng.uniform(10.0, 24.0, n), np.nan)
+        return frame
+
+    post, prior = draws(400), draws(300)
+    labels = labels_for("us_japan_2025")
+    spec = load_scenario("us_japan_2025")
+    dates = forecast_dates(spec, dt.date(2025, 5, 28))
+    drawn = {
+        "marginals": plots.plot_marginals(post, prior, parameters, labels),
+        "pairs": plots.plot_pairs(post, parameters, labels),
+        "p_deal": plots.plot_p_deal_by_date(deal_table(post, prior, dates), dt.date(2025, 5, 28)),
+        "terms": plots.plot_terms(terms_table(post, prior, ["reciprocal_tariff", "auto_tariff"]),
+                                  labels),
+    }
+    found = {}
+    for name, ax in drawn.items():
+        problems = {"texts": clashes(ax.figure), "raw names": raw_words(ax.figure),
+                    "key over data": [p for a in ax.figure.axes for p in legend_hides_data(a)]}
+        found[name] = {k: v for k, v in problems.items() if v}
+    assert not any(found.values()), found
