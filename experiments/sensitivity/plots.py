@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.transforms import Bbox
 
 from bargaining_chips.experiments.labels import Labels
 from bargaining_chips.experiments.sweep.plots import PLAIN, axes_or_new, parameter_label
@@ -74,7 +75,8 @@ def plot_sobol(indices: pd.DataFrame, outcome: str, ax: Axes | None = None,
 def plot_morris(indices: pd.DataFrame, outcome: str, ax: Axes | None = None,
                 labels: Labels | None = None) -> Axes:
     """Morris screening: μ* (mean absolute elementary effect) against σ, with μ*'s interval;
-    each point named, the names moved apart where they would overlap (:func:`declutter`)."""
+    each point named beside it where a name fits clear of the other names and points, else
+    above them with a thin line leading back to its point (:func:`place_labels`)."""
     labels = labels or PLAIN
     ax = axes_or_new(ax, width=8.0)
     rows = indices[(indices["method"] == "morris") & (indices["outcome"] == outcome)]
@@ -83,7 +85,7 @@ def plot_morris(indices: pd.DataFrame, outcome: str, ax: Axes | None = None,
     ax.errorbar(wide["mu_star"], wide["sigma"], xerr=conf, fmt="o", capsize=3)
     texts = [
         ax.annotate(parameter_label(str(name), labels), (row["mu_star"], row["sigma"]),
-                    fontsize=8, xytext=(5, 4), textcoords="offset points")
+                    fontsize=8, xytext=BESIDE[0][:2], textcoords="offset points")
         for name, row in wide.iterrows()
     ]
     top = float(np.nanmax(wide[["mu_star", "sigma"]].to_numpy())) if len(wide) else 1.0
@@ -94,14 +96,24 @@ def plot_morris(indices: pd.DataFrame, outcome: str, ax: Axes | None = None,
     ax.set_ylabel("σ (interaction / non-linearity)")
     ax.set_title(f"Morris screening: {labels.outcome(outcome)}")
     ax.legend(loc="upper left")
-    declutter(ax, texts)
+    place_labels(ax, texts)
     return ax
 
 
-def declutter(ax: Axes, texts: list[Text], pad: float = 2.0, rounds: int = 50) -> None:
-    """Move point labels apart until no two overlap: a label that meets one placed before it
-    goes up by the overlap (in points), lowest points first."""
-    if len(texts) < 2:
+#: Where a point's name may go, in points from the point, in order of preference, with its
+#: horizontal alignment: up and to the right, down and to the right, up and to the left, down
+#: and to the left of its marker.
+BESIDE = ((5.0, 4.0, "left"), (5.0, -11.0, "left"), (-5.0, 4.0, "right"), (-5.0, -11.0, "right"))
+#: The half-width of a point's marker, in points (errorbar's "o", 6 points across).
+MARKER_RADIUS = 3.0
+
+
+def place_labels(ax: Axes, texts: list[Text], pad: float = 2.0) -> None:
+    """Name each point (``texts``: annotations of their points, lowest points first) at the first
+    place of :data:`BESIDE` where the name meets no name placed before it, no other point's
+    marker and no edge of the axes; where none is free, above its point, clear of every name
+    and marker, with a thin grey line leading back to the point."""
+    if not texts:
         return
     figure = ax.figure
     if not hasattr(figure.canvas, "get_renderer"):  # a bare Figure: measure text with Agg
@@ -111,19 +123,40 @@ def declutter(ax: Axes, texts: list[Text], pad: float = 2.0, rounds: int = 50) -
     figure.draw_without_rendering()  # settle the layout first: the labels move in its final frame
     renderer = figure.canvas.get_renderer()
     to_points = 72.0 / figure.dpi
-    order = sorted(texts, key=lambda t: (t.xy[1], t.xy[0]))
-    for _ in range(rounds):
-        moved = False
-        boxes = []
-        for text in order:
+    radius = (MARKER_RADIUS + pad / 2) / to_points  # in pixels, with a margin
+    frame = ax.get_window_extent(renderer)
+    centres = [ax.transData.transform(t.xy) for t in texts]
+    markers = [Bbox.from_extents(x - radius, y - radius, x + radius, y + radius)
+               for x, y in centres]
+    placed: list[Bbox] = []
+    order = sorted(range(len(texts)), key=lambda k: (texts[k].xy[1], texts[k].xy[0]))
+
+    def free(box: Bbox, k: int) -> bool:
+        inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
+                  and box.y1 <= frame.y1)
+        return inside and not any(box.overlaps(b) for b in placed) and not any(
+            box.overlaps(m) for j, m in enumerate(markers) if j != k)
+
+    for k in order:
+        text = texts[k]
+        for dx, dy, ha in BESIDE:
+            text.set_position((dx, dy))
+            text.set_horizontalalignment(ha)
             box = text.get_window_extent(renderer)
-            for other in boxes:
-                if box.overlaps(other):
-                    dy = (other.y1 - box.y0) * to_points + pad
-                    x, y = text.get_position()
-                    text.set_position((x, y + dy))
-                    box = text.get_window_extent(renderer)
-                    moved = True
-            boxes.append(box)
-        if not moved:
-            return
+            if free(box, k):
+                break
+        else:  # up from its first place until clear, then a line back to its point
+            dx, dy, ha = BESIDE[0]
+            text.set_horizontalalignment(ha)
+            for _ in range(200):
+                text.set_position((dx, dy))
+                box = text.get_window_extent(renderer)
+                clash = [b for b in [*placed, *(m for j, m in enumerate(markers) if j != k)]
+                         if box.overlaps(b)]
+                if not clash:
+                    break
+                dy += (max(b.y1 for b in clash) - box.y0) * to_points + pad
+            ax.annotate("", text.xy, xytext=(dx, dy), textcoords="offset points",
+                        arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.6,
+                                    "shrinkA": 0, "shrinkB": MARKER_RADIUS})
+        placed.append(box)

@@ -82,6 +82,18 @@ def test_morris_labels_do_not_overlap_even_when_points_crowd():
                                           "index", "value", "conf"])
     ax = sp.plot_morris(indices, "y", labels=LABELS)
     assert not overlaps(ax)
+    # and no name covers another point: a name moved off its point has a line back to it
+    renderer = ax.figure.canvas.get_renderer()
+    names = [t for t in ax.texts if t.get_text()]
+    points = [ax.transData.transform(t.xy) for t in names]
+    for k, text in enumerate(names):
+        box = text.get_window_extent(renderer)
+        assert not any(box.x0 - 3 < x < box.x1 + 3 and box.y0 - 3 < y < box.y1 + 3
+                       for j, (x, y) in enumerate(points) if j != k), text.get_text()
+    leaders = [t for t in ax.texts if not t.get_text()]
+    moved = [t for t in names if t.get_position() not in [b[:2] for b in sp.BESIDE]]
+    assert len(leaders) == len(moved) >= 1
+    assert {tuple(t.xy) for t in leaders} == {tuple(t.xy) for t in moved}
     ax = sp.plot_sobol(pd.DataFrame(
         [("sobol", "y", p, None, i, 0.1 * k, 0.02) for k, p in enumerate(PARAMS) for i in ("S1", "ST")],
         columns=indices.columns), "y", labels=LABELS)
