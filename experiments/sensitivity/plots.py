@@ -9,6 +9,7 @@ al. 2007).
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -109,10 +110,10 @@ MARKER_RADIUS = 3.0
 
 
 def place_labels(ax: Axes, texts: list[Text], pad: float = 2.0) -> None:
-    """Name each point (``texts``: annotations of their points, lowest points first) at the first
-    place of :data:`BESIDE` where the name meets no name placed before it, no other point's
-    marker and no edge of the axes; where none is free, above its point, clear of every name
-    and marker, with a thin grey line leading back to the point."""
+    """Name each point (``texts``: annotations of their points), those with most room around them
+    first, at the first place of :data:`BESIDE` where the name meets no name placed before it, no
+    other point's marker and no edge of the axes; where none is free, above its point, clear of
+    every name and marker, with a thin grey line leading back to the point."""
     if not texts:
         return
     figure = ax.figure
@@ -129,7 +130,15 @@ def place_labels(ax: Axes, texts: list[Text], pad: float = 2.0) -> None:
     markers = [Bbox.from_extents(x - radius, y - radius, x + radius, y + radius)
                for x, y in centres]
     placed: list[Bbox] = []
-    order = sorted(range(len(texts)), key=lambda k: (texts[k].xy[1], texts[k].xy[0]))
+
+    def room(k: int) -> float:  # how far the nearest other point is, in pixels
+        x, y = centres[k]
+        return min((math.hypot(x - u, y - v) for j, (u, v) in enumerate(centres) if j != k),
+                   default=math.inf)
+
+    # the points with most room first: their names take the places beside them, and the names
+    # of a crowd, placed last, go where the room is left
+    order = sorted(range(len(texts)), key=lambda k: (-room(k), texts[k].xy[1], texts[k].xy[0]))
 
     def free(box: Bbox, k: int) -> bool:
         inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
