@@ -401,12 +401,13 @@ def DebriefCard(session: PlaySession):
 
 
 @solara.component
-def Panels(shown: Shown, components: list):
+def Panels(shown: Shown, components: list, per_row: int = 2):
     """The dashboard's own panels (``components``, from :mod:`viz.app`, each taking an object
-    with ``talks`` and ``scenario_name``) for the rounds completed so far, two by two."""
-    for k in range(0, len(components), 2):
-        with solara.Columns([1] * len(components[k:k + 2])):
-            for component in components[k:k + 2]:
+    with ``talks`` and ``scenario_name``) for the rounds completed so far, ``per_row`` to a row
+    (one beside a seat's card, where two would be drawn at two thirds of their size)."""
+    for k in range(0, len(components), per_row):
+        with solara.Columns([1] * len(components[k:k + per_row])):
+            for component in components[k:k + per_row]:
                 component(shown)
 
 
@@ -438,4 +439,4 @@ def PlayView(scenario_name: str, seat: str, components: list):
             if session.waiting is None:
                 DebriefCard(session).key(f"debrief-{session.version}")
         with solara.Column():
-            Panels(Shown(session.model, scenario_name, session.version), components)
+            Panels(Shown(session.model, scenario_name, session.version), components, per_row=1)

@@ -131,3 +131,33 @@ def test_the_debrief_runs_the_model_in_the_background_after_the_game(japan, monk
         assert time.monotonic() < deadline, _text(japan.html())[-400:]
         time.sleep(0.1)
     assert "of 4 runs of the same scenario and settings" in _text(japan.html())
+
+
+def test_a_seats_page_draws_the_panels_one_to_a_row(monkeypatch):
+    """Beside a seat's card the panels get a row each, so they are drawn at their own size (two
+    to a row, the column would show them at two thirds of it, their text too small to read);
+    the lecturer's wider projected view keeps two to a row."""
+    from bargaining_chips.viz import classroom_page
+    from bargaining_chips.viz.classroom import Classroom
+
+    asked = []
+    real = play_page.Panels
+
+    def spy(shown, components, per_row=2):
+        asked.append((len(components), per_row))
+        return real(shown, components, per_row)
+
+    monkeypatch.setattr(play_page, "Panels", spy)
+    page = Seated("Japan")
+    try:
+        assert asked and all(per_row == 1 for _, per_row in asked), asked
+    finally:
+        page.close()
+    asked.clear()
+    room = Classroom(code="ABC234", lecturer_key="k")
+    box, rc = solara.render(classroom_page.LecturerView(room, "k", app.PLAY_COMPONENTS, 0),
+                            handle_error=False)
+    try:
+        assert asked and all(per_row == 2 for _, per_row in asked), asked
+    finally:
+        rc.close()
