@@ -246,15 +246,14 @@ def MoveCard(session: PlaySession, seat: str, act: Callable[[str, Any], None],
         _seat_header(seat, status, problem, paused)
         if mine:
             OfferForm(session, seat, act, reading).key(f"offer-{game_version}")
-        elif w is not None and w.seat != seat:
-            solara.HTML(tag="div", unsafe_innerHTML=shown)
         elif w is not None:
             solara.HTML(tag="div", unsafe_innerHTML=shown)
-            with solara.Row():
-                for label, answer in (("Accept", "accept"), ("Reject", "reject"),
-                                      ("Walk away", "walk_away")):
-                    solara.Button(label, color="primary" if answer == "accept" else None,
-                                  on_click=lambda a=answer: act("answer", a))
+            if w.seat == seat:  # the offer is this seat's to answer
+                with solara.Row():
+                    for label, answer in (("Accept", "accept"), ("Reject", "reject"),
+                                          ("Walk away", "walk_away")):
+                        solara.Button(label, color="primary" if answer == "accept" else None,
+                                      on_click=lambda a=answer: act("answer", a))
 
 
 #: The choice of a firm's own priorities in the lobbying form (its rule's target).
