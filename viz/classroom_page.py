@@ -184,7 +184,8 @@ def StudentView(room: Classroom, version: int):
         shown = picked.value or first_free(room)
         seat_list = seats_html(room) if seat is None else ""
         firm = seat is not None and room.is_firm(seat)
-        private, answers = private_html(room), play_page.answers_html(game)
+        private, answers = (("", "") if seat is None else  # a seat's page only
+                            (private_html(room), play_page.answers_html(game)))
         paused = room.paused
 
     def send(kind: str, what: Any) -> None:
