@@ -313,15 +313,19 @@ def _other(value):
     return OTHER_WORD.get(value) if isinstance(value, str) else None
 
 
-#: Scenarios whose every value is changed alone (:func:`test_every_value_changed_alone_...`):
-#: the default, and scenarios with what it lacks (deadlines of every kind, three governments,
-#: a firm that holds out at home, categorical issues: Zeuthen's).
-EVERY_VALUE = ["us_japan_2025", "zeuthen", "deadlines", "three_governments", "two_level",
-               "schelling", "holdout"]
+#: Scenarios whose every value is changed alone (:func:`test_every_value_changed_alone_...`),
+#: each with the overrides of its base: the default, and scenarios with what it lacks (deadlines
+#: of every kind, a target after the last deadline, three governments, a firm that holds out at
+#: home, categorical issues: Zeuthen's).
+EVERY_VALUE = [("us_japan_2025", {}), ("zeuthen", {}), ("deadlines", {}),
+               ("deadlines", {"deadlines.summit": {"kind": "target", "date": dt.date(2025, 6, 9),
+                                                   "label": "the summit"}}),
+               ("three_governments", {}), ("two_level", {}), ("schelling", {}), ("holdout", {})]
 
 
-@pytest.mark.parametrize("source", EVERY_VALUE)
-def test_every_value_changed_alone_compiles_as_afresh(source, fixture_path):
+@pytest.mark.parametrize(("source", "base"), EVERY_VALUE,
+                         ids=[f"{s}{'-' + '-'.join(b) if b else ''}" for s, b in EVERY_VALUE])
+def test_every_value_changed_alone_compiles_as_afresh(source, base, fixture_path):
     """The parts a variant shares with its base are keyed by the fields their builders read,
     listed by hand (model/compiled.py): changed one at a time, every number, date, switch and
     choice of word in the scenario's file gives, compiled after the base, what a fresh process
@@ -345,12 +349,13 @@ def test_every_value_changed_alone_compiles_as_afresh(source, fixture_path):
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ScenarioWarning)  # an inert setting: still compiled
+            changed = {**base, key: new}
             try:
-                fresh = _fresh(source, {key: new})
+                fresh = _fresh(source, changed)
             except UserError:  # out of its range, or against another field: no variant
                 continue
-            _fresh(source, {})
-            _same_numbers(compile_scenario(variant(source, {key: new})), fresh, key)
+            _fresh(source, base)
+            _same_numbers(compile_scenario(variant(source, changed)), fresh, key)
         checked.append(key)
     assert len(checked) >= 10, checked
     if source.endswith("us_japan_2025.toml"):
