@@ -61,7 +61,7 @@ from bisect import bisect_left
 
 import numpy as np
 
-from bargaining_chips.floats import ordered_sum
+from bargaining_chips.floats import ordered_sum, power
 
 # Kinds of an opposed issue by the two sides' forms (proposer / responder).
 FLAT, POW_LIN, LIN_POW, POW_QUAD, QUAD_POW, QUAD_QUAD, POW_POW = range(7)
@@ -602,9 +602,9 @@ def max_min_offer(w_me, sign_me, c_me, q_me, w_r, sign_r, c_r, q_r, floors, leve
         x = (second if second.status == 0 else first).x[:n]
         return np.where(free, np.clip(x, 0.0, 1.0), base)
 
-    def values(x, sign, c, quad):
+    def values(x, sign, c, quad):  # powers by the C library on every CPU (floats.power)
         z = np.clip(np.where(sign < 0, 1.0 - x, x), 0.0, 1.0)
-        return np.where(quad, z * (2.0 - z), z**c)
+        return np.where(quad, z * (2.0 - z), power(z, np.where(quad, 1.0, c)))
 
     def theirs(x):
         return (w_r * values(x, sign_r, c_r, q_r)).sum(axis=1)

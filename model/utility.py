@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bargaining_chips.floats import dot
+from bargaining_chips.floats import dot, power
 from bargaining_chips.model.offers import IssueForms, OpposedIssues, max_min_offer
 from bargaining_chips.model.offers import value as offer_value
 
@@ -75,6 +75,10 @@ class UtilitySpace:
     curvature_rows: list[list[float]] = field(init=False, repr=False)
     quadratic_rows: list[list[bool]] = field(init=False, repr=False)
     any_quadratic: bool = field(init=False, repr=False)
+    exponents: np.ndarray = field(init=False, repr=False)  # c where a value is a power, else 1
+    power_at: np.ndarray = field(init=False, repr=False)  # flat positions where exponents ≠ 1
+    power_exponents: list[float] = field(init=False, repr=False)  # the exponents there
+    power_rows: list[tuple[list[int], list[float]]] = field(init=False, repr=False)  # per actor
     #: Traced Pareto frontiers by (a, b, weights) (:class:`~model.analysis.Frontier`, which
     #: documents what the memo saves).
     frontier_memo: dict = field(init=False, repr=False, compare=False, default_factory=dict)
@@ -125,22 +129,34 @@ class UtilitySpace:
 
     # -- values -------------------------------------------------------------------------------
     def values(self, terms: np.ndarray) -> np.ndarray:
-        """v_ai(z_ai(x_i)) for every actor and issue: an (actors, issues) array in [0, 1]."""
+        """v_ai(z_ai(x_i)) for every actor and issue: an (actors, issues) array in [0, 1].
+        Powers are the C library's on every CPU (:func:`~bargaining_chips.floats.power`), taken
+        only where a value is a power with c ≠ 1 (:attr:`power_at`)."""
         z = _unit(self.slope * terms + self.intercept)
         if self.linear:
             return z
-        if self.any_quadratic:
-            return np.where(self.quadratic, z * (2.0 - z), z**self.curvature)
-        return z**self.curvature
+        v = np.where(self.quadratic, z * (2.0 - z), z) if self.any_quadratic else z
+        if z.shape != self.curvature.shape:  # terms of another shape: broadcast
+            return power(v, self.exponents)
+        at = self.power_at
+        if len(at):
+            np.put(v, at, [x**c for x, c in zip(np.take(z, at).tolist(), self.power_exponents,
+                                                 strict=True)])
+        return v
 
     def values_of(self, actor: int, terms: np.ndarray) -> np.ndarray:
         """One actor's row of :meth:`values` (the same numbers, without the other actors')."""
         z = _unit(self.slope[actor] * terms + self.intercept[actor])
         if self.linear:
             return z
-        if self.any_quadratic:
-            return np.where(self.quadratic[actor], z * (2.0 - z), z**self.curvature[actor])
-        return z**self.curvature[actor]
+        v = np.where(self.quadratic[actor], z * (2.0 - z), z) if self.any_quadratic else z
+        if z.ndim != 1:
+            return power(v, self.exponents[actor])
+        issues, exponents = self.power_rows[actor]
+        if issues:
+            zs = z.tolist()
+            np.put(v, issues, [zs[i] ** c for i, c in zip(issues, exponents, strict=True)])
+        return v
 
     def clip(self, terms: np.ndarray) -> np.ndarray:
         """``terms`` clipped to the issue ranges (returned as is when already inside)."""
@@ -445,6 +461,14 @@ class UtilitySpace:
             put(self, "quadratic", np.zeros(self.weights.shape, dtype=bool))
         put(self, "quadratic_rows", self.quadratic.tolist())
         put(self, "any_quadratic", bool(self.quadratic.any()))
+        # Where a value is a power with c ≠ 1: the exponents (1 elsewhere: a quadratic value
+        # or a linear one), their flat positions and per actor its issues (see values()).
+        exponents = np.where(self.quadratic, 1.0, self.curvature)
+        put(self, "exponents", exponents)
+        put(self, "power_at", np.flatnonzero(exponents != 1.0))
+        put(self, "power_exponents", np.take(exponents, self.power_at).tolist())
+        put(self, "power_rows", [([i for i, c in enumerate(row) if c != 1.0],
+                                  [c for c in row if c != 1.0]) for row in exponents.tolist()])
         # z = slope * x + intercept: (x − lo)/span where an actor prefers high, (hi − x)/span low.
         low = self.sign < 0
         put(self, "slope", np.where(low, -1.0, 1.0) / self.span)
@@ -534,9 +558,8 @@ class Preferences:
         z = np.where(sign[None] < 0, 1.0 - xn[:, None, :], xn[:, None, :])
         np.clip(z, 0.0, 1.0, out=z)
         if space.any_quadratic:
-            z = np.where(space.quadratic[actors][None], z * (2.0 - z), z ** space.curvature[actors][None])
-        else:
-            z = z ** space.curvature[actors][None]
+            z = np.where(space.quadratic[actors][None], z * (2.0 - z), z)
+        z = power(z, space.exponents[actors][None])  # the C library's, as in space.values
         return (self.weights[actors][None] * z).sum(axis=2)
 
     def gains_and_stance(self, terms: np.ndarray, reservation: np.ndarray):

@@ -27,7 +27,7 @@ from typing import ClassVar
 import numpy as np
 
 from bargaining_chips.agents.strategies.base import Parametrised
-from bargaining_chips.floats import dot
+from bargaining_chips.floats import dot, log
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,7 +78,7 @@ class Prior:
         if self.concentration is None or self.uniform:  # every row alike
             return np.zeros(len(hypotheses))
         alpha = self.concentration * len(self.weights) * self.weights
-        return dot(np.log(np.maximum(hypotheses, 1e-300)), alpha - 1.0)
+        return dot(log(np.maximum(hypotheses, 1e-300)), alpha - 1.0)  # the C library's log
 
 
 class OpponentModel(Parametrised):

@@ -37,7 +37,7 @@ import numpy as np
 
 from bargaining_chips.agents.opponents.base import OpponentModel, Prior
 from bargaining_chips.agents.strategies.base import ParameterError, check_range
-from bargaining_chips.floats import dot
+from bargaining_chips.floats import dot, exp
 
 
 def ranking_hypotheses(n: int, limit: int, rng: np.random.Generator) -> np.ndarray:
@@ -83,7 +83,8 @@ def _posterior_means(log: np.ndarray, h: np.ndarray, ht: np.ndarray, r: np.ndarr
                      table: np.ndarray) -> tuple[np.ndarray, float]:
     """The posterior means of the weights and the reservation under the log posterior ``log``
     (levels × hypotheses; ``table``, of its shape, is written over)."""
-    p = np.exp(log, out=table)  # unnormalised posterior, levels × hypotheses
+    p = table  # unnormalised posterior, levels × hypotheses (the same bits on every CPU)
+    p[...] = exp(log)
     by_weights = np.add.reduce(p, axis=0)  # of each weight hypothesis
     by_level = np.add.reduce(p, axis=1)  # of each reservation level
     total = float(np.add.reduce(by_weights))

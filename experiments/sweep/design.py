@@ -96,7 +96,10 @@ def from_unit(spec: ParameterSpec, u: np.ndarray) -> list[Scalar]:
     if spec.distribution == "uniform":
         x = low + u * (high - low)
     elif spec.distribution == "loguniform":
-        x = np.exp(math.log(low) + u * (math.log(high) - math.log(low)))
+        # the C library's exp, so that a design has the same values on every CPU (numpy's
+        # np.exp is its own AVX-512 code where the CPU has it: bargaining_chips/floats.py)
+        span = math.log(high) - math.log(low)
+        x = np.array([math.exp(math.log(low) + v * span) for v in u.tolist()])
     elif spec.distribution == "triangular":
         from scipy.stats import triang
 
