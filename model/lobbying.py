@@ -82,7 +82,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bargaining_chips.floats import ordered_sum
+from bargaining_chips.floats import array_sum, ordered_sum
 
 if TYPE_CHECKING:
     from bargaining_chips.model.scenario import Scenario
@@ -218,6 +218,8 @@ class Lobbying:
         self._gov_list = list(self.governments)
         self._intensity_list = self.intensity.tolist()
         self._power_list = self.power.tolist()
+        self._target_rows = {g: targets.tolist() for g, (_, targets) in self._mine.items()}
+        self._initial_rows = self.initial_weights.tolist()
 
     def _set_reservation(self, reservation: np.ndarray) -> None:
         """What depends on the reservation utilities: the base r⁰ and each government's bounds
@@ -316,15 +318,22 @@ class Lobbying:
         if max(totals.values()) > 1.0:
             eta = [e / totals[g] if totals[g] > 1.0 else e for e, g in zip(eta, homes, strict=True)]
             totals = {g: min(t, 1.0) for g, t in totals.items()}
+        rows_of = self._target_rows if mine_of is self._mine else None
         for g in govs:
             mine, targets = mine_of[g]
-            row = weights[g]  # a view: updated in place
-            pull = np.add.reduce(np.array([eta[k] for k in mine])[:, None] * targets, axis=0)
+            # Σ_f η_f T_f, added firm by firm as numpy's reduction over the firms' axis adds
+            # (element-wise, in firm order): the same bits, without an array per round
+            rows = rows_of[g] if rows_of is not None else targets.tolist()
+            e = eta[mine[0]]
+            pull = [e * t for t in rows[0]]
+            for k, target in zip(mine[1:], rows[1:], strict=True):
+                e = eta[k]
+                pull = [p + e * t for p, t in zip(pull, target, strict=True)]
+            keep = max(0.0, 1.0 - totals[g])  # 0 when capped: the shares sum to 1 ± ulp
             if self.anchored:
-                row[:] = self.anchored_weights(g, row, pull, totals[g])
+                weights[g] = self._anchored_row(g, weights[g].tolist(), pull, keep)
                 continue
-            row *= max(0.0, 1.0 - totals[g])  # 0 when capped: the shares sum to 1 ± ulp
-            row += pull
+            weights[g] = [keep * w + p for w, p in zip(weights[g].tolist(), pull, strict=True)]
         if reservation is None or stance is None or self.reservation_rate == 0:
             return eta, boost, [0.0] * len(firms)
         st = stance.tolist()
@@ -359,6 +368,19 @@ class Lobbying:
         w0 = self.initial_weights[g]
         pushed = max(0.0, 1.0 - total) * w + pull
         return anchored(w0, (1.0 - self.weight_decay) * (pushed - w0), self.weight_bound)
+
+    def _anchored_row(self, g: int, w: list[float], pull: list[float],
+                      keep: float) -> list[float]:
+        """:meth:`anchored_weights` on plain floats (``keep`` = max(0, 1 − Σ_f η_f)): the same
+        operations element by element, so the same bits (a round's update of a handful of
+        issues costs less so than in numpy calls on arrays of that size)."""
+        w0 = self._initial_rows[g]
+        decay = 1.0 - self.weight_decay
+        delta = [decay * ((keep * wi + p) - w0i) for wi, p, w0i in zip(w, pull, w0, strict=True)]
+        half = 0.5 * array_sum([abs(d) for d in delta])
+        bound = self.weight_bound
+        scale = bound / half if half > bound else 1.0
+        return [max(w0i + scale * d, 0.0) for w0i, d in zip(w0, delta, strict=True)]
 
     def _intensities(self, labels: list[int] | None, align: np.ndarray | None):
         """η_f before the per-government cap, and the boost 1 + κ · B_f, per lobbying firm."""
