@@ -135,9 +135,17 @@ def test_compaction_peak_memory_does_not_grow_with_the_runs(tmp_path):
     import subprocess
     import sys
 
-    rises = []
-    for parts in (4, 20):
-        done = subprocess.run([sys.executable, "-c", _PEAK, str(tmp_path / f"p{parts}"),
-                               str(parts)], capture_output=True, text=True, check=True)
-        rises.append(float(done.stdout.split()[-1]))
-    assert rises[1] - rises[0] < 12, rises
+    # A peak read on a loaded machine can be several MB off (a clean-clone CI run beside the
+    # other suite read 15 and 31 MB): each size is measured again, up to three times, while the
+    # smallest rises differ by too much. A regression (the whole file in memory) raises every
+    # reading of the larger table by tens of MB, so the smallest readings still show it.
+    rises: dict[int, list[float]] = {4: [], 20: []}
+    for attempt in range(3):
+        for parts in rises:
+            done = subprocess.run([sys.executable, "-c", _PEAK,
+                                   str(tmp_path / f"p{parts}-{attempt}"), str(parts)],
+                                  capture_output=True, text=True, check=True)
+            rises[parts].append(float(done.stdout.split()[-1]))
+        if min(rises[20]) - min(rises[4]) < 12:
+            break
+    assert min(rises[20]) - min(rises[4]) < 12, rises
