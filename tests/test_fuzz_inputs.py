@@ -226,7 +226,14 @@ def test_a_mutated_scenario_file_runs_or_is_one_line(content):
 @example(content=SWEEP_TEXT.replace("[0.2, 1.0]", "[0.2, nan]").encode())
 @example(content=SWEEP_TEXT.encode("utf-16"))
 def test_a_mutated_sweep_config_runs_or_is_one_line(content):
-    with tempfile.TemporaryDirectory() as tmp:
+    """A design of more than 64 runs is refused as one of more than 1,000,000 is, asking for
+    --yes (one line, exit 2): ``replications = 10000`` would run 40,000 runs, most of this
+    test's time (54 of 67 s), to say what 64 say."""
+    from unittest import mock
+
+    from bargaining_chips.experiments.sweep import runner
+
+    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(runner, "CONFIRM_RUNS", 64):
         path, out = Path(tmp) / "sweep.toml", Path(tmp) / "out"
         path.write_bytes(content)
         status, stdout, stderr = outcome(
