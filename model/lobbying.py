@@ -364,16 +364,17 @@ class Lobbying:
                          total: float) -> np.ndarray:
         """Government ``g``'s weights after one round of anchored lobbying (module docstring):
         w⁰ + s (1 − δ)(w′ − w⁰), w′ = (1 − ``total``) w + ``pull`` (``pull`` = Σ_f η_f T_f,
-        ``total`` = Σ_f η_f), with s ≤ 1 so that ½‖Δ‖₁ ≤ B."""
-        w0 = self.initial_weights[g]
-        pushed = max(0.0, 1.0 - total) * w + pull
-        return anchored(w0, (1.0 - self.weight_decay) * (pushed - w0), self.weight_bound)
+        ``total`` = Σ_f η_f), with s ≤ 1 so that ½‖Δ‖₁ ≤ B (:meth:`_anchored_row`'s)."""
+        return np.array(self._anchored_row(g, w.tolist(), np.asarray(pull).tolist(),
+                                           max(0.0, 1.0 - total)))
 
     def _anchored_row(self, g: int, w: list[float], pull: list[float],
                       keep: float) -> list[float]:
-        """:meth:`anchored_weights` on plain floats (``keep`` = max(0, 1 − Σ_f η_f)): the same
-        operations element by element, so the same bits (a round's update of a handful of
-        issues costs less so than in numpy calls on arrays of that size)."""
+        """:meth:`anchored_weights` on plain floats (``keep`` = max(0, 1 − Σ_f η_f)), as a round
+        takes it (a handful of issues: numpy calls on arrays of that size cost more than the
+        arithmetic). w⁰ + s Δ, Δ = (1 − δ)(w′ − w⁰), with the largest s ∈ [0, 1] such that
+        ½‖s Δ‖₁ ≤ B: for w⁰ and w⁰ + Δ distributions, so is the result (a convex combination of
+        the two); the max with 0 only clears a −ulp."""
         w0 = self._initial_rows[g]
         decay = 1.0 - self.weight_decay
         delta = [decay * ((keep * wi + p) - w0i) for wi, p, w0i in zip(w, pull, w0, strict=True)]
@@ -423,11 +424,3 @@ class Lobbying:
                 out.append(LobbyMove(entry.round_no, firms[k], homes[k], issues[i], e, m,
                                      st[index[k]], b, s, judged[k], dev[self._home_list[k]]))
         return out
-
-
-def anchored(w0: np.ndarray, delta: np.ndarray, bound: float) -> np.ndarray:
-    """w⁰ + s · Δ with the largest s ∈ [0, 1] such that ½‖s · Δ‖₁ ≤ ``bound``. For w⁰ and w⁰ + Δ
-    distributions, so is the result (a convex combination of the two)."""
-    half = 0.5 * float(np.abs(delta).sum())
-    scale = bound / half if half > bound else 1.0
-    return np.maximum(w0 + scale * delta, 0.0)  # ≥ 0 already; the max only clears a −ulp
